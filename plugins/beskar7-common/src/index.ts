@@ -1,0 +1,8 @@
+/**
+ * Types and permissions shared by the Beskar7 frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './permissions';

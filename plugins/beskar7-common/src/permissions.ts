@@ -1,0 +1,54 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** @public */
+export const beskar7HostReadPermission = createPermission({
+  name: 'beskar7.host.read',
+  attributes: { action: 'read' },
+});
+
+/** Register hosts and change their labels, tags and pool. */
+export const beskar7HostUpdatePermission = createPermission({
+  name: 'beskar7.host.update',
+  attributes: { action: 'update' },
+});
+
+/** Release, recover or delete a host: operations that interrupt a workload. */
+export const beskar7HostOperatePermission = createPermission({
+  name: 'beskar7.host.operate',
+  attributes: { action: 'update' },
+});
+
+/** @public */
+export const beskar7MachineCreatePermission = createPermission({
+  name: 'beskar7.machine.create',
+  attributes: { action: 'create' },
+});
+
+/** @public */
+export const beskar7MachineReleasePermission = createPermission({
+  name: 'beskar7.machine.release',
+  attributes: { action: 'delete' },
+});
+
+/** Pause, resume and drain the provisioning queue. */
+export const beskar7QueueManagePermission = createPermission({
+  name: 'beskar7.queue.manage',
+  attributes: { action: 'update' },
+});
+
+/** Run automated runbook steps. */
+export const beskar7RunbookExecutePermission = createPermission({
+  name: 'beskar7.runbook.execute',
+  attributes: { action: 'update' },
+});
+
+/** @public */
+export const beskar7Permissions = [
+  beskar7HostReadPermission,
+  beskar7HostUpdatePermission,
+  beskar7HostOperatePermission,
+  beskar7MachineCreatePermission,
+  beskar7MachineReleasePermission,
+  beskar7QueueManagePermission,
+  beskar7RunbookExecutePermission,
+];

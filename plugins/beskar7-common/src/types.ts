@@ -1,0 +1,157 @@
+/** Lifecycle states of a physical host; transitions live in the backend's state machine. */
+export const HOST_STATES = [
+  'Enrolling',
+  'Available',
+  'Claimed',
+  'Provisioning',
+  'Provisioned',
+  'Deprovisioning',
+  'Error',
+] as const;
+/** @public */
+export type HostState = (typeof HOST_STATES)[number];
+
+/** @public */
+export const OS_FAMILIES = ['kairos', 'flatcar', 'LeapMicro'] as const;
+/** @public */
+export type OsFamily = (typeof OS_FAMILIES)[number];
+
+/** @public */
+export const PROVISIONING_MODES = [
+  'RemoteConfig',
+  'PreBakedISO',
+  'PXE',
+  'iPXE',
+] as const;
+/** @public */
+export type ProvisioningMode = (typeof PROVISIONING_MODES)[number];
+
+/** @public */
+export const BOOT_MODES = ['UEFI', 'Legacy'] as const;
+/** @public */
+export type BootMode = (typeof BOOT_MODES)[number];
+
+/** Phases of a machine request, from the claim to the release of its host. */
+export const MACHINE_PHASES = [
+  'Pending',
+  'Claimed',
+  'Provisioning',
+  'Provisioned',
+  'Releasing',
+  'Released',
+  'Failed',
+] as const;
+/** @public */
+export type MachinePhase = (typeof MACHINE_PHASES)[number];
+
+/** @public */
+export const CLAIM_COORDINATION_MODES = [
+  'optimistic',
+  'locking',
+  'leader',
+] as const;
+/** @public */
+export type ClaimCoordinationMode = (typeof CLAIM_COORDINATION_MODES)[number];
+
+/** @public */
+export interface HardwareDetails {
+  manufacturer?: string;
+  model?: string;
+  serialNumber?: string;
+  cpuCores?: number;
+  memoryGiB?: number;
+  diskGiB?: number;
+  macAddresses: string[];
+}
+
+/**
+ * How to reach a host's BMC. Only a reference to the credentials is kept:
+ * the secret itself never leaves the backend's credential resolver.
+ */
+export interface BmcConnection {
+  /** http(s) URL of the BMC. */
+  address: string;
+  /** Name of the credential entry (config key or Kubernetes Secret). */
+  credentialsRef: string;
+  /** TLS certificate verification is on unless a host opts out explicitly. */
+  insecureSkipVerify: boolean;
+  /** Reference to a CA bundle used to verify this BMC's certificate. */
+  caBundleRef?: string;
+}
+
+/** @public */
+export interface Host {
+  id: string;
+  name: string;
+  namespace: string;
+  pool: string;
+  labels: Record<string, string>;
+  tags: string[];
+  failureDomain?: string;
+  hardware: HardwareDetails;
+  bmc: BmcConnection;
+  state: HostState;
+  errorMessage?: string;
+  /** Id of the machine that holds this host. */
+  consumerId?: string;
+  /** Optimistic-locking version, bumped by every write. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** @public */
+export const LABEL_SELECTOR_OPERATORS = [
+  'In',
+  'NotIn',
+  'Exists',
+  'DoesNotExist',
+] as const;
+/** @public */
+export type LabelSelectorOperator = (typeof LABEL_SELECTOR_OPERATORS)[number];
+
+/** Kubernetes-style label selector: equality and set-based expressions. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: LabelSelectorOperator;
+    values?: string[];
+  }>;
+}
+
+/** What a machine needs from a host; every field present must match. */
+export interface HostRequirements {
+  pool?: string;
+  selector?: LabelSelector;
+  tags?: string[];
+  minCpuCores?: number;
+  minMemoryGiB?: number;
+  minDiskGiB?: number;
+  failureDomain?: string;
+}
+
+/** @public */
+export interface Machine {
+  id: string;
+  name: string;
+  namespace: string;
+  requirements: HostRequirements;
+  imageUrl: string;
+  configUrl?: string;
+  osFamily: OsFamily;
+  provisioningMode: ProvisioningMode;
+  bootMode: BootMode;
+  phase: MachinePhase;
+  hostId?: string;
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Response of `GET /api/beskar7/health`. */
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  database: { client: string; reachable: boolean; latencyMs?: number };
+  version: string;
+}

@@ -1,0 +1,1 @@
+export { beskar7Plugin as default } from './plugin';
