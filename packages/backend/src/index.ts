@@ -70,5 +70,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-beskar7-backend'));
-backend.add(import('@internal/backstage-plugin-scaffolder-backend-module-beskar7'));
+backend.add(
+  import('@internal/backstage-plugin-scaffolder-backend-module-beskar7'),
+);
 backend.start();

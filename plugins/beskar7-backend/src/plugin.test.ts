@@ -11,10 +11,7 @@ describe('beskar7 backend plugin', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          mockServices.database.factory({ knex }),
-        ],
+        features: [beskar7Plugin, mockServices.database.factory({ knex })],
       });
 
       const res = await request(server).get('/api/beskar7/health');

@@ -1,25 +1,46 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-
+import { beskar7ApiRef, Beskar7Client } from './api';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
+export const beskar7Api = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: beskar7ApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new Beskar7Client({ discoveryApi, fetchApi }),
+    }),
+});
+
+export const beskar7PageExtension = PageBlueprint.make({
   params: {
     path: '/beskar7',
+    title: 'Bare metal',
+    icon: (
+      <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden>
+        <path
+          fill="currentColor"
+          d="M3 4h18v5H3zm0 6h18v5H3zm0 6h18v4H3zm3-10v1h2V6zm0 6v1h2v-1zm0 6v1h2v-1z"
+        />
+      </svg>
+    ),
     routeRef: rootRouteRef,
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
-      )),
+      import('./components/Beskar7Page').then(m => <m.Beskar7Page />),
   },
 });
 
+/** @public */
 export const beskar7Plugin = createFrontendPlugin({
   pluginId: 'beskar7',
-  extensions: [page],
+  extensions: [beskar7Api, beskar7PageExtension],
   routes: {
     root: rootRouteRef,
-  }
+  },
 });

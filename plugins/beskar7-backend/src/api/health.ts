@@ -17,6 +17,10 @@ export async function checkHealth(
       version,
     };
   } catch {
-    return { status: 'degraded', database: { client, reachable: false }, version };
+    return {
+      status: 'degraded',
+      database: { client, reachable: false },
+      version,
+    };
   }
 }

@@ -1,0 +1,1 @@
+export { Beskar7Page } from './Beskar7Page';

@@ -1,7 +1,0 @@
-import { beskar7Plugin } from './plugin';
-
-describe('beskar7', () => {
-  it('should export plugin', () => {
-    expect(beskar7Plugin).toBeDefined();
-  });
-});
