@@ -17,6 +17,20 @@
 import { defineConfig } from '@playwright/test';
 import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
+// Playwright's own browser download is not used: the tests drive the
+// machine's Chromium (Debian's `chromium` package unless told otherwise).
+const executablePath =
+  process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? '/usr/bin/chromium';
+const launchArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /**
  * See https://playwright.dev/docs/test-configuration.
  */
@@ -49,7 +63,10 @@ export default defineConfig({
 
   retries: process.env.CI ? 2 : 0,
 
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+  ],
 
   use: {
     actionTimeout: 0,
@@ -62,5 +79,9 @@ export default defineConfig({
 
   outputDir: 'node_modules/.cache/e2e-test-results',
 
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  // Every package with an e2e-tests folder, on the machine's Chromium.
+  projects: generateProjects().map(project => ({
+    ...project,
+    use: { launchOptions: { executablePath, args: launchArgs } },
+  })),
 });

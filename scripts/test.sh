@@ -31,4 +31,7 @@ CI=true yarn test
 step "Build backend"
 yarn build:backend
 
+step "Browser tests"
+bash scripts/e2e.sh
+
 step "All checks passed"
