@@ -5,4 +5,5 @@
  */
 
 export * from './types';
+export * from './api';
 export * from './permissions';

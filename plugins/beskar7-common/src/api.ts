@@ -1,0 +1,142 @@
+import {
+  BootMode,
+  Host,
+  HostRequirements,
+  HostState,
+  Machine,
+  OsFamily,
+  ProvisioningMode,
+} from './types';
+
+/** A page of a server-side paginated list. */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+}
+
+/** @public */
+export const HOST_SORT_FIELDS = [
+  'name',
+  'state',
+  'pool',
+  'manufacturer',
+  'updatedAt',
+] as const;
+/** @public */
+export type HostSortField = (typeof HOST_SORT_FIELDS)[number];
+
+/** Query of `GET /hosts`; every filter present must match. */
+export interface ListHostsQuery {
+  state?: HostState[];
+  pool?: string;
+  tags?: string[];
+  /** `key=value` pairs. */
+  labels?: Record<string, string>;
+  vendor?: string;
+  /** Case-insensitive substring of name, namespace, model or serial. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+  orderBy?: HostSortField;
+  order?: 'asc' | 'desc';
+}
+
+/** One recorded state change of a host. */
+export interface HostEvent {
+  id: number;
+  hostId: string;
+  fromState?: HostState;
+  toState: HostState;
+  reason: string;
+  message?: string;
+  createdAt: string;
+}
+
+/** Response of `GET /hosts/:id`. */
+export interface HostDetails extends Host {
+  events: HostEvent[];
+}
+
+/** Body of `POST /hosts`. */
+export interface RegisterHostRequest {
+  name: string;
+  namespace?: string;
+  pool?: string;
+  labels?: Record<string, string>;
+  tags?: string[];
+  failureDomain?: string;
+  bmc: {
+    address: string;
+    credentialsRef: string;
+    insecureSkipVerify?: boolean;
+    caBundleRef?: string;
+  };
+}
+
+/** Body of `PATCH /hosts/:id`. */
+export interface UpdateHostRequest {
+  pool?: string;
+  labels?: Record<string, string>;
+  tags?: string[];
+}
+
+/** Body of `POST /machines`. */
+export interface MachineRequest {
+  name: string;
+  namespace?: string;
+  requirements?: HostRequirements;
+  imageUrl: string;
+  configUrl?: string;
+  osFamily: OsFamily;
+  provisioningMode: ProvisioningMode;
+  bootMode?: BootMode;
+}
+
+/** Per-pool counts for capacity planning. */
+export interface PoolSummary {
+  pool: string;
+  total: number;
+  byState: Record<HostState, number>;
+  /** Share of hosts held by machines (Claimed, Provisioning, Provisioned). */
+  utilisation: number;
+}
+
+/** Response of `GET /machines`. */
+export type MachineList = Page<Machine>;
+
+/** Response of `GET /queue`. */
+export interface QueueStatus {
+  paused: boolean;
+  length: number;
+  maxQueueSize: number;
+  processing: number;
+  maxConcurrentOps: number;
+  /** BMCs that may not take another operation yet, and until when. */
+  cooldowns: Array<{ bmcAddress: string; until: string }>;
+}
+
+/** @public */
+export type CheckStatus = 'ok' | 'warning' | 'error';
+
+/** One health check an operator would otherwise run by hand. */
+export interface DiagnosticCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was measured. */
+  value: number | string;
+  /** The limit the value is compared with, in words (`> 15%`). */
+  threshold?: string;
+  message: string;
+  /** Id of the runbook that handles this condition. */
+  runbookId?: string;
+}
+
+/** Response of `GET /diagnostics`. */
+export interface DiagnosticsReport {
+  generatedAt: string;
+  status: CheckStatus;
+  checks: DiagnosticCheck[];
+}
