@@ -155,3 +155,21 @@ export interface HealthResponse {
   database: { client: string; reachable: boolean; latencyMs?: number };
   version: string;
 }
+
+/** State of the per-BMC circuit breaker of the Redfish client. */
+export const BMC_CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
+/** @public */
+export type BmcCircuitState = (typeof BMC_CIRCUIT_STATES)[number];
+
+/** What the backend reports about one BMC's circuit breaker. */
+export interface BmcCircuitStatus {
+  address: string;
+  state: BmcCircuitState;
+  consecutiveFailures: number;
+  /** When the breaker last opened (ISO 8601). */
+  openedAt?: string;
+  /** When an open breaker lets a probe through (ISO 8601). */
+  nextProbeAt?: string;
+  /** Short reason of the last failure, never containing credentials. */
+  lastError?: string;
+}

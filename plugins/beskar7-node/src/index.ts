@@ -1,18 +1,16 @@
-/***/
 /**
- * Node.js library for the beskar7 plugin.
+ * Node.js library for the beskar7 plugin: extension points and the
+ * interfaces other backend modules implement.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export type {
+  KernelParamsMechanism,
+  PowerAction,
+  VendorQuirks,
+} from './vendorQuirks';
+export {
+  beskar7VendorsExtensionPoint,
+  type Beskar7VendorsExtensionPoint,
+} from './extensions';

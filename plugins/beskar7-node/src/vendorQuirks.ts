@@ -1,0 +1,46 @@
+/**
+ * How a vendor's BMC passes kernel parameters to the next boot.
+ *
+ * - `uefiTarget`: a one-time boot override to `UefiTarget` whose
+ *   `UefiTargetBootSourceOverride` is the loader path followed by the params.
+ * - `biosAttribute`: a BIOS attribute written through the Bios settings
+ *   object and applied on the next reset.
+ *
+ * @public
+ */
+export type KernelParamsMechanism =
+  | { kind: 'uefiTarget'; loaderPath: string }
+  | { kind: 'biosAttribute'; attribute: string };
+
+/** @public */
+export type PowerAction = 'on' | 'gracefulShutdown' | 'forceOff' | 'restart';
+
+/**
+ * What differs between BMC vendors, as data. The client reads everything
+ * else from the service itself (links, allowable values), so a quirk is only
+ * needed where a vendor departs from the standard or needs extra hints.
+ *
+ * @public
+ */
+export interface VendorQuirks {
+  /** Stable id, e.g. `dell-idrac`; also the `vendor` label of metrics. */
+  id: string;
+  displayName: string;
+  /**
+   * Matched against the ComputerSystem `Manufacturer` first, then against
+   * the service root's `Vendor` and `Product`.
+   */
+  match: RegExp;
+  /**
+   * ResetType values to try for each power action, best first; the first one
+   * the BMC allows is used. Missing actions use the generic order.
+   */
+  resetPreferences?: Partial<Record<PowerAction, string[]>>;
+  virtualMedia?: {
+    /** `patch` mounts by PATCH of `Image`/`Inserted`; `auto` uses actions when present. */
+    mount?: 'action' | 'patch' | 'auto';
+    /** Extra properties the vendor wants in the InsertMedia body. */
+    insertParameters?: Record<string, unknown>;
+  };
+  kernelParams: KernelParamsMechanism;
+}
