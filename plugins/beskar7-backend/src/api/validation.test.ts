@@ -1,0 +1,155 @@
+import {
+  parseListHostsQuery,
+  parseMachineRequest,
+  parseRegisterHost,
+  parseUpdateHost,
+} from './validation';
+
+const goodHost = {
+  name: 'node-1',
+  bmc: { address: 'https://10.0.0.1', credentialsRef: 'bmc-node-1' },
+};
+
+const goodMachine = {
+  name: 'worker-0',
+  imageUrl: 'https://images.example/kairos.iso',
+  configUrl: 'https://config.example/worker.yaml',
+  osFamily: 'kairos',
+  provisioningMode: 'RemoteConfig',
+};
+
+describe('request validation', () => {
+  it('fills defaults for a minimal host registration', () => {
+    expect(parseRegisterHost(goodHost)).toEqual({
+      ...goodHost,
+      namespace: 'default',
+      pool: 'default',
+      labels: {},
+      tags: [],
+      bmc: { ...goodHost.bmc, insecureSkipVerify: false },
+    });
+  });
+
+  it.each([
+    [{ ...goodHost, name: 'Node_1' }, /name: must be lowercase/],
+    [{ ...goodHost, name: 'x'.repeat(64) }, /name:/],
+    [
+      { ...goodHost, bmc: { ...goodHost.bmc, address: 'ftp://10.0.0.1' } },
+      /bmc\.address: must be an http or https BMC URL/,
+    ],
+    [
+      {
+        ...goodHost,
+        bmc: { ...goodHost.bmc, address: 'https://root:calvin@10.0.0.1' },
+      },
+      /bmc\.address: .*without credentials/,
+    ],
+    [
+      { ...goodHost, bmc: { address: 'https://10.0.0.1' } },
+      /bmc\.credentialsRef/,
+    ],
+    [
+      { ...goodHost, bmc: { ...goodHost.bmc, password: 'x' } },
+      /bmc:.*password/,
+    ],
+    [{ ...goodHost, tags: 'gpu' }, /tags:/],
+    [{ ...goodHost, labels: { 'bad key!': 'x' } }, /labels/],
+    [{ ...goodHost, extra: 1 }, /extra/],
+    ['not an object', /Invalid host registration/],
+    [null, /Invalid host registration/],
+  ])('rejects host registration %j', (body, message) => {
+    expect(() => parseRegisterHost(body)).toThrow(message);
+  });
+
+  it('names the error as an InputError (HTTP 400)', () => {
+    expect(() => parseRegisterHost({})).toThrow(
+      expect.objectContaining({ name: 'InputError' }),
+    );
+  });
+
+  it('rejects an empty host update', () => {
+    expect(() => parseUpdateHost({})).toThrow(/at least one field/);
+    expect(parseUpdateHost({ tags: ['gpu'] })).toEqual({ tags: ['gpu'] });
+  });
+
+  it('accepts a machine request and defaults the boot mode', () => {
+    expect(parseMachineRequest(goodMachine)).toMatchObject({
+      bootMode: 'UEFI',
+      namespace: 'default',
+      requirements: {},
+    });
+  });
+
+  it.each([
+    [{ ...goodMachine, osFamily: 'windows' }, /osFamily/],
+    [{ ...goodMachine, provisioningMode: 'Magic' }, /provisioningMode/],
+    [{ ...goodMachine, configUrl: undefined }, /configUrl: is required/],
+    [{ ...goodMachine, imageUrl: 'javascript:alert(1)' }, /imageUrl/],
+    [
+      { ...goodMachine, requirements: { minCpuCores: -1 } },
+      /requirements\.minCpuCores/,
+    ],
+    [
+      { ...goodMachine, requirements: { minMemoryGiB: 1.5 } },
+      /requirements\.minMemoryGiB/,
+    ],
+    [
+      {
+        ...goodMachine,
+        requirements: {
+          selector: { matchExpressions: [{ key: 'rack', operator: 'In' }] },
+        },
+      },
+      /In and NotIn need values/,
+    ],
+    [
+      {
+        ...goodMachine,
+        requirements: {
+          selector: {
+            matchExpressions: [
+              { key: 'rack', operator: 'Near', values: ['a'] },
+            ],
+          },
+        },
+      },
+      /operator/,
+    ],
+  ])('rejects machine request %j', (body, message) => {
+    expect(() => parseMachineRequest(body)).toThrow(message);
+  });
+
+  it('parses repeated query keys of the host list', () => {
+    expect(
+      parseListHostsQuery({
+        state: ['Available', 'Error'],
+        tag: 'gpu',
+        label: ['rack=r1', 'zone=a'],
+        limit: '20',
+      }),
+    ).toEqual({
+      state: ['Available', 'Error'],
+      tags: ['gpu'],
+      labels: { rack: 'r1', zone: 'a' },
+      offset: 0,
+      limit: 20,
+      orderBy: 'name',
+      order: 'asc',
+      pool: undefined,
+      vendor: undefined,
+      text: undefined,
+    });
+  });
+
+  it.each([
+    [{ state: 'Sleeping' }, /state/],
+    [{ limit: '0' }, /limit/],
+    [{ limit: '10000' }, /limit/],
+    [{ offset: '-1' }, /offset/],
+    [{ orderBy: 'password' }, /orderBy/],
+    [{ label: 'rack' }, /label.*key=value/],
+    [{ unknown: 'x' }, /unknown/],
+  ])('rejects host query %j', (query, message) => {
+    expect(() => parseListHostsQuery(query)).toThrow(message);
+  });
+});

@@ -1,0 +1,217 @@
+import { InputError } from '@backstage/errors';
+import {
+  BOOT_MODES,
+  HOST_SORT_FIELDS,
+  HOST_STATES,
+  LABEL_SELECTOR_OPERATORS,
+  ListHostsQuery,
+  MachineRequest,
+  OS_FAMILIES,
+  PROVISIONING_MODES,
+  RegisterHostRequest,
+  UpdateHostRequest,
+} from '@internal/backstage-plugin-beskar7-common';
+import { z } from 'zod';
+
+// Names follow Kubernetes' DNS-1123 labels so that hosts and machines map
+// one-to-one onto PhysicalHost and Beskar7Machine objects.
+const dnsLabel = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+  );
+
+const labelKey = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/,
+    'is not a valid label key',
+  );
+const labelValue = z
+  .string()
+  .max(63)
+  .regex(
+    /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
+    'is not a valid label value',
+  );
+const labels = z
+  .record(labelKey, labelValue)
+  .refine(l => Object.keys(l).length <= 64, 'may hold at most 64 labels');
+const tags = z.array(z.string().min(1).max(63)).max(64);
+
+function httpUrl(what: string) {
+  return z
+    .string()
+    .max(2048)
+    .refine(value => {
+      try {
+        const url = new URL(value);
+        return (
+          (url.protocol === 'http:' || url.protocol === 'https:') &&
+          url.hostname !== '' &&
+          url.username === '' &&
+          url.password === ''
+        );
+      } catch {
+        return false;
+      }
+    }, `must be an http or https ${what} URL without credentials in it`);
+}
+
+export const bmcAddress = httpUrl('BMC');
+
+const registerHost = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel.default('default'),
+  pool: dnsLabel.default('default'),
+  labels: labels.default({}),
+  tags: tags.default([]),
+  failureDomain: z.string().min(1).max(63).optional(),
+  bmc: z.strictObject({
+    address: bmcAddress,
+    credentialsRef: z.string().min(1).max(253),
+    insecureSkipVerify: z.boolean().default(false),
+    caBundleRef: z.string().min(1).max(253).optional(),
+  }),
+});
+
+const updateHost = z
+  .strictObject({ pool: dnsLabel, labels, tags })
+  .partial()
+  .refine(u => Object.keys(u).length > 0, 'must change at least one field');
+
+const selectorExpression = z
+  .strictObject({
+    key: labelKey,
+    operator: z.enum(LABEL_SELECTOR_OPERATORS),
+    values: z.array(labelValue).max(64).optional(),
+  })
+  .refine(
+    e =>
+      e.operator === 'In' || e.operator === 'NotIn'
+        ? (e.values?.length ?? 0) > 0
+        : e.values === undefined || e.values.length === 0,
+    'In and NotIn need values; Exists and DoesNotExist take none',
+  );
+
+const requirements = z.strictObject({
+  pool: dnsLabel.optional(),
+  selector: z
+    .strictObject({
+      matchLabels: labels.optional(),
+      matchExpressions: z.array(selectorExpression).max(32).optional(),
+    })
+    .optional(),
+  tags: tags.optional(),
+  minCpuCores: z.int().min(0).max(4096).optional(),
+  minMemoryGiB: z.int().min(0).max(1048576).optional(),
+  minDiskGiB: z.int().min(0).max(10485760).optional(),
+  failureDomain: z.string().min(1).max(63).optional(),
+});
+
+const machineRequest = z
+  .strictObject({
+    name: dnsLabel,
+    namespace: dnsLabel.default('default'),
+    requirements: requirements.default({}),
+    imageUrl: httpUrl('image'),
+    configUrl: httpUrl('config').optional(),
+    osFamily: z.enum(OS_FAMILIES),
+    provisioningMode: z.enum(PROVISIONING_MODES),
+    bootMode: z.enum(BOOT_MODES).default('UEFI'),
+  })
+  .refine(
+    m => m.provisioningMode !== 'RemoteConfig' || m.configUrl !== undefined,
+    {
+      message: 'is required when provisioningMode is RemoteConfig',
+      path: ['configUrl'],
+    },
+  );
+
+// Query strings arrive as string | string[]; repeated keys mean "any of".
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .transform(v => (Array.isArray(v) ? v : [v]));
+
+const listHosts = z.strictObject({
+  state: repeated.pipe(z.array(z.enum(HOST_STATES))).optional(),
+  pool: dnsLabel.optional(),
+  tag: repeated.pipe(z.array(z.string().min(1).max(63))).optional(),
+  label: repeated
+    .pipe(z.array(z.string().regex(/^[^=]+=[^=]*$/, 'must be key=value')))
+    .optional(),
+  vendor: z.string().min(1).max(63).optional(),
+  text: z.string().min(1).max(128).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  orderBy: z.enum(HOST_SORT_FIELDS).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+
+const pageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** Turns a zod failure into one 400 message that names every bad field. */
+function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) {
+    return result.data;
+  }
+  const problems = result.error.issues.map(issue => {
+    const field = issue.path.map(String).join('.');
+    return field ? `${field}: ${issue.message}` : issue.message;
+  });
+  throw new InputError(`Invalid ${what}: ${problems.join('; ')}`);
+}
+
+export function parseRegisterHost(
+  body: unknown,
+): Required<
+  Pick<RegisterHostRequest, 'namespace' | 'pool' | 'labels' | 'tags'>
+> &
+  RegisterHostRequest {
+  return parse(registerHost, body, 'host registration');
+}
+
+export function parseUpdateHost(body: unknown): UpdateHostRequest {
+  return parse(updateHost, body, 'host update');
+}
+
+export function parseMachineRequest(
+  body: unknown,
+): Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>> &
+  MachineRequest {
+  return parse(machineRequest, body, 'machine request');
+}
+
+export function parseListHostsQuery(query: unknown): ListHostsQuery {
+  const q = parse(listHosts, query, 'host query');
+  return {
+    state: q.state,
+    pool: q.pool,
+    tags: q.tag,
+    labels: q.label
+      ? Object.fromEntries(q.label.map(pair => pair.split('=', 2)))
+      : undefined,
+    vendor: q.vendor,
+    text: q.text,
+    offset: q.offset,
+    limit: q.limit,
+    orderBy: q.orderBy,
+    order: q.order,
+  };
+}
+
+export function parsePageQuery(query: unknown): {
+  offset: number;
+  limit: number;
+} {
+  return parse(pageQuery, query, 'page query');
+}
