@@ -16,6 +16,17 @@ export interface Config {
       };
     };
     /**
+     * BMC logins by name; hosts refer to them with `bmc.credentialsRef`.
+     * Fill them from environment variables, never commit them.
+     */
+    credentials?: {
+      [ref: string]: {
+        username: string;
+        /** @visibility secret */
+        password: string;
+      };
+    };
+    /**
      * Simulated BMCs started inside the backend, registered as hosts: the
      * embedded default for local use. Leave unset in production.
      */

@@ -1,0 +1,33 @@
+import { Config } from '@backstage/config';
+import { NotFoundError } from '@backstage/errors';
+import { BmcCredentials, CredentialResolver } from './types';
+
+/**
+ * Reads `beskar7.credentials.<ref>.{username,password}` from app-config
+ * (usually filled from environment variables), and falls back to logins
+ * registered at run time (the simulated fleet's).
+ */
+export class ConfigCredentialResolver implements CredentialResolver {
+  private readonly registered = new Map<string, BmcCredentials>();
+
+  constructor(private readonly config: Config) {}
+
+  register(ref: string, credentials: BmcCredentials): void {
+    this.registered.set(ref, credentials);
+  }
+
+  async resolve(ref: string): Promise<BmcCredentials> {
+    const entry = this.config.getOptionalConfig(`beskar7.credentials.${ref}`);
+    if (entry) {
+      return {
+        username: entry.getString('username'),
+        password: entry.getString('password'),
+      };
+    }
+    const registered = this.registered.get(ref);
+    if (registered) {
+      return registered;
+    }
+    throw new NotFoundError(`No BMC credentials named '${ref}'`);
+  }
+}
