@@ -84,6 +84,7 @@ describe('request validation', () => {
     [{ ...goodMachine, osFamily: 'windows' }, /osFamily/],
     [{ ...goodMachine, provisioningMode: 'Magic' }, /provisioningMode/],
     [{ ...goodMachine, configUrl: undefined }, /configUrl: is required/],
+    // eslint-disable-next-line no-script-url -- hostile input is the point
     [{ ...goodMachine, imageUrl: 'javascript:alert(1)' }, /imageUrl/],
     [
       { ...goodMachine, requirements: { minCpuCores: -1 } },
