@@ -41,6 +41,11 @@ export interface VendorQuirks {
     mount?: 'action' | 'patch' | 'auto';
     /** Extra properties the vendor wants in the InsertMedia body. */
     insertParameters?: Record<string, unknown>;
+    /**
+     * Send `TransferProtocolType` (from the image URL's scheme) even when the
+     * action does not advertise it; some firmware rejects the insert without it.
+     */
+    alwaysSendTransferProtocol?: boolean;
   };
   kernelParams: KernelParamsMechanism;
 }

@@ -1,0 +1,106 @@
+import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { RedfishClient } from './client';
+import { RedfishUnsupportedError } from './errors';
+import { linkOf, memberLinks, Resource } from './odata';
+import { detectVendor } from './vendors';
+
+/** Where a BMC keeps what provisioning needs, found by following links. */
+export interface DiscoveredService {
+  vendor: VendorQuirks;
+  systemPath: string;
+  managerPath?: string;
+  /** The CD/DVD-capable virtual media device, when the BMC has one. */
+  virtualMediaPath?: string;
+  biosPath?: string;
+}
+
+export async function discoverService(
+  client: RedfishClient,
+  extraVendors: VendorQuirks[],
+): Promise<DiscoveredService> {
+  const root = await client.root();
+  const systemsPath = linkOf(root.Systems);
+  if (!systemsPath) {
+    throw new RedfishUnsupportedError(
+      client.address,
+      'the service root links no Systems collection',
+    );
+  }
+  const [systemPath] = memberLinks(await client.get(systemsPath));
+  if (!systemPath) {
+    throw new RedfishUnsupportedError(
+      client.address,
+      'the Systems collection is empty',
+    );
+  }
+  const system = await client.get(systemPath);
+  const managerPath = linkOf(system.Links?.ManagedBy?.[0]);
+  const vendor = detectVendor(
+    {
+      manufacturer: system.Manufacturer,
+      vendor: root.Vendor,
+      product: root.Product,
+    },
+    extraVendors,
+  );
+  return {
+    vendor,
+    systemPath,
+    managerPath,
+    virtualMediaPath: await findVirtualMedia(client, system, managerPath),
+    biosPath: linkOf(system.Bios),
+  };
+}
+
+/**
+ * Newer firmware (iDRAC) puts virtual media under the system, most under the
+ * manager; a link that leads nowhere counts as absent.
+ */
+async function findVirtualMedia(
+  client: RedfishClient,
+  system: Resource,
+  managerPath: string | undefined,
+): Promise<string | undefined> {
+  const candidates: string[] = [];
+  const fromSystem = linkOf(system.VirtualMedia);
+  if (fromSystem) {
+    candidates.push(fromSystem);
+  }
+  if (managerPath) {
+    const manager = await client.getOptional(managerPath);
+    const fromManager = linkOf(manager?.VirtualMedia);
+    if (fromManager && !candidates.includes(fromManager)) {
+      candidates.push(fromManager);
+    }
+  }
+  for (const collectionPath of candidates) {
+    const collection = await client.getOptional(collectionPath);
+    const devices: Resource[] = [];
+    for (const path of memberLinks(collection)) {
+      const device = await client.getOptional(path);
+      if (device) {
+        devices.push({ ...device, '@odata.id': path });
+      }
+    }
+    const chosen = pickCdDevice(devices);
+    if (chosen) {
+      return chosen;
+    }
+  }
+  return undefined;
+}
+
+/** A device that takes CD or DVD images; AMI lists no MediaTypes, so the name decides there. */
+export function pickCdDevice(devices: Resource[]): string | undefined {
+  const byType = devices.find(
+    d =>
+      Array.isArray(d.MediaTypes) &&
+      d.MediaTypes.some((t: string) => t === 'CD' || t === 'DVD'),
+  );
+  const byName = devices.find(
+    d =>
+      !Array.isArray(d.MediaTypes) &&
+      /\b(cd|dvd)/i.test(`${d.Id ?? ''} ${d.Name ?? ''}`),
+  );
+  return (byType ?? byName)?.['@odata.id'];
+}

@@ -1,0 +1,29 @@
+export {
+  BmcProvisionerFactory,
+  createBmcProvisioner,
+  type BmcProvisionerFactoryOptions,
+} from './factory';
+export type {
+  BmcCredentials,
+  BmcInventory,
+  BmcOperation,
+  BmcOperationEvent,
+  BmcProvisioner,
+  BootOverride,
+  BootTarget,
+  DiskInfo,
+  KernelParamsStatus,
+  PowerState,
+  RedfishClientOptions,
+  VirtualMediaStatus,
+} from './types';
+export {
+  BmcUnavailableError,
+  RedfishAuthError,
+  RedfishConnectionError,
+  RedfishError,
+  RedfishHttpError,
+  RedfishUnsupportedError,
+} from './errors';
+export { BUILTIN_VENDORS, detectVendor } from './vendors';
+export { buildKernelParams } from './kernelParams';
