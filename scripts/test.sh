@@ -26,7 +26,7 @@ yarn prettier:check
 
 step "Tests"
 # CI=true: run once (no watch) and make a missing PostgreSQL fail the run.
-CI=true yarn test
+CI=true yarn test --verbose
 
 step "Build backend"
 yarn build:backend
