@@ -41,9 +41,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Everyone reads the bare-metal fleet; writes need `permission.beskar7.operators`.
+backend.add(import('./modules/beskar7PermissionPolicy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

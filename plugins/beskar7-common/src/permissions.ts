@@ -42,6 +42,12 @@ export const beskar7RunbookExecutePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/** Runbook steps marked destructive (clearing leases, forcing hosts back to Enrolling). */
+export const beskar7RunbookDestructivePermission = createPermission({
+  name: 'beskar7.runbook.destructive',
+  attributes: { action: 'delete' },
+});
+
 /** @public */
 export const beskar7Permissions = [
   beskar7HostReadPermission,
@@ -51,4 +57,5 @@ export const beskar7Permissions = [
   beskar7MachineReleasePermission,
   beskar7QueueManagePermission,
   beskar7RunbookExecutePermission,
+  beskar7RunbookDestructivePermission,
 ];

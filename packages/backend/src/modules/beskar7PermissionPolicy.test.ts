@@ -1,0 +1,67 @@
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  beskar7HostOperatePermission,
+  beskar7HostReadPermission,
+  beskar7MachineCreatePermission,
+  beskar7RunbookDestructivePermission,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Beskar7PermissionPolicy } from './beskar7PermissionPolicy';
+
+function user(...ownershipEntityRefs: string[]): PolicyQueryUser {
+  return {
+    info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
+  } as PolicyQueryUser;
+}
+
+describe('Beskar7PermissionPolicy', () => {
+  const policy = Beskar7PermissionPolicy.fromConfig(
+    new ConfigReader({
+      permission: { beskar7: { operators: ['group:default/platform-team'] } },
+    }),
+  );
+
+  it('lets everyone read hosts', async () => {
+    await expect(
+      policy.handle(
+        { permission: beskar7HostReadPermission },
+        user('user:default/dev'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it.each([
+    beskar7HostOperatePermission,
+    beskar7MachineCreatePermission,
+    beskar7RunbookDestructivePermission,
+  ])('reserves $name to operators', async permission => {
+    await expect(
+      policy.handle(
+        { permission },
+        user('user:default/dev', 'group:default/web'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle(
+        { permission },
+        user('user:default/ops', 'group:default/Platform-Team'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(policy.handle({ permission })).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
+
+  it("leaves other plugins' permissions allowed", async () => {
+    await expect(
+      policy.handle({
+        permission: {
+          type: 'basic',
+          name: 'catalog.entity.create',
+          attributes: { action: 'create' },
+        },
+      }),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+});
