@@ -1,0 +1,130 @@
+import { createTestDatabases } from '../testing/databases';
+import { applyDatabaseMigrations } from './migrations';
+import { HostSearch } from './HostSearch';
+import { HostStore } from './HostStore';
+
+const databases = createTestDatabases();
+
+async function seed(store: HostStore) {
+  const hosts = [
+    {
+      name: 'dell-01',
+      pool: 'gpu',
+      manufacturer: 'Dell Inc.',
+      tags: ['gpu', 'nvme'],
+      labels: { rack: 'r1' },
+      state: 'Available' as const,
+    },
+    {
+      name: 'dell-02',
+      pool: 'gpu',
+      manufacturer: 'Dell Inc.',
+      tags: ['gpu'],
+      labels: { rack: 'r2' },
+      state: 'Provisioned' as const,
+    },
+    {
+      name: 'hpe-01',
+      pool: 'general',
+      manufacturer: 'HPE',
+      tags: ['nvme'],
+      labels: { rack: 'r1', 'topology.kubernetes.io/zone': 'a' },
+      state: 'Error' as const,
+    },
+    {
+      name: 'lenovo_01',
+      pool: 'general',
+      manufacturer: 'Lenovo',
+      tags: [],
+      labels: {},
+      state: 'Available' as const,
+    },
+  ];
+  for (const h of hosts) {
+    await store.create({
+      name: h.name.replace('_', '-'),
+      namespace: 'default',
+      pool: h.pool,
+      tags: h.tags,
+      labels: h.labels,
+      state: h.state,
+      hardware: {
+        manufacturer: h.manufacturer,
+        model: `${h.name} model`,
+        macAddresses: [],
+      },
+      bmc: {
+        address: `https://${h.name.replace('_', '-')}.bmc`,
+        credentialsRef: 'c',
+      },
+    });
+  }
+}
+
+describe('HostSearch', () => {
+  it.each(databases.eachSupportedId())(
+    'filters, sorts and paginates in the database on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await seed(new HostStore(knex));
+      const search = new HostSearch(knex);
+      const names = async (q: Parameters<HostSearch['search']>[0]) =>
+        (await search.search(q)).items.map(h => h.name);
+
+      expect(await names({})).toEqual([
+        'dell-01',
+        'dell-02',
+        'hpe-01',
+        'lenovo-01',
+      ]);
+      expect(await names({ state: ['Available', 'Error'] })).toEqual([
+        'dell-01',
+        'hpe-01',
+        'lenovo-01',
+      ]);
+      expect(await names({ pool: 'gpu', tags: ['nvme'] })).toEqual(['dell-01']);
+      expect(await names({ labels: { rack: 'r1' } })).toEqual([
+        'dell-01',
+        'hpe-01',
+      ]);
+      expect(
+        await names({ labels: { 'topology.kubernetes.io/zone': 'a' } }),
+      ).toEqual(['hpe-01']);
+      expect(await names({ vendor: 'dell' })).toEqual(['dell-01', 'dell-02']);
+      expect(await names({ text: 'LENOVO_01 MOD' })).toEqual(['lenovo-01']);
+      // A LIKE wildcard in the search text is matched literally.
+      expect(await names({ text: '%' })).toEqual([]);
+      expect(await names({ orderBy: 'state', order: 'desc' })).toEqual([
+        'dell-02',
+        'hpe-01',
+        'dell-01',
+        'lenovo-01',
+      ]);
+
+      const page = await search.search({ offset: 1, limit: 2 });
+      expect(page).toMatchObject({ totalCount: 4, offset: 1, limit: 2 });
+      expect(page.items.map(h => h.name)).toEqual(['dell-02', 'hpe-01']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'summarises pools by state on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await seed(new HostStore(knex));
+
+      const pools = await new HostSearch(knex).poolSummaries();
+
+      expect(pools.map(p => p.pool)).toEqual(['general', 'gpu']);
+      expect(pools[1]).toMatchObject({
+        pool: 'gpu',
+        total: 2,
+        utilisation: 0.5,
+        byState: { Available: 1, Provisioned: 1, Error: 0 },
+      });
+      expect(pools[0].byState).toMatchObject({ Available: 1, Error: 1 });
+    },
+  );
+});

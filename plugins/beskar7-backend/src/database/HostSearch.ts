@@ -1,0 +1,135 @@
+import {
+  HOST_STATES,
+  Host,
+  HostSortField,
+  HostState,
+  ListHostsQuery,
+  Page,
+  PoolSummary,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { isPostgres } from './dialect';
+import { HOSTS_TABLE, HostRow, rowToHost } from './hostRows';
+
+const SORT_COLUMNS: Record<HostSortField, string> = {
+  name: 'name',
+  state: 'state',
+  pool: 'pool',
+  manufacturer: 'manufacturer',
+  updatedAt: 'updated_at',
+};
+
+const HELD_STATES: HostState[] = ['Claimed', 'Provisioning', 'Provisioned'];
+
+/**
+ * The operator's view of the inventory: filtered, sorted, paginated in SQL
+ * so that a fleet of tens of thousands of hosts costs one page per request.
+ */
+export class HostSearch {
+  constructor(private readonly knex: Knex) {}
+
+  async search(query: ListHostsQuery): Promise<Page<Host>> {
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 50;
+    const filtered = this.filtered(query);
+    const [{ count }] = await filtered.clone().count({ count: '*' });
+    const sortColumn = SORT_COLUMNS[query.orderBy ?? 'name'];
+    const order = query.order ?? 'asc';
+    const rows: HostRow[] = await filtered
+      .select('*')
+      .orderBy([
+        { column: sortColumn, order },
+        { column: 'namespace', order: 'asc' },
+        { column: 'name', order: 'asc' },
+      ])
+      .offset(offset)
+      .limit(limit);
+    return {
+      items: rows.map(rowToHost),
+      totalCount: Number(count),
+      offset,
+      limit,
+    };
+  }
+
+  async poolSummaries(): Promise<PoolSummary[]> {
+    const rows: Array<{
+      pool: string;
+      state: HostState;
+      count: string | number;
+    }> = await this.knex(HOSTS_TABLE)
+      .select('pool', 'state')
+      .count({ count: '*' })
+      .groupBy('pool', 'state')
+      .orderBy('pool');
+    const byPool = new Map<string, PoolSummary>();
+    for (const row of rows) {
+      let summary = byPool.get(row.pool);
+      if (!summary) {
+        summary = {
+          pool: row.pool,
+          total: 0,
+          byState: Object.fromEntries(HOST_STATES.map(s => [s, 0])) as Record<
+            HostState,
+            number
+          >,
+          utilisation: 0,
+        };
+        byPool.set(row.pool, summary);
+      }
+      summary.byState[row.state] = Number(row.count);
+      summary.total += Number(row.count);
+    }
+    for (const summary of byPool.values()) {
+      const held = HELD_STATES.reduce((n, s) => n + summary.byState[s], 0);
+      summary.utilisation = summary.total === 0 ? 0 : held / summary.total;
+    }
+    return [...byPool.values()];
+  }
+
+  private filtered(query: ListHostsQuery): Knex.QueryBuilder {
+    const pg = isPostgres(this.knex);
+    const q = this.knex<HostRow>(HOSTS_TABLE);
+    if (query.state?.length) q.whereIn('state', query.state);
+    if (query.pool) q.where('pool', query.pool);
+    if (query.vendor) {
+      q.whereRaw(`lower(manufacturer) like ? escape '\\'`, [
+        `%${escapeLike(query.vendor.toLocaleLowerCase('en-US'))}%`,
+      ]);
+    }
+    if (query.text) {
+      const pattern = `%${escapeLike(query.text.toLocaleLowerCase('en-US'))}%`;
+      q.where(inner =>
+        ['name', 'namespace', 'model', 'serial_number'].forEach(column =>
+          inner.orWhereRaw(`lower(??) like ? escape '\\'`, [column, pattern]),
+        ),
+      );
+    }
+    for (const tag of query.tags ?? []) {
+      if (pg) {
+        q.whereRaw('(tags::jsonb) \\? ?', [tag]);
+      } else {
+        q.whereRaw('exists (select 1 from json_each(tags) where value = ?)', [
+          tag,
+        ]);
+      }
+    }
+    for (const [key, value] of Object.entries(query.labels ?? {})) {
+      if (pg) {
+        q.whereRaw('(labels::jsonb) ->> ? = ?', [key, value]);
+      } else {
+        q.whereRaw('json_extract(labels, ?) = ?', [jsonPath(key), value]);
+      }
+    }
+    return q;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, c => `\\${c}`);
+}
+
+// Quoted so that label keys with dots or slashes address one member.
+function jsonPath(key: string): string {
+  return `$."${key.replace(/"/g, '\\"')}"`;
+}
