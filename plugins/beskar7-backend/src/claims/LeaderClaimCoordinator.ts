@@ -1,0 +1,301 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { ClaimRequestStore } from '../database/ClaimRequestStore';
+import { isPostgres } from '../database/dialect';
+import { HostStore } from '../database/HostStore';
+import { MachineStore } from '../database/MachineStore';
+import { Beskar7Metrics } from '../metrics';
+import { jitteredBackoffMs, sleep } from './backoff';
+import { loadClaimableMachine } from './claimableMachine';
+import { ClaimMetrics } from './claimMetrics';
+import { ClaimLostError, writeClaim } from './claimWrites';
+import {
+  LeaderElectionTiming,
+  resolveLeaderElectionTiming,
+} from './leaderElection';
+import { LeaseElector, LeaseLostError } from './LeaseElector';
+import { releaseClaim } from './release';
+import { assignHosts, needsLabelsOrTags } from './batchAssignment';
+import { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';
+
+export const CLAIM_COORDINATOR_LEASE = 'beskar7-claim-coordinator';
+
+export interface LeaderClaimCoordinatorOptions {
+  knex: Knex;
+  metrics: Beskar7Metrics;
+  /** This replica's identity in the lease and the request queue (default: a random UUID). */
+  replicaId?: string;
+  leaderElection?: Partial<LeaderElectionTiming>;
+  /** Requests the leader serves per transaction (default 100). */
+  batchSize?: number;
+  /** How often the leader looks for requests, and requesters for answers (default 20 ms). */
+  pollIntervalMs?: number;
+  /** How long `claim` waits for the leader before answering `retry` (default 30 s). */
+  claimTimeoutMs?: number;
+  logger?: LoggerService;
+}
+
+interface Waiter {
+  resolve(result: ClaimResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One replica, elected through a lease, assigns hosts; every replica queues
+ * its claim requests in the database and waits for the answer. The leader
+ * serves the oldest requests in batches: it ranks hosts for each machine
+ * (rendezvous, skipping hosts given earlier in the batch) and writes the
+ * whole batch in one transaction that ends with the fencing check, so the
+ * writes of a leader that lost its lease roll back.
+ */
+export class LeaderClaimCoordinator implements ClaimCoordinator {
+  readonly mode = 'leader';
+  readonly replicaId: string;
+  private readonly knex: Knex;
+  private readonly hosts: HostStore;
+  private readonly machines: MachineStore;
+  private readonly requests: ClaimRequestStore;
+  private readonly elector: LeaseElector;
+  private readonly claimMetrics: ClaimMetrics;
+  private readonly timing: LeaderElectionTiming;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly claimTimeoutMs: number;
+  private readonly waiters = new Map<string, Waiter[]>();
+  private stopped = true;
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly options: LeaderClaimCoordinatorOptions) {
+    this.knex = options.knex;
+    this.replicaId = options.replicaId ?? randomUUID();
+    this.hosts = new HostStore(this.knex);
+    this.machines = new MachineStore(this.knex);
+    this.requests = new ClaimRequestStore(this.knex);
+    this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
+    this.timing = resolveLeaderElectionTiming(options.leaderElection);
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.claimTimeoutMs = options.claimTimeoutMs ?? 30_000;
+    this.elector = new LeaseElector({
+      knex: this.knex,
+      leaseName: CLAIM_COORDINATOR_LEASE,
+      holderId: this.replicaId,
+      timing: this.timing,
+      metrics: options.metrics,
+      logger: options.logger,
+    });
+  }
+
+  /** True while this replica believes it holds the coordinator lease. */
+  get isLeader(): boolean {
+    return this.elector.token !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.elector.start();
+    this.loops = [this.serveLoop(), this.answerLoop()];
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+    await this.elector.stop();
+  }
+
+  async claim(machineId: string): Promise<ClaimResult> {
+    const done = this.claimMetrics.startClaim();
+    try {
+      const result = await this.claimOnce(machineId);
+      done(result);
+      return result;
+    } catch (error) {
+      done('error');
+      throw error;
+    }
+  }
+
+  release(machineId: string): Promise<ReleaseResult> {
+    return releaseClaim(this.knex, machineId);
+  }
+
+  private async claimOnce(machineId: string): Promise<ClaimResult> {
+    const loaded = await loadClaimableMachine(this.machines, machineId);
+    if ('result' in loaded) return loaded.result;
+    await this.requests.enqueue(machineId, this.replicaId);
+    return new Promise<ClaimResult>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        this.removeWaiter(machineId, waiter);
+        resolve({
+          machineId,
+          attempts: 0,
+          conflicts: 0,
+          outcome: 'retry',
+          reason: 'timeout',
+        });
+      }, this.claimTimeoutMs);
+      const waiter: Waiter = {
+        resolve: result => {
+          clearTimeout(timeout);
+          resolve(result);
+        },
+        reject: error => {
+          clearTimeout(timeout);
+          reject(error);
+        },
+      };
+      this.waiters.set(machineId, [
+        ...(this.waiters.get(machineId) ?? []),
+        waiter,
+      ]);
+    });
+  }
+
+  /** While leading, serves batches of requests; otherwise waits to lead. */
+  private async serveLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const token = this.elector.token;
+      if (token === undefined) {
+        await sleep(Math.min(this.timing.retryPeriodMs, 100));
+        continue;
+      }
+      try {
+        const served = await this.serveBatch(token);
+        failures = 0;
+        if (served === 0) await sleep(this.pollIntervalMs);
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) {
+          this.options.logger?.warn(`Claim batch failed: ${error}`);
+        }
+        failures++;
+        await sleep(
+          jitteredBackoffMs(failures, {
+            baseMs: this.pollIntervalMs,
+            maxMs: this.timing.retryPeriodMs,
+          }),
+        );
+      }
+    }
+  }
+
+  /**
+   * Serves the oldest pending requests in one fenced transaction. Returns how
+   * many requests it answered.
+   */
+  private async serveBatch(token: number): Promise<number> {
+    const pending = await this.requests.listPending(this.batchSize);
+    if (pending.length === 0) return 0;
+    const claimable = pending.filter(m => m.phase === 'Pending' && !m.hostId);
+    const stale = pending.filter(m => !claimable.includes(m)).map(m => m.id);
+    const candidates = await this.hosts.listClaimCandidates(
+      {},
+      { withLabelsAndTags: claimable.some(needsLabelsOrTags) },
+    );
+    const { assignments, unserved } = assignHosts(claimable, candidates);
+
+    try {
+      await this.knex.transaction(async trx => {
+        if (isPostgres(trx)) {
+          // A leader that stalls mid-batch must not hold host rows past its lease.
+          await trx.raw(
+            `SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(
+              this.timing.leaseDurationMs,
+            )}`,
+          );
+        }
+        for (const { machine, host } of assignments) {
+          await writeClaim(trx, machine.id, host);
+        }
+        await this.requests.remove(trx, [
+          ...assignments.map(a => a.machine.id),
+          ...stale,
+        ]);
+        await this.requests.markNoHosts(trx, unserved);
+        await this.elector.fence(trx, token);
+      });
+    } catch (error) {
+      if (error instanceof ClaimLostError) {
+        // Someone wrote a host or machine outside the leader: read again.
+        this.claimMetrics.attempt(
+          'conflict',
+          error.reason === 'machine_taken' ? 'invalid_state' : error.reason,
+        );
+        return 0;
+      }
+      throw error;
+    }
+    for (let i = 0; i < assignments.length; i++) {
+      this.claimMetrics.attempt('success');
+    }
+    for (let i = 0; i < unserved.length; i++) {
+      this.claimMetrics.attempt('no_hosts');
+    }
+    return pending.length;
+  }
+
+  /** While claims wait on this replica, polls their requests for answers. */
+  private async answerLoop(): Promise<void> {
+    while (!this.stopped) {
+      await sleep(this.pollIntervalMs);
+      if (this.waiters.size === 0) continue;
+      try {
+        await this.answerWaiters();
+      } catch (error) {
+        this.options.logger?.warn(`Polling claim requests failed: ${error}`);
+      }
+    }
+  }
+
+  private async answerWaiters(): Promise<void> {
+    const ids = [...this.waiters.keys()];
+    const statuses = await this.requests.statuses(ids);
+    for (const machineId of ids) {
+      const status = statuses.get(machineId);
+      if (status?.state === 'pending') continue;
+      const answer = (result: ClaimResult) =>
+        this.settle(machineId, { result });
+      if (status?.state === 'done' && status.hostId) {
+        answer({
+          machineId,
+          attempts: 0,
+          conflicts: 0,
+          outcome: 'claimed',
+          hostId: status.hostId,
+        });
+      } else if (status?.state === 'no_hosts') {
+        await this.requests.remove(this.knex, [machineId]);
+        answer({ machineId, attempts: 0, conflicts: 0, outcome: 'no_hosts' });
+      } else {
+        // The request vanished without a host (machine released or deleted).
+        try {
+          const loaded = await loadClaimableMachine(this.machines, machineId);
+          if ('result' in loaded) answer(loaded.result);
+          else await this.requests.enqueue(machineId, this.replicaId);
+        } catch (error) {
+          this.settle(machineId, { error });
+        }
+      }
+    }
+  }
+
+  private settle(
+    machineId: string,
+    answer: { result: ClaimResult } | { error: unknown },
+  ) {
+    const waiters = this.waiters.get(machineId) ?? [];
+    this.waiters.delete(machineId);
+    for (const waiter of waiters) {
+      if ('result' in answer) waiter.resolve(answer.result);
+      else waiter.reject(answer.error);
+    }
+  }
+
+  private removeWaiter(machineId: string, waiter: Waiter) {
+    const rest = (this.waiters.get(machineId) ?? []).filter(w => w !== waiter);
+    if (rest.length) this.waiters.set(machineId, rest);
+    else this.waiters.delete(machineId);
+  }
+}

@@ -1,0 +1,22 @@
+export { createClaimCoordinator } from './createClaimCoordinator';
+export type { ClaimCoordinatorOptions } from './createClaimCoordinator';
+export { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
+export type { OptimisticClaimCoordinatorOptions } from './OptimisticClaimCoordinator';
+export { LockingClaimCoordinator } from './LockingClaimCoordinator';
+export type { LockingClaimCoordinatorOptions } from './LockingClaimCoordinator';
+export {
+  CLAIM_COORDINATOR_LEASE,
+  LeaderClaimCoordinator,
+} from './LeaderClaimCoordinator';
+export type { LeaderClaimCoordinatorOptions } from './LeaderClaimCoordinator';
+export { LeaseElector, LeaseLostError } from './LeaseElector';
+export {
+  DEFAULT_LEADER_ELECTION_TIMING,
+  resolveLeaderElectionTiming,
+} from './leaderElection';
+export type { LeaderElectionTiming } from './leaderElection';
+export { completeRelease, releaseClaim } from './release';
+export { identityKey, selectHosts } from './selection';
+export { matchesLabelSelector, matchesRequirements } from './requirements';
+export type { HostFacts } from './requirements';
+export type { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';

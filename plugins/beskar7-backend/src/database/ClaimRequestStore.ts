@@ -1,0 +1,96 @@
+import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { MACHINES_TABLE, MachineRow, rowToMachine } from './machineRows';
+
+export const CLAIM_REQUESTS_TABLE = 'beskar7_claim_requests';
+
+/** Where a queued claim request stands, as its requester sees it. */
+export type ClaimRequestStatus =
+  | { state: 'pending' }
+  | { state: 'no_hosts' }
+  /** The request is gone: the machine row tells whether it got a host. */
+  | { state: 'done'; hostId?: string };
+
+/** The queue of claim requests that the leader serves in leader mode. */
+export class ClaimRequestStore {
+  constructor(private readonly knex: Knex) {}
+
+  /** Queues a claim for the machine; a previous unanswerable request is asked again. */
+  async enqueue(machineId: string, requestedBy: string): Promise<void> {
+    const now = new Date();
+    await this.knex(CLAIM_REQUESTS_TABLE)
+      .where({ machine_id: machineId })
+      .whereNotNull('outcome')
+      .update({
+        outcome: null,
+        requested_by: requestedBy,
+        created_at: now,
+        resolved_at: null,
+      });
+    await this.knex(CLAIM_REQUESTS_TABLE)
+      .insert({
+        machine_id: machineId,
+        requested_by: requestedBy,
+        created_at: now,
+      })
+      .onConflict('machine_id')
+      .ignore();
+  }
+
+  /** The oldest pending requests with their machines. */
+  async listPending(limit: number): Promise<Machine[]> {
+    const rows: MachineRow[] = await this.knex({ r: CLAIM_REQUESTS_TABLE })
+      .join({ m: MACHINES_TABLE }, 'm.id', 'r.machine_id')
+      .whereNull('r.outcome')
+      .orderBy([
+        { column: 'r.created_at', order: 'asc' },
+        { column: 'r.machine_id', order: 'asc' },
+      ])
+      .limit(limit)
+      .select('m.*');
+    return rows.map(rowToMachine);
+  }
+
+  /** Statuses of the given machines' requests, for requesters waiting on them. */
+  async statuses(
+    machineIds: string[],
+  ): Promise<Map<string, ClaimRequestStatus>> {
+    const rows = await this.knex({ m: MACHINES_TABLE })
+      .leftJoin({ r: CLAIM_REQUESTS_TABLE }, 'r.machine_id', 'm.id')
+      .whereIn('m.id', machineIds)
+      .select(
+        'm.id as id',
+        'm.host_id as host_id',
+        'r.machine_id as request',
+        'r.outcome as outcome',
+      );
+    const statuses = new Map<string, ClaimRequestStatus>();
+    for (const row of rows) {
+      if (!row.request) {
+        statuses.set(row.id, {
+          state: 'done',
+          hostId: row.host_id ?? undefined,
+        });
+      } else if (row.outcome === 'no_hosts') {
+        statuses.set(row.id, { state: 'no_hosts' });
+      } else {
+        statuses.set(row.id, { state: 'pending' });
+      }
+    }
+    return statuses;
+  }
+
+  /** Answers requests that no host can satisfy now. */
+  async markNoHosts(trx: Knex, machineIds: string[]): Promise<void> {
+    if (machineIds.length === 0) return;
+    await trx(CLAIM_REQUESTS_TABLE)
+      .whereIn('machine_id', machineIds)
+      .update({ outcome: 'no_hosts', resolved_at: new Date() });
+  }
+
+  /** Removes requests: served, withdrawn, or read by their requester. */
+  async remove(db: Knex, machineIds: string[]): Promise<void> {
+    if (machineIds.length === 0) return;
+    await db(CLAIM_REQUESTS_TABLE).whereIn('machine_id', machineIds).delete();
+  }
+}

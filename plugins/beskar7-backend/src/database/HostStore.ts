@@ -1,0 +1,310 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  HardwareDetails,
+  Host,
+  HostRequirements,
+  HostState,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { assertValidBmcAddress } from './bmcAddress';
+import { isUniqueViolation } from './errors';
+import { HostEventStore } from './HostEventStore';
+import {
+  HOSTS_TABLE,
+  HostRow,
+  HostSpec,
+  hostSpecToColumns,
+  rowToHost,
+} from './hostRows';
+import { parseJson, toOptional, toOptionalNumber } from './values';
+
+/** What it takes to register a host. */
+export interface CreateHostInput {
+  name: string;
+  namespace: string;
+  pool: string;
+  labels?: Record<string, string>;
+  tags?: string[];
+  failureDomain?: string;
+  hardware?: Partial<HardwareDetails>;
+  bmc: {
+    address: string;
+    credentialsRef: string;
+    insecureSkipVerify?: boolean;
+    caBundleRef?: string;
+  };
+  /** Initial state; `Enrolling` unless the caller knows better (tests, imports). */
+  state?: HostState;
+}
+
+export interface HostListFilter {
+  namespace?: string;
+  pool?: string;
+  state?: HostState | HostState[];
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The facts selection needs about an Available host, read in one cheap query
+ * per claim attempt. Labels and tags are only read when the requirements use them.
+ */
+export interface ClaimCandidate {
+  id: string;
+  name: string;
+  namespace: string;
+  version: number;
+  pool: string;
+  labels: Record<string, string>;
+  tags: string[];
+  failureDomain?: string;
+  cpuCores?: number;
+  memoryGiB?: number;
+  diskGiB?: number;
+}
+
+const CANDIDATE_COLUMNS = [
+  'id',
+  'name',
+  'namespace',
+  'version',
+  'pool',
+  'failure_domain',
+  'cpu_cores',
+  'memory_gib',
+  'disk_gib',
+];
+
+/** Reads and writes beskar7_hosts; every write bumps the host's version. */
+export class HostStore {
+  private readonly events: HostEventStore;
+
+  constructor(private readonly knex: Knex) {
+    this.events = new HostEventStore(knex);
+  }
+
+  async create(input: CreateHostInput): Promise<Host> {
+    assertValidBmcAddress(input.bmc.address);
+    const now = new Date();
+    const id = randomUUID();
+    const state = input.state ?? 'Enrolling';
+    const spec: HostSpec = {
+      pool: input.pool,
+      labels: input.labels ?? {},
+      tags: input.tags ?? [],
+      failureDomain: input.failureDomain,
+      hardware: { macAddresses: [], ...input.hardware },
+      bmc: { insecureSkipVerify: false, ...input.bmc },
+    };
+    try {
+      await this.knex.transaction(async trx => {
+        await trx(HOSTS_TABLE).insert({
+          id,
+          name: input.name,
+          namespace: input.namespace,
+          ...hostSpecToColumns(spec),
+          state,
+          version: 0,
+          created_at: now,
+          updated_at: now,
+        });
+        await new HostEventStore(trx).record({
+          hostId: id,
+          toState: state,
+          reason: 'Registered',
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `Host ${input.namespace}/${input.name} already exists`,
+        );
+      }
+      throw error;
+    }
+    return this.require(id);
+  }
+
+  async get(id: string): Promise<Host | undefined> {
+    const row = await this.knex<HostRow>(HOSTS_TABLE).where({ id }).first();
+    return row && rowToHost(row);
+  }
+
+  async getByName(namespace: string, name: string): Promise<Host | undefined> {
+    const row = await this.knex<HostRow>(HOSTS_TABLE)
+      .where({ namespace, name })
+      .first();
+    return row && rowToHost(row);
+  }
+
+  async list(filter: HostListFilter = {}): Promise<Host[]> {
+    const query = this.knex<HostRow>(HOSTS_TABLE).orderBy([
+      'namespace',
+      'name',
+    ]);
+    if (filter.namespace) query.where('namespace', filter.namespace);
+    if (filter.pool) query.where('pool', filter.pool);
+    if (filter.state) {
+      query.whereIn(
+        'state',
+        Array.isArray(filter.state) ? filter.state : [filter.state],
+      );
+    }
+    if (filter.limit !== undefined) query.limit(filter.limit);
+    if (filter.offset !== undefined) query.offset(filter.offset);
+    return (await query).map(rowToHost);
+  }
+
+  /** Changes a host's description if nobody wrote it since `expectedVersion`. */
+  async update(
+    id: string,
+    expectedVersion: number,
+    patch: Partial<HostSpec>,
+  ): Promise<Host> {
+    if (patch.bmc) assertValidBmcAddress(patch.bmc.address);
+    const updated = await this.knex(HOSTS_TABLE)
+      .where({ id, version: expectedVersion })
+      .update({
+        ...hostSpecToColumns(patch),
+        version: this.knex.raw('version + 1'),
+        updated_at: new Date(),
+      });
+    if (updated === 0) {
+      throw await versionConflict(this.knex, id, expectedVersion);
+    }
+    return this.require(id);
+  }
+
+  /**
+   * Moves a host to `to` if nobody wrote it since `expectedVersion`, and
+   * records the change. Which transitions are allowed is the lifecycle's
+   * business, not the store's.
+   */
+  async updateState(
+    id: string,
+    expectedVersion: number,
+    change: { to: HostState; reason: string; errorMessage?: string },
+  ): Promise<Host> {
+    await this.knex.transaction(async trx => {
+      const row = await trx<HostRow>(HOSTS_TABLE)
+        .where({ id, version: expectedVersion })
+        .first();
+      if (!row) throw await versionConflict(trx, id, expectedVersion);
+      const updated = await trx(HOSTS_TABLE)
+        .where({ id, version: expectedVersion })
+        .update({
+          state: change.to,
+          error_message: change.errorMessage ?? null,
+          version: trx.raw('version + 1'),
+          updated_at: new Date(),
+        });
+      if (updated === 0) throw await versionConflict(trx, id, expectedVersion);
+      await new HostEventStore(trx).record({
+        hostId: id,
+        fromState: row.state,
+        toState: change.to,
+        reason: change.reason,
+        message: change.errorMessage,
+      });
+    });
+    return this.require(id);
+  }
+
+  /** Deletes a host nobody holds. */
+  async delete(id: string): Promise<void> {
+    const deleted = await this.knex(HOSTS_TABLE)
+      .where({ id })
+      .whereNull('consumer_id')
+      .delete();
+    if (deleted === 0) {
+      const host = await this.get(id);
+      if (!host) throw new NotFoundError(`Host ${id} not found`);
+      throw new ConflictError(
+        `Host ${id} is held by machine ${host.consumerId}`,
+      );
+    }
+  }
+
+  /**
+   * Available hosts that may satisfy the requirements. Pool, failure domain
+   * and minimum resources are filtered in SQL; the caller still applies the
+   * full (pure) requirement match, which also covers labels and tags.
+   * Labels and tags are only read when the requirements use them, unless
+   * `withLabelsAndTags` asks for them (one read serving many machines).
+   */
+  async listClaimCandidates(
+    requirements: HostRequirements,
+    options: { withLabelsAndTags?: boolean } = {},
+  ): Promise<ClaimCandidate[]> {
+    const needsLabels =
+      options.withLabelsAndTags ||
+      Boolean(
+        requirements.selector?.matchLabels ||
+          requirements.selector?.matchExpressions?.length,
+      );
+    const needsTags =
+      options.withLabelsAndTags || Boolean(requirements.tags?.length);
+    const columns = [...CANDIDATE_COLUMNS];
+    if (needsLabels) columns.push('labels');
+    if (needsTags) columns.push('tags');
+
+    const query = this.knex(HOSTS_TABLE)
+      .select(columns)
+      .where('state', 'Available');
+    if (requirements.pool) query.where('pool', requirements.pool);
+    if (requirements.failureDomain) {
+      query.where('failure_domain', requirements.failureDomain);
+    }
+    if (requirements.minCpuCores !== undefined) {
+      query.where('cpu_cores', '>=', requirements.minCpuCores);
+    }
+    if (requirements.minMemoryGiB !== undefined) {
+      query.where('memory_gib', '>=', requirements.minMemoryGiB);
+    }
+    if (requirements.minDiskGiB !== undefined) {
+      query.where('disk_gib', '>=', requirements.minDiskGiB);
+    }
+    const rows: Partial<HostRow>[] = await query;
+    return rows.map(row => ({
+      id: row.id!,
+      name: row.name!,
+      namespace: row.namespace!,
+      version: Number(row.version),
+      pool: row.pool!,
+      labels: row.labels ? parseJson<Record<string, string>>(row.labels) : {},
+      tags: row.tags ? parseJson<string[]>(row.tags) : [],
+      failureDomain: toOptional(row.failure_domain),
+      cpuCores: toOptionalNumber(row.cpu_cores),
+      memoryGiB: toOptionalNumber(row.memory_gib),
+      diskGiB: toOptionalNumber(row.disk_gib),
+    }));
+  }
+
+  /** The host's recorded state changes, oldest first. */
+  listEvents(hostId: string) {
+    return this.events.list(hostId);
+  }
+
+  private async require(id: string): Promise<Host> {
+    const host = await this.get(id);
+    if (!host) throw new NotFoundError(`Host ${id} not found`);
+    return host;
+  }
+}
+
+/** The error for a conditional write that matched nothing: gone, or changed since read. */
+async function versionConflict(
+  db: Knex,
+  id: string,
+  expectedVersion: number,
+): Promise<Error> {
+  const row = await db<HostRow>(HOSTS_TABLE)
+    .select('version')
+    .where({ id })
+    .first();
+  if (!row) return new NotFoundError(`Host ${id} not found`);
+  return new ConflictError(
+    `Host ${id} was changed concurrently (version ${row.version}, expected ${expectedVersion})`,
+  );
+}

@@ -1,0 +1,120 @@
+import { Knex } from 'knex';
+import { databaseNowMsSql } from './dialect';
+
+export const LEASES_TABLE = 'beskar7_leases';
+
+/** A lease as stored; times are epoch milliseconds of the database's clock. */
+export interface LeaseRecord {
+  name: string;
+  holderId?: string;
+  fencingToken: number;
+  acquiredAtMs: number;
+  renewedAtMs: number;
+  expiresAtMs: number;
+}
+
+/**
+ * Named leases in the database. Every statement is a single conditional
+ * update evaluated on the database's clock, so two replicas can never both
+ * believe they acquired the same lease, and a holder whose lease another
+ * replica took over can no longer renew it or pass `fence`.
+ */
+export class LeaseStore {
+  private readonly now: string;
+
+  constructor(private readonly knex: Knex) {
+    this.now = databaseNowMsSql(knex);
+  }
+
+  async get(name: string): Promise<LeaseRecord | undefined> {
+    const row = await this.knex(LEASES_TABLE).where({ name }).first();
+    return (
+      row && {
+        name: row.name,
+        holderId: row.holder_id ?? undefined,
+        fencingToken: Number(row.fencing_token),
+        acquiredAtMs: Number(row.acquired_at_ms),
+        renewedAtMs: Number(row.renewed_at_ms),
+        expiresAtMs: Number(row.expires_at_ms),
+      }
+    );
+  }
+
+  /**
+   * Takes the lease if it is free or expired. Returns the new fencing token,
+   * or undefined when someone else holds a live lease.
+   */
+  async tryAcquire(
+    name: string,
+    holderId: string,
+    durationMs: number,
+  ): Promise<number | undefined> {
+    await this.knex(LEASES_TABLE)
+      .insert({ name, holder_id: null, fencing_token: 0 })
+      .onConflict('name')
+      .ignore();
+    const current = await this.get(name);
+    if (!current) return undefined;
+    const token = current.fencingToken + 1;
+    const updated = await this.knex(LEASES_TABLE)
+      .where({ name, fencing_token: current.fencingToken })
+      .andWhere(q =>
+        q
+          .whereNull('holder_id')
+          .orWhere('expires_at_ms', '<=', this.knex.raw(this.now)),
+      )
+      .update({
+        holder_id: holderId,
+        fencing_token: token,
+        acquired_at_ms: this.knex.raw(this.now),
+        renewed_at_ms: this.knex.raw(this.now),
+        expires_at_ms: this.knex.raw(`${this.now} + ?`, [durationMs]),
+      });
+    return updated === 1 ? token : undefined;
+  }
+
+  /** Extends a live lease held with `token`; false if it expired or changed hands. */
+  async renew(
+    name: string,
+    holderId: string,
+    token: number,
+    durationMs: number,
+  ): Promise<boolean> {
+    const updated = await this.held(this.knex, name, holderId, token).update({
+      renewed_at_ms: this.knex.raw(this.now),
+      expires_at_ms: this.knex.raw(`${this.now} + ?`, [durationMs]),
+    });
+    return updated === 1;
+  }
+
+  /** Gives the lease up at once, so another replica need not wait for it to expire. */
+  async release(name: string, holderId: string, token: number): Promise<void> {
+    await this.knex(LEASES_TABLE)
+      .where({ name, holder_id: holderId, fencing_token: token })
+      .update({ holder_id: null, expires_at_ms: 0 });
+  }
+
+  /**
+   * Call inside the transaction that carries the holder's writes, as its last
+   * statement: true only if `token` is still the live lease. The update locks
+   * the lease row until commit, so a takeover is ordered after these writes;
+   * when it returns false the caller must roll back.
+   */
+  async fence(
+    trx: Knex.Transaction,
+    name: string,
+    holderId: string,
+    token: number,
+  ): Promise<boolean> {
+    const updated = await this.held(trx, name, holderId, token).update({
+      fencing_token: trx.raw('fencing_token'),
+    });
+    return updated === 1;
+  }
+
+  private held(db: Knex, name: string, holderId: string, token: number) {
+    return db(LEASES_TABLE)
+      .where({ name, holder_id: holderId, fencing_token: token })
+      .andWhere('expires_at_ms', '>', db.raw(this.now));
+  }
+}

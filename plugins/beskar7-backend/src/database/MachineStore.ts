@@ -1,0 +1,153 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  Machine,
+  MachinePhase,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from './errors';
+import {
+  MACHINES_TABLE,
+  MachineRow,
+  MachineSpec,
+  machineSpecToColumns,
+  rowToMachine,
+} from './machineRows';
+
+/** What it takes to request a machine; it starts `Pending`, without a host. */
+export type CreateMachineInput = Pick<Machine, 'name' | 'namespace'> &
+  MachineSpec;
+
+export interface MachineListFilter {
+  namespace?: string;
+  phase?: MachinePhase | MachinePhase[];
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Reads and writes beskar7_machines. Claiming and releasing a host are not
+ * here: they change a host and a machine together (see claims/).
+ */
+export class MachineStore {
+  constructor(private readonly knex: Knex) {}
+
+  async create(input: CreateMachineInput): Promise<Machine> {
+    const now = new Date();
+    const id = randomUUID();
+    try {
+      await this.knex(MACHINES_TABLE).insert({
+        id,
+        name: input.name,
+        namespace: input.namespace,
+        ...machineSpecToColumns(input),
+        phase: 'Pending',
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `Machine ${input.namespace}/${input.name} already exists`,
+        );
+      }
+      throw error;
+    }
+    return this.require(id);
+  }
+
+  async get(id: string): Promise<Machine | undefined> {
+    const row = await this.knex<MachineRow>(MACHINES_TABLE)
+      .where({ id })
+      .first();
+    return row && rowToMachine(row);
+  }
+
+  async getByName(
+    namespace: string,
+    name: string,
+  ): Promise<Machine | undefined> {
+    const row = await this.knex<MachineRow>(MACHINES_TABLE)
+      .where({ namespace, name })
+      .first();
+    return row && rowToMachine(row);
+  }
+
+  async list(filter: MachineListFilter = {}): Promise<Machine[]> {
+    const query = this.knex<MachineRow>(MACHINES_TABLE).orderBy([
+      'namespace',
+      'name',
+    ]);
+    if (filter.namespace) query.where('namespace', filter.namespace);
+    if (filter.phase) {
+      query.whereIn(
+        'phase',
+        Array.isArray(filter.phase) ? filter.phase : [filter.phase],
+      );
+    }
+    if (filter.limit !== undefined) query.limit(filter.limit);
+    if (filter.offset !== undefined) query.offset(filter.offset);
+    return (await query).map(rowToMachine);
+  }
+
+  /** Changes what the machine asks for; only while it waits for a host. */
+  async update(id: string, patch: Partial<MachineSpec>): Promise<Machine> {
+    const updated = await this.knex(MACHINES_TABLE)
+      .where({ id, phase: 'Pending' })
+      .whereNull('host_id')
+      .update({ ...machineSpecToColumns(patch), updated_at: new Date() });
+    if (updated === 0) throw await this.notPending(id);
+    return this.require(id);
+  }
+
+  /** Moves the machine from phase `from` to `to`; fails if it is no longer in `from`. */
+  async updatePhase(
+    id: string,
+    change: { from: MachinePhase; to: MachinePhase; failureReason?: string },
+  ): Promise<Machine> {
+    const updated = await this.knex(MACHINES_TABLE)
+      .where({ id, phase: change.from })
+      .update({
+        phase: change.to,
+        failure_reason: change.failureReason ?? null,
+        updated_at: new Date(),
+      });
+    if (updated === 0) {
+      const machine = await this.get(id);
+      if (!machine) throw new NotFoundError(`Machine ${id} not found`);
+      throw new ConflictError(
+        `Machine ${id} is ${machine.phase}, expected ${change.from}`,
+      );
+    }
+    return this.require(id);
+  }
+
+  /** Deletes a machine that holds no host (release it first). */
+  async delete(id: string): Promise<void> {
+    const deleted = await this.knex(MACHINES_TABLE)
+      .where({ id })
+      .whereNull('host_id')
+      .delete();
+    if (deleted === 0) {
+      const machine = await this.get(id);
+      if (!machine) throw new NotFoundError(`Machine ${id} not found`);
+      throw new ConflictError(
+        `Machine ${id} holds host ${machine.hostId}; release it first`,
+      );
+    }
+  }
+
+  private async require(id: string): Promise<Machine> {
+    const machine = await this.get(id);
+    if (!machine) throw new NotFoundError(`Machine ${id} not found`);
+    return machine;
+  }
+
+  private async notPending(id: string): Promise<Error> {
+    const machine = await this.get(id);
+    if (!machine) return new NotFoundError(`Machine ${id} not found`);
+    return new ConflictError(
+      `Machine ${id} is ${machine.phase}; its requirements can only change while Pending`,
+    );
+  }
+}

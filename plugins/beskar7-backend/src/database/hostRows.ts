@@ -1,0 +1,104 @@
+import { Host, HostState } from '@internal/backstage-plugin-beskar7-common';
+import {
+  parseJson,
+  toIsoTimestamp,
+  toOptional,
+  toOptionalNumber,
+} from './values';
+
+export const HOSTS_TABLE = 'beskar7_hosts';
+
+/** A row of beskar7_hosts as the database returns it. */
+export interface HostRow {
+  id: string;
+  name: string;
+  namespace: string;
+  pool: string;
+  labels: string;
+  tags: string;
+  failure_domain: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  serial_number: string | null;
+  cpu_cores: number | null;
+  memory_gib: number | null;
+  disk_gib: number | null;
+  mac_addresses: string;
+  bmc_address: string;
+  credentials_ref: string;
+  insecure_skip_verify: boolean | number;
+  ca_bundle_ref: string | null;
+  state: HostState;
+  error_message: string | null;
+  consumer_id: string | null;
+  version: number | string;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+}
+
+export function rowToHost(row: HostRow): Host {
+  return {
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    pool: row.pool,
+    labels: parseJson<Record<string, string>>(row.labels),
+    tags: parseJson<string[]>(row.tags),
+    failureDomain: toOptional(row.failure_domain),
+    hardware: {
+      manufacturer: toOptional(row.manufacturer),
+      model: toOptional(row.model),
+      serialNumber: toOptional(row.serial_number),
+      cpuCores: toOptionalNumber(row.cpu_cores),
+      memoryGiB: toOptionalNumber(row.memory_gib),
+      diskGiB: toOptionalNumber(row.disk_gib),
+      macAddresses: parseJson<string[]>(row.mac_addresses),
+    },
+    bmc: {
+      address: row.bmc_address,
+      credentialsRef: row.credentials_ref,
+      insecureSkipVerify: Boolean(row.insecure_skip_verify),
+      caBundleRef: toOptional(row.ca_bundle_ref),
+    },
+    state: row.state,
+    errorMessage: toOptional(row.error_message),
+    consumerId: toOptional(row.consumer_id),
+    version: Number(row.version),
+    createdAt: toIsoTimestamp(row.created_at),
+    updatedAt: toIsoTimestamp(row.updated_at),
+  };
+}
+
+/** The writable, descriptive part of a host (everything but identity, state and bookkeeping). */
+export type HostSpec = Pick<
+  Host,
+  'pool' | 'labels' | 'tags' | 'failureDomain' | 'hardware' | 'bmc'
+>;
+
+/** Columns for the given (partial) spec; absent fields are left out. */
+export function hostSpecToColumns(spec: Partial<HostSpec>) {
+  const columns: Partial<Record<keyof HostRow, unknown>> = {};
+  if (spec.pool !== undefined) columns.pool = spec.pool;
+  if (spec.labels !== undefined) columns.labels = JSON.stringify(spec.labels);
+  if (spec.tags !== undefined) columns.tags = JSON.stringify(spec.tags);
+  if (spec.failureDomain !== undefined) {
+    columns.failure_domain = spec.failureDomain;
+  }
+  if (spec.hardware !== undefined) {
+    const hw = spec.hardware;
+    columns.manufacturer = hw.manufacturer ?? null;
+    columns.model = hw.model ?? null;
+    columns.serial_number = hw.serialNumber ?? null;
+    columns.cpu_cores = hw.cpuCores ?? null;
+    columns.memory_gib = hw.memoryGiB ?? null;
+    columns.disk_gib = hw.diskGiB ?? null;
+    columns.mac_addresses = JSON.stringify(hw.macAddresses);
+  }
+  if (spec.bmc !== undefined) {
+    columns.bmc_address = spec.bmc.address;
+    columns.credentials_ref = spec.bmc.credentialsRef;
+    columns.insecure_skip_verify = spec.bmc.insecureSkipVerify;
+    columns.ca_bundle_ref = spec.bmc.caBundleRef ?? null;
+  }
+  return columns;
+}
