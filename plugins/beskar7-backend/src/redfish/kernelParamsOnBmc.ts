@@ -56,10 +56,18 @@ export async function getKernelParams(
       ? { mechanism: 'uefiTarget', params: uefiTarget.slice(prefix.length) }
       : undefined;
   }
-  const settings = await client.get(await biosSettingsPath(client, service));
-  const pending = settings.Attributes?.[mechanism.attribute];
-  return typeof pending === 'string'
-    ? { mechanism: 'biosAttribute', params: pending }
+  // Pending until the next reset, then current: look in both.
+  const settingsPath = await biosSettingsPath(client, service);
+  const pending = (await client.get(settingsPath)).Attributes?.[
+    mechanism.attribute
+  ];
+  const current =
+    settingsPath === service.biosPath
+      ? undefined
+      : (await client.get(service.biosPath!)).Attributes?.[mechanism.attribute];
+  const params = typeof pending === 'string' && pending ? pending : current;
+  return typeof params === 'string' && params
+    ? { mechanism: 'biosAttribute', params }
     : undefined;
 }
 

@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadMockupTree, ResourceTree, SimulatedBmc } from '../simulator';
+import { simGet } from '../simulator/testing';
+import { BmcProvisionerFactory } from './factory';
+import { RedfishUnsupportedError } from './errors';
+import { BmcProvisioner } from './types';
+
+/** Captures from real BMCs: test data, never read by the product. */
+const MOCKUPS =
+  process.env.BESKAR7_REDFISH_MOCKUPS ??
+  resolve(__dirname, '../../../../../shared/redfish-mockups');
+
+const IMAGE = 'http://192.0.2.10/images/kairos-v3.iso';
+const CONFIG = 'http://192.0.2.10/configs/node-1.yaml';
+const credentials = { username: 'root', password: 'mockup-Secret-42' };
+
+interface Expectation {
+  vendor: string;
+  manufacturer: string;
+  model: string;
+  serialNumber: string;
+  cpuCores?: number;
+  memoryGiB?: number;
+  macCount: number;
+  diskCount: number;
+  /** Virtual media device the client should choose; none in partial captures. */
+  media?: string;
+  /** Kernel params outcome: where they read back from, or the error the BMC gives. */
+  kernelParams:
+    | { mechanism: 'uefiTarget' | 'biosAttribute' }
+    | { error: RegExp };
+}
+
+const TREES: Record<string, Expectation> = {
+  'dell-idrac9': {
+    vendor: 'dell-idrac',
+    manufacturer: 'Dell Inc.',
+    model: 'PowerEdge R6515',
+    serialNumber: 'CNCMU0005400IJ',
+    memoryGiB: 64,
+    macCount: 0,
+    diskCount: 0,
+    media: '/redfish/v1/Systems/System.Embedded.1/VirtualMedia/2',
+    kernelParams: { mechanism: 'uefiTarget' },
+  },
+  'hpe-ilo5-dl325': {
+    vendor: 'hpe-ilo',
+    manufacturer: 'HPE',
+    model: 'ProLiant DL325 Gen10 Plus',
+    serialNumber: 'MXQ019020B',
+    cpuCores: 16,
+    memoryGiB: 64,
+    macCount: 4,
+    diskCount: 0,
+    media: '/redfish/v1/Managers/1/VirtualMedia/2',
+    // iLO only accepts the UEFI device paths it lists.
+    kernelParams: { error: /not in the list of acceptable values/ },
+  },
+  'lenovo-xcc': {
+    vendor: 'lenovo-xcc',
+    manufacturer: 'Lenovo',
+    model: 'ThinkSystem SR650',
+    serialNumber: 'J100ABCD',
+    macCount: 1,
+    diskCount: 0,
+    media: '/redfish/v1/Managers/1/VirtualMedia/CD',
+    kernelParams: { mechanism: 'biosAttribute' },
+  },
+  'supermicro-x11': {
+    vendor: 'supermicro',
+    manufacturer: 'Supermicro',
+    model: 'SYS-510T-MR-EI018',
+    serialNumber: 'S482931X2814218',
+    memoryGiB: 64,
+    macCount: 4,
+    diskCount: 2,
+    kernelParams: { error: /Bios resource .* does not exist/ },
+  },
+  'ami-megarac-gigabyte': {
+    vendor: 'ami-megarac',
+    manufacturer: 'GIGABYTE',
+    model: 'H262-Z63-00',
+    serialNumber: 'GJG9NF512A000302',
+    cpuCores: 128,
+    memoryGiB: 244,
+    // Interfaces 2 and 3 report the same MAC (a bond); listed once.
+    macCount: 2,
+    diskCount: 1,
+    media: '/redfish/v1/Managers/Self/VirtualMedia/CD1',
+    kernelParams: { mechanism: 'uefiTarget' },
+  },
+};
+
+it('finds the mockup trees', () => {
+  expect(existsSync(MOCKUPS)).toBe(true);
+});
+
+describe.each(Object.entries(TREES))('mockup %s', (name, expected) => {
+  let pristine: ResourceTree;
+  let bmc: SimulatedBmc;
+  let factory: BmcProvisionerFactory;
+  let provisioner: BmcProvisioner;
+
+  beforeAll(() => {
+    pristine = loadMockupTree(resolve(MOCKUPS, name));
+  });
+
+  beforeEach(async () => {
+    bmc = await SimulatedBmc.start({
+      tree: pristine.clone(),
+      credentials,
+      powerDelayMs: 20,
+    });
+    factory = new BmcProvisionerFactory({
+      powerPollIntervalMs: 5,
+      powerSettleTimeoutMs: 5_000,
+      requestTimeoutMs: 5_000,
+    });
+    provisioner = factory.forHost(
+      { address: bmc.url, credentialsRef: 'test', insecureSkipVerify: false },
+      credentials,
+    );
+  });
+
+  afterEach(async () => {
+    await provisioner.close();
+    await factory.close();
+    expect(bmc.sessionsOpen).toBe(0);
+    await bmc.stop();
+  });
+
+  it('discovers the system and reads the inventory', async () => {
+    const inventory = await provisioner.inspect();
+    expect(inventory).toMatchObject({
+      vendor: expected.vendor,
+      manufacturer: expected.manufacturer,
+      model: expected.model,
+      serialNumber: expected.serialNumber,
+      cpuCores: expected.cpuCores,
+      memoryGiB: expected.memoryGiB,
+      powerState: 'On',
+    });
+    expect(inventory.macAddresses).toHaveLength(expected.macCount);
+    inventory.macAddresses.forEach(mac =>
+      expect(mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/),
+    );
+    expect(inventory.disks).toHaveLength(expected.diskCount);
+    if (expected.media) {
+      expect((await provisioner.getMedia()).devicePath).toBe(expected.media);
+    } else {
+      await expect(provisioner.getMedia()).rejects.toThrow(
+        RedfishUnsupportedError,
+      );
+    }
+    expect(bmc.counters.sessionsCreated).toBe(1);
+  });
+
+  it('runs insert media, one-time boot, power cycle and eject', async () => {
+    const system = bmc.machine.systemPath;
+    const bootTarget = expected.media ? 'Cd' : 'Pxe';
+    if (expected.media) {
+      await provisioner.insertMedia(IMAGE);
+      const device = await simGet(bmc, expected.media);
+      expect(device).toMatchObject({ Image: IMAGE, Inserted: true });
+    } else {
+      await expect(provisioner.insertMedia(IMAGE)).rejects.toThrow(
+        /no CD\/DVD virtual media/,
+      );
+    }
+
+    await provisioner.setOneTimeBoot(bootTarget);
+    expect((await simGet(bmc, system)).Boot).toMatchObject({
+      BootSourceOverrideTarget: bootTarget,
+      BootSourceOverrideEnabled: 'Once',
+    });
+
+    await provisioner.reboot();
+    expect((await simGet(bmc, system)).PowerState).toBe('On');
+    expect(bmc.machine.boots).toHaveLength(1);
+    expect(bmc.machine.boots[0]).toMatchObject({
+      target: bootTarget,
+      media: expected.media ? IMAGE : undefined,
+    });
+    // The override was for one boot only.
+    expect((await simGet(bmc, system)).Boot.BootSourceOverrideEnabled).toBe(
+      'Disabled',
+    );
+
+    await provisioner.powerOff({ force: true });
+    expect((await simGet(bmc, system)).PowerState).toBe('Off');
+    await provisioner.powerOn();
+    expect((await simGet(bmc, system)).PowerState).toBe('On');
+    expect(bmc.machine.boots).toHaveLength(2);
+    expect(bmc.machine.boots[1].target).toBe('None');
+
+    if (expected.media) {
+      await provisioner.ejectMedia();
+      const device = await simGet(bmc, expected.media);
+      expect(device.Inserted).toBe(false);
+    }
+    expect(bmc.counters.sessionsCreated).toBe(1);
+  });
+
+  it('sets the RemoteConfig kernel parameters by the vendor mechanism', async () => {
+    const outcome = provisioner.setKernelParams('kairos', CONFIG);
+    if ('error' in expected.kernelParams) {
+      await expect(outcome).rejects.toThrow(expected.kernelParams.error);
+      return;
+    }
+    await expect(outcome).resolves.toEqual({
+      mechanism: expected.kernelParams.mechanism,
+      params: `config_url=${CONFIG}`,
+    });
+    if (expected.media) {
+      await provisioner.insertMedia(IMAGE);
+    }
+    await provisioner.reboot();
+    const boot = bmc.machine.boots[0];
+    if (expected.kernelParams.mechanism === 'uefiTarget') {
+      expect(boot.target).toBe('UefiTarget');
+      expect(boot.uefiTarget).toContain(`config_url=${CONFIG}`);
+      expect(boot.media).toBe(IMAGE);
+    } else {
+      expect(boot.biosAttributes.KernelArgs).toBe(`config_url=${CONFIG}`);
+    }
+    expect(await provisioner.getKernelParams()).toEqual({
+      mechanism: expected.kernelParams.mechanism,
+      params: `config_url=${CONFIG}`,
+    });
+  });
+});

@@ -1,0 +1,350 @@
+import {
+  createServer as createHttpServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { BmcCounters, ConcurrencyGauge } from './counters';
+import { FaultPlan, SimFault } from './faults';
+import { SimulatedMachine } from './machine';
+import { classifyRequest, SimOperation } from './operations';
+import { Resource, ResourceTree } from './resourceTree';
+import { redfishError, SimResponse } from './responses';
+import { SessionStore, SimCredentials } from './sessions';
+
+export interface SimulatedBmcOptions {
+  tree: ResourceTree;
+  credentials: SimCredentials;
+  /** Delay between a reset and the new power state; 0 applies it at once. */
+  powerDelayMs?: number;
+  /** Added to every answer. */
+  latencyMs?: number;
+  /** Added to answers of some operations only: a BMC slow at some things. */
+  operationLatencyMs?: Partial<Record<SimOperation, number>>;
+  faults?: SimFault[];
+  /** False: no session service (POST to Sessions is 404), basic auth only. */
+  sessionService?: boolean;
+  basicAuth?: boolean;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
+  /** Fleet-wide in-flight gauge. */
+  fleetGauge?: ConcurrencyGauge;
+  host?: string;
+  port?: number;
+}
+
+const ANONYMOUS_PATHS = new Set([
+  '/redfish',
+  '/redfish/v1',
+  '/redfish/v1/odata',
+  '/redfish/v1/$metadata',
+]);
+
+/** One simulated BMC on its own port. */
+export class SimulatedBmc {
+  readonly counters: BmcCounters;
+  readonly faults = new FaultPlan();
+  readonly machine: SimulatedMachine;
+  readonly sessions: SessionStore;
+  latencyMs: number;
+  operationLatencyMs: Partial<Record<SimOperation, number>>;
+  private server?: Server;
+  private readonly sessionsPath: string;
+  private address = '';
+
+  constructor(private readonly options: SimulatedBmcOptions) {
+    const root = options.tree.get('/redfish/v1') ?? {};
+    this.sessionsPath = (
+      root.Links?.Sessions?.['@odata.id'] ??
+      '/redfish/v1/SessionService/Sessions'
+    ).replace(/\/+$/, '');
+    this.sessions = new SessionStore(options.credentials, this.sessionsPath);
+    this.machine = new SimulatedMachine(
+      options.tree,
+      options.powerDelayMs ?? 0,
+    );
+    this.counters = new BmcCounters(options.fleetGauge);
+    this.latencyMs = options.latencyMs ?? 0;
+    this.operationLatencyMs = { ...options.operationLatencyMs };
+    this.faults.set(options.faults ?? []);
+  }
+
+  static async start(options: SimulatedBmcOptions): Promise<SimulatedBmc> {
+    const bmc = new SimulatedBmc(options);
+    await bmc.listen();
+    return bmc;
+  }
+
+  /** Base URL to register as the host's BMC address. */
+  get url(): string {
+    return this.address;
+  }
+
+  get tree(): ResourceTree {
+    return this.options.tree;
+  }
+
+  get credentials(): SimCredentials {
+    return this.options.credentials;
+  }
+
+  get sessionsOpen(): number {
+    return this.sessions.open;
+  }
+
+  async stop(): Promise<void> {
+    this.machine.stop();
+    const server = this.server;
+    if (!server) {
+      return;
+    }
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>(resolve => server.close(() => resolve()));
+  }
+
+  private async listen(): Promise<void> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.serve(req, res).catch(() => {
+        if (!res.headersSent) {
+          this.send(
+            res,
+            redfishError(500, 'InternalError', 'The simulator failed'),
+          );
+        }
+      });
+    };
+    const { tls } = this.options;
+    const server = tls
+      ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler)
+      : createHttpServer(handler);
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, host, () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    this.address = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const operation = classifyRequest(method, path, p =>
+      this.machine.isVirtualMedia(p),
+    );
+    const end = this.counters.begin(operation, method, path);
+    res.on('close', () => end(res.statusCode));
+    const body = await readJson(req);
+
+    const delay = this.latencyMs + (this.operationLatencyMs[operation] ?? 0);
+    if (delay > 0) {
+      await new Promise(r => setTimeout(r, delay));
+    }
+    const token = header(req, 'x-auth-token');
+    const fault = this.faults.next(operation);
+    if (fault?.kind === 'timeout') {
+      return; // never answer
+    }
+    if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      const status = fault.status ?? 500;
+      this.send(
+        res,
+        redfishError(
+          status,
+          'InternalError',
+          `Simulated failure (HTTP ${status})`,
+        ),
+      );
+      return;
+    }
+    if (fault?.kind === 'expireSession' && token) {
+      this.sessions.expire(token);
+    }
+    if (body === INVALID_JSON) {
+      this.send(
+        res,
+        redfishError(
+          400,
+          'MalformedJSON',
+          'The request body is not valid JSON',
+        ),
+      );
+      return;
+    }
+    if (
+      fault?.kind === 'mediaInUse' &&
+      (operation === 'insertMedia' || operation === 'patchMedia')
+    ) {
+      this.send(
+        res,
+        redfishError(
+          409,
+          'ResourceInUse',
+          'The virtual media device is in use by another connection',
+        ),
+      );
+      return;
+    }
+    this.send(res, this.route(method, path, operation, body as Resource, req));
+  }
+
+  private route(
+    method: string,
+    path: string,
+    operation: SimOperation,
+    body: Resource,
+    req: IncomingMessage,
+  ): SimResponse {
+    const key = ResourceTree.key(path);
+    if (operation === 'login' && key === this.sessionsPath.toLowerCase()) {
+      return this.login(body);
+    }
+    if (
+      !(method === 'GET' && ANONYMOUS_PATHS.has(key)) &&
+      !this.authorized(req)
+    ) {
+      return redfishError(
+        401,
+        'NoValidSession',
+        'There is no valid session established with the implementation',
+      );
+    }
+    if (operation === 'logout') {
+      return this.sessions.deleteByPath(path)
+        ? { status: 204 }
+        : redfishError(
+            404,
+            'ResourceMissingAtURI',
+            `The resource at ${path} was not found`,
+          );
+    }
+    if (method === 'GET' && key === this.sessionsPath.toLowerCase()) {
+      return { status: 200, body: this.sessionCollection() };
+    }
+    if (method === 'GET') {
+      const resource = this.options.tree.get(path);
+      return resource
+        ? { status: 200, body: resource }
+        : redfishError(
+            404,
+            'ResourceMissingAtURI',
+            `The resource at ${path} was not found`,
+          );
+    }
+    const handled = this.machine.handle(method, path, body);
+    if (handled) {
+      return handled;
+    }
+    return this.options.tree.has(path)
+      ? redfishError(
+          405,
+          'OperationNotAllowed',
+          `${method} is not allowed on ${path}`,
+        )
+      : redfishError(
+          404,
+          'ResourceMissingAtURI',
+          `The resource at ${path} was not found`,
+        );
+  }
+
+  private login(body: Resource): SimResponse {
+    if (this.options.sessionService === false) {
+      return redfishError(
+        404,
+        'ResourceMissingAtURI',
+        'There is no session service',
+      );
+    }
+    const session = this.sessions.login(body.UserName, body.Password);
+    if (!session) {
+      this.counters.loginFailures += 1;
+      return redfishError(
+        401,
+        'NoValidSession',
+        'Invalid username or password',
+      );
+    }
+    this.counters.sessionsCreated += 1;
+    return {
+      status: 201,
+      headers: { 'X-Auth-Token': session.token, Location: session.path },
+      body: {
+        '@odata.id': session.path,
+        '@odata.type': '#Session.v1_1_0.Session',
+        Id: session.id,
+        UserName: body.UserName,
+      },
+    };
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (this.sessions.byToken(header(req, 'x-auth-token'))) {
+      return true;
+    }
+    return (
+      this.options.basicAuth !== false &&
+      this.sessions.checkBasic(header(req, 'authorization'))
+    );
+  }
+
+  private sessionCollection(): Resource {
+    const members = this.sessions.paths().map(p => ({ '@odata.id': p }));
+    return {
+      '@odata.id': this.sessionsPath,
+      '@odata.type': '#SessionCollection.SessionCollection',
+      Name: 'Session Collection',
+      Members: members,
+      'Members@odata.count': members.length,
+    };
+  }
+
+  private send(res: ServerResponse, response: SimResponse): void {
+    if (res.writableEnded || res.destroyed) {
+      return;
+    }
+    const payload =
+      response.body === undefined ? '' : JSON.stringify(response.body);
+    res.writeHead(response.status, {
+      ...(payload ? { 'Content-Type': 'application/json' } : {}),
+      'OData-Version': '4.0',
+      ...response.headers,
+    });
+    res.end(payload);
+  }
+}
+
+const INVALID_JSON = Symbol('invalid json');
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? parsed : INVALID_JSON;
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,67 @@
+import { SimOperation } from './operations';
+
+/**
+ * A misbehaviour of a simulated BMC.
+ * - `status`: answer with this HTTP status (e.g. 500, 503) and a Redfish error body.
+ * - `timeout`: never answer; the client's timeout must fire.
+ * - `drop`: close the connection without an answer.
+ * - `expireSession`: the session used by the request has expired (401).
+ * - `mediaInUse`: the insert fails with 409 because the device is busy.
+ */
+export type SimFaultKind =
+  | 'status'
+  | 'timeout'
+  | 'drop'
+  | 'expireSession'
+  | 'mediaInUse';
+
+export interface SimFault {
+  kind: SimFaultKind;
+  /** HTTP status for `status` faults; 500 by default. */
+  status?: number;
+  /** Only requests of these operations; all but the service root when absent. */
+  operations?: SimOperation[];
+  /** Matching requests to let through before the fault starts. */
+  after?: number;
+  /** How many times the fault fires; forever when absent. */
+  times?: number;
+}
+
+/** Decides, request by request, which configured fault fires. */
+export class FaultPlan {
+  private faults: Array<{ fault: SimFault; seen: number; fired: number }> = [];
+
+  set(faults: SimFault[]): void {
+    this.faults = faults.map(fault => ({ fault, seen: 0, fired: 0 }));
+  }
+
+  add(fault: SimFault): void {
+    this.faults.push({ fault, seen: 0, fired: 0 });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  next(operation: SimOperation): SimFault | undefined {
+    for (const entry of this.faults) {
+      const { fault } = entry;
+      const applies = fault.operations
+        ? fault.operations.includes(operation)
+        : operation !== 'serviceRoot';
+      if (!applies) {
+        continue;
+      }
+      entry.seen += 1;
+      if (entry.seen <= (fault.after ?? 0)) {
+        continue;
+      }
+      if (fault.times !== undefined && entry.fired >= fault.times) {
+        continue;
+      }
+      entry.fired += 1;
+      return fault;
+    }
+    return undefined;
+  }
+}
