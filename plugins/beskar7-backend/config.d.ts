@@ -16,6 +16,43 @@ export interface Config {
       };
     };
     /**
+     * The provisioning queue and host lifecycle. Every key is optional: the
+     * chosen `profile` supplies defaults (see docs/provisioning.md).
+     * Durations are written like `500ms`, `10s`, `5m`, `1h`.
+     */
+    provisioning?: {
+      /** Defaults sized for a fleet: development (1-20 hosts), staging (20-100), production (100+). */
+      profile?: 'development' | 'staging' | 'production';
+      /** Queued plus running jobs across all replicas, 1-100000; more are rejected. */
+      maxQueueSize?: number;
+      /** Workers per replica, 1-100. */
+      workerCount?: number;
+      /** Operations running at once across all replicas, 1-20. */
+      maxConcurrentOps?: number;
+      /** Minimum gap between operations on one BMC, 0s-10m. */
+      bmcCooldownPeriod?: string;
+      /** Cooldowns by vendor id (e.g. `dell`, `hpe`), overriding bmcCooldownPeriod. */
+      vendorCooldownPeriods?: { [vendor: string]: string };
+      /** Time limit of one provisioning operation, 100ms-2h. */
+      operationTimeout?: string;
+      /** How long a job stays with a replica that stopped renewing it, 200ms-10m. */
+      leaseDuration?: string;
+      /** How often idle workers look for due jobs, 10ms-1m. */
+      pollInterval?: string;
+      /** A host in Enrolling/Provisioning/Deprovisioning this long with no job goes to Error, 1s-24h. */
+      stuckStateTimeout?: string;
+      /** Period of the host and machine reconcilers, 100ms-1h. */
+      reconcileInterval?: string;
+      retry?: {
+        /** Retries after the first attempt, 0-20. */
+        maxRetries?: number;
+        /** Backoff before the first retry, doubled each time, 0s-1h. */
+        initialBackoff?: string;
+        /** Upper bound of the backoff, 0s-1h, at least initialBackoff. */
+        maxBackoff?: string;
+      };
+    };
+    /**
      * BMC logins by name; hosts refer to them with `bmc.credentialsRef`.
      * Fill them from environment variables, never commit them.
      */
