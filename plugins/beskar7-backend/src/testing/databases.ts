@@ -30,8 +30,16 @@ export function createTestDatabases(): TestDatabases {
 /** Several Knex instances, each with its own pool, on one database: simulated backend replicas. */
 export interface ReplicaDatabases {
   clients: Knex[];
+  /**
+   * Cuts replica `index` off the database at once, as if its process died:
+   * open connections are dropped (the database rolls back their
+   * transactions) and no new one can be made. Nothing is cleaned up.
+   */
+  kill(index: number): void;
   close(): Promise<void>;
 }
+
+type Done = (err?: Error) => void;
 
 /**
  * Opens `count` independent connection pools on one fresh database. SQLite
@@ -43,10 +51,22 @@ export async function createReplicaDatabases(
   count: number,
   poolSize = 4,
 ): Promise<ReplicaDatabases> {
+  const connections = Array.from({ length: count }, () => new Set<any>());
+  const killed = new Set<number>();
+  // Tracks each replica's raw connections, so that kill() can drop them.
+  const track = (index: number) => (conn: any, done: Done) => {
+    if (killed.has(index)) {
+      done(new Error(`replica ${index} was killed`));
+      return;
+    }
+    connections[index].add(conn);
+    done();
+  };
+
   if (id === 'SQLITE_3') {
     const dir = mkdtempSync(join(tmpdir(), 'beskar7-sqlite-'));
     const filename = join(dir, 'db.sqlite');
-    const clients = Array.from({ length: count }, () =>
+    const clients = Array.from({ length: count }, (_, index) =>
       createKnex({
         client: 'better-sqlite3',
         connection: { filename },
@@ -54,38 +74,53 @@ export async function createReplicaDatabases(
         pool: {
           min: 1,
           max: 1,
-          afterCreate: (conn: any, done: (err?: Error) => void) => {
+          afterCreate: (conn: any, done: Done) => {
             conn.pragma('journal_mode = WAL');
-            conn.pragma('busy_timeout = 5000');
-            done();
+            // No busy wait: better-sqlite3 waits synchronously, which would
+            // freeze every replica of this process, the lock holder included.
+            // The claim code retries SQLITE_BUSY itself, asynchronously.
+            conn.pragma('busy_timeout = 0');
+            conn.pragma('foreign_keys = ON');
+            track(index)(conn, done);
           },
         },
       }),
     );
     return {
       clients,
+      kill(index) {
+        killed.add(index);
+        for (const conn of connections[index]) conn.close();
+      },
       async close() {
         await Promise.all(clients.map(c => c.destroy()));
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
-  const first = await databases.init(id);
-  const connection = first.client.config.connection;
-  const clients = [
-    first,
-    ...Array.from({ length: count - 1 }, () =>
-      createKnex({
-        client: first.client.config.client,
-        connection,
-        pool: { min: 0, max: poolSize },
-      }),
-    ),
-  ];
+
+  // TestDatabases creates the database; the replicas get pools of their own on it.
+  const created = await databases.init(id);
+  const { client, connection } = created.client.config;
+  const clients = Array.from({ length: count }, (_, index) =>
+    createKnex({
+      client,
+      connection: {
+        ...connection,
+        application_name: `beskar7-replica-${index}`,
+      },
+      pool: { min: 0, max: poolSize, afterCreate: track(index) },
+    }),
+  );
   return {
     clients,
+    kill(index) {
+      killed.add(index);
+      // Closing the socket is what the database sees when a process dies.
+      for (const conn of connections[index]) conn.connection.stream.destroy();
+    },
     async close() {
-      await Promise.all(clients.slice(1).map(c => c.destroy()));
+      await Promise.all(clients.map(c => c.destroy()));
     },
   };
 }

@@ -1,0 +1,137 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { createTestDatabases } from '../testing/databases';
+import { applyDatabaseMigrations } from './migrations';
+import { HostStore } from './HostStore';
+
+const databases = createTestDatabases();
+
+const input = {
+  name: 'node-1',
+  namespace: 'lab',
+  pool: 'gpu',
+  labels: { rack: 'r1' },
+  tags: ['nvme'],
+  failureDomain: 'fd-a',
+  hardware: {
+    manufacturer: 'Dell Inc.',
+    cpuCores: 64,
+    memoryGiB: 512,
+    diskGiB: 2000,
+    macAddresses: ['aa:bb:cc:dd:ee:01'],
+  },
+  bmc: { address: 'https://10.0.0.1', credentialsRef: 'idrac-lab' },
+};
+
+describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    return new HostStore(knex);
+  }
+
+  it('round-trips a host, with TLS verification on by default', async () => {
+    const store = await createStore();
+    const created = await store.create(input);
+    expect(created).toEqual({
+      ...input,
+      id: expect.any(String),
+      hardware: {
+        ...input.hardware,
+        model: undefined,
+        serialNumber: undefined,
+      },
+      bmc: { ...input.bmc, insecureSkipVerify: false, caBundleRef: undefined },
+      state: 'Enrolling',
+      errorMessage: undefined,
+      consumerId: undefined,
+      version: 0,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(await store.get(created.id)).toEqual(created);
+    expect(await store.getByName('lab', 'node-1')).toEqual(created);
+    expect(await store.listEvents(created.id)).toMatchObject([
+      { toState: 'Enrolling', reason: 'Registered' },
+    ]);
+  });
+
+  it('rejects a duplicate name and a BMC address that is not http(s)', async () => {
+    const store = await createStore();
+    await store.create(input);
+    await expect(store.create(input)).rejects.toThrow(ConflictError);
+    await expect(
+      store.create({
+        ...input,
+        name: 'node-2',
+        bmc: { address: 'ftp://10.0.0.2', credentialsRef: 'x' },
+      }),
+    ).rejects.toThrow(InputError);
+  });
+
+  it('bumps the version on every write and refuses stale versions', async () => {
+    const store = await createStore();
+    const host = await store.create(input);
+    const updated = await store.update(host.id, 0, { labels: { rack: 'r2' } });
+    expect(updated.version).toBe(1);
+    expect(updated.labels).toEqual({ rack: 'r2' });
+    await expect(store.update(host.id, 0, { pool: 'x' })).rejects.toThrow(
+      ConflictError,
+    );
+    const available = await store.updateState(host.id, 1, {
+      to: 'Available',
+      reason: 'Inspected',
+    });
+    expect(available).toMatchObject({ state: 'Available', version: 2 });
+    await expect(
+      store.updateState(host.id, 1, { to: 'Error', reason: 'x' }),
+    ).rejects.toThrow(ConflictError);
+    expect(
+      (await store.listEvents(host.id)).map(e => [e.fromState, e.toState]),
+    ).toEqual([
+      [undefined, 'Enrolling'],
+      ['Enrolling', 'Available'],
+    ]);
+  });
+
+  it('lists with filters and pre-filters claim candidates in SQL', async () => {
+    const store = await createStore();
+    await store.create({ ...input, state: 'Available' });
+    await store.create({
+      ...input,
+      name: 'node-2',
+      pool: 'cpu',
+      state: 'Available',
+    });
+    await store.create({
+      ...input,
+      name: 'node-3',
+      hardware: { ...input.hardware, cpuCores: 8 },
+      state: 'Available',
+    });
+    await store.create({ ...input, name: 'node-4' });
+
+    expect((await store.list({ pool: 'gpu' })).map(h => h.name)).toEqual([
+      'node-1',
+      'node-3',
+      'node-4',
+    ]);
+    expect((await store.list({ state: 'Enrolling' })).map(h => h.name)).toEqual(
+      ['node-4'],
+    );
+    const candidates = await store.listClaimCandidates({
+      pool: 'gpu',
+      minCpuCores: 16,
+      tags: ['nvme'],
+    });
+    expect(candidates).toMatchObject([
+      { name: 'node-1', labels: {}, tags: ['nvme'], cpuCores: 64, version: 0 },
+    ]);
+  });
+
+  it('deletes only a host nobody holds', async () => {
+    const store = await createStore();
+    const host = await store.create(input);
+    await store.delete(host.id);
+    expect(await store.get(host.id)).toBeUndefined();
+  });
+});
