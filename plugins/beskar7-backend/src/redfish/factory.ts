@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BmcCircuitStatus,
   BmcConnection,
@@ -24,7 +25,8 @@ export interface BmcProvisionerFactoryOptions extends RedfishClientOptions {
 
 interface BmcEntry {
   client: RedfishClient;
-  credentials: BmcCredentials;
+  /** Tells a password change apart without keeping a second copy of the password. */
+  credentialsDigest: string;
   insecure: boolean;
   ca?: string;
   service?: Promise<DiscoveredService>;
@@ -137,7 +139,13 @@ export class BmcProvisionerFactory {
       retry: { ...DEFAULT_RETRY_POLICY, ...this.options.retry },
       logger: this.options.logger,
     });
-    return { client, credentials: { ...credentials }, insecure, ca, users: 0 };
+    return {
+      client,
+      credentialsDigest: digest(credentials),
+      insecure,
+      ca,
+      users: 0,
+    };
   }
 
   private service(entry: BmcEntry): Promise<DiscoveredService> {
@@ -222,9 +230,16 @@ function sameSettings(
   ca: string | undefined,
 ): boolean {
   return (
-    entry.credentials.username === credentials.username &&
-    entry.credentials.password === credentials.password &&
+    entry.credentialsDigest === digest(credentials) &&
     entry.insecure === insecure &&
     entry.ca === ca
   );
+}
+
+function digest(credentials: BmcCredentials): string {
+  return createHash('sha256')
+    .update(credentials.username)
+    .update('\0')
+    .update(credentials.password)
+    .digest('hex');
 }

@@ -140,7 +140,7 @@ export class SimulatedBmc {
       this.machine.isVirtualMedia(p),
     );
     const end = this.counters.begin(operation, method, path);
-    res.on('close', () => end(res.statusCode));
+    res.on('close', () => end(res.headersSent ? res.statusCode : undefined));
     const body = await readJson(req);
 
     const delay = this.latencyMs + (this.operationLatencyMs[operation] ?? 0);

@@ -4,10 +4,11 @@ export interface SimRequestRecord {
   operation: SimOperation;
   method: string;
   path: string;
-  status: number;
+  /** Absent while the request is in flight or when it got no answer. */
+  status?: number;
   /** Milliseconds since the epoch. */
   startedAt: number;
-  endedAt: number;
+  endedAt?: number;
 }
 
 /** In-flight gauges shared by all the BMCs of a fleet, for fleet-wide concurrency checks. */
@@ -50,35 +51,33 @@ export class BmcCounters {
     this.limit = limit;
   }
 
-  /** Marks a request as started; call the returned function when it ends. */
+  /** Records a request as started; call the returned function when it ends. */
   begin(
     operation: SimOperation,
     method: string,
     path: string,
-  ): (status: number) => void {
+  ): (status?: number) => void {
     const mutating = MUTATING_OPERATIONS.has(operation);
-    const startedAt = Date.now();
+    const record: SimRequestRecord = {
+      operation,
+      method,
+      path,
+      startedAt: Date.now(),
+    };
+    this.requests.push(record);
+    if (this.requests.length > this.limit) {
+      this.requests.splice(0, this.requests.length - this.limit);
+    }
     this.gauge.begin(mutating);
     this.fleet?.begin(mutating);
-    let ended = false;
     return status => {
-      if (ended) {
+      if (record.endedAt !== undefined) {
         return;
       }
-      ended = true;
+      record.endedAt = Date.now();
+      record.status = status;
       this.gauge.end(mutating);
       this.fleet?.end(mutating);
-      this.requests.push({
-        operation,
-        method,
-        path,
-        status,
-        startedAt,
-        endedAt: Date.now(),
-      });
-      if (this.requests.length > this.limit) {
-        this.requests.splice(0, this.requests.length - this.limit);
-      }
     };
   }
 

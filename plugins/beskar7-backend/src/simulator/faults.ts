@@ -15,11 +15,17 @@ export type SimFaultKind =
   | 'expireSession'
   | 'mediaInUse';
 
+function defaultOperations(kind: SimFaultKind): (op: SimOperation) => boolean {
+  return kind === 'mediaInUse'
+    ? op => op === 'insertMedia' || op === 'patchMedia'
+    : op => op !== 'serviceRoot';
+}
+
 export interface SimFault {
   kind: SimFaultKind;
   /** HTTP status for `status` faults; 500 by default. */
   status?: number;
-  /** Only requests of these operations; all but the service root when absent. */
+  /** Only requests of these operations; by default all but the service root (media inserts for `mediaInUse`). */
   operations?: SimOperation[];
   /** Matching requests to let through before the fault starts. */
   after?: number;
@@ -48,7 +54,7 @@ export class FaultPlan {
       const { fault } = entry;
       const applies = fault.operations
         ? fault.operations.includes(operation)
-        : operation !== 'serviceRoot';
+        : defaultOperations(fault.kind)(operation);
       if (!applies) {
         continue;
       }
