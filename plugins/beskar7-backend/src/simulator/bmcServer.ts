@@ -42,6 +42,8 @@ const ANONYMOUS_PATHS = new Set([
   '/redfish/v1/$metadata',
 ]);
 
+const INVALID_JSON = Symbol('invalid json');
+
 /** One simulated BMC on its own port. */
 export class SimulatedBmc {
   readonly counters: BmcCounters;
@@ -324,8 +326,6 @@ export class SimulatedBmc {
     res.end(payload);
   }
 }
-
-const INVALID_JSON = Symbol('invalid json');
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];

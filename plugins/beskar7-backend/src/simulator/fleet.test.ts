@@ -73,15 +73,20 @@ describe('simulated fleet over HTTPS', () => {
       expect(inventory.macAddresses).toHaveLength(2);
       expect(kernel.params).toBe(`combustion.path=${CONFIG}`);
       const boot = host.bmc.machine.boots.at(-1)!;
-      expect(boot.media).toBe(IMAGE);
-      if (kernel.mechanism === 'uefiTarget') {
-        expect(boot.uefiTarget).toContain(`combustion.path=${CONFIG}`);
-      } else {
-        expect(boot.target).toBe('Cd');
-        expect(boot.biosAttributes.KernelArgs).toBe(
-          `combustion.path=${CONFIG}`,
-        );
-      }
+      const params = `combustion.path=${CONFIG}`;
+      const booted =
+        kernel.mechanism === 'uefiTarget'
+          ? { media: boot.media, params: boot.uefiTarget?.split(' ')[1] }
+          : {
+              media: boot.media,
+              params: boot.biosAttributes.KernelArgs,
+              target: boot.target,
+            };
+      const wanted =
+        kernel.mechanism === 'uefiTarget'
+          ? { media: IMAGE, params }
+          : { media: IMAGE, params, target: 'Cd' };
+      expect(booted).toEqual(wanted);
       expect(
         (await simGet(host.bmc, host.bmc.machine.systemPath, fleet.ca))
           .PowerState,

@@ -14,6 +14,7 @@ export async function generateSimulatorCertificate(): Promise<SimTlsMaterial> {
     [{ name: 'commonName', value: 'beskar7-bmc-simulator' }],
     {
       keySize: 2048,
+      algorithm: 'sha256',
       notBeforeDate: new Date(now.getTime() - 60_000),
       notAfterDate: new Date(now.getTime() + 24 * 3600_000),
       extensions: [

@@ -1,0 +1,187 @@
+import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import {
+  actionInfoAllowableValues,
+  chooseAllowed,
+  inlineAllowableValues,
+} from './allowable';
+import { backoffDelayMs } from './backoff';
+import { CircuitBreaker } from './circuitBreaker';
+import { redfishErrorMessages } from './errors';
+import { buildKernelParams } from './kernelParams';
+import { detectVendor } from './vendors';
+import { pickCdDevice } from './discovery';
+
+describe('backoffDelayMs', () => {
+  const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+  it('doubles up to the cap, with half of it random', () => {
+    expect(
+      [1, 2, 3, 4, 5].map(r => backoffDelayMs(r, policy, () => 1)),
+    ).toEqual([100, 200, 400, 800, 1000]);
+    expect(
+      [1, 2, 3, 4, 5].map(r => backoffDelayMs(r, policy, () => 0)),
+    ).toEqual([50, 100, 200, 400, 500]);
+  });
+});
+
+describe('allowable values', () => {
+  it('reads inline and ActionInfo lists', () => {
+    expect(
+      inlineAllowableValues(
+        { 'ResetType@Redfish.AllowableValues': ['On', 3] },
+        'ResetType',
+      ),
+    ).toEqual(['On']);
+    expect(inlineAllowableValues({}, 'ResetType')).toBeUndefined();
+    const info = {
+      Parameters: [{ Name: 'ResetType', AllowableValues: ['ForceOff', 'On'] }],
+    };
+    expect(actionInfoAllowableValues(info, 'ResetType')).toEqual([
+      'ForceOff',
+      'On',
+    ]);
+    expect(actionInfoAllowableValues(info, 'Other')).toBeUndefined();
+  });
+
+  it('chooses the first preference the BMC allows', () => {
+    expect(
+      chooseAllowed(
+        ['GracefulRestart', 'ForceRestart'],
+        ['On', 'ForceRestart'],
+      ),
+    ).toBe('ForceRestart');
+    expect(
+      chooseAllowed(
+        ['GracefulShutdown'],
+        ['On', 'GracefulShutdownGracefulRestart'],
+      ),
+    ).toBeUndefined();
+    expect(chooseAllowed(['On', 'ForceOn'], undefined)).toBe('On');
+  });
+});
+
+describe('buildKernelParams', () => {
+  it('uses the parameter each OS family reads', () => {
+    expect(buildKernelParams('kairos', 'http://h/c.yaml')).toBe(
+      'config_url=http://h/c.yaml',
+    );
+    expect(buildKernelParams('flatcar', 'http://h/i.json')).toBe(
+      'flatcar.ignition.config.url=http://h/i.json',
+    );
+    expect(buildKernelParams('LeapMicro', 'http://h/s')).toBe(
+      'combustion.path=http://h/s',
+    );
+  });
+
+  it('refuses what would split the command line or an unknown family', () => {
+    expect(() => buildKernelParams('kairos', 'http://h/a b')).toThrow(
+      /whitespace/,
+    );
+    expect(() => buildKernelParams('talos' as any, 'http://h/c')).toThrow(
+      /talos/,
+    );
+  });
+});
+
+describe('detectVendor', () => {
+  it.each([
+    [{ manufacturer: 'Dell Inc.' }, 'dell-idrac'],
+    [{ manufacturer: 'HPE' }, 'hpe-ilo'],
+    [{ manufacturer: 'Hewlett Packard Enterprise' }, 'hpe-ilo'],
+    [{ manufacturer: 'Lenovo' }, 'lenovo-xcc'],
+    [{ manufacturer: 'Supermicro' }, 'supermicro'],
+    [
+      {
+        manufacturer: 'GIGABYTE',
+        vendor: 'AMI',
+        product: 'AMI Redfish Server',
+      },
+      'ami-megarac',
+    ],
+    [{ manufacturer: 'Contoso' }, 'generic'],
+    [{}, 'generic'],
+  ])('%j is %s', (identity, id) => {
+    expect(detectVendor(identity).id).toBe(id);
+  });
+
+  it('tries vendors from the extension point first', () => {
+    const custom: VendorQuirks = {
+      id: 'dell-custom',
+      displayName: 'Dell with site BIOS attribute',
+      match: /dell/i,
+      kernelParams: { kind: 'biosAttribute', attribute: 'SiteKernelArgs' },
+    };
+    expect(detectVendor({ manufacturer: 'Dell Inc.' }, [custom]).id).toBe(
+      'dell-custom',
+    );
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('opens at the threshold, lets one probe through after the pause, closes on success', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker('https://bmc', {
+      failureThreshold: 2,
+      openMs: 100,
+      now: () => now,
+    });
+    breaker.recordFailure('boom');
+    expect(breaker.state()).toBe('closed');
+    breaker.recordFailure('boom');
+    expect(breaker.status()).toMatchObject({
+      state: 'open',
+      consecutiveFailures: 2,
+      lastError: 'boom',
+    });
+    expect(breaker.tryAcquire()).toBe(false);
+    now = 100;
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.recordSuccess();
+    expect(breaker.status()).toEqual({
+      address: 'https://bmc',
+      state: 'closed',
+      consecutiveFailures: 0,
+    });
+  });
+});
+
+describe('redfishErrorMessages', () => {
+  it('prefers the extended info messages', () => {
+    const body = {
+      error: {
+        message: 'A general error has occurred.',
+        '@Message.ExtendedInfo': [
+          { Message: 'Virtual Media is detached.' },
+          { MessageId: 'IDRAC.2.1.VRM0021' },
+        ],
+      },
+    };
+    expect(redfishErrorMessages(body)).toEqual([
+      'Virtual Media is detached.',
+      'IDRAC.2.1.VRM0021',
+    ]);
+    expect(redfishErrorMessages({ error: { message: 'Only this' } })).toEqual([
+      'Only this',
+    ]);
+    expect(redfishErrorMessages('<html>')).toEqual([]);
+  });
+});
+
+describe('pickCdDevice', () => {
+  it('prefers a CD/DVD media type, else a CD-like name', () => {
+    expect(
+      pickCdDevice([
+        { '@odata.id': '/vm/1', MediaTypes: ['Floppy', 'USBStick'] },
+        { '@odata.id': '/vm/2', MediaTypes: ['CD', 'DVD'] },
+      ]),
+    ).toBe('/vm/2');
+    expect(
+      pickCdDevice([
+        { '@odata.id': '/vm/CD1', Id: 'CD1', Name: 'virtual CD1' },
+      ]),
+    ).toBe('/vm/CD1');
+    expect(
+      pickCdDevice([{ '@odata.id': '/vm/1', MediaTypes: ['USBStick'] }]),
+    ).toBeUndefined();
+  });
+});
