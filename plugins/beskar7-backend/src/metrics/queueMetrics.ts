@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the queue gauges read at scrape time (the database is the truth, not one replica's memory). */
+export interface QueueGaugeSource {
+  counts(): Promise<{ queued: number; running: number }>;
+}
+
+/** Metrics of the provisioning queue and the host lifecycle. */
+export interface QueueMetrics {
+  queueLength: Gauge;
+  processingCount: Gauge;
+  cooldownWaits: Counter<'bmc_address'>;
+  bmcOperationDuration: Histogram<'operation' | 'vendor' | 'outcome'>;
+  hostStateTransitions: Counter<'from' | 'to'>;
+  queueRejections: Counter<'reason'>;
+  /** Points the gauges at a queue; until then they report their last set value. */
+  bindQueue(source: QueueGaugeSource): void;
+}
+
+/** Creates the queue and lifecycle metrics on `registry`. */
+export function createQueueMetrics(registry: Registry): QueueMetrics {
+  let source: QueueGaugeSource | undefined;
+  // Both gauges come from one count query per scrape.
+  let pending: Promise<{ queued: number; running: number }> | undefined;
+  const read = () => {
+    pending ??= source!.counts().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  return {
+    queueLength: new Gauge({
+      name: 'beskar7_provisioning_queue_length',
+      help: 'Provisioning jobs waiting to run, across all replicas.',
+      registers: [registry],
+      async collect() {
+        if (source) this.set((await read()).queued);
+      },
+    }),
+    processingCount: new Gauge({
+      name: 'beskar7_provisioning_queue_processing_count',
+      help: 'Provisioning jobs running now, across all replicas.',
+      registers: [registry],
+      async collect() {
+        if (source) this.set((await read()).running);
+      },
+    }),
+    cooldownWaits: new Counter({
+      name: 'beskar7_bmc_cooldown_waits_total',
+      help: 'Operations that were due but had to wait for their BMC cooldown.',
+      labelNames: ['bmc_address'],
+      registers: [registry],
+    }),
+    bmcOperationDuration: new Histogram({
+      name: 'beskar7_bmc_operation_duration_seconds',
+      help: 'Duration of BMC operations (queue jobs and single Redfish operations).',
+      labelNames: ['operation', 'vendor', 'outcome'],
+      buckets: [
+        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800,
+      ],
+      registers: [registry],
+    }),
+    hostStateTransitions: new Counter({
+      name: 'beskar7_host_state_transitions_total',
+      help: 'Host state changes, by from and to state.',
+      labelNames: ['from', 'to'],
+      registers: [registry],
+    }),
+    queueRejections: new Counter({
+      name: 'beskar7_provisioning_queue_rejections_total',
+      help: 'Provisioning requests refused: queue full or draining.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    bindQueue(next) {
+      source = next;
+    },
+  };
+}

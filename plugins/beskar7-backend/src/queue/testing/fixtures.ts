@@ -1,0 +1,95 @@
+import { HostState } from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { PROFILE_DEFAULTS, ProvisioningConfig } from '../../config';
+import { HOSTS_TABLE, hostSpecToColumns } from '../../database/hostRows';
+
+export interface TestHost {
+  id: string;
+  name: string;
+  bmcAddress: string;
+}
+
+/**
+ * Inserts hosts in `state`; `bmcCount` below `count` puts several hosts
+ * behind one BMC address (a chassis), which makes cooldowns bite.
+ */
+export async function insertHosts(
+  knex: Knex,
+  options: {
+    count: number;
+    bmcCount?: number;
+    state?: HostState;
+    prefix?: string;
+  },
+): Promise<TestHost[]> {
+  const {
+    count,
+    bmcCount = count,
+    state = 'Available',
+    prefix = 'h',
+  } = options;
+  const now = new Date();
+  const hosts = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    name: `${prefix}-${String(i).padStart(4, '0')}`,
+    bmcAddress: `https://bmc-${i % bmcCount}.test`,
+  }));
+  const rows = hosts.map(h => ({
+    id: h.id,
+    name: h.name,
+    namespace: 'default',
+    ...hostSpecToColumns({
+      pool: 'default',
+      labels: {},
+      tags: [],
+      hardware: { manufacturer: 'Dell Inc.', cpuCores: 16, macAddresses: [] },
+      bmc: {
+        address: h.bmcAddress,
+        credentialsRef: 'test',
+        insecureSkipVerify: false,
+      },
+    }),
+    state,
+    version: 0,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 200) {
+    await knex(HOSTS_TABLE).insert(rows.slice(i, i + 200));
+  }
+  return hosts;
+}
+
+/** The development profile with times short enough for tests. */
+export function testProvisioningConfig(
+  overrides: Partial<ProvisioningConfig> = {},
+): ProvisioningConfig {
+  return {
+    ...structuredClone(PROFILE_DEFAULTS.development),
+    profile: 'development',
+    pollIntervalMs: 20,
+    leaseDurationMs: 2_000,
+    bmcCooldownMs: 0,
+    operationTimeoutMs: 10_000,
+    retry: { maxRetries: 2, initialBackoffMs: 20, maxBackoffMs: 100 },
+    stuckStateTimeoutMs: 60_000,
+    reconcileIntervalMs: 100,
+    ...overrides,
+  };
+}
+
+/** Polls `check` until it returns a truthy value; fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
