@@ -1,23 +1,166 @@
+import {
+  beskar7HostOperatePermission,
+  beskar7HostReadPermission,
+  beskar7HostUpdatePermission,
+  beskar7MachineCreatePermission,
+  beskar7MachineReleasePermission,
+} from '@internal/backstage-plugin-beskar7-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
+import { Registry } from 'prom-client';
+import { validateProvisioningConfig } from '../config';
+import { InventoryService } from '../inventory/InventoryService';
+import { MachineService } from '../machines/MachineService';
+import { RouteGuard } from './guard';
 import { checkHealth } from './health';
+import {
+  parseListHostsQuery,
+  parseMachineRequest,
+  parsePageQuery,
+  parseRegisterHost,
+  parseUpdateHost,
+} from './validation';
 
 export interface RouterOptions {
   knex: Knex;
   version: string;
+  guard: RouteGuard;
+  inventory: InventoryService;
+  machines: MachineService;
+  metrics: Registry;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, version } = options;
+  const { knex, version, guard, inventory, machines, metrics } = options;
   const router = Router();
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '256kb' }));
 
   router.get('/health', async (_req, res) => {
     const health = await checkHealth(knex, version);
     res.status(health.status === 'ok' ? 200 : 503).json(health);
+  });
+
+  router.get('/metrics', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  router.get('/hosts', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await inventory.listHosts(parseListHostsQuery(req.query)));
+  });
+
+  router.post('/hosts', async (req, res) => {
+    const request = parseRegisterHost(req.body);
+    const host = await guard.audited(
+      req,
+      beskar7HostUpdatePermission,
+      'host-register',
+      { namespace: request.namespace, name: request.name },
+      () => inventory.registerHost(request),
+    );
+    res.status(201).json(host);
+  });
+
+  router.get('/hosts/:id', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await inventory.getHost(req.params.id));
+  });
+
+  router.patch('/hosts/:id', async (req, res) => {
+    const patch = parseUpdateHost(req.body);
+    res.json(
+      await guard.audited(
+        req,
+        beskar7HostUpdatePermission,
+        'host-update',
+        { hostId: req.params.id, fields: Object.keys(patch) },
+        () => inventory.updateHost(req.params.id, patch),
+      ),
+    );
+  });
+
+  router.delete('/hosts/:id', async (req, res) => {
+    await guard.audited(
+      req,
+      beskar7HostOperatePermission,
+      'host-delete',
+      { hostId: req.params.id },
+      () => inventory.deleteHost(req.params.id),
+    );
+    res.status(204).end();
+  });
+
+  router.post('/hosts/:id/release', async (req, res) => {
+    res.json(
+      await guard.audited(
+        req,
+        beskar7HostOperatePermission,
+        'host-release',
+        { hostId: req.params.id },
+        () => inventory.releaseHost(req.params.id),
+      ),
+    );
+  });
+
+  router.post('/hosts/:id/recover', async (req, res) => {
+    res.json(
+      await guard.audited(
+        req,
+        beskar7HostOperatePermission,
+        'host-recover',
+        { hostId: req.params.id },
+        () => inventory.recoverHost(req.params.id),
+      ),
+    );
+  });
+
+  router.get('/pools', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json({ items: await inventory.pools() });
+  });
+
+  router.get('/machines', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await machines.list(parsePageQuery(req.query)));
+  });
+
+  router.post('/machines', async (req, res) => {
+    const request = parseMachineRequest(req.body);
+    const { machine, created } = await guard.audited(
+      req,
+      beskar7MachineCreatePermission,
+      'machine-request',
+      { namespace: request.namespace, name: request.name },
+      () => machines.request(request),
+    );
+    res.status(created ? 201 : 200).json(machine);
+  });
+
+  router.get('/machines/:id', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await machines.get(req.params.id));
+  });
+
+  router.post('/machines/:id/release', async (req, res) => {
+    res.json(
+      await guard.audited(
+        req,
+        beskar7MachineReleasePermission,
+        'machine-release',
+        { machineId: req.params.id },
+        () => machines.release(req.params.id),
+      ),
+    );
+  });
+
+  router.post('/config/validate', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    const result = validateProvisioningConfig(req.body);
+    res.json(result);
   });
 
   return router;

@@ -74,10 +74,20 @@ export class MachineStore {
   }
 
   async list(filter: MachineListFilter = {}): Promise<Machine[]> {
-    const query = this.knex<MachineRow>(MACHINES_TABLE).orderBy([
-      'namespace',
-      'name',
-    ]);
+    const query = this.filtered(filter).orderBy(['namespace', 'name']);
+    if (filter.limit !== undefined) query.limit(filter.limit);
+    if (filter.offset !== undefined) query.offset(filter.offset);
+    return (await query).map(rowToMachine);
+  }
+
+  /** How many machines match the filter, ignoring its limit and offset. */
+  async count(filter: MachineListFilter = {}): Promise<number> {
+    const [{ count }] = await this.filtered(filter).count({ count: '*' });
+    return Number(count);
+  }
+
+  private filtered(filter: MachineListFilter) {
+    const query = this.knex<MachineRow>(MACHINES_TABLE);
     if (filter.namespace) query.where('namespace', filter.namespace);
     if (filter.phase) {
       query.whereIn(
@@ -85,9 +95,7 @@ export class MachineStore {
         Array.isArray(filter.phase) ? filter.phase : [filter.phase],
       );
     }
-    if (filter.limit !== undefined) query.limit(filter.limit);
-    if (filter.offset !== undefined) query.offset(filter.offset);
-    return (await query).map(rowToMachine);
+    return query;
   }
 
   /** Changes what the machine asks for; only while it waits for a host. */

@@ -1,0 +1,317 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { createClaimCoordinator } from '../claims';
+import { HostStore } from '../database/HostStore';
+import { createBeskar7Metrics } from '../metrics';
+import { beskar7Plugin } from '../plugin';
+import { createTestDatabases } from '../testing/databases';
+
+const databases = createTestDatabases();
+const auth = { Authorization: mockCredentials.user.header() };
+
+const host = {
+  name: 'node-1',
+  pool: 'gpu',
+  tags: ['gpu'],
+  bmc: { address: 'https://10.0.0.1', credentialsRef: 'rack-a' },
+};
+const machine = {
+  name: 'worker-0',
+  imageUrl: 'https://images.example/kairos.iso',
+  configUrl: 'https://config.example/worker.yaml',
+  osFamily: 'kairos',
+  provisioningMode: 'RemoteConfig',
+  requirements: { pool: 'gpu' },
+};
+
+async function startBackend(
+  knex: Knex,
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  const { server } = await startTestBackend({
+    features: [
+      beskar7Plugin,
+      mockServices.database.factory({ knex }),
+      mockServices.permissions.factory({ result }),
+    ],
+  });
+  return server;
+}
+
+describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
+  let knex: Knex;
+  let server: Awaited<ReturnType<typeof startBackend>>;
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    server = await startBackend(knex);
+  });
+
+  it('registers, finds, describes and updates a host', async () => {
+    const created = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .send(host);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'node-1',
+      namespace: 'default',
+      pool: 'gpu',
+      state: 'Enrolling',
+      bmc: {
+        address: 'https://10.0.0.1',
+        credentialsRef: 'rack-a',
+        insecureSkipVerify: false,
+      },
+    });
+
+    const list = await request(server)
+      .get('/api/beskar7/hosts?pool=gpu&tag=gpu&state=Enrolling')
+      .set(auth);
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ totalCount: 1, offset: 0, limit: 50 });
+
+    const details = await request(server)
+      .get(`/api/beskar7/hosts/${created.body.id}`)
+      .set(auth);
+    expect(details.status).toBe(200);
+    expect(details.body.events).toEqual(expect.any(Array));
+
+    const patched = await request(server)
+      .patch(`/api/beskar7/hosts/${created.body.id}`)
+      .set(auth)
+      .send({ tags: ['gpu', 'nvme'] });
+    expect(patched.status).toBe(200);
+    expect(patched.body.tags).toEqual(['gpu', 'nvme']);
+    expect(patched.body.version).toBe(created.body.version + 1);
+
+    const pools = await request(server).get('/api/beskar7/pools').set(auth);
+    expect(pools.body.items).toEqual([
+      expect.objectContaining({ pool: 'gpu', total: 1 }),
+    ]);
+
+    const duplicate = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .send(host);
+    expect(duplicate.status).toBe(409);
+  });
+
+  it('requests a machine idempotently and releases it', async () => {
+    const first = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send(machine);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ phase: 'Pending', bootMode: 'UEFI' });
+
+    const retry = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send(machine);
+    expect(retry.status).toBe(200);
+    expect(retry.body.id).toBe(first.body.id);
+
+    const changed = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send({ ...machine, osFamily: 'flatcar' });
+    expect(changed.status).toBe(409);
+
+    const list = await request(server).get('/api/beskar7/machines').set(auth);
+    expect(list.body.items.map((m: { id: string }) => m.id)).toContain(
+      first.body.id,
+    );
+
+    const released = await request(server)
+      .post(`/api/beskar7/machines/${first.body.id}/release`)
+      .set(auth);
+    expect(released.status).toBe(200);
+    expect(released.body.phase).toBe('Released');
+  });
+
+  it('refuses to delete a claimed host and lets it go after release', async () => {
+    const store = new HostStore(knex);
+    const available = await store.create({
+      ...host,
+      name: 'node-claimed',
+      namespace: 'default',
+      state: 'Available',
+      hardware: { macAddresses: [] },
+    });
+    const requested = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send({ ...machine, name: 'worker-claim' });
+    const coordinator = createClaimCoordinator({
+      mode: 'optimistic',
+      knex,
+      metrics: createBeskar7Metrics(),
+    });
+    await expect(coordinator.claim(requested.body.id)).resolves.toMatchObject({
+      outcome: 'claimed',
+      hostId: available.id,
+    });
+
+    const refused = await request(server)
+      .delete(`/api/beskar7/hosts/${available.id}`)
+      .set(auth);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/held by machine/);
+
+    const released = await request(server)
+      .post(`/api/beskar7/hosts/${available.id}/release`)
+      .set(auth);
+    expect(released.status).toBe(200);
+    expect(released.body.state).toBe('Deprovisioning');
+  });
+
+  it('recovers only hosts in Error', async () => {
+    const store = new HostStore(knex);
+    const failed = await store.create({
+      ...host,
+      name: 'node-failed',
+      namespace: 'default',
+      state: 'Error',
+      hardware: { macAddresses: [] },
+    });
+    const recovered = await request(server)
+      .post(`/api/beskar7/hosts/${failed.id}/recover`)
+      .set(auth);
+    expect(recovered.status).toBe(200);
+    expect(recovered.body.state).toBe('Enrolling');
+
+    const again = await request(server)
+      .post(`/api/beskar7/hosts/${failed.id}/recover`)
+      .set(auth);
+    expect(again.status).toBe(409);
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const res = await request(server).get('/api/beskar7/metrics').set(auth);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toContain('beskar7_host_claim_attempts_total');
+  });
+
+  it('validates a provisioning config fragment', async () => {
+    const res = await request(server)
+      .post('/api/beskar7/config/validate')
+      .set(auth)
+      .send({ maxConcurrentOps: 50 });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(false);
+    expect(JSON.stringify(res.body.errors)).toContain(
+      'beskar7.provisioning.maxConcurrentOps',
+    );
+  });
+
+  const unknownId = '00000000-0000-4000-8000-000000000000';
+  it.each([
+    ['post', '/hosts', { ...host, name: 'Bad Name' }, 400, /name/],
+    [
+      'post',
+      '/hosts',
+      { ...host, bmc: { ...host.bmc, address: 'file:///etc/passwd' } },
+      400,
+      /bmc\.address/,
+    ],
+    ['post', '/hosts', 'x'.repeat(10), 400, /JSON/],
+    ['post', '/hosts', [1, 2, 3], 400, /Invalid host registration/],
+    ['patch', `/hosts/${unknownId}`, {}, 400, /at least one field/],
+    ['patch', `/hosts/${unknownId}`, { pool: 7 }, 400, /pool/],
+    ['patch', `/hosts/${unknownId}`, { tags: ['x'] }, 404, /not found/],
+    ['get', `/hosts/${unknownId}`, undefined, 404, /not found/],
+    ['get', '/hosts/not-a-uuid', undefined, 404, /not found/],
+    ['delete', `/hosts/${unknownId}`, undefined, 404, /not found/],
+    ['post', `/hosts/${unknownId}/release`, undefined, 404, /not found/],
+    ['post', `/hosts/${unknownId}/recover`, undefined, 404, /not found/],
+    ['get', '/hosts?limit=abc', undefined, 400, /limit/],
+    ['get', '/hosts?state=Flying', undefined, 400, /state/],
+    ['get', '/hosts?orderBy=bmc_password', undefined, 400, /orderBy/],
+    [
+      'get',
+      '/hosts?text=%27%3B%20drop%20table%20beskar7_hosts%3B--',
+      undefined,
+      200,
+      undefined,
+    ],
+    ['get', '/machines?offset=-5', undefined, 400, /offset/],
+    ['post', '/machines', { ...machine, osFamily: 'windows' }, 400, /osFamily/],
+    [
+      'post',
+      '/machines',
+      { ...machine, requirements: { minCpuCores: 'many' } },
+      400,
+      /minCpuCores/,
+    ],
+    [
+      'post',
+      '/machines',
+      { ...machine, configUrl: undefined },
+      400,
+      /configUrl/,
+    ],
+    ['get', `/machines/${unknownId}`, undefined, 404, /not found/],
+    ['post', `/machines/${unknownId}/release`, undefined, 404, /not found/],
+    ['post', '/config/validate', 'not json', 400, /JSON/],
+  ] as const)(
+    '%s %s answers %#',
+    async (method, path, body, status, message) => {
+      let req = request(server)[method](`/api/beskar7${path}`).set(auth);
+      if (typeof body === 'string') {
+        req = req
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(body));
+      } else if (body !== undefined) {
+        req = req.send(body as object);
+      }
+      const res = await req;
+      expect(res.status).toBe(status);
+      if (message) expect(res.body.error.message).toMatch(message);
+    },
+  );
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
+    expect(res.status).toBe(400);
+  });
+
+  it('needs a token for everything but health', async () => {
+    expect((await request(server).get('/api/beskar7/health')).status).toBe(200);
+    const anonymous = { Authorization: mockCredentials.none.header() };
+    expect(
+      (await request(server).get('/api/beskar7/hosts').set(anonymous)).status,
+    ).toBe(401);
+  });
+
+  it('still tables are intact after hostile input', async () => {
+    expect(await knex.schema.hasTable('beskar7_hosts')).toBe(true);
+  });
+});
+
+describe('REST API without permission', () => {
+  it('answers 403 to writes and records nothing', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const server = await startBackend(knex, AuthorizeResult.DENY);
+
+    const res = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .send(host);
+
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/beskar7\.host\.update/);
+    expect(await knex('beskar7_hosts').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+});

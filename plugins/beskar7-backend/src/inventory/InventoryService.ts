@@ -1,0 +1,97 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  Host,
+  HostDetails,
+  ListHostsQuery,
+  Page,
+  PoolSummary,
+  RegisterHostRequest,
+  UpdateHostRequest,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { ClaimCoordinator } from '../claims';
+import { HostSearch } from '../database/HostSearch';
+import { HostStore } from '../database/HostStore';
+import { applyHostTransition } from '../lifecycle/applyHostTransition';
+
+/** How many recent state changes a host's detail view carries. */
+const RECENT_EVENTS = 50;
+
+/**
+ * The host inventory as operators use it: register, describe, find, and the
+ * two interventions (release a held host, recover a failed one).
+ */
+export class InventoryService {
+  private readonly hosts: HostStore;
+  private readonly search: HostSearch;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly claims: Pick<ClaimCoordinator, 'release'>,
+    /** Called after a write that reconcilers should act on soon. */
+    private readonly onChange: () => void = () => {},
+  ) {
+    this.hosts = new HostStore(knex);
+    this.search = new HostSearch(knex);
+  }
+
+  listHosts(query: ListHostsQuery): Promise<Page<Host>> {
+    return this.search.search(query);
+  }
+
+  pools(): Promise<PoolSummary[]> {
+    return this.search.poolSummaries();
+  }
+
+  async getHost(id: string): Promise<HostDetails> {
+    const host = await this.requireHost(id);
+    const events = await this.hosts.listEvents(id);
+    return { ...host, events: events.slice(-RECENT_EVENTS).reverse() };
+  }
+
+  async registerHost(
+    request: RegisterHostRequest & { namespace: string; pool: string },
+  ): Promise<Host> {
+    const host = await this.hosts.create({ ...request, state: 'Enrolling' });
+    this.onChange();
+    return host;
+  }
+
+  async updateHost(id: string, patch: UpdateHostRequest): Promise<Host> {
+    const host = await this.requireHost(id);
+    return this.hosts.update(id, host.version, patch);
+  }
+
+  deleteHost(id: string): Promise<void> {
+    return this.hosts.delete(id);
+  }
+
+  /** Releases whatever machine holds the host; the host goes through Deprovisioning. */
+  async releaseHost(id: string): Promise<Host> {
+    const host = await this.requireHost(id);
+    if (host.consumerId) {
+      await this.claims.release(host.consumerId);
+      this.onChange();
+    }
+    return this.requireHost(id);
+  }
+
+  /** Error -> Enrolling: the host is inspected again before anyone may claim it. */
+  async recoverHost(id: string): Promise<Host> {
+    await applyHostTransition(this.knex, {
+      hostId: id,
+      to: 'Enrolling',
+      from: 'Error',
+      reason: 'RecoveryRequested',
+      recovery: true,
+    });
+    this.onChange();
+    return this.requireHost(id);
+  }
+
+  private async requireHost(id: string): Promise<Host> {
+    const host = await this.hosts.get(id);
+    if (!host) throw new NotFoundError(`Host ${id} not found`);
+    return host;
+  }
+}

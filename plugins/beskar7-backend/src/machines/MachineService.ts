@@ -1,0 +1,77 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  Machine,
+  MachineRequest,
+  Page,
+} from '@internal/backstage-plugin-beskar7-common';
+import { isDeepStrictEqual } from 'node:util';
+import { ClaimCoordinator } from '../claims';
+import { MachineStore } from '../database/MachineStore';
+
+type ValidMachineRequest = MachineRequest &
+  Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>>;
+
+/** Machine requests: stored `Pending`, then claimed and provisioned by the reconcilers. */
+export class MachineService {
+  constructor(
+    private readonly machines: MachineStore,
+    private readonly claims: Pick<ClaimCoordinator, 'release'>,
+    /** Called after a write that the machine reconciler should act on soon. */
+    private readonly onChange: () => void = () => {},
+  ) {}
+
+  /**
+   * Stores a request. Asking again for the same name with the same spec
+   * returns the existing machine, so that a retried scaffolder step or a
+   * replayed API call never requests twice.
+   */
+  async request(
+    request: ValidMachineRequest,
+  ): Promise<{ machine: Machine; created: boolean }> {
+    const existing = await this.machines.getByName(
+      request.namespace,
+      request.name,
+    );
+    if (existing) {
+      if (sameSpec(existing, request))
+        return { machine: existing, created: false };
+      throw new ConflictError(
+        `Machine ${request.namespace}/${request.name} already exists with a different spec`,
+      );
+    }
+    const machine = await this.machines.create(request);
+    this.onChange();
+    return { machine, created: true };
+  }
+
+  async list(page: { offset: number; limit: number }): Promise<Page<Machine>> {
+    const [items, totalCount] = await Promise.all([
+      this.machines.list(page),
+      this.machines.count(),
+    ]);
+    return { items, totalCount, ...page };
+  }
+
+  async get(id: string): Promise<Machine> {
+    const machine = await this.machines.get(id);
+    if (!machine) throw new NotFoundError(`Machine ${id} not found`);
+    return machine;
+  }
+
+  async release(id: string): Promise<Machine> {
+    await this.claims.release(id);
+    this.onChange();
+    return this.get(id);
+  }
+}
+
+function sameSpec(machine: Machine, request: ValidMachineRequest): boolean {
+  return (
+    isDeepStrictEqual(machine.requirements, request.requirements) &&
+    machine.imageUrl === request.imageUrl &&
+    machine.configUrl === request.configUrl &&
+    machine.osFamily === request.osFamily &&
+    machine.provisioningMode === request.provisioningMode &&
+    machine.bootMode === request.bootMode
+  );
+}
