@@ -1,7 +1,17 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import {
+  Machine,
+  MachinePhase,
+} from '@internal/backstage-plugin-beskar7-common';
 import { MachineStore } from '../database/MachineStore';
 import { ClaimResult } from './types';
+
+/** Phases in which a machine holds its host (and a claim is answered with it). */
+const HOLDING_PHASES: MachinePhase[] = [
+  'Claimed',
+  'Provisioning',
+  'Provisioned',
+];
 
 /**
  * The machine to claim a host for, or the answer when there is nothing to
@@ -14,7 +24,7 @@ export async function loadClaimableMachine(
 ): Promise<{ machine: Machine } | { result: ClaimResult }> {
   const machine = await machines.get(machineId);
   if (!machine) throw new NotFoundError(`Machine ${machineId} not found`);
-  if (machine.hostId) {
+  if (machine.hostId && HOLDING_PHASES.includes(machine.phase)) {
     return {
       result: {
         outcome: 'claimed',

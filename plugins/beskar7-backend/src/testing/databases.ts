@@ -62,6 +62,13 @@ export async function createReplicaDatabases(
     connections[index].add(conn);
     done();
   };
+  // A killed replica's failed reconnects are expected; keep them out of the test log.
+  const log = (index: number) => {
+    const warn = (message: string) => {
+      if (!killed.has(index)) console.warn(message);
+    };
+    return { warn, error: warn, deprecate: warn, debug: () => {} };
+  };
 
   if (id === 'SQLITE_3') {
     const dir = mkdtempSync(join(tmpdir(), 'beskar7-sqlite-'));
@@ -71,6 +78,7 @@ export async function createReplicaDatabases(
         client: 'better-sqlite3',
         connection: { filename },
         useNullAsDefault: true,
+        log: log(index),
         pool: {
           min: 1,
           max: 1,
@@ -109,6 +117,7 @@ export async function createReplicaDatabases(
         ...connection,
         application_name: `beskar7-replica-${index}`,
       },
+      log: log(index),
       pool: { min: 0, max: poolSize, afterCreate: track(index) },
     }),
   );

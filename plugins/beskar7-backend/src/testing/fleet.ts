@@ -24,19 +24,24 @@ const INSERT_CHUNK = 200;
  */
 export async function insertAvailableHosts(
   knex: Knex,
-  count: number,
-  describe: (index: number) => {
-    pool?: string;
-    labels?: Record<string, string>;
-    tags?: string[];
-  } = () => ({}),
+  options: {
+    count: number;
+    /** Name prefix, to keep names unique across calls (default `host`). */
+    prefix?: string;
+    describe?: (index: number) => {
+      pool?: string;
+      labels?: Record<string, string>;
+      tags?: string[];
+    };
+  },
 ): Promise<FleetHost[]> {
+  const { count, prefix = 'host', describe = () => ({}) } = options;
   const now = new Date();
   const hosts = Array.from({ length: count }, (_, index) => {
     const { pool = 'default', labels = {}, tags = [] } = describe(index);
     return {
       id: randomUUID(),
-      name: `host-${String(index).padStart(5, '0')}`,
+      name: `${prefix}-${String(index).padStart(5, '0')}`,
       pool,
       labels,
       tags,
@@ -76,13 +81,18 @@ export async function insertAvailableHosts(
 /** Inserts `count` Pending machines; `requirements` may vary with the index. */
 export async function insertPendingMachines(
   knex: Knex,
-  count: number,
-  requirements: (index: number) => HostRequirements = () => ({}),
+  options: {
+    count: number;
+    /** Name prefix, to keep names unique across calls (default `machine`). */
+    prefix?: string;
+    requirements?: (index: number) => HostRequirements;
+  },
 ): Promise<FleetMachine[]> {
+  const { count, prefix = 'machine', requirements = () => ({}) } = options;
   const now = new Date();
   const machines = Array.from({ length: count }, (_, index) => ({
     id: randomUUID(),
-    name: `machine-${String(index).padStart(5, '0')}`,
+    name: `${prefix}-${String(index).padStart(5, '0')}`,
     requirements: requirements(index),
   }));
   const rows = machines.map(m => ({

@@ -1,0 +1,162 @@
+import { Knex } from 'knex';
+import { LeaseStore } from '../database/LeaseStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { createBeskar7Metrics } from '../metrics';
+import { checkClaimInvariants } from '../testing/claimInvariants';
+import { runClaimRace } from '../testing/claimRace';
+import {
+  createReplicaDatabases,
+  createTestDatabases,
+} from '../testing/databases';
+import { insertAvailableHosts, insertPendingMachines } from '../testing/fleet';
+import { sleep } from './backoff';
+import {
+  CLAIM_COORDINATOR_LEASE,
+  LeaderClaimCoordinator,
+} from './LeaderClaimCoordinator';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+/** Resolves once the predicate holds; the test timeout bounds the wait. */
+async function eventually(predicate: () => boolean) {
+  while (!predicate()) await sleep(10);
+}
+
+/** Calls `onHit` when a transaction of `knex` issues its `nth` update of a host. */
+function onNthHostUpdateInOneTransaction(
+  knex: Knex,
+  nth: number,
+  onHit: () => void,
+) {
+  const counts = new Map<string, number>();
+  knex.on('query', (query: { sql: string; __knexTxId?: string }) => {
+    if (!query.__knexTxId || !/^update .beskar7_hosts./i.test(query.sql)) {
+      return;
+    }
+    const count = (counts.get(query.__knexTxId) ?? 0) + 1;
+    counts.set(query.__knexTxId, count);
+    if (count === nth) onHit();
+  });
+}
+
+describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
+  it('survives the leader dying mid-batch: a replica takes over once the lease expired', async () => {
+    // Three replicas run coordinators; the fourth pool only observes.
+    const replicas = await createReplicaDatabases(databases, databaseId, 4);
+    const knex = replicas.clients[3];
+    const metrics = [0, 1, 2].map(() => createBeskar7Metrics());
+    const coordinators = replicas.clients.slice(0, 3).map(
+      (knex, i) =>
+        new LeaderClaimCoordinator({
+          knex,
+          metrics: metrics[i],
+          replicaId: `replica-${i}`,
+          leaderElection: {
+            leaseDurationMs: 1500,
+            renewDeadlineMs: 1000,
+            retryPeriodMs: 100,
+          },
+          // A slow poll makes the first batch gather many requests.
+          pollIntervalMs: 200,
+        }),
+    );
+    try {
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 25 });
+      const machines = await insertPendingMachines(knex, { count: 30 });
+
+      coordinators.forEach(c => c.start());
+      await eventually(() => coordinators.some(c => c.isLeader));
+      const leader = coordinators.findIndex(c => c.isLeader);
+      const leases = new LeaseStore(knex);
+      const before = await leases.get(CLAIM_COORDINATOR_LEASE);
+      expect(before).toMatchObject({ holderId: `replica-${leader}` });
+
+      let killed = false;
+      onNthHostUpdateInOneTransaction(replicas.clients[leader], 3, () => {
+        killed = true;
+        replicas.kill(leader);
+      });
+
+      // Only the survivors ask: the dead replica could not hear its answers.
+      const survivors = coordinators.filter((_, i) => i !== leader);
+      const entries = await runClaimRace(
+        survivors,
+        machines.map(m => m.id),
+        { concurrencyPerReplica: 15 },
+      );
+
+      expect(killed).toBe(true);
+      const after = await leases.get(CLAIM_COORDINATOR_LEASE);
+      expect(after!.holderId).not.toBe(`replica-${leader}`);
+      expect(after!.fencingToken).toBe(before!.fencingToken + 1);
+
+      expect(await checkClaimInvariants(knex)).toEqual({
+        doubleClaims: [],
+        halfClaims: [],
+        inconsistentHosts: [],
+      });
+      const outcomes = entries.map(e => e.result.outcome);
+      expect(outcomes.filter(o => o === 'claimed')).toHaveLength(25);
+      expect(outcomes.filter(o => o === 'no_hosts')).toHaveLength(5);
+      expect(await knex('beskar7_hosts').where('state', 'Available')).toEqual(
+        [],
+      );
+    } finally {
+      await Promise.all(coordinators.map(c => c.stop()));
+      await replicas.close();
+    }
+  });
+
+  it('answers claims in batches from one leader and hands over on stop', async () => {
+    const replicas = await createReplicaDatabases(databases, databaseId, 2);
+    const coordinators = replicas.clients.map(
+      (knex, i) =>
+        new LeaderClaimCoordinator({
+          knex,
+          metrics: createBeskar7Metrics(),
+          replicaId: `replica-${i}`,
+          leaderElection: {
+            leaseDurationMs: 60_000,
+            renewDeadlineMs: 40_000,
+            retryPeriodMs: 50,
+          },
+          pollIntervalMs: 10,
+        }),
+    );
+    try {
+      const knex = replicas.clients[0];
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 10 });
+      const machines = await insertPendingMachines(knex, { count: 10 });
+      coordinators.forEach(c => c.start());
+      await eventually(() => coordinators.some(c => c.isLeader));
+      const first = coordinators.findIndex(c => c.isLeader);
+
+      const half = machines.slice(0, 5).map(m => m.id);
+      await runClaimRace(coordinators, half, { concurrencyPerReplica: 5 });
+
+      // A graceful stop releases the lease: no need to wait 60 s for it to expire.
+      await coordinators[first].stop();
+      const other = coordinators[1 - first];
+      await eventually(() => other.isLeader);
+      const rest = machines.slice(5).map(m => m.id);
+      const entries = await runClaimRace([other], rest, {
+        concurrencyPerReplica: 5,
+      });
+      expect(entries.map(e => e.result.outcome)).toEqual(
+        Array(5).fill('claimed'),
+      );
+      expect(await checkClaimInvariants(knex)).toEqual({
+        doubleClaims: [],
+        halfClaims: [],
+        inconsistentHosts: [],
+      });
+    } finally {
+      await Promise.all(coordinators.map(c => c.stop()));
+      await replicas.close();
+    }
+  });
+});
