@@ -16,6 +16,12 @@ export interface FleetMachine {
   requirements: HostRequirements;
 }
 
+export interface FleetHostDescription {
+  pool?: string;
+  labels?: Record<string, string>;
+  tags?: string[];
+}
+
 const INSERT_CHUNK = 200;
 
 /**
@@ -28,14 +34,11 @@ export async function insertAvailableHosts(
     count: number;
     /** Name prefix, to keep names unique across calls (default `host`). */
     prefix?: string;
-    describe?: (index: number) => {
-      pool?: string;
-      labels?: Record<string, string>;
-      tags?: string[];
-    };
+    describe?: (index: number) => FleetHostDescription;
   },
 ): Promise<FleetHost[]> {
-  const { count, prefix = 'host', describe = () => ({}) } = options;
+  const { count, prefix = 'host' } = options;
+  const describe = options.describe ?? (() => ({}));
   const now = new Date();
   const hosts = Array.from({ length: count }, (_, index) => {
     const { pool = 'default', labels = {}, tags = [] } = describe(index);
