@@ -38,7 +38,7 @@ export async function insertAvailableHosts(
   },
 ): Promise<FleetHost[]> {
   const { count, prefix = 'host' } = options;
-  const describe = options.describe ?? (() => ({}));
+  const describe = options.describe ?? ((): FleetHostDescription => ({}));
   const now = new Date();
   const hosts = Array.from({ length: count }, (_, index) => {
     const { pool = 'default', labels = {}, tags = [] } = describe(index);
