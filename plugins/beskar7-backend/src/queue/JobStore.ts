@@ -326,11 +326,12 @@ export class JobStore {
   }
 
   async counts(): Promise<{ queued: number; running: number }> {
-    const rows = await this.knex(JOBS_TABLE)
-      .select('status')
-      .count({ count: '*' })
-      .whereIn('status', ACTIVE_STATUSES)
-      .groupBy('status');
+    const rows: Array<{ status: JobStatus; count: number | string }> =
+      await this.knex(JOBS_TABLE)
+        .select('status')
+        .count({ count: '*' })
+        .whereIn('status', ACTIVE_STATUSES)
+        .groupBy('status');
     const of = (status: JobStatus) =>
       Number(rows.find(r => r.status === status)?.count ?? 0);
     return { queued: of('queued'), running: of('running') };

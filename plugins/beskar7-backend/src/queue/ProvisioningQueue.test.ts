@@ -229,8 +229,8 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
         .getSingleMetric('beskar7_bmc_operation_duration_seconds')!
         .get();
       for (const v of durations.values) {
-        if (v.metricName !== 'beskar7_bmc_operation_duration_seconds_count')
-          continue;
+        const name = (v as { metricName?: string }).metricName;
+        if (name !== 'beskar7_bmc_operation_duration_seconds_count') continue;
         expect(v.labels).toEqual({
           operation: 'provision',
           vendor: 'dell',

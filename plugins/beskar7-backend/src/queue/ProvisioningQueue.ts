@@ -224,7 +224,10 @@ export class ProvisioningQueue {
 
   private cooldownFor(vendor: string | undefined): number {
     const { bmcCooldownMs, vendorCooldownMs } = this.options.config;
-    return (vendor && vendorCooldownMs[vendor.toLowerCase()]) ?? bmcCooldownMs;
+    const override = vendor
+      ? vendorCooldownMs[vendor.toLowerCase()]
+      : undefined;
+    return override ?? bmcCooldownMs;
   }
 
   private async run({ job, token }: ClaimedJob): Promise<void> {

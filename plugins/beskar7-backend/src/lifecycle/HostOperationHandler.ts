@@ -1,0 +1,153 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Host, HostState } from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { HostStore } from '../database/HostStore';
+import { hostSpecToColumns } from '../database/hostRows';
+import { MACHINES_TABLE } from '../database/machineRows';
+import { MachineStore } from '../database/MachineStore';
+import { QueueMetrics } from '../metrics/queueMetrics';
+import { JobHandler, JobOperation, ProvisioningJob } from '../queue/types';
+import { applyHostTransition } from './applyHostTransition';
+import { InvalidTransitionError } from './errors';
+import { failHost } from './hostActions';
+import { HostOperationExecutor, OperationContext } from './types';
+
+/** The host states in which each operation has work to do. */
+const STATES_OF: Record<JobOperation, HostState[]> = {
+  inspect: ['Enrolling'],
+  provision: ['Claimed', 'Provisioning'],
+  deprovision: ['Deprovisioning'],
+};
+
+export interface HostOperationHandlerOptions {
+  knex: Knex;
+  executor: HostOperationExecutor;
+  logger: LoggerService;
+  metrics?: Pick<QueueMetrics, 'hostStateTransitions'>;
+}
+
+/**
+ * Runs queue jobs through the state machine: each starts from the host as
+ * stored, so a retried or taken-over job finishes what is left, and a job
+ * whose host moved on (released mid-provisioning) ends without effect.
+ */
+export class HostOperationHandler implements JobHandler {
+  private readonly hosts: HostStore;
+  private readonly machines: MachineStore;
+
+  constructor(private readonly options: HostOperationHandlerOptions) {
+    this.hosts = new HostStore(options.knex);
+    this.machines = new MachineStore(options.knex);
+  }
+
+  async run(job: ProvisioningJob, { signal }: { signal: AbortSignal }) {
+    const host = await this.hosts.get(job.hostId);
+    if (!host || !STATES_OF[job.operation].includes(host.state)) {
+      this.options.logger.info(
+        `Job ${job.id}: host ${job.hostId} is ${
+          host?.state ?? 'gone'
+        }, nothing to ${job.operation}`,
+      );
+      return;
+    }
+    const context = { signal, jobId: job.id, attempt: job.attempt };
+    try {
+      if (job.operation === 'inspect') await this.inspect(host, context);
+      else if (job.operation === 'provision')
+        await this.provision(host, context);
+      else await this.deprovision(host, context);
+    } catch (error) {
+      // The host moved on while we worked (e.g. released): not a failure of the job.
+      if (error instanceof InvalidTransitionError) {
+        this.options.logger.info(`Job ${job.id} superseded: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async giveUp(job: ProvisioningJob, error: Error): Promise<void> {
+    try {
+      await failHost(
+        this.options.knex,
+        {
+          hostId: job.hostId,
+          reason: `${capitalize(job.operation)}Failed`,
+          message: error.message,
+          from: STATES_OF[job.operation],
+        },
+        this.options.metrics,
+      );
+    } catch (e) {
+      if (!(e instanceof InvalidTransitionError)) throw e;
+    }
+  }
+
+  private async inspect(host: Host, context: OperationContext) {
+    const inventory = await this.options.executor.inspect(host, context);
+    await this.transition({
+      hostId: host.id,
+      from: 'Enrolling',
+      to: 'Available',
+      reason: 'Inspected',
+      inventoryRead: true,
+      columns: hostSpecToColumns({
+        hardware: { ...host.hardware, ...inventory.hardware },
+      }),
+    });
+  }
+
+  private async provision(host: Host, context: OperationContext) {
+    const machine =
+      host.consumerId && (await this.machines.get(host.consumerId));
+    if (!machine)
+      throw new Error(`host ${host.id} has no machine to provision for`);
+    if (host.state === 'Claimed') {
+      await this.transition({
+        hostId: host.id,
+        from: 'Claimed',
+        to: 'Provisioning',
+        reason: 'ProvisioningStarted',
+        message: `${machine.provisioningMode} ${machine.imageUrl}`,
+        alsoWithin: trx =>
+          trx(MACHINES_TABLE)
+            .where({ id: machine.id, phase: 'Claimed' })
+            .update({ phase: 'Provisioning', updated_at: new Date() }),
+      });
+    }
+    await this.options.executor.provision(host, machine, context);
+    await this.transition({
+      hostId: host.id,
+      from: 'Provisioning',
+      to: 'Provisioned',
+      reason: 'Provisioned',
+      alsoWithin: trx =>
+        trx(MACHINES_TABLE)
+          .where({ id: machine.id })
+          .whereIn('phase', ['Claimed', 'Provisioning'])
+          .update({ phase: 'Provisioned', updated_at: new Date() }),
+    });
+  }
+
+  private async deprovision(host: Host, context: OperationContext) {
+    await this.options.executor.deprovision(host, context);
+    await this.transition({
+      hostId: host.id,
+      from: 'Deprovisioning',
+      to: 'Available',
+      reason: 'Deprovisioned',
+    });
+  }
+
+  private transition(request: Parameters<typeof applyHostTransition>[1]) {
+    return applyHostTransition(
+      this.options.knex,
+      request,
+      this.options.metrics,
+    );
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

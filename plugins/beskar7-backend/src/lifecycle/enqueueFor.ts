@@ -1,0 +1,40 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { detectVendor } from '../redfish/vendors';
+import { QueueDrainingError, QueueFullError } from '../queue/errors';
+import { ProvisioningQueue } from '../queue/ProvisioningQueue';
+import { JobOperation, ProvisioningJob } from '../queue/types';
+
+/**
+ * Queues `operation` for a host unless it already has a job. A full or
+ * draining queue is not an error here: the reconcilers try again on their
+ * next pass, and the rejection has been counted.
+ */
+export async function enqueueFor(
+  queue: ProvisioningQueue,
+  logger: LoggerService,
+  host: Host,
+  operation: JobOperation,
+): Promise<ProvisioningJob | undefined> {
+  try {
+    const { job } = await queue.enqueue({
+      hostId: host.id,
+      operation,
+      machineId: host.consumerId,
+      bmcAddress: host.bmc.address,
+      vendor: detectVendor({ manufacturer: host.hardware.manufacturer }).id,
+    });
+    return job;
+  } catch (error) {
+    if (
+      error instanceof QueueFullError ||
+      error instanceof QueueDrainingError
+    ) {
+      logger.debug(
+        `Not queueing ${operation} of host ${host.id} yet: ${error.message}`,
+      );
+      return undefined;
+    }
+    throw error;
+  }
+}

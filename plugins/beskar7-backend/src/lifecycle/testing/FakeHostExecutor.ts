@@ -1,0 +1,63 @@
+import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import {
+  abortableDelay,
+  BmcActivityRecorder,
+} from '../../queue/testing/BmcActivityRecorder';
+import {
+  HostInventory,
+  HostOperationExecutor,
+  OperationContext,
+} from '../types';
+
+/**
+ * An executor doing timed work per operation, as a BMC would, recorded on
+ * the "BMC side". Hosts can be told to fail (a 5xx, say) until healed.
+ */
+export class FakeHostExecutor implements HostOperationExecutor {
+  readonly recorder = new BmcActivityRecorder();
+  private readonly failing = new Map<string, string>();
+
+  constructor(private readonly latencyMs: number) {}
+
+  failHost(hostId: string, message: string): void {
+    this.failing.set(hostId, message);
+  }
+
+  heal(hostId: string): void {
+    this.failing.delete(hostId);
+  }
+
+  async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
+    await this.work(host, context);
+    return {
+      hardware: {
+        model: 'Simulated',
+        cpuCores: 32,
+        memoryGiB: 128,
+        macAddresses: [],
+      },
+      vendor: 'generic',
+    };
+  }
+
+  async provision(host: Host, _machine: Machine, context: OperationContext) {
+    await this.work(host, context);
+  }
+
+  async deprovision(host: Host, context: OperationContext) {
+    await this.work(host, context);
+  }
+
+  private async work(host: Host, { jobId, signal }: OperationContext) {
+    const op = this.recorder.begin(jobId, host.bmc.address);
+    try {
+      await abortableDelay(this.latencyMs, signal);
+      const failure = this.failing.get(host.id);
+      if (failure) throw new Error(failure);
+      this.recorder.end(op, true);
+    } catch (error) {
+      this.recorder.end(op, false);
+      throw error;
+    }
+  }
+}
