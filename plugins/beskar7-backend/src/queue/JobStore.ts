@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { databaseNowMsSql, isPostgres } from '../database/dialect';
 import { QueueDrainingError, QueueFullError } from './errors';
+import { serializeSqliteWrite } from './sqliteWrites';
 import {
   ACTIVE_STATUSES,
   BMCS_TABLE,
@@ -76,43 +77,45 @@ export class JobStore {
     limits: { maxQueueSize: number; maxAttempts: number },
   ): Promise<EnqueueResult> {
     const id = randomUUID();
-    const existing = await this.knex.transaction(async trx => {
-      await trx(QUEUE_STATE_TABLE)
-        .where({ id: 1 })
-        .update({ enqueued_total: trx.raw('enqueued_total + 1') });
-      const state = await trx(QUEUE_STATE_TABLE).where({ id: 1 }).first();
-      if (Boolean(state.draining)) throw new QueueDrainingError();
-      const active = await trx<JobRow>(JOBS_TABLE)
-        .where({ host_id: request.hostId })
-        .whereIn('status', ACTIVE_STATUSES)
-        .first();
-      if (active) return active;
-      const count = await this.countActive(trx);
-      if (count >= limits.maxQueueSize) {
-        throw new QueueFullError(
-          limits.maxQueueSize,
-          await this.retryAfterMs(trx),
-        );
-      }
-      await trx(BMCS_TABLE)
-        .insert({ bmc_address: request.bmcAddress })
-        .onConflict('bmc_address')
-        .ignore();
-      await trx(JOBS_TABLE).insert({
-        id,
-        host_id: request.hostId,
-        machine_id: request.machineId ?? null,
-        operation: request.operation,
-        bmc_address: request.bmcAddress,
-        vendor: request.vendor ?? null,
-        status: 'queued',
-        attempt: 0,
-        max_attempts: limits.maxAttempts,
-        not_before_ms: trx.raw(this.now),
-        created_at_ms: trx.raw(this.now),
-      });
-      return undefined;
-    });
+    const existing = await this.write(() =>
+      this.knex.transaction(async trx => {
+        await trx(QUEUE_STATE_TABLE)
+          .where({ id: 1 })
+          .update({ enqueued_total: trx.raw('enqueued_total + 1') });
+        const state = await trx(QUEUE_STATE_TABLE).where({ id: 1 }).first();
+        if (Boolean(state.draining)) throw new QueueDrainingError();
+        const active = await trx<JobRow>(JOBS_TABLE)
+          .where({ host_id: request.hostId })
+          .whereIn('status', ACTIVE_STATUSES)
+          .first();
+        if (active) return active;
+        const count = await this.countActive(trx);
+        if (count >= limits.maxQueueSize) {
+          throw new QueueFullError(
+            limits.maxQueueSize,
+            await this.retryAfterMs(trx),
+          );
+        }
+        await trx(BMCS_TABLE)
+          .insert({ bmc_address: request.bmcAddress })
+          .onConflict('bmc_address')
+          .ignore();
+        await trx(JOBS_TABLE).insert({
+          id,
+          host_id: request.hostId,
+          machine_id: request.machineId ?? null,
+          operation: request.operation,
+          bmc_address: request.bmcAddress,
+          vendor: request.vendor ?? null,
+          status: 'queued',
+          attempt: 0,
+          max_attempts: limits.maxAttempts,
+          not_before_ms: trx.raw(this.now),
+          created_at_ms: trx.raw(this.now),
+        });
+        return undefined;
+      }),
+    );
     if (existing) return { job: rowToJob(existing), created: false };
     return { job: (await this.get(id))!, created: true };
   }
@@ -172,66 +175,70 @@ export class JobStore {
     const token = randomUUID();
     const now = this.now;
     try {
-      await this.knex.transaction(async trx => {
-        const leaseUntil = trx.raw(`${now} + ?`, [limits.leaseMs]);
-        const freeSlot = trx(SLOTS_TABLE)
-          .select('slot')
-          .where('slot', '<', limits.maxConcurrentOps)
-          .where(q =>
-            q
-              .whereNull('lease_token')
-              .orWhereRaw(`lease_expires_at_ms < ${now}`),
-          )
-          .orderBy('slot')
-          .limit(1);
-        // Concurrent claimers skip a slot being taken instead of queueing on it.
-        if (this.pg) freeSlot.forUpdate().skipLocked();
-        const slots = await trx(SLOTS_TABLE)
-          .whereIn('slot', freeSlot)
-          .where(q =>
-            q
-              .whereNull('lease_token')
-              .orWhereRaw(`lease_expires_at_ms < ${now}`),
-          )
-          .update({ lease_token: token, lease_expires_at_ms: leaseUntil });
-        if (slots !== 1) throw new NoSlot();
+      await this.write(() =>
+        this.knex.transaction(async trx => {
+          const leaseUntil = trx.raw(`${now} + ?`, [limits.leaseMs]);
+          const freeSlot = trx(SLOTS_TABLE)
+            .select('slot')
+            .where('slot', '<', limits.maxConcurrentOps)
+            .where(q =>
+              q
+                .whereNull('lease_token')
+                .orWhereRaw(`lease_expires_at_ms < ${now}`),
+            )
+            .orderBy('slot')
+            .limit(1);
+          // Concurrent claimers skip a slot being taken instead of queueing on it.
+          if (this.pg) freeSlot.forUpdate().skipLocked();
+          const slots = await trx(SLOTS_TABLE)
+            .whereIn('slot', freeSlot)
+            .where(q =>
+              q
+                .whereNull('lease_token')
+                .orWhereRaw(`lease_expires_at_ms < ${now}`),
+            )
+            .update({ lease_token: token, lease_expires_at_ms: leaseUntil });
+          if (slots !== 1) throw new NoSlot();
 
-        const bmcs = await trx(BMCS_TABLE)
-          .where({ bmc_address: candidate.bmcAddress })
-          .whereRaw(
-            `((lease_token is null and available_at_ms <= ${now})
+          const bmcs = await trx(BMCS_TABLE)
+            .where({ bmc_address: candidate.bmcAddress })
+            .whereRaw(
+              `((lease_token is null and available_at_ms <= ${now})
               or (lease_token is not null and lease_expires_at_ms + cooldown_ms <= ${now}))`,
-          )
-          .update({
-            lease_token: token,
-            lease_expires_at_ms: leaseUntil,
-            cooldown_ms: limits.cooldownMs,
-          });
-        if (bmcs !== 1) throw new Lost();
+            )
+            .update({
+              lease_token: token,
+              lease_expires_at_ms: leaseUntil,
+              cooldown_ms: limits.cooldownMs,
+            });
+          if (bmcs !== 1) throw new Lost();
 
-        const jobs = await trx(JOBS_TABLE)
-          .where({ id: candidate.id })
-          .where(q =>
-            q
-              .where(w =>
-                w.where('status', 'queued').whereRaw(`not_before_ms <= ${now}`),
-              )
-              .orWhere(w =>
-                w
-                  .where('status', 'running')
-                  .whereRaw(`lease_expires_at_ms < ${now}`),
-              ),
-          )
-          .update({
-            status: 'running',
-            attempt: trx.raw('attempt + 1'),
-            owner_id: limits.ownerId,
-            lease_token: token,
-            lease_expires_at_ms: leaseUntil,
-            started_at_ms: trx.raw(now),
-          });
-        if (jobs !== 1) throw new Lost();
-      });
+          const jobs = await trx(JOBS_TABLE)
+            .where({ id: candidate.id })
+            .where(q =>
+              q
+                .where(w =>
+                  w
+                    .where('status', 'queued')
+                    .whereRaw(`not_before_ms <= ${now}`),
+                )
+                .orWhere(w =>
+                  w
+                    .where('status', 'running')
+                    .whereRaw(`lease_expires_at_ms < ${now}`),
+                ),
+            )
+            .update({
+              status: 'running',
+              attempt: trx.raw('attempt + 1'),
+              owner_id: limits.ownerId,
+              lease_token: token,
+              lease_expires_at_ms: leaseUntil,
+              started_at_ms: trx.raw(now),
+            });
+          if (jobs !== 1) throw new Lost();
+        }),
+      );
     } catch (error) {
       if (error instanceof NoSlot) return 'no_slot';
       if (error instanceof Lost) return 'lost';
@@ -243,15 +250,17 @@ export class JobStore {
   /** Extends the job's, its slot's and its BMC's leases; false if any was lost. */
   async renew(token: string, leaseMs: number): Promise<boolean> {
     const leaseUntil = this.knex.raw(`${this.now} + ?`, [leaseMs]);
-    const results = [];
-    for (const table of [SLOTS_TABLE, BMCS_TABLE, JOBS_TABLE]) {
-      results.push(
-        await this.knex(table)
-          .where({ lease_token: token })
-          .update({ lease_expires_at_ms: leaseUntil }),
-      );
-    }
-    return results.every(n => n === 1);
+    return this.write(async () => {
+      const results = [];
+      for (const table of [SLOTS_TABLE, BMCS_TABLE, JOBS_TABLE]) {
+        results.push(
+          await this.knex(table)
+            .where({ lease_token: token })
+            .update({ lease_expires_at_ms: leaseUntil }),
+        );
+      }
+      return results.every(n => n === 1);
+    });
   }
 
   /**
@@ -260,43 +269,47 @@ export class JobStore {
    */
   async finish(token: string, jobId: string, outcome: JobOutcome) {
     const now = this.now;
-    return this.knex.transaction(async trx => {
-      await trx(SLOTS_TABLE)
-        .where({ lease_token: token })
-        .update({ lease_token: null, lease_expires_at_ms: 0 });
-      await trx(BMCS_TABLE)
-        .where({ lease_token: token })
-        .update({
-          lease_token: null,
-          lease_expires_at_ms: 0,
-          available_at_ms: trx.raw(`${now} + cooldown_ms`),
-        });
-      const retrying = outcome.status === 'queued';
-      const updated = await trx(JOBS_TABLE)
-        .where({ id: jobId, lease_token: token })
-        .update({
-          status: outcome.status,
-          last_error: outcome.status === 'succeeded' ? null : outcome.error,
-          owner_id: null,
-          lease_token: null,
-          lease_expires_at_ms: null,
-          not_before_ms: retrying
-            ? trx.raw(`${now} + ?`, [outcome.retryInMs])
-            : trx.raw('not_before_ms'),
-          finished_at_ms: retrying ? null : trx.raw(now),
-        });
-      return updated === 1;
-    });
+    return this.write(() =>
+      this.knex.transaction(async trx => {
+        await trx(SLOTS_TABLE)
+          .where({ lease_token: token })
+          .update({ lease_token: null, lease_expires_at_ms: 0 });
+        await trx(BMCS_TABLE)
+          .where({ lease_token: token })
+          .update({
+            lease_token: null,
+            lease_expires_at_ms: 0,
+            available_at_ms: trx.raw(`${now} + cooldown_ms`),
+          });
+        const retrying = outcome.status === 'queued';
+        const updated = await trx(JOBS_TABLE)
+          .where({ id: jobId, lease_token: token })
+          .update({
+            status: outcome.status,
+            last_error: outcome.status === 'succeeded' ? null : outcome.error,
+            owner_id: null,
+            lease_token: null,
+            lease_expires_at_ms: null,
+            not_before_ms: retrying
+              ? trx.raw(`${now} + ?`, [outcome.retryInMs])
+              : trx.raw('not_before_ms'),
+            finished_at_ms: retrying ? null : trx.raw(now),
+          });
+        return updated === 1;
+      }),
+    );
   }
 
   /** Cancels the host's queued (not running) job; true if there was one. */
   async cancelQueued(hostId: string): Promise<boolean> {
-    const updated = await this.knex(JOBS_TABLE)
-      .where({ host_id: hostId, status: 'queued' })
-      .update({
-        status: 'cancelled',
-        finished_at_ms: this.knex.raw(this.now),
-      });
+    const updated = await this.write(() =>
+      this.knex(JOBS_TABLE)
+        .where({ host_id: hostId, status: 'queued' })
+        .update({
+          status: 'cancelled',
+          finished_at_ms: this.knex.raw(this.now),
+        }),
+    );
     return updated > 0;
   }
 
@@ -362,7 +375,13 @@ export class JobStore {
   async setSwitches(
     switches: Partial<{ paused: boolean; draining: boolean }>,
   ): Promise<void> {
-    await this.knex(QUEUE_STATE_TABLE).where({ id: 1 }).update(switches);
+    await this.write(() =>
+      this.knex(QUEUE_STATE_TABLE).where({ id: 1 }).update(switches),
+    );
+  }
+
+  private write<T>(write: () => Promise<T>): Promise<T> {
+    return serializeSqliteWrite(this.knex, write);
   }
 
   private async countActive(db: Knex): Promise<number> {
