@@ -1,5 +1,6 @@
 import { Machine } from '@internal/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
+import { performance } from 'node:perf_hooks';
 import { isTransientDatabaseError } from '../database/errors';
 import { ClaimCandidate, HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
@@ -50,6 +51,14 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   private readonly backoff: BackoffOptions;
   /** Hosts this replica is trying right now: its own claims never race each other. */
   private readonly inFlight = new Set<string>();
+  /**
+   * Hosts this replica knows are gone (it claimed them, or lost them to
+   * another replica) since it read them, with when it learned it; forgotten
+   * once a read started later shows the database's own view.
+   */
+  private readonly taken = new Map<string, number>();
+  /** Candidate reads in flight, by requirements: concurrent claims share one. */
+  private readonly reads = new Map<string, Promise<ClaimCandidate[]>>();
 
   constructor(private readonly options: OptimisticClaimCoordinatorOptions) {
     this.hosts = new HostStore(options.knex);
@@ -95,8 +104,8 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       if (read > 0) await sleep(jitteredBackoffMs(read, this.backoff));
       const ranked = selectHosts(
         machine,
-        await this.hosts.listClaimCandidates(machine.requirements),
-      );
+        await this.readCandidates(machine),
+      ).filter(host => !this.taken.has(host.id));
       if (ranked.length === 0) {
         this.claimMetrics.attempt('no_hosts');
         return { ...stats, outcome: 'no_hosts' };
@@ -131,6 +140,29 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     return { ...stats, outcome: 'retry', reason: 'attempts_exhausted' };
   }
 
+  /**
+   * The Available hosts for the machine's requirements. Claims that need the
+   * same requirements at the same time share one read; a read forgets the
+   * `taken` entries it already reflects.
+   */
+  private readCandidates(machine: Machine): Promise<ClaimCandidate[]> {
+    const key = JSON.stringify(machine.requirements);
+    const shared = this.reads.get(key);
+    if (shared) return shared;
+    const startedAt = performance.now();
+    const read = this.hosts
+      .listClaimCandidates(machine.requirements)
+      .then(candidates => {
+        for (const [hostId, learnedAt] of this.taken) {
+          if (learnedAt < startedAt) this.taken.delete(hostId);
+        }
+        return candidates;
+      })
+      .finally(() => this.reads.delete(key));
+    this.reads.set(key, read);
+    return read;
+  }
+
   /** One conditional claim of one host, in its own short transaction. */
   private async attempt(
     machine: Machine,
@@ -141,6 +173,7 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       await this.options.knex.transaction(trx =>
         writeClaim(trx, machine.id, host),
       );
+      this.taken.set(host.id, performance.now());
       this.claimMetrics.attempt('success');
       return { kind: 'claimed' };
     } catch (error) {
@@ -149,6 +182,7 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
           this.claimMetrics.attempt('conflict', 'invalid_state');
           return { kind: 'machine_taken' };
         }
+        this.taken.set(host.id, performance.now());
         this.claimMetrics.attempt('conflict', error.reason);
         return { kind: 'conflict' };
       }
