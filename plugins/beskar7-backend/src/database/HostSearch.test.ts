@@ -6,7 +6,14 @@ import { HostStore } from './HostStore';
 const databases = createTestDatabases();
 
 async function seed(store: HostStore) {
-  const hosts = [
+  const hosts: Array<{
+    name: string;
+    pool: string;
+    manufacturer: string;
+    tags: string[];
+    labels: Record<string, string>;
+    state: 'Available' | 'Provisioned' | 'Error';
+  }> = [
     {
       name: 'dell-01',
       pool: 'gpu',

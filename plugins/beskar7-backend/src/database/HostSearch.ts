@@ -53,15 +53,15 @@ export class HostSearch {
   }
 
   async poolSummaries(): Promise<PoolSummary[]> {
-    const rows: Array<{
-      pool: string;
-      state: HostState;
-      count: string | number;
-    }> = await this.knex(HOSTS_TABLE)
+    const rows = (await this.knex(HOSTS_TABLE)
       .select('pool', 'state')
       .count({ count: '*' })
       .groupBy('pool', 'state')
-      .orderBy('pool');
+      .orderBy('pool')) as Array<{
+      pool: string;
+      state: HostState;
+      count: string | number;
+    }>;
     const byPool = new Map<string, PoolSummary>();
     for (const row of rows) {
       let summary = byPool.get(row.pool);
