@@ -120,14 +120,12 @@ export type ValidationResult =
  * request body holds it) and fills the chosen profile's defaults. Pure: it
  * backs both start-up validation and `POST /config/validate`.
  */
-export function validateProvisioningConfig(
-  fragment: unknown,
-): ValidationResult {
+export function validateProvisioningConfig(input: unknown): ValidationResult {
   const errors: ConfigFieldError[] = [];
   const fail = (key: string, message: string) =>
     errors.push({ key: `${PROVISIONING_CONFIG_KEY}.${key}`, message });
 
-  if (fragment === undefined || fragment === null) fragment = {};
+  const fragment = input ?? {};
   if (!isObject(fragment)) {
     return {
       ok: false,
@@ -207,12 +205,9 @@ function flatten(
 }
 
 function parseField(spec: FieldSpec, value: unknown): number | undefined {
-  const parsed =
-    spec.kind === 'duration'
-      ? parseDuration(value)
-      : typeof value === 'number' && Number.isInteger(value)
-      ? value
-      : undefined;
+  const isInteger = typeof value === 'number' && Number.isInteger(value);
+  const integer = isInteger ? value : undefined;
+  const parsed = spec.kind === 'duration' ? parseDuration(value) : integer;
   if (parsed === undefined || parsed < spec.min || parsed > spec.max) {
     return undefined;
   }

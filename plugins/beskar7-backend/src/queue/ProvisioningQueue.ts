@@ -5,7 +5,11 @@ import { ProvisioningConfig } from '../config';
 import { isTransientDatabaseError } from '../database/errors';
 import { QueueMetrics } from '../metrics/queueMetrics';
 import { retryDelayMs } from './backoff';
-import { QueueDrainingError, QueueFullError } from './errors';
+import {
+  OperationTimeoutError,
+  QueueDrainingError,
+  QueueFullError,
+} from './errors';
 import { ClaimedJob, JobStore } from './JobStore';
 import { LeaseLostError, timeoutError, untilAborted } from './runJob';
 import {
@@ -261,11 +265,7 @@ export class ProvisioningQueue {
       {
         operation: job.operation,
         vendor: job.vendor ?? 'unknown',
-        outcome: !failure
-          ? 'success'
-          : failure.name === 'OperationTimeoutError'
-          ? 'timeout'
-          : 'error',
+        outcome: outcomeOf(failure),
       },
       (performance.now() - started) / 1000,
     );
@@ -311,12 +311,13 @@ export class ProvisioningQueue {
     const period = Math.max(10, Math.floor(config.leaseDurationMs / 3));
     const pause = () =>
       new Promise<void>(resolve => {
+        let timer: NodeJS.Timeout | undefined = undefined;
         const done = () => {
           clearTimeout(timer);
           run.signal.removeEventListener('abort', done);
           resolve();
         };
-        const timer = setTimeout(done, period);
+        timer = setTimeout(done, period);
         run.signal.addEventListener('abort', done);
       });
     while (!run.signal.aborted) {
@@ -331,4 +332,10 @@ export class ProvisioningQueue {
       if (!held) run.abort(new LeaseLostError('the job lease was lost'));
     }
   }
+}
+
+/** The `outcome` label of a run. */
+function outcomeOf(failure: Error | undefined): string {
+  if (!failure) return 'success';
+  return failure instanceof OperationTimeoutError ? 'timeout' : 'error';
 }

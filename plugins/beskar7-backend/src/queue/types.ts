@@ -1,37 +1,21 @@
-/** What a job does to its host; the lifecycle maps each to BMC work. */
-export const JOB_OPERATIONS = ['inspect', 'provision', 'deprovision'] as const;
-export type JobOperation = (typeof JOB_OPERATIONS)[number];
+import {
+  JOB_OPERATIONS,
+  JOB_STATUSES,
+  type BmcCooldownStatus,
+  type JobOperation,
+  type JobStatus,
+  type ProvisioningJob,
+  type QueueStatus,
+} from '@internal/backstage-plugin-beskar7-common';
 
-export const JOB_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-export interface ProvisioningJob {
-  id: string;
-  hostId: string;
-  machineId?: string;
-  operation: JobOperation;
-  bmcAddress: string;
-  /** Vendor id, for per-vendor cooldowns and metrics labels. */
-  vendor?: string;
-  status: JobStatus;
-  /** Attempts started so far (a taken-over attempt counts). */
-  attempt: number;
-  maxAttempts: number;
-  /** Replica working on it while running. */
-  ownerId?: string;
-  leaseExpiresAt?: string;
-  notBefore: string;
-  lastError?: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+export { JOB_OPERATIONS, JOB_STATUSES };
+export type {
+  BmcCooldownStatus,
+  JobOperation,
+  JobStatus,
+  ProvisioningJob,
+  QueueStatus,
+};
 
 export interface EnqueueRequest {
   hostId: string;
@@ -62,24 +46,4 @@ export interface JobHandler {
   run(job: ProvisioningJob, context: JobRunContext): Promise<void>;
   /** The job failed its last attempt: record why (host to Error). */
   giveUp(job: ProvisioningJob, error: Error): Promise<void>;
-}
-
-export interface BmcCooldownStatus {
-  bmcAddress: string;
-  /** When the next operation may start (ISO 8601). */
-  availableAt: string;
-  remainingMs: number;
-}
-
-/** Answer of `GET /queue`. */
-export interface QueueStatus {
-  length: number;
-  maxQueueSize: number;
-  processing: number;
-  maxConcurrentOps: number;
-  /** Workers of the replica that answered. */
-  workerCount: number;
-  paused: boolean;
-  draining: boolean;
-  cooldowns: BmcCooldownStatus[];
 }

@@ -77,11 +77,12 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
       return;
     }
+    let timer: NodeJS.Timeout | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
