@@ -4,16 +4,35 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { beskar7Permissions } from '@internal/backstage-plugin-beskar7-common';
+import {
+  beskar7VendorsExtensionPoint,
+  VendorQuirks,
+} from '@internal/backstage-plugin-beskar7-node';
 import { readFileSync } from 'node:fs';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
 import { createClaimCoordinator } from './claims';
+import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
+import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import { HostStore } from './database/HostStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { MachineStore } from './database/MachineStore';
 import { InventoryService } from './inventory/InventoryService';
+import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
+import {
+  HostOperationHandler,
+  HostReconciler,
+  MachineReconciler,
+  Reconcilers,
+} from './lifecycle';
 import { MachineService } from './machines/MachineService';
 import { createBeskar7Metrics } from './metrics';
+import { createQueueMetrics } from './metrics/queueMetrics';
+import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperationExecutor';
+import { ProvisioningQueue } from './queue';
+import { BmcProvisionerFactory } from './redfish';
+import { startSimulatedFleet } from './simulator';
 
 const PACKAGE = '@internal/backstage-plugin-beskar7-backend';
 
@@ -25,11 +44,17 @@ const PACKAGE = '@internal/backstage-plugin-beskar7-backend';
 export const beskar7Plugin = createBackendPlugin({
   pluginId: 'beskar7',
   register(env) {
+    const vendors: VendorQuirks[] = [];
+    env.registerExtensionPoint(beskar7VendorsExtensionPoint, {
+      addVendor: quirks => vendors.push(quirks),
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -39,7 +64,10 @@ export const beskar7Plugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, lifecycle } = deps;
+        // Invalid settings stop the backend here, naming the key.
         const claimsConfig = readClaimsConfig(config);
+        const provisioningConfig = readProvisioningConfig(config);
+
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
@@ -47,6 +75,17 @@ export const beskar7Plugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(beskar7Permissions);
 
         const metrics = createBeskar7Metrics();
+        const queueMetrics = createQueueMetrics(metrics.registry);
+        const credentials = new ConfigCredentialResolver(config);
+        const provisioners = new BmcProvisionerFactory({
+          logger,
+          vendors,
+          onOperation: e =>
+            queueMetrics.bmcOperationDuration
+              .labels(e.operation, e.vendor, e.outcome)
+              .observe(e.seconds),
+        });
+
         const claims = createClaimCoordinator({
           mode: claimsConfig.mode,
           leaderElection: claimsConfig.leaderElection,
@@ -54,12 +93,75 @@ export const beskar7Plugin = createBackendPlugin({
           metrics,
           logger,
         });
+        const queue = new ProvisioningQueue({
+          knex,
+          config: provisioningConfig,
+          logger,
+          metrics: queueMetrics,
+          handler: new HostOperationHandler({
+            knex,
+            logger,
+            metrics: queueMetrics,
+            executor: new RedfishHostOperationExecutor(
+              provisioners,
+              credentials,
+            ),
+          }),
+        });
+        const reconcilers = new Reconcilers({
+          queue,
+          logger,
+          scheduler: deps.scheduler,
+          intervalMs: provisioningConfig.reconcileIntervalMs,
+          hosts: new HostReconciler({
+            knex,
+            queue,
+            logger,
+            config: provisioningConfig,
+            metrics: queueMetrics,
+          }),
+          machines: new MachineReconciler({ knex, queue, claims, logger }),
+        });
+
+        if (config.getOptionalBoolean('beskar7.simulator.enabled')) {
+          const fleet = await startSimulatedFleet({
+            count: config.getOptionalNumber('beskar7.simulator.hosts') ?? 12,
+          });
+          lifecycle.addShutdownHook(() => fleet.stop());
+          const hosts = await registerSimulatedFleet(
+            fleet,
+            new HostStore(knex),
+            credentials,
+            config.getOptionalString('beskar7.simulator.pool') ?? 'default',
+          );
+          logger.info(`Simulated fleet of ${hosts.length} BMCs registered`);
+        }
+
         await claims.start();
-        lifecycle.addShutdownHook(() => claims.stop());
+        queue.start();
+        lifecycle.addStartupHook(() => reconcilers.start());
+        lifecycle.addShutdownHook(async () => {
+          await reconcilers.stop();
+          await queue.stop();
+          await claims.stop();
+          await provisioners.close();
+        });
 
         const { version } = JSON.parse(
           readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),
         );
+        const notifyMachine = (id: string) =>
+          void reconcilers
+            .notifyMachine(id)
+            .catch(error =>
+              logger.warn(`Reconciling machine ${id} failed: ${error}`),
+            );
+        const notifyHost = (id: string) =>
+          void reconcilers
+            .notifyHost(id)
+            .catch(error =>
+              logger.warn(`Reconciling host ${id} failed: ${error}`),
+            );
         httpRouter.use(
           await createRouter({
             knex,
@@ -69,13 +171,20 @@ export const beskar7Plugin = createBackendPlugin({
               deps.permissions,
               deps.auditor,
             ),
-            inventory: new InventoryService(knex, claims),
-            machines: new MachineService(new MachineStore(knex), claims),
+            inventory: new InventoryService(knex, claims, notifyHost),
+            machines: new MachineService(
+              new MachineStore(knex),
+              claims,
+              notifyMachine,
+            ),
+            queue,
             metrics: metrics.registry,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        logger.info(`Beskar7 started; claim coordination: ${claims.mode}`);
+        logger.info(
+          `Beskar7 started: claims ${claims.mode}, provisioning profile ${provisioningConfig.profile}`,
+        );
       },
     });
   },

@@ -106,15 +106,63 @@ export interface PoolSummary {
 /** Response of `GET /machines`. */
 export type MachineList = Page<Machine>;
 
+/** What a job does to its host; the lifecycle maps each to BMC work. */
+/** @public */
+export const JOB_OPERATIONS = ['inspect', 'provision', 'deprovision'] as const;
+export type JobOperation = (typeof JOB_OPERATIONS)[number];
+
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface ProvisioningJob {
+  id: string;
+  hostId: string;
+  machineId?: string;
+  operation: JobOperation;
+  bmcAddress: string;
+  /** Vendor id, for per-vendor cooldowns and metrics labels. */
+  vendor?: string;
+  status: JobStatus;
+  /** Attempts started so far (a taken-over attempt counts). */
+  attempt: number;
+  maxAttempts: number;
+  /** Replica working on it while running. */
+  ownerId?: string;
+  leaseExpiresAt?: string;
+  notBefore: string;
+  lastError?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** A BMC that may not take another operation yet. */
+export interface BmcCooldownStatus {
+  bmcAddress: string;
+  /** When the next operation may start (ISO 8601). */
+  availableAt: string;
+  remainingMs: number;
+}
+
 /** Response of `GET /queue`. */
 export interface QueueStatus {
-  paused: boolean;
+  /** Queued jobs, across all replicas. */
   length: number;
   maxQueueSize: number;
+  /** Running jobs, across all replicas. */
   processing: number;
   maxConcurrentOps: number;
-  /** BMCs that may not take another operation yet, and until when. */
-  cooldowns: Array<{ bmcAddress: string; until: string }>;
+  /** Workers of the replica that answered. */
+  workerCount: number;
+  paused: boolean;
+  draining: boolean;
+  cooldowns: BmcCooldownStatus[];
 }
 
 /** @public */

@@ -4,6 +4,7 @@ import {
   beskar7HostUpdatePermission,
   beskar7MachineCreatePermission,
   beskar7MachineReleasePermission,
+  beskar7QueueManagePermission,
 } from '@internal/backstage-plugin-beskar7-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -12,6 +13,7 @@ import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
+import { ProvisioningQueue } from '../queue';
 import { RouteGuard } from './guard';
 import { checkHealth } from './health';
 import {
@@ -19,6 +21,7 @@ import {
   parseMachineRequest,
   parsePageQuery,
   parseRegisterHost,
+  parseJobsQuery,
   parseUpdateHost,
 } from './validation';
 
@@ -28,13 +31,17 @@ export interface RouterOptions {
   guard: RouteGuard;
   inventory: InventoryService;
   machines: MachineService;
+  queue: Pick<
+    ProvisioningQueue,
+    'status' | 'listJobs' | 'pause' | 'resume' | 'drain'
+  >;
   metrics: Registry;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, version, guard, inventory, machines, metrics } = options;
+  const { knex, version, guard, inventory, machines, queue, metrics } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -156,6 +163,31 @@ export async function createRouter(
       ),
     );
   });
+
+  router.get('/queue', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await queue.status());
+  });
+
+  router.get('/queue/jobs', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    const { status, hostId, limit } = parseJobsQuery(req.query);
+    res.json({ items: await queue.listJobs({ status, hostId, limit }) });
+  });
+
+  for (const action of ['pause', 'resume', 'drain'] as const) {
+    router.post(`/queue/${action}`, async (req, res) => {
+      res.json(
+        await guard.audited(
+          req,
+          beskar7QueueManagePermission,
+          `queue-${action}`,
+          {},
+          () => queue[action](),
+        ),
+      );
+    });
+  }
 
   router.post('/config/validate', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);

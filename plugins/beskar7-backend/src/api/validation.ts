@@ -3,6 +3,8 @@ import {
   BOOT_MODES,
   HOST_SORT_FIELDS,
   HOST_STATES,
+  JOB_STATUSES,
+  JobStatus,
   LABEL_SELECTOR_OPERATORS,
   ListHostsQuery,
   MachineRequest,
@@ -158,6 +160,12 @@ const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+const jobsQuery = z.strictObject({
+  status: repeated.pipe(z.array(z.enum(JOB_STATUSES))).optional(),
+  hostId: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 /** Turns a zod failure into one 400 message that names every bad field. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
@@ -214,4 +222,12 @@ export function parsePageQuery(query: unknown): {
   limit: number;
 } {
   return parse(pageQuery, query, 'page query');
+}
+
+export function parseJobsQuery(query: unknown): {
+  status?: JobStatus[];
+  hostId?: string;
+  limit: number;
+} {
+  return parse(jobsQuery, query, 'job query');
 }

@@ -29,7 +29,7 @@ export class InventoryService {
     private readonly knex: Knex,
     private readonly claims: Pick<ClaimCoordinator, 'release'>,
     /** Called after a write that reconcilers should act on soon. */
-    private readonly onChange: () => void = () => {},
+    private readonly onChange: (hostId: string) => void = () => {},
   ) {
     this.hosts = new HostStore(knex);
     this.search = new HostSearch(knex);
@@ -53,7 +53,7 @@ export class InventoryService {
     request: RegisterHostRequest & { namespace: string; pool: string },
   ): Promise<Host> {
     const host = await this.hosts.create({ ...request, state: 'Enrolling' });
-    this.onChange();
+    this.onChange(host.id);
     return host;
   }
 
@@ -71,7 +71,7 @@ export class InventoryService {
     const host = await this.requireHost(id);
     if (host.consumerId) {
       await this.claims.release(host.consumerId);
-      this.onChange();
+      this.onChange(id);
     }
     return this.requireHost(id);
   }
@@ -85,7 +85,7 @@ export class InventoryService {
       reason: 'RecoveryRequested',
       recovery: true,
     });
-    this.onChange();
+    this.onChange(id);
     return this.requireHost(id);
   }
 

@@ -17,7 +17,7 @@ export class MachineService {
     private readonly machines: MachineStore,
     private readonly claims: Pick<ClaimCoordinator, 'release'>,
     /** Called after a write that the machine reconciler should act on soon. */
-    private readonly onChange: () => void = () => {},
+    private readonly onChange: (machineId: string) => void = () => {},
   ) {}
 
   /**
@@ -40,7 +40,7 @@ export class MachineService {
       );
     }
     const machine = await this.machines.create(request);
-    this.onChange();
+    this.onChange(machine.id);
     return { machine, created: true };
   }
 
@@ -60,7 +60,7 @@ export class MachineService {
 
   async release(id: string): Promise<Machine> {
     await this.claims.release(id);
-    this.onChange();
+    this.onChange(id);
     return this.get(id);
   }
 }

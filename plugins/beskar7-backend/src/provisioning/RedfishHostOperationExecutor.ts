@@ -1,0 +1,98 @@
+import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { CredentialResolver } from '../credentials/types';
+import {
+  HostInventory,
+  HostOperationExecutor,
+  OperationContext,
+} from '../lifecycle';
+import { BmcProvisioner, BmcProvisionerFactory } from '../redfish';
+import { RedfishUnsupportedError } from '../redfish/errors';
+import { provisioningSteps } from './provisioningSteps';
+
+/**
+ * The lifecycle's BMC work done over Redfish. Credentials are resolved at
+ * each use, so a rotated secret applies to the next operation. Every step is
+ * safe to repeat, which a retried or taken-over job relies on.
+ */
+export class RedfishHostOperationExecutor implements HostOperationExecutor {
+  constructor(
+    private readonly provisioners: BmcProvisionerFactory,
+    private readonly credentials: CredentialResolver,
+  ) {}
+
+  async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
+    return this.withBmc(host, context, async bmc => {
+      const { vendor, systemPath, powerState, health, disks, ...hardware } =
+        await bmc.inspect();
+      return { hardware, vendor };
+    });
+  }
+
+  async provision(
+    host: Host,
+    machine: Machine,
+    context: OperationContext,
+  ): Promise<void> {
+    const steps = provisioningSteps(machine);
+    await this.withBmc(host, context, async bmc => {
+      for (const step of steps) {
+        context.signal.throwIfAborted();
+        switch (step.kind) {
+          case 'insertMedia':
+            await bmc.insertMedia(step.imageUrl);
+            break;
+          case 'setKernelParams':
+            await bmc.setKernelParams(step.osFamily, step.configUrl);
+            break;
+          case 'oneTimeBoot':
+            await bmc.setOneTimeBoot(step.target, { mode: machine.bootMode });
+            break;
+          case 'powerCycle':
+            await bmc.reboot();
+            break;
+          case 'verifyPoweredOn': {
+            const power = await bmc.powerState();
+            if (power !== 'On') {
+              throw new Error(
+                `Host ${host.namespace}/${host.name} is ${power} after the power cycle`,
+              );
+            }
+            break;
+          }
+          default:
+            throw new Error(
+              `Unknown provisioning step ${JSON.stringify(step)}`,
+            );
+        }
+      }
+    });
+  }
+
+  async deprovision(host: Host, context: OperationContext): Promise<void> {
+    await this.withBmc(host, context, async bmc => {
+      try {
+        await bmc.ejectMedia();
+      } catch (error) {
+        // A BMC without virtual media (PXE-only hosts) has nothing to eject.
+        if (!(error instanceof RedfishUnsupportedError)) throw error;
+      }
+      context.signal.throwIfAborted();
+      await bmc.powerOff({ force: true });
+    });
+  }
+
+  private async withBmc<T>(
+    host: Host,
+    context: OperationContext,
+    work: (bmc: BmcProvisioner) => Promise<T>,
+  ): Promise<T> {
+    context.signal.throwIfAborted();
+    const credentials = await this.credentials.resolve(host.bmc.credentialsRef);
+    const bmc = this.provisioners.forHost(host.bmc, credentials);
+    try {
+      return await work(bmc);
+    } finally {
+      await bmc.close();
+    }
+  }
+}
