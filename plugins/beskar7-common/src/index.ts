@@ -7,3 +7,4 @@
 export * from './types';
 export * from './api';
 export * from './permissions';
+export * from './runbooks';

@@ -1,0 +1,36 @@
+import {
+  ClaimCoordinationMode,
+  HostState,
+  QueueStatus,
+} from '@internal/backstage-plugin-beskar7-common';
+import { LeaderInfo, RateSample, ReplicaInfo, WarningEvent } from './ports';
+
+/** A fact as gathered: its value, or why it could not be read. */
+export type Measured<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Everything the checks look at, gathered once per report. */
+export interface FleetSnapshot {
+  coordinationMode: ClaimCoordinationMode;
+  hostCounts: Measured<Record<HostState, number>>;
+  pendingMachines: Measured<number>;
+  warningEvents: Measured<WarningEvent[]>;
+  claimConflicts: Measured<RateSample>;
+  queue: Measured<QueueStatus>;
+  bmcErrors: Measured<RateSample>;
+  cooldownWaits: Measured<RateSample>;
+  replicas: Measured<ReplicaInfo[]>;
+  leader: Measured<LeaderInfo | undefined>;
+  databaseLatencyMs: Measured<number>;
+}
+
+/** Runs `read`, turning a thrown error into a failed measurement. */
+export async function measure<T>(read: () => Promise<T>): Promise<Measured<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    return {
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
