@@ -29,13 +29,13 @@ import { LeaderClaimCoordinator } from '../src/claims/LeaderClaimCoordinator';
 import { ClaimCoordinator } from '../src/claims/types';
 import { applyDatabaseMigrations } from '../src/database/migrations';
 import { Beskar7Metrics, createBeskar7Metrics } from '../src/metrics';
-import { checkClaimInvariants } from '../src/testing/claimInvariants';
-import { runClaimRace } from '../src/testing/claimRace';
+import { checkClaimInvariants } from '../src/__testUtils__/claimInvariants';
+import { runClaimRace } from '../src/__testUtils__/claimRace';
 import {
   insertAvailableHosts,
   insertPendingMachines,
-} from '../src/testing/fleet';
-import { openReplicaPools, ReplicaPools } from '../src/testing/replicaPools';
+} from '../src/__testUtils__/fleet';
+import { openReplicaPools, ReplicaPools } from '../src/__testUtils__/replicaPools';
 
 interface BenchOptions {
   db: 'sqlite' | 'postgres';

@@ -23,11 +23,11 @@ import { ProvisioningQueue } from '../src/queue/ProvisioningQueue';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from '../src/queue/testing/BmcActivityRecorder';
+} from '../src/queue/__testUtils__/BmcActivityRecorder';
 import {
   insertHosts,
   testProvisioningConfig,
-} from '../src/queue/testing/fixtures';
+} from '../src/queue/__testUtils__/fixtures';
 import { JobHandler } from '../src/queue/types';
 
 const { values: args } = parseArgs({

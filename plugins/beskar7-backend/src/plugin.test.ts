@@ -1,7 +1,7 @@
 import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { beskar7Plugin } from './plugin';
-import { createTestDatabases } from './testing/databases';
+import { createTestDatabases } from './__testUtils__/databases';
 
 const databases = createTestDatabases();
 

@@ -2,13 +2,16 @@ import { Knex } from 'knex';
 import { LeaseStore } from '../database/LeaseStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../testing/claimInvariants';
-import { runClaimRace } from '../testing/claimRace';
+import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
+import { runClaimRace } from '../__testUtils__/claimRace';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from '../testing/databases';
-import { insertAvailableHosts, insertPendingMachines } from '../testing/fleet';
+} from '../__testUtils__/databases';
+import {
+  insertAvailableHosts,
+  insertPendingMachines,
+} from '../__testUtils__/fleet';
 import { sleep } from './backoff';
 import {
   CLAIM_COORDINATOR_LEASE,
@@ -48,9 +51,9 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
     const knex = replicas.clients[3];
     const metrics = [0, 1, 2].map(() => createBeskar7Metrics());
     const coordinators = replicas.clients.slice(0, 3).map(
-      (knex, i) =>
+      (client, i) =>
         new LeaderClaimCoordinator({
-          knex,
+          knex: client,
           metrics: metrics[i],
           replicaId: `replica-${i}`,
           leaderElection: {

@@ -126,16 +126,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     if ('result' in loaded) return loaded.result;
     await this.requests.enqueue(machineId, this.replicaId);
     return new Promise<ClaimResult>((resolve, reject) => {
-      const timeout = setTimeout(() => {
-        this.removeWaiter(machineId, waiter);
-        resolve({
-          machineId,
-          attempts: 0,
-          conflicts: 0,
-          outcome: 'retry',
-          reason: 'timeout',
-        });
-      }, this.claimTimeoutMs);
+      let timeout: NodeJS.Timeout | undefined = undefined;
       const waiter: Waiter = {
         resolve: result => {
           clearTimeout(timeout);
@@ -146,6 +137,16 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
           reject(error);
         },
       };
+      timeout = setTimeout(() => {
+        this.removeWaiter(machineId, waiter);
+        resolve({
+          machineId,
+          attempts: 0,
+          conflicts: 0,
+          outcome: 'retry',
+          reason: 'timeout',
+        });
+      }, this.claimTimeoutMs);
       this.waiters.set(machineId, [
         ...(this.waiters.get(machineId) ?? []),
         waiter,

@@ -107,6 +107,12 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
         await this.readCandidates(machine),
       ).filter(host => !this.taken.has(host.id));
       if (ranked.length === 0) {
+        // The host may be gone because another replica claimed it for this
+        // very machine: then that is the answer, not a shortage.
+        const again = await loadClaimableMachine(this.machines, machineId);
+        if ('result' in again) {
+          return { ...again.result, ...stats, machineId };
+        }
         this.claimMetrics.attempt('no_hosts');
         return { ...stats, outcome: 'no_hosts' };
       }

@@ -7,13 +7,16 @@ import { HOSTS_TABLE } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../testing/claimInvariants';
-import { runClaimRace } from '../testing/claimRace';
+import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
+import { runClaimRace } from '../__testUtils__/claimRace';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from '../testing/databases';
-import { insertAvailableHosts, insertPendingMachines } from '../testing/fleet';
+} from '../__testUtils__/databases';
+import {
+  insertAvailableHosts,
+  insertPendingMachines,
+} from '../__testUtils__/fleet';
 import { createClaimCoordinator } from './createClaimCoordinator';
 
 jest.setTimeout(60_000);
@@ -125,15 +128,11 @@ describe.each(databases.eachSupportedId())('claim race on %p', databaseId => {
         );
         const byId = new Map(rows.map(r => [r.id, r]));
         for (const { machineId, result } of entries) {
-          const row = byId.get(machineId)!;
-          if (result.outcome === 'claimed') {
-            expect(row).toMatchObject({
-              host_id: result.hostId,
-              phase: 'Claimed',
-            });
-          } else {
-            expect(row).toMatchObject({ host_id: null, phase: 'Pending' });
-          }
+          const expected =
+            result.outcome === 'claimed'
+              ? { host_id: result.hostId, phase: 'Claimed' }
+              : { host_id: null, phase: 'Pending' };
+          expect(byId.get(machineId)).toMatchObject(expected);
         }
         expect(
           entries.filter(e => e.result.outcome === 'claimed'),

@@ -3,9 +3,12 @@ import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MachineStore } from '../database/MachineStore';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../testing/claimInvariants';
-import { createTestDatabases } from '../testing/databases';
-import { insertAvailableHosts, insertPendingMachines } from '../testing/fleet';
+import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  insertAvailableHosts,
+  insertPendingMachines,
+} from '../__testUtils__/fleet';
 import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 import { completeRelease } from './release';
 

@@ -48,9 +48,12 @@ export function rendezvousRank<T>(
       const key = keyOf(item);
       return { item, key, weight: mix(machineHash ^ mix(fnv1a(key))) };
     })
-    .sort(
-      (a, b) =>
-        b.weight - a.weight || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-    )
+    .sort((a, b) => b.weight - a.weight || compareKeys(a.key, b.key))
     .map(entry => entry.item);
+}
+
+/** Breaks weight ties by key, so that the order never depends on input order. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

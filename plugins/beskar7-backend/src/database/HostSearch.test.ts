@@ -1,4 +1,4 @@
-import { createTestDatabases } from '../testing/databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { applyDatabaseMigrations } from './migrations';
 import { HostSearch } from './HostSearch';
 import { HostStore } from './HostStore';

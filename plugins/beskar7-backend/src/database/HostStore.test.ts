@@ -1,5 +1,5 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { createTestDatabases } from '../testing/databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { applyDatabaseMigrations } from './migrations';
 import { HostStore } from './HostStore';
 

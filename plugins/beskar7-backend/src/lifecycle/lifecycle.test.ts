@@ -13,15 +13,15 @@ import {
   insertHosts,
   testProvisioningConfig,
   waitFor,
-} from '../queue/testing/fixtures';
-import { createTestDatabases, DATABASE_IDS } from '../testing/databases';
+} from '../queue/__testUtils__/fixtures';
+import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { applyHostTransition } from './applyHostTransition';
 import { InvalidTransitionError } from './errors';
 import { HostOperationHandler } from './HostOperationHandler';
 import { HostReconciler } from './HostReconciler';
 import { MachineReconciler } from './MachineReconciler';
 import { Reconcilers } from './Reconcilers';
-import { FakeHostExecutor } from './testing/FakeHostExecutor';
+import { FakeHostExecutor } from './__testUtils__/FakeHostExecutor';
 
 jest.setTimeout(60_000);
 

@@ -9,19 +9,19 @@ import {
   createTestDatabases,
   DATABASE_IDS,
   ReplicaDatabases,
-} from '../testing/databases';
+} from '../__testUtils__/databases';
 import { QueueDrainingError, QueueFullError } from './errors';
 import { ProvisioningQueue } from './ProvisioningQueue';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from './testing/BmcActivityRecorder';
+} from './__testUtils__/BmcActivityRecorder';
 import {
   insertHosts,
   testProvisioningConfig,
   TestHost,
   waitFor,
-} from './testing/fixtures';
+} from './__testUtils__/fixtures';
 import { JobHandler, ProvisioningJob } from './types';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from '../../queue/testing/BmcActivityRecorder';
+} from '../../queue/__testUtils__/BmcActivityRecorder';
 import {
   HostInventory,
   HostOperationExecutor,
