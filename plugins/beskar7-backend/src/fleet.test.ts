@@ -1,0 +1,138 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  Host,
+  Machine,
+  PROVISIONING_MODES,
+} from '@internal/backstage-plugin-beskar7-common';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import request from 'supertest';
+import { createTestDatabases } from './__testUtils__/databases';
+import { beskar7Plugin } from './plugin';
+
+const databases = createTestDatabases();
+const auth = { Authorization: mockCredentials.user.header() };
+const HOSTS = 8;
+
+/** Polls until `check` holds; the jest timeout bounds it. */
+async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean) {
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe.each(databases.eachSupportedId())(
+  'a simulated fleet end to end on %p',
+  databaseId => {
+    it('enrolls hosts over Redfish, provisions a machine per mode and releases them', async () => {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [
+          beskar7Plugin,
+          // The real scheduler: the reconcilers' periodic pass is part of what is tested.
+          schedulerServiceFactory,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              beskar7: {
+                simulator: { enabled: true, hosts: HOSTS, pool: 'lab' },
+                provisioning: {
+                  maxConcurrentOps: 4,
+                  workerCount: 4,
+                  bmcCooldownPeriod: '0s',
+                  pollInterval: '20ms',
+                  reconcileInterval: '200ms',
+                },
+              },
+            },
+          }),
+        ],
+      });
+      const api = (path: string) => `/api/beskar7${path}`;
+      const listHosts = async (): Promise<Host[]> =>
+        (await request(server).get(api('/hosts?limit=100')).set(auth)).body
+          .items;
+
+      const enrolled = await eventually(listHosts, hosts =>
+        hosts.every(h => h.state === 'Available'),
+      );
+      expect(enrolled).toHaveLength(HOSTS);
+      // The inventory came from the BMCs, vendor by vendor.
+      expect(new Set(enrolled.map(h => h.hardware.manufacturer)).size).toBe(6);
+      expect(enrolled.every(h => (h.hardware.cpuCores ?? 0) > 0)).toBe(true);
+
+      const machines: Machine[] = [];
+      for (const [i, mode] of PROVISIONING_MODES.entries()) {
+        const res = await request(server)
+          .post(api('/machines'))
+          .set(auth)
+          .send({
+            name: `m-${i}`,
+            imageUrl: 'https://images.example/os.iso',
+            configUrl: 'https://config.example/m.yaml',
+            osFamily: 'flatcar',
+            provisioningMode: mode,
+            requirements: { pool: 'lab' },
+          });
+        expect(res.status).toBe(201);
+        machines.push(res.body);
+      }
+
+      const provisioned = await eventually(
+        () =>
+          Promise.all(
+            machines.map(
+              async m =>
+                (
+                  await request(server)
+                    .get(api(`/machines/${m.id}`))
+                    .set(auth)
+                ).body as Machine,
+            ),
+          ),
+        all =>
+          all.every(m => m.phase === 'Provisioned' || m.phase === 'Failed'),
+      );
+      expect(
+        provisioned.map(m => [m.provisioningMode, m.phase, m.failureReason]),
+      ).toEqual(
+        PROVISIONING_MODES.map(mode => [mode, 'Provisioned', undefined]),
+      );
+      const hostIds = provisioned.map(m => m.hostId);
+      expect(new Set(hostIds).size).toBe(machines.length);
+
+      for (const m of machines) {
+        const res = await request(server)
+          .post(api(`/machines/${m.id}/release`))
+          .set(auth);
+        expect(res.status).toBe(200);
+      }
+      const released = await eventually(listHosts, hosts =>
+        hosts.every(h => h.state === 'Available'),
+      );
+      expect(released.every(h => h.consumerId === undefined)).toBe(true);
+
+      const history = await request(server)
+        .get(api(`/hosts/${hostIds[0]}`))
+        .set(auth);
+      expect(
+        history.body.events
+          .map((e: { toState: string }) => e.toState)
+          .reverse(),
+      ).toEqual([
+        'Enrolling',
+        'Available',
+        'Claimed',
+        'Provisioning',
+        'Provisioned',
+        'Deprovisioning',
+        'Available',
+      ]);
+    }, 60_000);
+  },
+);
