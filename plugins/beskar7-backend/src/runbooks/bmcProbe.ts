@@ -290,8 +290,8 @@ export function judgeCertificate(
   const validTo = new Date(cert.valid_to);
   const daysLeft = Math.floor((validTo.getTime() - now.getTime()) / 86_400_000);
   const details = {
-    subject: cert.subject?.CN ?? '',
-    issuer: cert.issuer?.CN ?? '',
+    subject: String(cert.subject?.CN ?? ''),
+    issuer: String(cert.issuer?.CN ?? ''),
     validTo: validTo.toISOString(),
     daysLeft,
   };

@@ -1,0 +1,154 @@
+import { THRESHOLDS } from '../../diagnostics';
+import { LatencyFacts } from '../../diagnostics/ports';
+import { RunbookDefinition } from '../types';
+import { NOTHING_TO_UNDO, percent, READ_ONLY } from './helpers';
+
+/** Claim p95 beyond this is degraded (the claim engine's target). */
+export const CLAIM_P95_LIMIT_MS = 5_000;
+/** A reconcile pass beyond this lags behind the events it handles. */
+export const RECONCILE_P95_LIMIT_MS = 10_000;
+
+export const performanceDegradation: RunbookDefinition = {
+  id: 'performance-degradation',
+  title: 'Performance degradation',
+  severity: 'warning',
+  symptoms: [
+    `Claim p95 above ${CLAIM_P95_LIMIT_MS / 1000} s`,
+    'Host lists and the portal pages are slow; reconcilers lag behind',
+    `Diagnostics: database latency above ${THRESHOLDS.databaseLatency.warningAboveMs} ms`,
+  ],
+  parameters: [],
+  steps: [
+    {
+      id: 'claim-latency',
+      title: 'Claim latency',
+      description: 'p95 of the claim duration histogram.',
+      kind: 'automated',
+      mutates: false,
+      risk: READ_ONLY,
+      run: async ({ facts }) => {
+        const l = await facts.latencies();
+        return {
+          summary: `Claim p95 ${l.claimP95Ms ?? 'n/a'} ms over ${
+            l.claimSamples
+          } claims`,
+          data: l,
+        };
+      },
+      verification: {
+        description: `p95 at most ${CLAIM_P95_LIMIT_MS} ms.`,
+        check: (_, o) => {
+          const l = o.data as LatencyFacts;
+          return (l.claimP95Ms ?? 0) <= CLAIM_P95_LIMIT_MS
+            ? { passed: true, message: o.summary }
+            : {
+                passed: false,
+                message: `${o.summary}: check claim conflicts (claim-conflicts) and the database latency below`,
+              };
+        },
+      },
+      rollback: NOTHING_TO_UNDO,
+    },
+    {
+      id: 'reconcile-latency',
+      title: 'Reconcile latency',
+      description: 'p95 of a host and machine reconcile pass.',
+      kind: 'automated',
+      mutates: false,
+      risk: READ_ONLY,
+      run: async ({ facts }) => {
+        const l = await facts.latencies();
+        return {
+          summary: `Reconcile p95 ${l.reconcileP95Ms ?? 'n/a'} ms over ${
+            l.reconcileSamples
+          } passes`,
+          data: l,
+        };
+      },
+      verification: {
+        description: `p95 at most ${RECONCILE_P95_LIMIT_MS} ms.`,
+        check: (_, o) =>
+          ((o.data as LatencyFacts).reconcileP95Ms ?? 0) <=
+          RECONCILE_P95_LIMIT_MS
+            ? { passed: true, message: o.summary }
+            : {
+                passed: false,
+                message: `${o.summary}: a pass reads every host; look at the database next`,
+              },
+      },
+      rollback: NOTHING_TO_UNDO,
+    },
+    {
+      id: 'database-latency',
+      title: 'Database latency',
+      description: 'Round trip of a trivial query from this replica.',
+      kind: 'automated',
+      mutates: false,
+      risk: READ_ONLY,
+      run: async ({ facts }) => {
+        const ms = await facts.databaseLatencyMs();
+        return { summary: `${ms.toFixed(1)} ms`, data: { ms } };
+      },
+      verification: {
+        description: `At most ${THRESHOLDS.databaseLatency.warningAboveMs} ms.`,
+        check: (_, o) =>
+          (o.data as { ms: number }).ms <=
+          THRESHOLDS.databaseLatency.warningAboveMs
+            ? { passed: true, message: o.summary }
+            : {
+                passed: false,
+                message: `${o.summary}: check the database host (CPU, IO wait, connections near max_connections, long-running transactions in pg_stat_activity, autovacuum)`,
+              },
+      },
+      rollback: NOTHING_TO_UNDO,
+    },
+    {
+      id: 'bmc-pace',
+      title: 'BMC errors and cooldown waits',
+      description:
+        'Slow provisioning with fast claims means the BMC side sets the pace.',
+      kind: 'automated',
+      mutates: false,
+      risk: READ_ONLY,
+      run: async ({ facts }) => {
+        const [errors, waits] = await Promise.all([
+          facts.bmcErrorRate(THRESHOLDS.bmcErrorRate.windowMs),
+          facts.cooldownWaitRate(THRESHOLDS.cooldownWaitRate.windowMs),
+        ]);
+        const errorRate = errors.total ? errors.hits / errors.total : 0;
+        const waitRate = waits.total ? waits.hits / waits.total : 0;
+        return {
+          summary: `BMC errors ${percent(
+            errorRate,
+          )}, jobs waiting on cooldowns ${percent(waitRate)}`,
+          data: { errorRate, waitRate },
+        };
+      },
+      verification: {
+        description: `BMC errors at most ${percent(
+          THRESHOLDS.bmcErrorRate.warningAbove,
+        )} and cooldown waits at most ${percent(
+          THRESHOLDS.cooldownWaitRate.warningAbove,
+        )}.`,
+        check: (_, o) => {
+          const { errorRate, waitRate } = o.data as {
+            errorRate: number;
+            waitRate: number;
+          };
+          if (errorRate > THRESHOLDS.bmcErrorRate.warningAbove)
+            return {
+              passed: false,
+              message: `${o.summary}: run bmc-connectivity`,
+            };
+          if (waitRate > THRESHOLDS.cooldownWaitRate.warningAbove)
+            return {
+              passed: false,
+              message: `${o.summary}: run queue-backlog`,
+            };
+          return { passed: true, message: o.summary };
+        },
+      },
+      rollback: NOTHING_TO_UNDO,
+    },
+  ],
+};
