@@ -12,6 +12,13 @@ step "PostgreSQL"
 bash scripts/ensure-postgres.sh
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 
+# Captures from real BMCs, beside the repository where this project provides
+# them: when present, their test suite must run.
+if [ -d ../shared/redfish-mockups ] && [ -z "${BESKAR7_REDFISH_MOCKUPS:-}" ]; then
+  BESKAR7_REDFISH_MOCKUPS="$(cd ../shared/redfish-mockups && pwd)"
+  export BESKAR7_REDFISH_MOCKUPS
+fi
+
 step "Install (immutable lockfile)"
 yarn install --immutable
 
