@@ -117,6 +117,20 @@ describe.each(databases.eachSupportedId())(
       );
       expect(released.every(h => h.consumerId === undefined)).toBe(true);
 
+      const diagnostics = await request(server)
+        .get(api('/diagnostics'))
+        .set(auth);
+      expect(diagnostics.status).toBe(200);
+      const checks = Object.fromEntries(
+        diagnostics.body.checks.map((c: { id: string }) => [c.id, c]),
+      );
+      expect(Object.keys(checks).length).toBeGreaterThan(5);
+      expect(
+        diagnostics.body.checks
+          .filter((c: { status: string }) => c.status !== 'ok')
+          .map((c: { id: string; message: string }) => `${c.id}: ${c.message}`),
+      ).toEqual([]);
+
       const history = await request(server)
         .get(api(`/hosts/${hostIds[0]}`))
         .set(auth);

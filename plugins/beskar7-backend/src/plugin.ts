@@ -8,13 +8,17 @@ import {
   beskar7VendorsExtensionPoint,
   VendorQuirks,
 } from '@internal/backstage-plugin-beskar7-node';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
-import { createClaimCoordinator } from './claims';
+import { createClaimCoordinator, LeaderClaimCoordinator } from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import { DiagnosticsService } from './diagnostics';
+import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
 import { HostStore } from './database/HostStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { MachineStore } from './database/MachineStore';
@@ -32,6 +36,7 @@ import { createQueueMetrics } from './metrics/queueMetrics';
 import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperationExecutor';
 import { ProvisioningQueue } from './queue';
 import { BmcProvisionerFactory } from './redfish';
+import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
 import { startSimulatedFleet } from './simulator';
 
 const PACKAGE = '@internal/backstage-plugin-beskar7-backend';
@@ -74,6 +79,10 @@ export const beskar7Plugin = createBackendPlugin({
         }
         deps.permissionsRegistry.addPermissions(beskar7Permissions);
 
+        // One name per process, in job rows, leases and the replica list.
+        const replicaId = `${hostname()}-${process.pid}-${randomBytes(
+          3,
+        ).toString('hex')}`;
         const metrics = createBeskar7Metrics();
         const queueMetrics = createQueueMetrics(metrics.registry);
         const credentials = new ConfigCredentialResolver(config);
@@ -92,9 +101,11 @@ export const beskar7Plugin = createBackendPlugin({
           knex,
           metrics,
           logger,
+          replicaId,
         });
         const queue = new ProvisioningQueue({
           knex,
+          replicaId,
           config: provisioningConfig,
           logger,
           metrics: queueMetrics,
@@ -137,10 +148,31 @@ export const beskar7Plugin = createBackendPlugin({
           logger.info(`Simulated fleet of ${hosts.length} BMCs registered`);
         }
 
+        const heartbeat = new ReplicaHeartbeat({
+          knex,
+          replicaId,
+          mode: claims.mode,
+          believesLeader: () =>
+            claims instanceof LeaderClaimCoordinator && claims.isLeader,
+          logger,
+        });
+        const diagnostics = new DiagnosticsService(
+          new DatabaseFleetFacts({
+            knex,
+            metrics,
+            queueMetrics,
+            queueStatus: () => queue.status(),
+            replicas: () => heartbeat.live(),
+            mode: claims.mode,
+          }),
+        );
+
         await claims.start();
+        await heartbeat.start();
         queue.start();
         lifecycle.addStartupHook(() => reconcilers.start());
         lifecycle.addShutdownHook(async () => {
+          await heartbeat.stop();
           await reconcilers.stop();
           await queue.stop();
           await claims.stop();
@@ -178,6 +210,7 @@ export const beskar7Plugin = createBackendPlugin({
               notifyMachine,
             ),
             queue,
+            diagnostics,
             metrics: metrics.registry,
           }),
         );

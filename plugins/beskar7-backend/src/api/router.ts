@@ -11,6 +11,7 @@ import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
+import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
 import { ProvisioningQueue } from '../queue';
@@ -35,13 +36,16 @@ export interface RouterOptions {
     ProvisioningQueue,
     'status' | 'listJobs' | 'pause' | 'resume' | 'drain'
   >;
+  diagnostics: Pick<DiagnosticsService, 'report'>;
   metrics: Registry;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, version, guard, inventory, machines, queue, metrics } = options;
+  const { knex, version, guard, inventory, machines, queue, diagnostics } =
+    options;
+  const { metrics } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -188,6 +192,11 @@ export async function createRouter(
       );
     });
   }
+
+  router.get('/diagnostics', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    res.json(await diagnostics.report());
+  });
 
   router.post('/config/validate', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);

@@ -1,0 +1,191 @@
+import {
+  ClaimCoordinationMode,
+  HOST_STATES,
+  HostState,
+  QueueStatus,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { Histogram } from 'prom-client';
+import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
+import { HOST_EVENTS_TABLE } from '../database/HostEventStore';
+import { HOSTS_TABLE } from '../database/hostRows';
+import { LeaseStore } from '../database/LeaseStore';
+import { MACHINES_TABLE } from '../database/machineRows';
+import { toIsoTimestamp } from '../database/values';
+import { Beskar7Metrics } from '../metrics';
+import { CounterWindow } from '../metrics/CounterWindow';
+import { QueueMetrics } from '../metrics/queueMetrics';
+import { JOBS_TABLE } from '../queue/jobRows';
+import {
+  FleetFacts,
+  LatencyFacts,
+  LeaderInfo,
+  RateSample,
+  ReplicaInfo,
+  WarningEvent,
+} from './ports';
+
+export interface DatabaseFleetFactsOptions {
+  knex: Knex;
+  metrics: Beskar7Metrics;
+  queueMetrics: QueueMetrics;
+  queueStatus: () => Promise<QueueStatus>;
+  replicas: () => Promise<ReplicaInfo[]>;
+  mode: ClaimCoordinationMode;
+}
+
+/**
+ * The facts the diagnostics judge, read from the shared database (fleet-wide)
+ * and from this replica's metrics (rates over a window, per replica).
+ */
+export class DatabaseFleetFacts implements FleetFacts {
+  private readonly claims: CounterWindow<'attempts' | 'conflicts'>;
+  private readonly bmc: CounterWindow<'requests' | 'errors'>;
+  private readonly cooldowns: CounterWindow<'waits'>;
+
+  constructor(private readonly options: DatabaseFleetFactsOptions) {
+    const { metrics, queueMetrics } = options;
+    this.claims = new CounterWindow(async () => {
+      const values = (await metrics.hostClaimAttempts.get()).values;
+      return {
+        attempts: sum(values.filter(v => v.labels.outcome !== 'no_hosts')),
+        conflicts: sum(values.filter(v => v.labels.outcome === 'conflict')),
+      };
+    });
+    this.bmc = new CounterWindow(async () => {
+      const counts = (
+        await queueMetrics.bmcOperationDuration.get()
+      ).values.filter(v => v.metricName?.endsWith('_count'));
+      return {
+        requests: sum(counts),
+        errors: sum(counts.filter(v => v.labels.outcome === 'error')),
+      };
+    });
+    this.cooldowns = new CounterWindow(async () => ({
+      waits: sum((await queueMetrics.cooldownWaits.get()).values),
+    }));
+  }
+
+  async hostCountsByState(): Promise<Record<HostState, number>> {
+    const rows = (await this.options
+      .knex(HOSTS_TABLE)
+      .select('state')
+      .count({ count: '*' })
+      .groupBy('state')) as Array<{ state: HostState; count: string | number }>;
+    const counts = Object.fromEntries(HOST_STATES.map(s => [s, 0])) as Record<
+      HostState,
+      number
+    >;
+    for (const row of rows) counts[row.state] = Number(row.count);
+    return counts;
+  }
+
+  async pendingMachines(): Promise<number> {
+    const [{ count }] = await this.options
+      .knex(MACHINES_TABLE)
+      .where({ phase: 'Pending' })
+      .count({ count: '*' });
+    return Number(count);
+  }
+
+  async recentWarningEvents(sinceMs: number): Promise<WarningEvent[]> {
+    const rows = await this.options
+      .knex(HOST_EVENTS_TABLE)
+      .where({ to_state: 'Error' })
+      .where('created_at', '>=', new Date(sinceMs))
+      .orderBy('id', 'desc')
+      .limit(100);
+    return rows.map(row => ({
+      reason: row.reason,
+      message: row.message ?? '',
+      hostId: row.host_id,
+      at: toIsoTimestamp(row.created_at),
+    }));
+  }
+
+  async claimConflictRate(windowMs: number): Promise<RateSample> {
+    const { attempts, conflicts } = await this.claims.delta(windowMs);
+    return { total: attempts, hits: conflicts };
+  }
+
+  queueStatus(): Promise<QueueStatus> {
+    return this.options.queueStatus();
+  }
+
+  async bmcErrorRate(windowMs: number): Promise<RateSample> {
+    const { requests, errors } = await this.bmc.delta(windowMs);
+    return { total: requests, hits: errors };
+  }
+
+  async cooldownWaitRate(windowMs: number): Promise<RateSample> {
+    const [{ waits }, [{ count }]] = await Promise.all([
+      this.cooldowns.delta(windowMs),
+      this.options
+        .knex(JOBS_TABLE)
+        .where('started_at_ms', '>=', Date.now() - windowMs)
+        .count({ count: '*' }),
+    ]);
+    return { total: Number(count) + waits, hits: waits };
+  }
+
+  replicas(): Promise<ReplicaInfo[]> {
+    return this.options.replicas();
+  }
+
+  async leader(): Promise<LeaderInfo | undefined> {
+    const lease = await new LeaseStore(this.options.knex).get(
+      CLAIM_COORDINATOR_LEASE,
+    );
+    if (!lease) return undefined;
+    return {
+      holderId: lease.holderId,
+      fencingToken: lease.fencingToken,
+      renewedAt: new Date(lease.renewedAtMs).toISOString(),
+      expiresAt: new Date(lease.expiresAtMs).toISOString(),
+      live: Boolean(lease.holderId) && lease.expiresAtMs > Date.now(),
+    };
+  }
+
+  coordinationMode(): ClaimCoordinationMode {
+    return this.options.mode;
+  }
+
+  async databaseLatencyMs(): Promise<number> {
+    const started = performance.now();
+    await this.options.knex.raw('select 1');
+    return performance.now() - started;
+  }
+
+  async latencies(): Promise<LatencyFacts> {
+    const claim = await histogramP95(this.options.metrics.hostClaimDuration);
+    return {
+      claimP95Ms: claim.p95Seconds && claim.p95Seconds * 1000,
+      claimSamples: claim.count,
+      reconcileSamples: 0,
+    };
+  }
+}
+
+function sum(values: Array<{ value: number }>): number {
+  return values.reduce((total, v) => total + v.value, 0);
+}
+
+/** The upper bound of the bucket holding the 95th percentile, since start. */
+async function histogramP95(
+  histogram: Histogram<string>,
+): Promise<{ p95Seconds?: number; count: number }> {
+  const buckets = new Map<number, number>();
+  let count = 0;
+  for (const v of (await histogram.get()).values) {
+    if (v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf') {
+      const le = Number(v.labels.le);
+      buckets.set(le, (buckets.get(le) ?? 0) + v.value);
+    } else if (v.metricName?.endsWith('_count')) {
+      count += v.value;
+    }
+  }
+  if (count === 0) return { count };
+  const sorted = [...buckets.entries()].sort(([a], [b]) => a - b);
+  const inBucket = sorted.find(([, cumulative]) => cumulative >= 0.95 * count);
+  return { p95Seconds: inBucket?.[0], count };
+}

@@ -1,0 +1,21 @@
+import { CounterWindow } from './CounterWindow';
+
+describe('CounterWindow', () => {
+  it('reports what happened within the window', async () => {
+    let now = 0;
+    let total = 0;
+    const window = new CounterWindow(
+      async () => ({ total }),
+      () => now,
+    );
+
+    expect(await window.delta(60_000)).toEqual({ total: 0 });
+    now = 30_000;
+    total = 10;
+    expect(await window.delta(60_000)).toEqual({ total: 10 });
+    now = 80_000;
+    total = 25;
+    // The sample at 0 fell out; the one at 30 s (total 10) is the base.
+    expect(await window.delta(60_000)).toEqual({ total: 15 });
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Turns cumulative counters into "over the last N minutes": each read keeps a
+ * timestamped sample, and a window's value is the difference between now and
+ * the oldest sample inside the window (or the first sample, while the
+ * process is younger than the window). Samples older than the longest window
+ * asked for are dropped.
+ */
+export class CounterWindow<K extends string> {
+  private samples: Array<{ at: number; values: Record<K, number> }> = [];
+
+  constructor(
+    private readonly read: () => Promise<Record<K, number>>,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async delta(windowMs: number): Promise<Record<K, number>> {
+    const now = this.clock();
+    const values = await this.read();
+    this.samples.push({ at: now, values });
+    const inside = this.samples.filter(s => s.at >= now - windowMs);
+    this.samples = inside.length > 0 ? inside : [this.samples[0]];
+    const base = this.samples[0].values;
+    return Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        (value as number) - (base[key as K] ?? 0),
+      ]),
+    ) as Record<K, number>;
+  }
+}
