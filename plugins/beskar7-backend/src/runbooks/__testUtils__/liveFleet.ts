@@ -1,0 +1,153 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import {
+  HOST_STATES,
+  HostState,
+} from '@internal/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { Registry } from 'prom-client';
+import { OptimisticClaimCoordinator } from '../../claims/OptimisticClaimCoordinator';
+import { HostStore } from '../../database/HostStore';
+import { LEASES_TABLE } from '../../database/LeaseStore';
+import { FleetFacts, ReplicaInfo } from '../../diagnostics';
+import {
+  HostOperationHandler,
+  HostReconciler,
+  MachineReconciler,
+  Reconcilers,
+  recoverHost,
+} from '../../lifecycle';
+import { FakeHostExecutor } from '../../lifecycle/__testUtils__/FakeHostExecutor';
+import { createBeskar7Metrics } from '../../metrics';
+import { createQueueMetrics } from '../../metrics/queueMetrics';
+import { ProvisioningQueue } from '../../queue';
+import { testProvisioningConfig } from '../../queue/__testUtils__/fixtures';
+import { RunbookActions } from '../ports';
+
+/**
+ * One backend replica on a real database: the provisioning queue, the host
+ * operation handler over a fake BMC executor, and the reconcilers. The
+ * runbook actions below work on it; the ones whose services are not part of
+ * a replica yet (BMC probe, config, coordination settings) say so when used.
+ */
+export function startLiveFleet(knex: Knex) {
+  const logger = mockServices.logger.mock();
+  const metrics = createQueueMetrics(new Registry());
+  const config = testProvisioningConfig({
+    maxConcurrentOps: 4,
+    workerCount: 4,
+  });
+  const executor = new FakeHostExecutor(5);
+  const queue = new ProvisioningQueue({
+    knex,
+    config,
+    logger,
+    metrics,
+    handler: new HostOperationHandler({ knex, executor, logger, metrics }),
+  });
+  const claims = new OptimisticClaimCoordinator({
+    knex,
+    metrics: createBeskar7Metrics(new Registry()),
+  });
+  const reconcilers = new Reconcilers({
+    hosts: new HostReconciler({ knex, queue, config, logger, metrics }),
+    machines: new MachineReconciler({ knex, queue, claims, logger }),
+    queue,
+    logger,
+    intervalMs: config.reconcileIntervalMs,
+  });
+  queue.start();
+  void reconcilers.start();
+  const hosts = new HostStore(knex);
+  /** Replicas as their heartbeats would report them; tests set them. */
+  const replicas: ReplicaInfo[] = [
+    {
+      id: queue.replicaId,
+      coordinationMode: 'optimistic',
+      believesLeader: false,
+      lastSeenAt: new Date().toISOString(),
+    },
+  ];
+
+  const notHere = (what: string) => async (): Promise<never> => {
+    throw new Error(`${what} is not wired in this test fleet`);
+  };
+
+  const actions: RunbookActions = {
+    queueStatus: () => queue.status(),
+    pauseQueue: () => queue.pause(),
+    resumeQueue: () => queue.resume(),
+    drainQueue: () => queue.drain(),
+    recentJobs: async sinceMs =>
+      (await queue.listJobs({ limit: 1000 })).filter(
+        j => Date.parse(j.createdAt) >= sinceMs,
+      ),
+    listHosts: filter => hosts.list({ state: filter.state, pool: filter.pool }),
+    getHost: id => hosts.get(id),
+    recoverHost: async (id, message) => {
+      const host = await hosts.get(id);
+      if (host?.state !== 'Error') {
+        throw new ConflictError(`Host ${id} is ${host?.state ?? 'missing'}`);
+      }
+      await recoverHost(knex, { hostId: id, message }, metrics);
+      return (await hosts.get(id))!;
+    },
+    poolSummaries: notHere('poolSummaries'),
+    pendingMachines: notHere('pendingMachines'),
+    coordination: async () => ({ mode: 'optimistic' }),
+    clearCoordinationLeases: async () => {
+      const held = await knex(LEASES_TABLE).whereNotNull('holder_id');
+      await knex(LEASES_TABLE).update({ holder_id: null, expires_at_ms: 0 });
+      return { cleared: held.map(l => l.name) };
+    },
+    claimInvariants: async () => ({
+      inconsistentHosts: [],
+      machinesSharingHosts: [],
+    }),
+    bmcCircuits: async () => [],
+    probeBmc: notHere('probeBmc'),
+    validateConfig: notHere('validateConfig'),
+    effectiveConfig: notHere('effectiveConfig'),
+  };
+
+  const facts: FleetFacts = {
+    hostCountsByState: async () => {
+      const counts = Object.fromEntries(HOST_STATES.map(s => [s, 0])) as Record<
+        HostState,
+        number
+      >;
+      for (const h of await hosts.list()) counts[h.state] += 1;
+      return counts;
+    },
+    pendingMachines: async () => 0,
+    recentWarningEvents: async () => [],
+    claimConflictRate: async () => ({ total: 0, hits: 0 }),
+    queueStatus: () => queue.status(),
+    bmcErrorRate: async () => ({ total: 0, hits: 0 }),
+    cooldownWaitRate: async () => ({ total: 0, hits: 0 }),
+    replicas: async () => replicas,
+    leader: async () => undefined,
+    coordinationMode: () => 'optimistic',
+    databaseLatencyMs: async () => {
+      const started = Date.now();
+      await knex.raw('select 1');
+      return Date.now() - started;
+    },
+    latencies: async () => ({ claimSamples: 0, reconcileSamples: 0 }),
+  };
+
+  return {
+    queue,
+    executor,
+    hosts,
+    actions,
+    facts,
+    replicas,
+    async stop() {
+      await reconcilers.stop();
+      await queue.stop();
+    },
+  };
+}
+
+export type LiveFleet = ReturnType<typeof startLiveFleet>;
