@@ -247,13 +247,16 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
       paused: false,
       draining: false,
     });
-    for (const h of hosts) {
-      await waitFor(
-        async () => (await fleet.hosts.get(h.id))?.state === 'Available',
-        20_000,
-        'inspection after rollback',
-      );
-    }
+    await waitFor(
+      async () => {
+        const states = await Promise.all(
+          hosts.map(async h => (await fleet.hosts.get(h.id))?.state),
+        );
+        return states.every(state => state === 'Available');
+      },
+      20_000,
+      'inspections after rollback',
+    );
     await expect(runbooks.next(run.id, { actor: OPS })).rejects.toThrow(
       ConflictError,
     );

@@ -56,6 +56,18 @@ const errorCode = (error: unknown) =>
 const messageOf = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
 
+const LAYERS: Record<
+  BmcProbeLayer,
+  (s: ProbeState, t: BmcProbeTarget, timeoutMs: number) => Promise<LayerOutcome>
+> = {
+  dns: probeDns,
+  tcp: probeTcp,
+  tls: probeTls,
+  'service-root': probeServiceRoot,
+  authentication: probeAuthentication,
+  systems: probeSystems,
+};
+
 /**
  * Walks a BMC's stack from the backend, the way an operator would by hand:
  * DNS, TCP, TLS handshake, the Redfish service root, a login, the systems
@@ -129,18 +141,6 @@ export async function probeBmc(
   }
   return { address: target.address, layers: results };
 }
-
-const LAYERS: Record<
-  BmcProbeLayer,
-  (s: ProbeState, t: BmcProbeTarget, timeoutMs: number) => Promise<LayerOutcome>
-> = {
-  dns: probeDns,
-  tcp: probeTcp,
-  tls: probeTls,
-  'service-root': probeServiceRoot,
-  authentication: probeAuthentication,
-  systems: probeSystems,
-};
 
 const hostnameOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 

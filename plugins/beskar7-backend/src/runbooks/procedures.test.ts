@@ -38,19 +38,24 @@ describe('shipped procedures', () => {
       expect(new Set(procedure.steps.map(s => s.id)).size).toBe(
         procedure.steps.length,
       );
-      for (const step of procedure.steps) {
-        expect(step.risk.description).not.toBe('');
-        expect(step.verification.description).not.toBe('');
-        expect(step.rollback.description).not.toBe('');
-        // Destructive means a change with a high risk.
-        if (step.destructive) {
-          expect(step.mutates).toBe(true);
-          expect(step.risk.level).toBe('high');
-        }
-        if (step.kind === 'automated') {
-          expect(typeof step.verification.check).toBe('function');
-        }
-      }
+      const problems = procedure.steps.flatMap(step =>
+        [
+          !step.risk.description && 'risk without words',
+          !step.verification.description && 'verification without words',
+          !step.rollback.description && 'rollback without words',
+          // Destructive means a change with a high risk.
+          step.destructive && !step.mutates && 'destructive but not mutating',
+          step.destructive &&
+            step.risk.level !== 'high' &&
+            'destructive below high risk',
+          step.kind === 'automated' &&
+            typeof step.verification.check !== 'function' &&
+            'automated without a check',
+        ]
+          .filter(Boolean)
+          .map(problem => `${step.id}: ${problem}`),
+      );
+      expect(problems).toEqual([]);
       expect(toRunbookSummary(procedure).guide).toBe(`docs/runbooks.md#${id}`);
       expect(guide).toContain(`<a id="${id}"></a>`);
       expect(guide).toContain(`(/beskar7/runbooks/${id})`);
