@@ -13,7 +13,11 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
-import { createClaimCoordinator, LeaderClaimCoordinator } from './claims';
+import {
+  createClaimCoordinator,
+  LeaderClaimCoordinator,
+  resolveLeaderElectionTiming,
+} from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
@@ -37,6 +41,8 @@ import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperatio
 import { ProvisioningQueue } from './queue';
 import { BmcProvisionerFactory } from './redfish';
 import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
+import { PROCEDURES, RunbookEngine } from './runbooks';
+import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
 import { startSimulatedFleet } from './simulator';
 
 const PACKAGE = '@internal/backstage-plugin-beskar7-backend';
@@ -134,6 +140,18 @@ export const beskar7Plugin = createBackendPlugin({
           machines: new MachineReconciler({ knex, queue, claims, logger }),
         });
 
+        const notifyMachine = (id: string) =>
+          void reconcilers
+            .notifyMachine(id)
+            .catch(error =>
+              logger.warn(`Reconciling machine ${id} failed: ${error}`),
+            );
+        const notifyHost = (id: string) =>
+          void reconcilers
+            .notifyHost(id)
+            .catch(error =>
+              logger.warn(`Reconciling host ${id} failed: ${error}`),
+            );
         if (config.getOptionalBoolean('beskar7.simulator.enabled')) {
           const fleet = await startSimulatedFleet({
             count: config.getOptionalNumber('beskar7.simulator.hosts') ?? 12,
@@ -156,16 +174,38 @@ export const beskar7Plugin = createBackendPlugin({
             claims instanceof LeaderClaimCoordinator && claims.isLeader,
           logger,
         });
-        const diagnostics = new DiagnosticsService(
-          new DatabaseFleetFacts({
+        const facts = new DatabaseFleetFacts({
+          knex,
+          metrics,
+          queueMetrics,
+          queueStatus: () => queue.status(),
+          replicas: () => heartbeat.live(),
+          mode: claims.mode,
+        });
+        const diagnostics = new DiagnosticsService(facts);
+        const inventory = new InventoryService(knex, claims, notifyHost);
+        const runbooks = new RunbookEngine({
+          knex,
+          logger,
+          facts,
+          procedures: PROCEDURES,
+          diagnose: () => diagnostics.report(),
+          actions: new ServiceRunbookActions({
             knex,
-            metrics,
-            queueMetrics,
-            queueStatus: () => queue.status(),
-            replicas: () => heartbeat.live(),
-            mode: claims.mode,
+            config,
+            queue,
+            inventory,
+            credentials,
+            circuits: () => provisioners.circuitStatuses(),
+            coordination: {
+              mode: claims.mode,
+              leaderElection:
+                claims.mode === 'leader'
+                  ? resolveLeaderElectionTiming(claimsConfig.leaderElection)
+                  : undefined,
+            },
           }),
-        );
+        });
 
         await claims.start();
         await heartbeat.start();
@@ -182,18 +222,6 @@ export const beskar7Plugin = createBackendPlugin({
         const { version } = JSON.parse(
           readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),
         );
-        const notifyMachine = (id: string) =>
-          void reconcilers
-            .notifyMachine(id)
-            .catch(error =>
-              logger.warn(`Reconciling machine ${id} failed: ${error}`),
-            );
-        const notifyHost = (id: string) =>
-          void reconcilers
-            .notifyHost(id)
-            .catch(error =>
-              logger.warn(`Reconciling host ${id} failed: ${error}`),
-            );
         httpRouter.use(
           await createRouter({
             knex,
@@ -203,7 +231,7 @@ export const beskar7Plugin = createBackendPlugin({
               deps.permissions,
               deps.auditor,
             ),
-            inventory: new InventoryService(knex, claims, notifyHost),
+            inventory,
             machines: new MachineService(
               new MachineStore(knex),
               claims,
@@ -211,6 +239,7 @@ export const beskar7Plugin = createBackendPlugin({
             ),
             queue,
             diagnostics,
+            runbooks,
             metrics: metrics.registry,
           }),
         );

@@ -1,6 +1,8 @@
 import {
   AuditorService,
   BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -11,6 +13,11 @@ import {
 } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
+
+/** Whoever called: a signed-in user or another service. */
+export type Caller = BackstageCredentials<
+  BackstageUserPrincipal | BackstageServicePrincipal
+>;
 
 /**
  * Every route goes through here: authenticate, check the route's permission,
@@ -23,10 +30,7 @@ export class RouteGuard {
     private readonly auditor: AuditorService,
   ) {}
 
-  async authorize(
-    req: Request,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials> {
+  async authorize(req: Request, permission: BasicPermission): Promise<Caller> {
     const credentials = await this.httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -45,7 +49,7 @@ export class RouteGuard {
     permission: BasicPermission,
     eventId: string,
     meta: JsonObject,
-    action: (credentials: BackstageCredentials) => Promise<T>,
+    action: (credentials: Caller) => Promise<T>,
   ): Promise<T> {
     const event = await this.auditor.createEvent({
       eventId,

@@ -15,7 +15,9 @@ import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
 import { ProvisioningQueue } from '../queue';
+import { RunbookEngine } from '../runbooks';
 import { RouteGuard } from './guard';
+import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
 import {
   parseListHostsQuery,
@@ -37,6 +39,7 @@ export interface RouterOptions {
     'status' | 'listJobs' | 'pause' | 'resume' | 'drain'
   >;
   diagnostics: Pick<DiagnosticsService, 'report'>;
+  runbooks: RunbookEngine;
   metrics: Registry;
 }
 
@@ -197,6 +200,8 @@ export async function createRouter(
     await guard.authorize(req, beskar7HostReadPermission);
     res.json(await diagnostics.report());
   });
+
+  addRunbookRoutes(router, guard, options.runbooks);
 
   router.post('/config/validate', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);

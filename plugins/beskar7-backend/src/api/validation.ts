@@ -166,6 +166,29 @@ const jobsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+const runbookStart = z.strictObject({
+  dryRun: z.boolean().optional(),
+  parameters: z
+    .record(
+      z.string().max(64),
+      z.union([z.string().max(10_000), z.number(), z.boolean()]),
+    )
+    .optional(),
+});
+
+const runbookStepInput = z
+  .strictObject({
+    verdict: z.enum(['pass', 'fail']).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .optional();
+
+const runbookRunsQuery = z.strictObject({
+  runbookId: z.string().min(1).max(64).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
 /** Turns a zod failure into one 400 message that names every bad field. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
@@ -230,4 +253,24 @@ export function parseJobsQuery(query: unknown): {
   limit: number;
 } {
   return parse(jobsQuery, query, 'job query');
+}
+
+export function parseRunbookStart(body: unknown) {
+  return parse(runbookStart, body ?? {}, 'runbook start');
+}
+
+export function parseRunbookStepInput(body: unknown) {
+  const empty =
+    body === undefined ||
+    (typeof body === 'object' &&
+      body !== null &&
+      Object.keys(body).length === 0);
+  return (
+    parse(runbookStepInput, empty ? undefined : body, 'runbook step input') ??
+    {}
+  );
+}
+
+export function parseRunbookRunsQuery(query: unknown) {
+  return parse(runbookRunsQuery, query, 'runbook run query');
 }

@@ -1,0 +1,205 @@
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  BmcCircuitStatus,
+  BmcProbeLayer,
+  BmcProbeReport,
+  Host,
+  HostState,
+  Machine,
+  PoolSummary,
+  ProvisioningJob,
+  QueueStatus,
+} from '@internal/backstage-plugin-beskar7-common';
+import { NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { ProvisioningConfigError, validateProvisioningConfig } from '../config';
+import { readClaimsConfig } from '../config/readClaimsConfig';
+import { CredentialResolver } from '../credentials/types';
+import { HostSearch } from '../database/HostSearch';
+import { HostStore } from '../database/HostStore';
+import { HOSTS_TABLE } from '../database/hostRows';
+import { LEASES_TABLE } from '../database/LeaseStore';
+import { MACHINES_TABLE } from '../database/machineRows';
+import { MachineStore } from '../database/MachineStore';
+import { InventoryService } from '../inventory/InventoryService';
+import { ProvisioningQueue } from '../queue';
+import { probeBmc } from './bmcProbe';
+import {
+  ClaimInvariantReport,
+  ConfigFieldProblem,
+  CoordinationSettings,
+  RunbookActions,
+} from './ports';
+
+export interface ServiceRunbookActionsOptions {
+  knex: Knex;
+  config: Config;
+  queue: ProvisioningQueue;
+  inventory: InventoryService;
+  credentials: CredentialResolver;
+  coordination: CoordinationSettings;
+  circuits: () => BmcCircuitStatus[];
+}
+
+const KNOWN_SECTIONS = ['credentials', 'simulator', 'kubernetes', 'catalog'];
+
+/** The runbooks' hands: each action goes through the service that owns it. */
+export class ServiceRunbookActions implements RunbookActions {
+  private readonly hosts: HostStore;
+  private readonly search: HostSearch;
+  private readonly machines: MachineStore;
+
+  constructor(private readonly options: ServiceRunbookActionsOptions) {
+    this.hosts = new HostStore(options.knex);
+    this.search = new HostSearch(options.knex);
+    this.machines = new MachineStore(options.knex);
+  }
+
+  queueStatus(): Promise<QueueStatus> {
+    return this.options.queue.status();
+  }
+
+  pauseQueue(): Promise<QueueStatus> {
+    return this.options.queue.pause();
+  }
+
+  resumeQueue(): Promise<QueueStatus> {
+    return this.options.queue.resume();
+  }
+
+  drainQueue(): Promise<QueueStatus> {
+    return this.options.queue.drain();
+  }
+
+  async recentJobs(sinceMs: number): Promise<ProvisioningJob[]> {
+    const jobs = await this.options.queue.listJobs({ limit: 500 });
+    return jobs.filter(job => Date.parse(job.createdAt) >= sinceMs);
+  }
+
+  async listHosts(filter: {
+    state?: HostState[];
+    pool?: string;
+  }): Promise<Host[]> {
+    return (await this.search.search({ ...filter, limit: 500 })).items;
+  }
+
+  getHost(id: string): Promise<Host | undefined> {
+    return this.hosts.get(id);
+  }
+
+  recoverHost(id: string): Promise<Host> {
+    return this.options.inventory.recoverHost(id);
+  }
+
+  poolSummaries(): Promise<PoolSummary[]> {
+    return this.search.poolSummaries();
+  }
+
+  pendingMachines(): Promise<Machine[]> {
+    return this.machines.list({ phase: 'Pending', limit: 500 });
+  }
+
+  async coordination(): Promise<CoordinationSettings> {
+    return this.options.coordination;
+  }
+
+  async clearCoordinationLeases(): Promise<{ cleared: string[] }> {
+    const { knex } = this.options;
+    const rows: Array<{ name: string }> = await knex(LEASES_TABLE).select(
+      'name',
+    );
+    await knex(LEASES_TABLE).delete();
+    return { cleared: rows.map(r => r.name) };
+  }
+
+  async claimInvariants(): Promise<ClaimInvariantReport> {
+    const { knex } = this.options;
+    // A host's consumer must hold it back, and a machine's host must name it.
+    const inconsistentHosts: Array<{ id: string }> = await knex(
+      `${HOSTS_TABLE} as h`,
+    )
+      .leftJoin(`${MACHINES_TABLE} as m`, 'm.id', 'h.consumer_id')
+      .whereNotNull('h.consumer_id')
+      .where(q =>
+        q.whereNull('m.id').orWhereRaw('m.host_id is distinct from h.id'),
+      )
+      .select('h.id');
+    const machinesSharingHosts: Array<{ id: string }> = await knex(
+      `${MACHINES_TABLE} as m`,
+    )
+      .join(`${HOSTS_TABLE} as h`, 'h.id', 'm.host_id')
+      .whereRaw('h.consumer_id is distinct from m.id')
+      .select('m.id');
+    return {
+      inconsistentHosts: inconsistentHosts.map(r => r.id),
+      machinesSharingHosts: machinesSharingHosts.map(r => r.id),
+    };
+  }
+
+  async bmcCircuits(): Promise<BmcCircuitStatus[]> {
+    return this.options.circuits();
+  }
+
+  async probeBmc(hostId: string, upTo: BmcProbeLayer): Promise<BmcProbeReport> {
+    const host = await this.hosts.get(hostId);
+    if (!host) throw new NotFoundError(`Host ${hostId} not found`);
+    const login = await this.options.credentials.resolve(
+      host.bmc.credentialsRef,
+    );
+    return probeBmc(
+      {
+        address: host.bmc.address,
+        username: login.username,
+        password: login.password,
+        insecureSkipVerify: host.bmc.insecureSkipVerify,
+      },
+      { upTo },
+    );
+  }
+
+  /** Checks a `beskar7` fragment: the sections with start-up validation, and no unknown section. */
+  async validateConfig(fragment: unknown): Promise<ConfigFieldProblem[]> {
+    if (
+      typeof fragment !== 'object' ||
+      fragment === null ||
+      Array.isArray(fragment)
+    ) {
+      return [{ key: 'beskar7', message: 'must be an object' }];
+    }
+    const { provisioning, claims, ...others } = fragment as Record<
+      string,
+      unknown
+    >;
+    const problems: ConfigFieldProblem[] = Object.keys(others)
+      .filter(key => !KNOWN_SECTIONS.includes(key))
+      .map(key => ({
+        key: `beskar7.${key}`,
+        message: 'is not a beskar7 setting',
+      }));
+    if (provisioning !== undefined) {
+      const result = validateProvisioningConfig(provisioning);
+      if (!result.ok) problems.push(...result.errors);
+    }
+    if (claims !== undefined) {
+      try {
+        readClaimsConfig(new ConfigReader({ beskar7: { claims } }));
+      } catch (error) {
+        if (!(error instanceof ProvisioningConfigError)) throw error;
+        problems.push(...error.errors);
+      }
+    }
+    return problems;
+  }
+
+  async effectiveConfig(): Promise<Record<string, unknown>> {
+    const { credentials, ...rest } = (this.options.config.getOptional(
+      'beskar7',
+    ) ?? {}) as Record<string, unknown>;
+    return {
+      ...rest,
+      credentials: Object.keys((credentials ?? {}) as object).map(
+        ref => `${ref}: <secret>`,
+      ),
+    };
+  }
+}
