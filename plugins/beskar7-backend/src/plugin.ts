@@ -11,6 +11,8 @@ import {
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { registerActions } from './actions/registerActions';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
 import {
@@ -72,6 +74,7 @@ export const beskar7Plugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, lifecycle } = deps;
@@ -222,21 +225,29 @@ export const beskar7Plugin = createBackendPlugin({
         const { version } = JSON.parse(
           readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),
         );
+        const guard = new RouteGuard(
+          deps.httpAuth,
+          deps.permissions,
+          deps.auditor,
+        );
+        const machines = new MachineService(
+          new MachineStore(knex),
+          claims,
+          notifyMachine,
+        );
+        registerActions({
+          actionsRegistry: deps.actionsRegistry,
+          guard,
+          diagnostics,
+          machines,
+        });
         httpRouter.use(
           await createRouter({
             knex,
             version,
-            guard: new RouteGuard(
-              deps.httpAuth,
-              deps.permissions,
-              deps.auditor,
-            ),
+            guard,
             inventory,
-            machines: new MachineService(
-              new MachineStore(knex),
-              claims,
-              notifyMachine,
-            ),
+            machines,
             queue,
             diagnostics,
             runbooks,

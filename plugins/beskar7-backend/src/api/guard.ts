@@ -30,10 +30,17 @@ export class RouteGuard {
     private readonly auditor: AuditorService,
   ) {}
 
-  async authorize(req: Request, permission: BasicPermission): Promise<Caller> {
-    const credentials = await this.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  /**
+   * Authenticates a request (or takes the credentials an action was called
+   * with) and checks the permission for whoever it is.
+   */
+  async authorize(
+    from: Request | BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<Caller> {
+    const credentials = isCredentials(from)
+      ? asCaller(from)
+      : await this.httpAuth.credentials(from, { allow: ['user', 'service'] });
     const [decision] = await this.permissions.authorize([{ permission }], {
       credentials,
     });
@@ -45,7 +52,7 @@ export class RouteGuard {
 
   /** Authorizes, then runs `action` inside an audit event that records its outcome. */
   async audited<T>(
-    req: Request,
+    from: Request | BackstageCredentials,
     permission: BasicPermission,
     eventId: string,
     meta: JsonObject,
@@ -53,12 +60,13 @@ export class RouteGuard {
   ): Promise<T> {
     const event = await this.auditor.createEvent({
       eventId,
-      request: req,
       severityLevel: 'medium',
-      meta,
+      ...(isCredentials(from)
+        ? { meta: { ...meta, actor: describe(from) } }
+        : { request: from, meta }),
     });
     try {
-      const credentials = await this.authorize(req, permission);
+      const credentials = await this.authorize(from, permission);
       const result = await action(credentials);
       await event.success();
       return result;
@@ -67,4 +75,27 @@ export class RouteGuard {
       throw error;
     }
   }
+}
+
+function isCredentials(
+  from: Request | BackstageCredentials,
+): from is BackstageCredentials {
+  return '$$type' in from;
+}
+
+function asCaller(credentials: BackstageCredentials): Caller {
+  const { type } = credentials.principal as { type: string };
+  if (type !== 'user' && type !== 'service') {
+    throw new NotAllowedError('An anonymous caller may not do this');
+  }
+  return credentials as Caller;
+}
+
+function describe(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? principal.subject ?? principal.type;
 }

@@ -292,6 +292,43 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     expect(res.status).toBe(400);
   });
 
+  it('offers diagnostics and machine requests as actions', async () => {
+    const invoke = (action: string, input: object) =>
+      request(server)
+        .post(
+          `/api/beskar7/.backstage/actions/v1/actions/beskar7:${action}/invoke`,
+        )
+        .set(auth)
+        .send(input);
+
+    const diagnostics = await invoke('get-fleet-diagnostics', {});
+    expect(diagnostics.status).toBe(200);
+    expect(
+      diagnostics.body.output.checks.map((c: { id: string }) => c.id),
+    ).toContain('hosts-in-error');
+
+    const requested = await invoke('request-machine', {
+      name: 'from-action',
+      imageUrl: 'https://images.example/flatcar.iso',
+      osFamily: 'flatcar',
+      provisioningMode: 'PXE',
+    });
+    expect(requested.status).toBe(200);
+    expect(requested.body.output).toMatchObject({
+      phase: 'Pending',
+      created: true,
+    });
+
+    const invalid = await invoke('request-machine', {
+      name: 'Bad_Name',
+      imageUrl: 'https://images.example/flatcar.iso',
+      osFamily: 'flatcar',
+      provisioningMode: 'PXE',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/name/);
+  });
+
   it('needs a token for everything but health', async () => {
     expect((await request(server).get('/api/beskar7/health')).status).toBe(200);
     const anonymous = { Authorization: mockCredentials.none.header() };
