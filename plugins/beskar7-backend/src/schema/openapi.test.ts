@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { createRouter } from '../api/router';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** Every route the express router serves, as `METHOD /path/{param}`. */
+async function servedRoutes(): Promise<string[]> {
+  const router = await createRouter({} as Parameters<typeof createRouter>[0]);
+  const routes: string[] = [];
+  for (const layer of (router as any).stack) {
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) {
+      const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+      routes.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+describe('OpenAPI document', () => {
+  const document = parse(
+    readFileSync(resolve(__dirname, 'openapi.yaml'), 'utf8'),
+  );
+
+  it('documents exactly the routes the router serves', async () => {
+    const documented = Object.entries(document.paths as Record<string, object>)
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter(key => METHODS.includes(key))
+          .map(method => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(documented).toEqual(await servedRoutes());
+  });
+
+  it('resolves every reference', () => {
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of refs) {
+      const path = ref.slice(8, -1).replace(/^#\//, '').split('/');
+      const target = path.reduce<any>((node, key) => node?.[key], document);
+      expect([ref, target !== undefined]).toEqual([ref, true]);
+    }
+  });
+});
