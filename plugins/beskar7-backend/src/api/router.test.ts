@@ -55,7 +55,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     const paused = await request(server)
       .post('/api/beskar7/queue/pause')
       .set(auth);
-    expect(paused.body.paused).toBe(true);
+    if (!paused.body.paused) throw new Error('the queue did not pause');
   });
 
   it('registers, finds, describes and updates a host', async () => {
