@@ -35,7 +35,10 @@ import {
   insertAvailableHosts,
   insertPendingMachines,
 } from '../src/__testUtils__/fleet';
-import { openReplicaPools, ReplicaPools } from '../src/__testUtils__/replicaPools';
+import {
+  openReplicaPools,
+  ReplicaPools,
+} from '../src/__testUtils__/replicaPools';
 
 interface BenchOptions {
   db: 'sqlite' | 'postgres';
