@@ -6,6 +6,7 @@ import {
   beskar7MachineReleasePermission,
   beskar7QueueManagePermission,
 } from '@internal/backstage-plugin-beskar7-common';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
@@ -26,6 +27,7 @@ import {
   parseRegisterHost,
   parseJobsQuery,
   parseUpdateHost,
+  isPlausibleId,
 } from './validation';
 
 export interface RouterOptions {
@@ -51,6 +53,16 @@ export async function createRouter(
   const { metrics } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
+  // An id no object can have is answered before it reaches a database.
+  for (const param of ['id', 'runId']) {
+    router.param(param, (_req, _res, nextHandler, value: string) =>
+      nextHandler(
+        isPlausibleId(value)
+          ? undefined
+          : new NotFoundError('No object has this id: not found'),
+      ),
+    );
+  }
 
   router.get('/health', async (_req, res) => {
     const health = await checkHealth(knex, version);

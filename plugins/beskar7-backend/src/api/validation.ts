@@ -189,8 +189,30 @@ const runbookRunsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+/** The path of the first string holding a NUL character, which no database column can store. */
+function findNul(value: unknown, path: string[] = []): string[] | undefined {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = key.includes('\u0000')
+      ? [...path, key]
+      : findNul(child, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Turns a zod failure into one 400 message that names every bad field. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const nul = findNul(input);
+  if (nul) {
+    throw new InputError(
+      `Invalid ${what}: ${
+        nul.join('.') || 'value'
+      }: must not contain NUL characters`,
+    );
+  }
   const result = schema.safeParse(input);
   if (result.success) {
     return result.data;
@@ -273,4 +295,11 @@ export function parseRunbookStepInput(body: unknown) {
 
 export function parseRunbookRunsQuery(query: unknown) {
   return parse(runbookRunsQuery, query, 'runbook run query');
+}
+
+/** Ids in paths: uuids and slugs. Anything else cannot name a stored object. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function isPlausibleId(id: string): boolean {
+  return ID_PATTERN.test(id);
 }
