@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { Beskar7RunbookProcedure } from './runbooks';
 import { VendorQuirks } from './vendorQuirks';
 
 /**
@@ -16,4 +17,20 @@ export interface Beskar7VendorsExtensionPoint {
 export const beskar7VendorsExtensionPoint =
   createExtensionPoint<Beskar7VendorsExtensionPoint>({
     id: 'beskar7.vendors',
+  });
+
+/**
+ * Lets a backend module add runbook procedures next to the built-in ones.
+ * Ids must be unique across all procedures.
+ *
+ * @public
+ */
+export interface Beskar7RunbooksExtensionPoint {
+  addProcedure(procedure: Beskar7RunbookProcedure): void;
+}
+
+/** @public */
+export const beskar7RunbooksExtensionPoint =
+  createExtensionPoint<Beskar7RunbooksExtensionPoint>({
+    id: 'beskar7.runbooks',
   });

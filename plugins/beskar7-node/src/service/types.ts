@@ -1,0 +1,94 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  Host,
+  HostDetails,
+  ListHostsQuery,
+  Machine,
+  MachineRequest,
+  Page,
+  PoolSummary,
+} from '@internal/backstage-plugin-beskar7-common';
+
+/**
+ * Whom a call is made for. The beskar7 plugin checks its permissions against
+ * these credentials, exactly as for a request to its REST API.
+ *
+ * @public
+ */
+export interface Beskar7RequestOptions {
+  credentials: BackstageCredentials;
+}
+
+/** @public */
+export interface MachineRequestResult {
+  machine: Machine;
+  /** False when a machine of that name and spec already existed. */
+  created: boolean;
+}
+
+/**
+ * One difference between two polls of the host list.
+ *
+ * @public
+ */
+export type HostChange =
+  | { type: 'added'; host: Host }
+  | { type: 'changed'; host: Host; previous: Host }
+  | { type: 'removed'; host: Host };
+
+/** @public */
+export type HostChangeListener = (
+  changes: HostChange[],
+) => void | Promise<void>;
+
+/** @public */
+export interface SubscribeToHostChangesOptions extends Beskar7RequestOptions {
+  /** Which hosts to watch; all of them by default. */
+  filter?: Omit<ListHostsQuery, 'offset' | 'limit' | 'orderBy' | 'order'>;
+  /** Time between polls; 10 seconds by default. */
+  intervalMs?: number;
+  /** Called when a poll fails; the next poll still runs. Logged by default. */
+  onError?(error: Error): void;
+}
+
+/**
+ * What other backend plugins can do with the bare-metal fleet. Every call
+ * goes through the beskar7 plugin's REST API, so that its validation,
+ * permissions and audit apply to them as to any other caller.
+ *
+ * @public
+ */
+export interface Beskar7Service {
+  listHosts(
+    query: ListHostsQuery,
+    options: Beskar7RequestOptions,
+  ): Promise<Page<Host>>;
+  getHost(id: string, options: Beskar7RequestOptions): Promise<HostDetails>;
+  listPools(options: Beskar7RequestOptions): Promise<PoolSummary[]>;
+  /**
+   * Stores a machine request; the plugin claims and provisions a host for it.
+   * Asking again with the same name and spec returns the same machine.
+   */
+  requestMachine(
+    request: MachineRequest,
+    options: Beskar7RequestOptions,
+  ): Promise<MachineRequestResult>;
+  getMachine(id: string, options: Beskar7RequestOptions): Promise<Machine>;
+  /** Starts the release of a machine's host; idempotent. */
+  releaseMachine(id: string, options: Beskar7RequestOptions): Promise<Machine>;
+  /**
+   * Calls `listener` with the hosts added, changed (by version) or removed
+   * since the previous poll. The first poll only records where things stand.
+   * Returns a function that stops the subscription.
+   *
+   * It polls because the plugin has no push channel: hosts are written by
+   * reconcilers on every replica, and their versions (bumped by every write)
+   * make a poll an exact, cheap comparison. Each poll is authorized afresh
+   * with `credentials`, so long-lived subscriptions should use service
+   * credentials (a user's token expires).
+   */
+  subscribeToHostChanges(
+    listener: HostChangeListener,
+    options: SubscribeToHostChangesOptions,
+  ): () => void;
+}
