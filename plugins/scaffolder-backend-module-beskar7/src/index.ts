@@ -1,8 +1,10 @@
-/***/
 /**
- * The beskar7 module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions that request and release Beskar7 bare-metal machines.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export { scaffolderModuleBeskar7 as default } from './module';
+export { createMachineRequestAction } from './actions/requestMachine';
+export type { MachineActionOptions } from './actions/requestMachine';
+export { createMachineReleaseAction } from './actions/releaseMachine';

@@ -1,20 +1,34 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from './actions/example';
+import { beskar7ServiceRef } from '@internal/backstage-plugin-beskar7-node';
+import { createMachineReleaseAction } from './actions/releaseMachine';
+import { createMachineRequestAction } from './actions/requestMachine';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Registers the `beskar7:machine:*` scaffolder actions. They call the
+ * beskar7 plugin with the task initiator's credentials, so its permissions
+ * decide as they do for the portal.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const scaffolderModuleBeskar7 = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'beskar7',
   register({ registerInit }) {
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
+        beskar7: beskar7ServiceRef,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions(createExampleAction());
+      async init({ scaffolderActions, beskar7, permissions }) {
+        scaffolderActions.addActions(
+          createMachineRequestAction({ beskar7, permissions }),
+          createMachineReleaseAction({ beskar7, permissions }),
+        );
       },
     });
   },
