@@ -1,9 +1,49 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { HealthResponse } from '@internal/backstage-plugin-beskar7-common';
+import {
+  DiagnosticsReport,
+  HealthResponse,
+  Host,
+  HostDetails,
+  ListHostsQuery,
+  Machine,
+  MachineRequest,
+  Page,
+  PoolSummary,
+  QueueStatus,
+  RunbookRun,
+  RunbookStepInput,
+  RunbookSummary,
+  StartRunbookRunRequest,
+  UpdateHostRequest,
+} from '@internal/backstage-plugin-beskar7-common';
 
 /** The Beskar7 backend, as the portal's pages and other plugins see it. */
 export interface Beskar7Api {
   getHealth(): Promise<HealthResponse>;
+  listHosts(query: ListHostsQuery): Promise<Page<Host>>;
+  getHost(id: string): Promise<HostDetails>;
+  updateHost(id: string, patch: UpdateHostRequest): Promise<Host>;
+  releaseHost(id: string): Promise<Host>;
+  recoverHost(id: string): Promise<Host>;
+  listPools(): Promise<PoolSummary[]>;
+  listMachines(page: { offset: number; limit: number }): Promise<Page<Machine>>;
+  requestMachine(request: MachineRequest): Promise<Machine>;
+  releaseMachine(id: string): Promise<Machine>;
+  getQueue(): Promise<QueueStatus>;
+  changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus>;
+  getDiagnostics(): Promise<DiagnosticsReport>;
+  listRunbooks(): Promise<RunbookSummary[]>;
+  getRunbook(id: string): Promise<RunbookSummary>;
+  listRunbookRuns(runbookId: string): Promise<Page<RunbookRun>>;
+  startRunbook(
+    id: string,
+    request: StartRunbookRunRequest,
+  ): Promise<RunbookRun>;
+  stepRunbook(
+    runId: string,
+    action: 'next' | 'resume' | 'acknowledge' | 'rollback' | 'abort',
+    input?: RunbookStepInput,
+  ): Promise<RunbookRun>;
 }
 
 /** @public */

@@ -1,7 +1,46 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { HealthResponse } from '@internal/backstage-plugin-beskar7-common';
+import {
+  DiagnosticsReport,
+  HealthResponse,
+  Host,
+  HostDetails,
+  ListHostsQuery,
+  Machine,
+  MachineRequest,
+  Page,
+  PoolSummary,
+  QueueStatus,
+  RunbookRun,
+  RunbookStepInput,
+  RunbookSummary,
+  StartRunbookRunRequest,
+  UpdateHostRequest,
+} from '@internal/backstage-plugin-beskar7-common';
 import { Beskar7Api } from './Beskar7Api';
+
+/** The host list's query string; repeated keys carry lists, as the API reads them. */
+export function hostQueryString(query: ListHostsQuery): string {
+  const params = new URLSearchParams();
+  for (const state of query.state ?? []) params.append('state', state);
+  for (const tag of query.tags ?? []) params.append('tag', tag);
+  for (const [key, value] of Object.entries(query.labels ?? {})) {
+    params.append('label', `${key}=${value}`);
+  }
+  const single = {
+    pool: query.pool,
+    vendor: query.vendor,
+    text: query.text,
+    offset: query.offset,
+    limit: query.limit,
+    orderBy: query.orderBy,
+    order: query.order,
+  };
+  for (const [key, value] of Object.entries(single)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.toString();
+}
 
 /** Talks to `/api/beskar7` with the portal's authenticated fetch. */
 export class Beskar7Client implements Beskar7Api {
@@ -14,12 +53,114 @@ export class Beskar7Client implements Beskar7Api {
   }
 
   getHealth(): Promise<HealthResponse> {
-    return this.get<HealthResponse>('/health');
+    return this.call('GET', '/health');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  listHosts(query: ListHostsQuery): Promise<Page<Host>> {
+    return this.call('GET', `/hosts?${hostQueryString(query)}`);
+  }
+
+  getHost(id: string): Promise<HostDetails> {
+    return this.call('GET', `/hosts/${encodeURIComponent(id)}`);
+  }
+
+  updateHost(id: string, patch: UpdateHostRequest): Promise<Host> {
+    return this.call('PATCH', `/hosts/${encodeURIComponent(id)}`, patch);
+  }
+
+  releaseHost(id: string): Promise<Host> {
+    return this.call('POST', `/hosts/${encodeURIComponent(id)}/release`);
+  }
+
+  recoverHost(id: string): Promise<Host> {
+    return this.call('POST', `/hosts/${encodeURIComponent(id)}/recover`);
+  }
+
+  async listPools(): Promise<PoolSummary[]> {
+    return (await this.call<{ items: PoolSummary[] }>('GET', '/pools')).items;
+  }
+
+  listMachines(page: {
+    offset: number;
+    limit: number;
+  }): Promise<Page<Machine>> {
+    return this.call(
+      'GET',
+      `/machines?offset=${page.offset}&limit=${page.limit}`,
+    );
+  }
+
+  requestMachine(request: MachineRequest): Promise<Machine> {
+    return this.call('POST', '/machines', request);
+  }
+
+  releaseMachine(id: string): Promise<Machine> {
+    return this.call('POST', `/machines/${encodeURIComponent(id)}/release`);
+  }
+
+  getQueue(): Promise<QueueStatus> {
+    return this.call('GET', '/queue');
+  }
+
+  changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus> {
+    return this.call('POST', `/queue/${action}`);
+  }
+
+  getDiagnostics(): Promise<DiagnosticsReport> {
+    return this.call('GET', '/diagnostics');
+  }
+
+  async listRunbooks(): Promise<RunbookSummary[]> {
+    return (await this.call<{ items: RunbookSummary[] }>('GET', '/runbooks'))
+      .items;
+  }
+
+  getRunbook(id: string): Promise<RunbookSummary> {
+    return this.call('GET', `/runbooks/${encodeURIComponent(id)}`);
+  }
+
+  listRunbookRuns(runbookId: string): Promise<Page<RunbookRun>> {
+    return this.call(
+      'GET',
+      `/runbooks/runs?runbookId=${encodeURIComponent(runbookId)}&limit=20`,
+    );
+  }
+
+  startRunbook(
+    id: string,
+    request: StartRunbookRunRequest,
+  ): Promise<RunbookRun> {
+    return this.call(
+      'POST',
+      `/runbooks/${encodeURIComponent(id)}/runs`,
+      request,
+    );
+  }
+
+  stepRunbook(
+    runId: string,
+    action: 'next' | 'resume' | 'acknowledge' | 'rollback' | 'abort',
+    input?: RunbookStepInput,
+  ): Promise<RunbookRun> {
+    return this.call(
+      'POST',
+      `/runbooks/runs/${encodeURIComponent(runId)}/${action}`,
+      input ?? {},
+    );
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('beskar7');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers:
+        body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

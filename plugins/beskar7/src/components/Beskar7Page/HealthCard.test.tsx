@@ -6,7 +6,7 @@ import {
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { beskar7ApiRef, Beskar7Client } from '../../api';
-import { Beskar7Page } from './Beskar7Page';
+import { HealthCard } from './HealthCard';
 
 const client = new Beskar7Client({
   discoveryApi: {
@@ -15,7 +15,7 @@ const client = new Beskar7Client({
   fetchApi: { fetch: (input, init) => fetch(input, init) },
 });
 
-describe('Beskar7Page', () => {
+describe('HealthCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
@@ -30,7 +30,7 @@ describe('Beskar7Page', () => {
       ),
     );
 
-    await renderInTestApp(<Beskar7Page />, {
+    await renderInTestApp(<HealthCard />, {
       apis: [[beskar7ApiRef, client]],
     });
 
@@ -49,7 +49,7 @@ describe('Beskar7Page', () => {
       ),
     );
 
-    await renderInTestApp(<Beskar7Page />, {
+    await renderInTestApp(<HealthCard />, {
       apis: [[beskar7ApiRef, client]],
     });
 

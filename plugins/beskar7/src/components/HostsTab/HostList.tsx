@@ -1,0 +1,119 @@
+import { Link } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Button, Flex, Text } from '@backstage/ui';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { beskar7ApiRef } from '../../api';
+import { LastUpdated } from '../shared/LastUpdated';
+import { Loadable } from '../shared/Loadable';
+import { StatusLabel } from '../shared/StatusLabel';
+import { usePolling } from '../shared/usePolling';
+import { HostFilterValues, HostFilters } from './HostFilters';
+
+const PAGE_SIZE = 25;
+
+/** Every host, filtered and paged by the server so that large fleets stay fast. */
+export const HostList = () => {
+  const api = useApi(beskar7ApiRef);
+  const [filters, setFilters] = useState<HostFilterValues>({});
+  const [offset, setOffset] = useState(0);
+  const pools = useAsync(() => api.listPools(), [api]);
+  const state = usePolling(
+    () =>
+      api.listHosts({
+        state: filters.state && [filters.state],
+        pool: filters.pool,
+        text: filters.text,
+        tags: filters.tag ? [filters.tag] : undefined,
+        offset,
+        limit: PAGE_SIZE,
+      }),
+    [api, filters, offset],
+  );
+  const changeFilters = (value: HostFilterValues) => {
+    setFilters(value);
+    setOffset(0);
+  };
+
+  return (
+    <Flex direction="column" gap="4">
+      <HostFilters
+        value={filters}
+        pools={(pools.value ?? []).map(p => p.pool)}
+        onChange={changeFilters}
+      />
+      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <Loadable
+        {...state}
+        isEmpty={page => page.totalCount === 0}
+        emptyTitle="No host matches these filters"
+      >
+        {page => (
+          <>
+            <table
+              aria-label="hosts"
+              style={{ width: '100%', borderCollapse: 'collapse' }}
+            >
+              <thead>
+                <tr style={{ textAlign: 'left' }}>
+                  <th>Name</th>
+                  <th>State</th>
+                  <th>Vendor / model</th>
+                  <th>Consumer</th>
+                  <th>Pool</th>
+                  <th>Tags</th>
+                  <th>Last change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map(host => (
+                  <tr key={host.id}>
+                    <td>
+                      <Link to={host.id}>
+                        {host.namespace}/{host.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <StatusLabel value={host.state} />
+                    </td>
+                    <td>
+                      {[host.hardware.manufacturer, host.hardware.model]
+                        .filter(Boolean)
+                        .join(' ') || '—'}
+                    </td>
+                    <td>{host.consumerId ?? '—'}</td>
+                    <td>{host.pool}</td>
+                    <td>{host.tags.join(', ')}</td>
+                    <td>{new Date(host.updatedAt).toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Flex align="center" gap="2">
+              <Button
+                size="small"
+                variant="secondary"
+                isDisabled={offset === 0}
+                onPress={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+              >
+                Previous
+              </Button>
+              <Text variant="body-small" data-testid="page-info">
+                {page.offset + 1}–{page.offset + page.items.length} of{' '}
+                {page.totalCount}
+              </Text>
+              <Button
+                size="small"
+                variant="secondary"
+                isDisabled={offset + PAGE_SIZE >= page.totalCount}
+                onPress={() => setOffset(offset + PAGE_SIZE)}
+              >
+                Next
+              </Button>
+            </Flex>
+          </>
+        )}
+      </Loadable>
+    </Flex>
+  );
+};

@@ -1,0 +1,147 @@
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { Route, Routes } from 'react-router-dom';
+import { renderWithApis } from '../__testUtils__/renderWithApis';
+import { sampleHost } from '../__testUtils__/testClient';
+import { HostsTab } from './HostsTab';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const render = (
+  path: string,
+  authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+) =>
+  renderWithApis(
+    <Routes>
+      <Route path="/hosts/*" element={<HostsTab />} />
+    </Routes>,
+    { initialRouteEntries: [path], authorize },
+  );
+
+describe('HostsTab', () => {
+  it('asks the server for the filtered page it shows', async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get('*/api/beskar7/pools', () =>
+        HttpResponse.json({
+          items: [{ pool: 'default', total: 60, byState: {}, utilisation: 0 }],
+        }),
+      ),
+      http.get('*/api/beskar7/hosts', ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json({
+          items: [sampleHost],
+          totalCount: 60,
+          offset: 0,
+          limit: 25,
+        });
+      }),
+    );
+    await render('/hosts', AuthorizeResult.ALLOW);
+
+    expect(await screen.findByText('simulator/sim-00')).toBeInTheDocument();
+    expect(queries[0]).toBe('?offset=0&limit=25');
+
+    fireEvent.change(screen.getByLabelText('State'), {
+      target: { value: 'Error' },
+    });
+    await waitFor(() =>
+      expect(queries).toContain('?state=Error&offset=0&limit=25'),
+    );
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Next' }));
+    await waitFor(() =>
+      expect(queries).toContain('?state=Error&offset=25&limit=25'),
+    );
+  });
+
+  it('shows an empty state when nothing matches', async () => {
+    server.use(
+      http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/beskar7/hosts', () =>
+        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
+      ),
+    );
+    await render('/hosts', AuthorizeResult.ALLOW);
+    expect(
+      await screen.findByText('No host matches these filters'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the server error when the list fails', async () => {
+    server.use(
+      http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/beskar7/hosts', () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'Invalid host query: limit: too big',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    await render('/hosts', AuthorizeResult.ALLOW);
+    expect(await screen.findByText(/limit: too big/)).toBeInTheDocument();
+  });
+
+  const failedHost = {
+    ...sampleHost,
+    state: 'Error',
+    errorMessage: 'BMC unreachable',
+    events: [
+      {
+        id: 2,
+        hostId: sampleHost.id,
+        fromState: 'Available',
+        toState: 'Error',
+        reason: 'Drill',
+        createdAt: '2026-11-22T10:06:00.000Z',
+      },
+    ],
+  };
+
+  it('shows hardware, the BMC address and history, without credentials', async () => {
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () => HttpResponse.json(failedHost)),
+    );
+    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.DENY);
+
+    expect(await screen.findByTestId('bmc-address')).toHaveTextContent(
+      'https://10.0.0.5',
+    );
+    expect(screen.getByText(/Available → Error \(Drill\)/)).toBeInTheDocument();
+    expect(screen.queryByText(/rack-a/)).not.toBeInTheDocument();
+    // Without the permission, no action is offered.
+    expect(
+      screen.queryByRole('button', { name: 'Recover' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Save tags' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('recovers a failed host after confirmation, with the permission', async () => {
+    let recovered = 0;
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () => HttpResponse.json(failedHost)),
+      http.post('*/api/beskar7/hosts/:id/recover', () => {
+        recovered++;
+        return HttpResponse.json({ ...sampleHost, state: 'Enrolling' });
+      }),
+    );
+    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.ALLOW);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Recover' }));
+    expect(recovered).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm recover' }));
+    await waitFor(() => expect(recovered).toBe(1));
+  });
+});

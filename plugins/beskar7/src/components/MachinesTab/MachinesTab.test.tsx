@@ -1,0 +1,72 @@
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { fireEvent, screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { renderWithApis } from '../__testUtils__/renderWithApis';
+import { MachinesTab } from './MachinesTab';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+describe('MachinesTab', () => {
+  it("shows the API's validation message for a bad request", async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.get('*/api/beskar7/machines', () =>
+        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
+      ),
+      http.post('*/api/beskar7/machines', async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message:
+                'Invalid machine request: imageUrl: must be an http or https image URL without credentials in it',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        );
+      }),
+    );
+    await renderWithApis(<MachinesTab />, { authorize: AuthorizeResult.ALLOW });
+
+    fireEvent.change(await screen.findByLabelText('Name prefix'), {
+      target: { value: 'web' },
+    });
+    fireEvent.change(screen.getByLabelText('Image URL'), {
+      target: { value: 'ftp://x' },
+    });
+    fireEvent.change(screen.getByLabelText('Pool'), {
+      target: { value: 'gpu' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'imageUrl: must be an http or https',
+    );
+    expect(bodies[0]).toMatchObject({
+      name: 'web-0',
+      imageUrl: 'ftp://x',
+      osFamily: 'kairos',
+      provisioningMode: 'RemoteConfig',
+      requirements: { pool: 'gpu' },
+    });
+    expect(screen.getByText('No machine requested yet')).toBeInTheDocument();
+  });
+
+  it('hides the request form without the permission', async () => {
+    server.use(
+      http.get('*/api/beskar7/machines', () =>
+        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
+      ),
+    );
+    await renderWithApis(<MachinesTab />, { authorize: AuthorizeResult.DENY });
+    expect(
+      await screen.findByText('No machine requested yet'),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('Name prefix')).not.toBeInTheDocument();
+  });
+});
