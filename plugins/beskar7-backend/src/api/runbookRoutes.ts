@@ -3,6 +3,8 @@ import {
   beskar7HostReadPermission,
   beskar7RunbookDestructivePermission,
   beskar7RunbookExecutePermission,
+  Page,
+  RunbookRun,
 } from '@internal/backstage-plugin-beskar7-common';
 import { Request, Router } from 'express';
 import { RunbookEngine } from '../runbooks';
@@ -33,7 +35,15 @@ export function addRunbookRoutes(
 
   router.get('/runbooks/runs', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    res.json(await engine.listRuns(parseRunbookRunsQuery(req.query)));
+    const query = parseRunbookRunsQuery(req.query);
+    const { runs, totalCount } = await engine.listRuns(query);
+    const page: Page<RunbookRun> = {
+      items: runs,
+      totalCount,
+      offset: query.offset,
+      limit: query.limit,
+    };
+    res.json(page);
   });
 
   router.get('/runbooks/runs/:runId', async (req, res) => {
