@@ -1,8 +1,13 @@
-/***/
 /**
- * The beskar7 backend module for the catalog plugin.
+ * Publishes the Beskar7 bare-metal fleet (pools and hosts) to the catalog.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleBeskar7 as default } from './module';
+export { Beskar7EntityProvider } from './Beskar7EntityProvider';
+export type { Beskar7EntityProviderOptions } from './Beskar7EntityProvider';
+export {
+  ANNOTATION_BESKAR7_HOST_ID,
+  ANNOTATION_BESKAR7_POOL,
+} from './entities';

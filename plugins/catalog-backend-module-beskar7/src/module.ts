@@ -1,16 +1,77 @@
 import {
   coreServices,
   createBackendModule,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
+import { beskar7ServiceRef } from '@internal/backstage-plugin-beskar7-node';
+import { Beskar7EntityProvider } from './Beskar7EntityProvider';
 
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 3 },
+};
+
+/**
+ * Publishes the beskar7 fleet to the catalog: pools as `host-pool` and hosts
+ * as `physical-host` resources. Reads `beskar7.catalog.owner`,
+ * `beskar7.catalog.schedule` and `beskar7.catalog.watchInterval`.
+ *
+ * @public
+ */
 export const catalogModuleBeskar7 = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'beskar7',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.info('Hello World!');
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        beskar7: beskar7ServiceRef,
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+      },
+      async init({
+        catalog,
+        beskar7,
+        auth,
+        config,
+        discovery,
+        logger,
+        scheduler,
+      }) {
+        const settings = config.getOptionalConfig('beskar7.catalog');
+        const owner =
+          settings?.getOptionalString('owner') ?? 'group:default/guests';
+        const schedule = settings?.has('schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              settings.getConfig('schedule'),
+            )
+          : DEFAULT_SCHEDULE;
+        const watchIntervalMs = settings?.has('watchInterval')
+          ? durationToMilliseconds(
+              readDurationFromConfig(settings, { key: 'watchInterval' }),
+            )
+          : 30_000;
+
+        catalog.addEntityProvider(
+          new Beskar7EntityProvider({
+            beskar7,
+            auth,
+            logger,
+            taskRunner: scheduler.createScheduledTaskRunner(schedule),
+            watchIntervalMs,
+            context: async () => ({
+              owner,
+              apiUrl: await discovery.getExternalBaseUrl('beskar7'),
+            }),
+          }),
+        );
       },
     });
   },

@@ -1,0 +1,156 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  catalogProcessingExtensionPoint,
+  EntityProvider,
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { Host } from '@internal/backstage-plugin-beskar7-common';
+import {
+  Beskar7Service,
+  beskar7ServiceRef,
+} from '@internal/backstage-plugin-beskar7-node';
+import request from 'supertest';
+import { eventually, startBeskar7 } from './__testUtils__/startBeskar7';
+import { Beskar7EntityProvider } from './Beskar7EntityProvider';
+import { catalogModuleBeskar7 } from './module';
+
+const HOSTS = 4;
+const service = { credentials: mockCredentials.service() };
+
+/** A catalog connection that records what the provider applies. */
+function recordingConnection() {
+  const mutations: EntityProviderMutation[] = [];
+  const connection: EntityProviderConnection = {
+    async applyMutation(mutation) {
+      mutations.push(mutation);
+    },
+    async refresh() {},
+  };
+  const latest = (): Entity[] => {
+    const last = mutations[mutations.length - 1];
+    return last?.type === 'full' ? last.entities.map(e => e.entity) : [];
+  };
+  return { connection, mutations, latest };
+}
+
+describe('Beskar7EntityProvider against the real plugin', () => {
+  const providers: EntityProvider[] = [];
+  let beskar7: Beskar7Service;
+  let server: Parameters<typeof request>[0];
+  let hosts: Host[];
+
+  beforeAll(async () => {
+    const found: { beskar7?: Beskar7Service } = {};
+    const backend = await startBeskar7({
+      hosts: HOSTS,
+      catalogConfig: { owner: 'group:default/metal', watchInterval: '100ms' },
+      features: [
+        catalogModuleBeskar7,
+        createBackendModule({
+          pluginId: 'catalog',
+          moduleId: 'beskar7-test',
+          register: reg =>
+            reg.registerInit({
+              deps: { beskar7: beskar7ServiceRef },
+              async init(deps) {
+                found.beskar7 = deps.beskar7;
+              },
+            }),
+        }),
+      ],
+      extensionPoints: [
+        [
+          catalogProcessingExtensionPoint,
+          {
+            addEntityProvider: (...added: EntityProvider[]) =>
+              providers.push(...added),
+          },
+        ],
+      ],
+    });
+    server = backend.server;
+    beskar7 = found.beskar7!;
+    // Inspected hosts, so that their descriptions no longer change.
+    hosts = await eventually(
+      async () => (await beskar7.listHosts({ limit: 100 }, service)).items,
+      all => all.length === HOSTS && all.every(h => h.state === 'Available'),
+    );
+  });
+
+  it('publishes the pool and every host, and drops a host that is deleted', async () => {
+    expect(providers).toHaveLength(1);
+    const provider = providers[0] as Beskar7EntityProvider;
+    const { connection, mutations, latest } = recordingConnection();
+    await provider.connect(connection);
+    await provider.refresh();
+
+    const entities = latest();
+    const [pool, ...hostEntities] = entities;
+    expect(pool).toEqual({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'pool-default',
+        title: 'Host pool default',
+        description: 'Beskar7 bare-metal host pool default',
+        annotations: expect.objectContaining({
+          'beskar7.io/pool': 'default',
+          'backstage.io/managed-by-location': expect.stringMatching(
+            /^url:http:\/\/localhost:\d+\/api\/beskar7\/hosts\?pool=default$/,
+          ),
+        }),
+      },
+      spec: {
+        type: 'host-pool',
+        owner: 'group:default/metal',
+        lifecycle: 'production',
+      },
+    });
+    expect(hostEntities.map(e => e.metadata.name)).toEqual(
+      hosts.map(h => h.name),
+    );
+    const first = hosts[0];
+    expect(hostEntities[0]).toMatchObject({
+      kind: 'Resource',
+      metadata: {
+        name: first.name,
+        namespace: first.namespace,
+        description: expect.stringContaining(
+          `${first.hardware.cpuCores} cores`,
+        ),
+        labels: first.labels,
+        annotations: {
+          'beskar7.io/pool': 'default',
+          'beskar7.io/host-id': first.id,
+        },
+      },
+      spec: {
+        type: 'physical-host',
+        owner: 'group:default/metal',
+        lifecycle: 'production',
+        dependencyOf: ['resource:default/pool-default'],
+      },
+    });
+    expect(
+      mutations.every(
+        m =>
+          m.type === 'full' &&
+          m.entities.every(e => e.locationKey === 'beskar7'),
+      ),
+    ).toBe(true);
+
+    // The watch sees the deletion and publishes the fleet without the host.
+    const deleted = await request(server)
+      .delete(`/api/beskar7/hosts/${first.id}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(deleted.status).toBe(204);
+    const after = await eventually(latest, all => all.length === HOSTS);
+    expect(after.map(e => e.metadata.name)).toEqual([
+      'pool-default',
+      ...hosts.slice(1).map(h => h.name),
+    ]);
+  });
+});
