@@ -1,13 +1,80 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 
-test('the Beskar7 page shows the backend health', async ({ page }) => {
-  await page.goto('/beskar7');
-
+async function signIn(page: Page, path: string) {
+  await page.goto(path);
   const enterButton = page.getByRole('button', { name: 'Enter' });
   await expect(enterButton).toBeVisible();
   await enterButton.click();
+}
 
+test('the overview shows the backend health and the fleet', async ({
+  page,
+}) => {
+  await signIn(page, '/beskar7');
   await expect(page.getByText('Beskar7 bare-metal fleet')).toBeVisible();
   await expect(page.getByTestId('health-status')).toHaveText('ok');
-  await expect(page.getByTestId('health-db')).not.toBeEmpty();
+  await expect(page.getByTestId('last-updated')).toContainText('Updated');
+  await expect(
+    page.getByRole('list', { name: 'hosts by state' }),
+  ).toContainText('Available');
+});
+
+test('hosts are listed, filtered and described', async ({ page }) => {
+  await signIn(page, '/beskar7/hosts');
+  const table = page.getByRole('table', { name: 'hosts' });
+  await expect(
+    table.getByRole('link', { name: 'simulator/sim-00' }),
+  ).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.getByLabel('Search hosts').fill('sim-01');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await table.getByRole('link', { name: 'simulator/sim-01' }).click();
+  await expect(page.getByTestId('bmc-address')).toContainText('http');
+  await expect(page.getByRole('list', { name: 'state history' })).toContainText(
+    'Enrolling',
+  );
+});
+
+test('a machine requested in the portal gets provisioned', async ({ page }) => {
+  await signIn(page, '/beskar7/machines');
+  await page.getByLabel('Name prefix').fill('e2e');
+  await page.getByLabel('Image URL').fill('https://images.example/flatcar.iso');
+  await page.getByLabel('OS family').selectOption('flatcar');
+  await page.getByLabel('Provisioning mode').selectOption('PXE');
+  await page.getByRole('button', { name: 'Request' }).click();
+  await expect(page.getByRole('status')).toContainText('Requested e2e-0');
+
+  const row = page.getByRole('row', { name: /default\/e2e-0/ });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(row).toContainText('Provisioned', { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+});
+
+test('a bad request shows the field the API rejected', async ({ page }) => {
+  await signIn(page, '/beskar7/machines');
+  await page.getByLabel('Name prefix').fill('Bad Name');
+  await page.getByLabel('Image URL').fill('https://images.example/os.iso');
+  await page.getByRole('button', { name: 'Request' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'name: must be lowercase',
+  );
+});
+
+test('diagnostics link to runbooks, which run step by step', async ({
+  page,
+}) => {
+  await signIn(page, '/beskar7/diagnostics');
+  await expect(
+    page.getByRole('table', { name: 'health checks' }),
+  ).toContainText('Database reachability');
+  await page.getByRole('tab', { name: 'Runbooks' }).click();
+  await page.getByLabel('Search runbooks').fill('health');
+  await page.getByRole('link', { name: 'Quick health check' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Run automated steps' }).click();
+  await expect(page.getByRole('list', { name: 'steps' })).toContainText(
+    'passed',
+  );
 });
