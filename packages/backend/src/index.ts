@@ -72,5 +72,7 @@ backend.add(import('@internal/backstage-plugin-beskar7-backend'));
 backend.add(
   import('@internal/backstage-plugin-scaffolder-backend-module-beskar7'),
 );
-backend.add(import('@internal/backstage-plugin-catalog-backend-module-beskar7'));
+backend.add(
+  import('@internal/backstage-plugin-catalog-backend-module-beskar7'),
+);
 backend.start();

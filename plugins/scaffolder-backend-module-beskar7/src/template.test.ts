@@ -1,0 +1,113 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The real scaffolder runs the template.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { eventually, startBeskar7 } from './__testUtils__/startBeskar7';
+import { scaffolderModuleBeskar7 } from './module';
+
+const template: Entity = parse(
+  readFileSync(
+    resolve(
+      __dirname,
+      '../../../examples/templates/request-bare-metal/template.yaml',
+    ),
+    'utf8',
+  ),
+);
+
+const VALUES = {
+  namePrefix: 'tpl',
+  count: 2,
+  namespace: 'default',
+  pool: 'resource:default/pool-default',
+  osFamily: 'kairos',
+  provisioningMode: 'RemoteConfig',
+  bootMode: 'UEFI',
+  imageUrl: 'https://images.example/kairos.iso',
+  configUrl: 'https://config.example/cloud-config.yaml',
+  wait: true,
+  timeoutMinutes: 5,
+};
+
+describe('the request-bare-metal template through the real scaffolder', () => {
+  const auth = { Authorization: mockCredentials.user.header() };
+  let server: Parameters<typeof request>[0];
+
+  beforeAll(async () => {
+    const backend = await startBeskar7({
+      hosts: 4,
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleBeskar7,
+        catalogServiceMock.factory({ entities: [template] }),
+      ],
+    });
+    server = backend.server;
+    await eventually(
+      async () =>
+        (
+          await request(server).get('/api/beskar7/hosts').set(auth)
+        ).body.items as { state: string }[],
+      hosts => hosts.length === 4 && hosts.every(h => h.state === 'Available'),
+    );
+  });
+
+  it('dry-runs: the form values reach the action, which claims nothing', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set(auth)
+      .send({ template, values: VALUES, directoryContents: [] });
+
+    expect(res.status).toBe(200);
+    expect(res.body.output.text[0].content).toContain(
+      'Dry run, nothing claimed: 4 Available host(s) match',
+    );
+    expect(res.body.output.text[0].content).toContain('Machines: tpl-1, tpl-2');
+    const machines = await request(server)
+      .get('/api/beskar7/machines')
+      .set(auth);
+    expect(machines.body.totalCount).toBe(0);
+  });
+
+  it('runs: two machines provisioned from the chosen pool of the simulated fleet', async () => {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set(auth)
+      .send({
+        templateRef: 'template:default/request-bare-metal',
+        values: VALUES,
+      });
+    expect(created.status).toBe(201);
+
+    const task = await eventually(
+      async () =>
+        (
+          await request(server)
+            .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+            .set(auth)
+        ).body,
+      t => t.status === 'completed' || t.status === 'failed',
+    );
+    expect(task.status).toBe('completed');
+    const machines = await request(server)
+      .get('/api/beskar7/machines')
+      .set(auth);
+    expect(
+      machines.body.items.map((m: Machine) => [
+        m.name,
+        m.phase,
+        m.requirements.pool,
+      ]),
+    ).toEqual([
+      ['tpl-1', 'Provisioned', 'default'],
+      ['tpl-2', 'Provisioned', 'default'],
+    ]);
+  }, 60_000); // the module's actions poll every 5s while waiting
+});
