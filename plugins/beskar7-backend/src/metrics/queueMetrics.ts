@@ -13,6 +13,9 @@ export interface QueueMetrics {
   bmcOperationDuration: Histogram<'operation' | 'vendor' | 'outcome'>;
   hostStateTransitions: Counter<'from' | 'to'>;
   queueRejections: Counter<'reason'>;
+  /** The configured limits, so that alerts can compare against them. */
+  queueMaxSize: Gauge;
+  maxConcurrentOps: Gauge;
   /** Points the gauges at a queue; until then they report their last set value. */
   bindQueue(source: QueueGaugeSource): void;
 }
@@ -30,6 +33,16 @@ export function createQueueMetrics(registry: Registry): QueueMetrics {
   };
 
   return {
+    queueMaxSize: new Gauge({
+      name: 'beskar7_provisioning_queue_max_size',
+      help: 'maxQueueSize: jobs beyond it are refused.',
+      registers: [registry],
+    }),
+    maxConcurrentOps: new Gauge({
+      name: 'beskar7_provisioning_max_concurrent_ops',
+      help: 'maxConcurrentOps: BMC operations allowed at once across all replicas.',
+      registers: [registry],
+    }),
     queueLength: new Gauge({
       name: 'beskar7_provisioning_queue_length',
       help: 'Provisioning jobs waiting to run, across all replicas.',

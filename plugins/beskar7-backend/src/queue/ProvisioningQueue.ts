@@ -55,6 +55,8 @@ export class ProvisioningQueue {
     this.replicaId = options.replicaId ?? `replica-${randomUUID()}`;
     this.store = new JobStore(options.knex);
     options.metrics?.bindQueue(this.store);
+    options.metrics?.queueMaxSize.set(options.config.maxQueueSize);
+    options.metrics?.maxConcurrentOps.set(options.config.maxConcurrentOps);
   }
 
   /** Queues an operation; throws QueueFullError or QueueDrainingError (and counts them). */
