@@ -43,6 +43,32 @@ export interface ListHostsQuery {
   order?: 'asc' | 'desc';
 }
 
+/**
+ * The query string of `GET /hosts`, as the API reads it: repeated keys for
+ * lists, `label=key=value`, empty values left out.
+ */
+export function hostQueryString(query: ListHostsQuery): string {
+  const params = new URLSearchParams();
+  for (const state of query.state ?? []) params.append('state', state);
+  for (const tag of query.tags ?? []) params.append('tag', tag);
+  for (const [key, value] of Object.entries(query.labels ?? {})) {
+    params.append('label', `${key}=${value}`);
+  }
+  const scalars = {
+    pool: query.pool,
+    vendor: query.vendor,
+    text: query.text,
+    offset: query.offset,
+    limit: query.limit,
+    orderBy: query.orderBy,
+    order: query.order,
+  };
+  for (const [key, value] of Object.entries(scalars)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.toString();
+}
+
 /** One recorded state change of a host. */
 export interface HostEvent {
   id: number;

@@ -1,10 +1,13 @@
-import { HostState } from '@internal/backstage-plugin-beskar7-common';
+import {
+  HostEvent as RecordedHostEvent,
+  HostState,
+} from '@internal/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { toIsoTimestamp, toOptional } from './values';
 
 export const HOST_EVENTS_TABLE = 'beskar7_host_events';
 
-/** One recorded state change of a host. */
+/** A state change of a host, to be recorded (ids and times are the store's). */
 export interface HostEvent {
   hostId: string;
   fromState?: HostState;
@@ -13,10 +16,7 @@ export interface HostEvent {
   message?: string;
 }
 
-export interface RecordedHostEvent extends HostEvent {
-  id: number;
-  createdAt: string;
-}
+export type { RecordedHostEvent };
 
 /** Appends to and reads beskar7_host_events; pass a transaction to record with the change itself. */
 export class HostEventStore {

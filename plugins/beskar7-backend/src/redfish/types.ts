@@ -7,11 +7,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { RetryPolicy } from './backoff';
 import { CircuitBreakerOptions } from './circuitBreaker';
 
-/** Resolved BMC credentials; they stay inside the client. */
-export interface BmcCredentials {
-  username: string;
-  password: string;
-}
+export type { BmcCredentials } from '../credentials/types';
 
 /** Name of a provisioner operation, the `operation` label of metrics. */
 export type BmcOperation =

@@ -7,6 +7,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   Host,
   HostDetails,
+  hostQueryString,
   ListHostsQuery,
   Machine,
   MachineRequest,
@@ -167,27 +168,4 @@ export class Beskar7Client implements Beskar7Service {
     }
     return response;
   }
-}
-
-/** The query string of `GET /hosts`: repeated keys for lists, `label=k=v`. */
-export function hostQueryString(query: ListHostsQuery): string {
-  const params = new URLSearchParams();
-  for (const state of query.state ?? []) params.append('state', state);
-  for (const tag of query.tags ?? []) params.append('tag', tag);
-  for (const [key, value] of Object.entries(query.labels ?? {})) {
-    params.append('label', `${key}=${value}`);
-  }
-  const scalars = {
-    pool: query.pool,
-    vendor: query.vendor,
-    text: query.text,
-    offset: query.offset,
-    limit: query.limit,
-    orderBy: query.orderBy,
-    order: query.order,
-  };
-  for (const [key, value] of Object.entries(scalars)) {
-    if (value !== undefined) params.set(key, String(value));
-  }
-  return params.toString();
 }

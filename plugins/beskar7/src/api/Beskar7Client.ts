@@ -5,6 +5,7 @@ import {
   HealthResponse,
   Host,
   HostDetails,
+  hostQueryString,
   ListHostsQuery,
   Machine,
   MachineRequest,
@@ -18,29 +19,6 @@ import {
   UpdateHostRequest,
 } from '@internal/backstage-plugin-beskar7-common';
 import { Beskar7Api } from './Beskar7Api';
-
-/** The host list's query string; repeated keys carry lists, as the API reads them. */
-export function hostQueryString(query: ListHostsQuery): string {
-  const params = new URLSearchParams();
-  for (const state of query.state ?? []) params.append('state', state);
-  for (const tag of query.tags ?? []) params.append('tag', tag);
-  for (const [key, value] of Object.entries(query.labels ?? {})) {
-    params.append('label', `${key}=${value}`);
-  }
-  const single = {
-    pool: query.pool,
-    vendor: query.vendor,
-    text: query.text,
-    offset: query.offset,
-    limit: query.limit,
-    orderBy: query.orderBy,
-    order: query.order,
-  };
-  for (const [key, value] of Object.entries(single)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  return params.toString();
-}
 
 /** Talks to `/api/beskar7` with the portal's authenticated fetch. */
 export class Beskar7Client implements Beskar7Api {

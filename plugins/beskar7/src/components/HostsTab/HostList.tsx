@@ -1,10 +1,11 @@
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Button, Flex, Text } from '@backstage/ui';
+import { Flex } from '@backstage/ui';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef } from '../../api';
 import { LastUpdated } from '../shared/LastUpdated';
+import { Pager } from '../shared/Pager';
 import { Loadable } from '../shared/Loadable';
 import { StatusLabel } from '../shared/StatusLabel';
 import { usePolling } from '../shared/usePolling';
@@ -89,28 +90,7 @@ export const HostList = () => {
                 ))}
               </tbody>
             </table>
-            <Flex align="center" gap="2">
-              <Button
-                size="small"
-                variant="secondary"
-                isDisabled={offset === 0}
-                onPress={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-              >
-                Previous
-              </Button>
-              <Text variant="body-small" data-testid="page-info">
-                {page.offset + 1}–{page.offset + page.items.length} of{' '}
-                {page.totalCount}
-              </Text>
-              <Button
-                size="small"
-                variant="secondary"
-                isDisabled={offset + PAGE_SIZE >= page.totalCount}
-                onPress={() => setOffset(offset + PAGE_SIZE)}
-              >
-                Next
-              </Button>
-            </Flex>
+            <Pager page={page} onOffset={setOffset} />
           </>
         )}
       </Loadable>

@@ -4,12 +4,13 @@ import {
   beskar7MachineCreatePermission,
   beskar7MachineReleasePermission,
 } from '@internal/backstage-plugin-beskar7-common';
-import { Button, Flex, Text } from '@backstage/ui';
+import { Flex } from '@backstage/ui';
 import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
+import { Pager } from '../shared/Pager';
 import { Loadable } from '../shared/Loadable';
 import { StatusLabel } from '../shared/StatusLabel';
 import { useAction } from '../shared/useAction';
@@ -97,28 +98,7 @@ export const MachinesTab = () => {
                 ))}
               </tbody>
             </table>
-            <Flex gap="2" align="center">
-              <Button
-                size="small"
-                variant="secondary"
-                isDisabled={offset === 0}
-                onPress={() => setOffset(offset - PAGE_SIZE)}
-              >
-                Previous
-              </Button>
-              <Text variant="body-small">
-                {page.offset + 1}–{page.offset + page.items.length} of{' '}
-                {page.totalCount}
-              </Text>
-              <Button
-                size="small"
-                variant="secondary"
-                isDisabled={offset + PAGE_SIZE >= page.totalCount}
-                onPress={() => setOffset(offset + PAGE_SIZE)}
-              >
-                Next
-              </Button>
-            </Flex>
+            <Pager page={page} onOffset={setOffset} />
           </>
         )}
       </Loadable>
