@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { beskar7Permissions } from '@internal/backstage-plugin-beskar7-common';
 import {
+  Beskar7RunbookProcedure,
+  beskar7RunbooksExtensionPoint,
   beskar7VendorsExtensionPoint,
   VendorQuirks,
 } from '@internal/backstage-plugin-beskar7-node';
@@ -43,7 +45,7 @@ import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperatio
 import { ProvisioningQueue } from './queue';
 import { BmcProvisionerFactory } from './redfish';
 import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
-import { PROCEDURES, RunbookEngine } from './runbooks';
+import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
 import { startSimulatedFleet } from './simulator';
 
@@ -60,6 +62,10 @@ export const beskar7Plugin = createBackendPlugin({
     const vendors: VendorQuirks[] = [];
     env.registerExtensionPoint(beskar7VendorsExtensionPoint, {
       addVendor: quirks => vendors.push(quirks),
+    });
+    const contributedProcedures: Beskar7RunbookProcedure[] = [];
+    env.registerExtensionPoint(beskar7RunbooksExtensionPoint, {
+      addProcedure: procedure => contributedProcedures.push(procedure),
     });
 
     env.registerInit({
@@ -191,7 +197,7 @@ export const beskar7Plugin = createBackendPlugin({
           knex,
           logger,
           facts,
-          procedures: PROCEDURES,
+          procedures: withContributed(PROCEDURES, contributedProcedures),
           diagnose: () => diagnostics.report(),
           actions: new ServiceRunbookActions({
             knex,

@@ -25,7 +25,6 @@ if (!available) {
   console.warn(`Redfish mockups not found at ${MOCKUPS}: mockup tests skipped`);
 }
 const describeWithMockups = available ? describe : describe.skip;
-const itWithMockups = available ? it : it.skip;
 
 const IMAGE = 'http://192.0.2.10/images/kairos-v3.iso';
 const CONFIG = 'http://192.0.2.10/configs/node-1.yaml';
@@ -275,31 +274,36 @@ const ACCEPTING = Object.entries(TREES).flatMap(([name, e]) =>
     : [],
 );
 
-itWithMockups.each(ACCEPTING)(
-  '$name boots with the kernel parameters it accepted',
-  async ({ name, mechanism, media }) => {
-    const bmc = await SimulatedBmc.start({
-      tree: loadMockupTree(resolve(MOCKUPS, name)),
-      credentials,
-    });
-    const factory = new BmcProvisionerFactory({ powerPollIntervalMs: 5 });
-    const provisioner = factory.forHost(
-      { address: bmc.url, credentialsRef: 'test', insecureSkipVerify: false },
-      credentials,
-    );
-    const params = `config_url=${CONFIG}`;
-    await provisioner.setKernelParams('kairos', CONFIG);
-    await outcome(provisioner.insertMedia(IMAGE));
-    await provisioner.reboot();
-    expect(bootedWith(bmc.machine.boots[0], mechanism)).toEqual(
-      mechanism === 'uefiTarget'
-        ? { target: 'UefiTarget', params, media: media && IMAGE }
-        : { params },
-    );
-    expect(await provisioner.getKernelParams()).toEqual({ mechanism, params });
-    await provisioner.close();
-    await factory.close();
-    expect(bmc.sessionsOpen).toBe(0);
-    await bmc.stop();
-  },
-);
+describeWithMockups('kernel parameters', () => {
+  it.each(ACCEPTING)(
+    '$name boots with the kernel parameters it accepted',
+    async ({ name, mechanism, media }) => {
+      const bmc = await SimulatedBmc.start({
+        tree: loadMockupTree(resolve(MOCKUPS, name)),
+        credentials,
+      });
+      const factory = new BmcProvisionerFactory({ powerPollIntervalMs: 5 });
+      const provisioner = factory.forHost(
+        { address: bmc.url, credentialsRef: 'test', insecureSkipVerify: false },
+        credentials,
+      );
+      const params = `config_url=${CONFIG}`;
+      await provisioner.setKernelParams('kairos', CONFIG);
+      await outcome(provisioner.insertMedia(IMAGE));
+      await provisioner.reboot();
+      expect(bootedWith(bmc.machine.boots[0], mechanism)).toEqual(
+        mechanism === 'uefiTarget'
+          ? { target: 'UefiTarget', params, media: media && IMAGE }
+          : { params },
+      );
+      expect(await provisioner.getKernelParams()).toEqual({
+        mechanism,
+        params,
+      });
+      await provisioner.close();
+      await factory.close();
+      expect(bmc.sessionsOpen).toBe(0);
+      await bmc.stop();
+    },
+  );
+});

@@ -1,40 +1,33 @@
 import {
-  DiagnosticsReport,
   RunbookParameter,
   RunbookSeverity,
   StepRisk,
 } from '@internal/backstage-plugin-beskar7-common';
+import {
+  Beskar7RunbookStepContext,
+  Beskar7RunbookStepOutcome,
+  Beskar7RunbookVerdict,
+} from '@internal/backstage-plugin-beskar7-node';
 import { FleetFacts } from '../diagnostics';
 import { RunbookActions } from './ports';
 
 export type ParameterValues = Record<string, string | number | boolean>;
 
-/** What a step's code gets to work with. */
-export interface StepContext {
+/**
+ * What a built-in step's code gets: what contributed procedures get (see
+ * -node), plus the engine's own hands on the fleet.
+ */
+export interface StepContext extends Beskar7RunbookStepContext {
   parameters: ParameterValues;
   actions: RunbookActions;
   facts: FleetFacts;
-  diagnose(): Promise<DiagnosticsReport>;
-  dryRun: boolean;
-  /** Aborted when the step outlives its limit. */
-  signal: AbortSignal;
-  /** `data` of the latest attempt of each earlier step, by step id. */
-  earlier: Record<string, unknown>;
-  /** Waits, or rejects when `signal` aborts (for steps that watch something settle). */
-  sleep(ms: number): Promise<void>;
 }
 
 /** What an action did or found. */
-export interface StepOutcome {
-  summary: string;
-  data?: unknown;
-}
+export type StepOutcome = Beskar7RunbookStepOutcome;
 
 /** A verification's answer: pass or fail, with the reason. */
-export interface Verdict {
-  passed: boolean;
-  message: string;
-}
+export type Verdict = Beskar7RunbookVerdict;
 
 interface StepBase {
   id: string;
