@@ -17,6 +17,4 @@ export {
 export type { LeaderElectionTiming } from './leaderElection';
 export { completeRelease, releaseClaim } from './release';
 export { identityKey, selectHosts } from './selection';
-export { matchesLabelSelector, matchesRequirements } from './requirements';
-export type { HostFacts } from './requirements';
 export type { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';

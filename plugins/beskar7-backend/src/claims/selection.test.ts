@@ -1,6 +1,9 @@
 import { HostRequirements } from '@internal/backstage-plugin-beskar7-common';
 import { rendezvousRank, rendezvousWeight } from './rendezvous';
-import { matchesLabelSelector, matchesRequirements } from './requirements';
+import {
+  matchesLabelSelector,
+  matchesRequirements,
+} from '@internal/backstage-plugin-beskar7-common';
 import { SelectableHost, selectHosts } from './selection';
 
 function host(

@@ -1,7 +1,7 @@
 import {
   Host,
   HostRequirements,
-  LabelSelector,
+  matchesRequirements,
 } from '@internal/backstage-plugin-beskar7-common';
 import {
   Beskar7RequestOptions,
@@ -13,7 +13,7 @@ import {
  * what a dry run can honestly report: which of them the claim engine picks
  * depends on its ranking and on concurrent claims, both inside the plugin.
  * The API filters by pool, tags and labels; the rest is checked here with
- * the claim engine's semantics (an unknown amount never meets a minimum).
+ * the claim engine's own matching from -common.
  */
 export async function eligibleHosts(
   beskar7: Beskar7Service,
@@ -39,41 +39,7 @@ export async function eligibleHosts(
   return hosts.filter(host => satisfies(host, requirements));
 }
 
+/** The claim engine's own matching, on what the API returned. */
 function satisfies(host: Host, requirements: HostRequirements): boolean {
-  const { hardware } = host;
-  return (
-    matchesExpressions(host.labels, requirements.selector) &&
-    atLeast(hardware.cpuCores, requirements.minCpuCores) &&
-    atLeast(hardware.memoryGiB, requirements.minMemoryGiB) &&
-    atLeast(hardware.diskGiB, requirements.minDiskGiB) &&
-    (requirements.failureDomain === undefined ||
-      host.failureDomain === requirements.failureDomain)
-  );
-}
-
-function atLeast(actual: number | undefined, min: number | undefined) {
-  return min === undefined || (actual !== undefined && actual >= min);
-}
-
-function matchesExpressions(
-  labels: Record<string, string>,
-  selector: LabelSelector | undefined,
-): boolean {
-  return (selector?.matchExpressions ?? []).every(
-    ({ key, operator, values = [] }) => {
-      const has = Object.hasOwn(labels, key);
-      switch (operator) {
-        case 'In':
-          return has && values.includes(labels[key]);
-        case 'NotIn':
-          return !has || !values.includes(labels[key]);
-        case 'Exists':
-          return has;
-        case 'DoesNotExist':
-          return !has;
-        default:
-          return false;
-      }
-    },
-  );
+  return matchesRequirements({ ...host, ...host.hardware }, requirements);
 }
