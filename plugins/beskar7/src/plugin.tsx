@@ -5,6 +5,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { beskar7ApiRef, Beskar7Client } from './api';
 import { rootRouteRef } from './routes';
 
@@ -36,10 +37,22 @@ export const beskar7PageExtension = PageBlueprint.make({
   },
 });
 
+/** On the Resource entities the Beskar7 catalog module publishes. */
+export const beskar7EntityCard = EntityCardBlueprint.make({
+  name: 'bare-metal',
+  params: {
+    filter: entity =>
+      entity.kind === 'Resource' &&
+      ['physical-host', 'host-pool'].includes(String(entity.spec?.type)),
+    loader: () =>
+      import('./components/EntityCard').then(m => <m.Beskar7EntityCard />),
+  },
+});
+
 /** @public */
 export const beskar7Plugin = createFrontendPlugin({
   pluginId: 'beskar7',
-  extensions: [beskar7Api, beskar7PageExtension],
+  extensions: [beskar7Api, beskar7PageExtension, beskar7EntityCard],
   routes: {
     root: rootRouteRef,
   },

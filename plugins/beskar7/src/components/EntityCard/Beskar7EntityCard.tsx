@@ -1,0 +1,65 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Text } from '@backstage/ui';
+import useAsync from 'react-use/esm/useAsync';
+import { beskar7ApiRef } from '../../api';
+import { Loadable } from '../shared/Loadable';
+import { StatusLabel } from '../shared/StatusLabel';
+
+export const HOST_ID_ANNOTATION = 'beskar7.io/host-id';
+export const POOL_ANNOTATION = 'beskar7.io/pool';
+
+/**
+ * The live state behind a catalog entity the Beskar7 entity provider
+ * published: a host's state and hardware, or a pool's counts.
+ */
+export const Beskar7EntityCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(beskar7ApiRef);
+  const annotations = entity.metadata.annotations ?? {};
+  const hostId = annotations[HOST_ID_ANNOTATION];
+  const pool = annotations[POOL_ANNOTATION];
+  const state = useAsync(async () => {
+    if (hostId) return { host: await api.getHost(hostId) };
+    const pools = await api.listPools();
+    return { pool: pools.find(p => p.pool === pool) };
+  }, [api, hostId, pool]);
+
+  return (
+    <InfoCard title="Bare metal (Beskar7)">
+      <Loadable {...state}>
+        {({ host, pool: summary }) =>
+          host ? (
+            <>
+              <Text>
+                State: <StatusLabel value={host.state} />
+              </Text>
+              <Text>
+                {[host.hardware.manufacturer, host.hardware.model]
+                  .filter(Boolean)
+                  .join(' ')}{' '}
+                · {host.hardware.cpuCores ?? '?'} cores ·{' '}
+                {host.hardware.memoryGiB ?? '?'} GiB
+              </Text>
+              <Link to={`/beskar7/hosts/${host.id}`}>Open in Beskar7</Link>
+            </>
+          ) : (
+            <>
+              <Text>
+                {summary
+                  ? `${summary.total} hosts, ${
+                      summary.byState.Available
+                    } Available, ${Math.round(
+                      summary.utilisation * 100,
+                    )}% in use`
+                  : `Pool ${pool} has no hosts`}
+              </Text>
+              <Link to="/beskar7/hosts">Open in Beskar7</Link>
+            </>
+          )
+        }
+      </Loadable>
+    </InfoCard>
+  );
+};
