@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
 import { describeError } from './apiErrors';
 import { CustomObjectWriter } from './CustomObjectWriter';
 import { EventRecorder } from './EventRecorder';
@@ -20,7 +21,6 @@ import {
 } from './mapping';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { InformerHealth, ResourceInformer } from './ResourceInformer';
-import { sameJson } from './sameJson';
 import {
   BESKAR7_MACHINE,
   Beskar7MachineObject,
@@ -197,7 +197,7 @@ export class KubernetesController {
       if (current && host && HOLDING_PHASES.has(machine.phase)) {
         const ref = consumerRefOf(current);
         await this.hostWriter.update(host.namespace, host.name, fresh =>
-          sameJson(fresh.spec.consumerRef, ref)
+          isDeepStrictEqual(fresh.spec.consumerRef, ref)
             ? undefined
             : { ...fresh, spec: { ...fresh.spec, consumerRef: ref } },
         );
@@ -298,7 +298,7 @@ export class KubernetesController {
 
 /** `next`, unless it says what `current` says already. */
 function changed<T>(current: T | undefined, next: T): T | undefined {
-  return sameJson(current, next) ? undefined : next;
+  return isDeepStrictEqual(current, next) ? undefined : next;
 }
 
 function keyOf(obj: KubeObject): string {
