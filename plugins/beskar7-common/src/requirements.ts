@@ -1,7 +1,7 @@
 import {
   HostRequirements,
   LabelSelector,
-} from '@internal/backstage-plugin-beskar7-common';
+} from './types';
 
 /** The facts about a host that requirements are matched against. */
 export interface HostFacts {
