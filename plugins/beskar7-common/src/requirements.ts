@@ -1,7 +1,4 @@
-import {
-  HostRequirements,
-  LabelSelector,
-} from './types';
+import { HostRequirements, LabelSelector } from './types';
 
 /** The facts about a host that requirements are matched against. */
 export interface HostFacts {
