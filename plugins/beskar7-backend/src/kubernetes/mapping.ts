@@ -1,0 +1,201 @@
+import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { HostRegistration, MachineRegistration } from './ports';
+import {
+  API_VERSION,
+  BESKAR7_MACHINE,
+  Beskar7MachineObject,
+  Beskar7MachineStatus,
+  Condition,
+  ObjectReference,
+  PhysicalHostObject,
+  PhysicalHostStatus,
+} from './types';
+
+/** Credentials refs that name a Kubernetes Secret, read at use time. */
+export const SECRET_REF_PREFIX = 'k8s-secret:';
+
+/** `k8s-secret:<namespace>/<name>`: the Secret is referred to, never copied. */
+export function kubernetesSecretRef(namespace: string, name: string): string {
+  return `${SECRET_REF_PREFIX}${namespace}/${name}`;
+}
+
+/** The Secret a credentials ref names, or undefined if it names none. */
+export function parseKubernetesSecretRef(
+  ref: string,
+): { namespace: string; name: string } | undefined {
+  if (!ref.startsWith(SECRET_REF_PREFIX)) return undefined;
+  const [namespace, name, ...rest] = ref
+    .slice(SECRET_REF_PREFIX.length)
+    .split('/');
+  return namespace && name && rest.length === 0
+    ? { namespace, name }
+    : undefined;
+}
+
+/** `b7://<namespace>/<name>`: what Cluster API keys the machine by. */
+export function providerIdOf(namespace: string, name: string): string {
+  return `b7://${namespace}/${name}`;
+}
+
+/** What a PhysicalHost's `spec.consumerRef` says about the machine holding it. */
+export function consumerRefOf(machine: Beskar7MachineObject): ObjectReference {
+  return dropUndefined({
+    apiVersion: API_VERSION,
+    kind: BESKAR7_MACHINE.kind,
+    name: machine.metadata.name,
+    namespace: machine.metadata.namespace,
+    uid: machine.metadata.uid,
+  });
+}
+
+export function physicalHostToRegistration(
+  obj: PhysicalHostObject,
+): HostRegistration {
+  const { metadata, spec } = obj;
+  const connection = spec.redfishConnection;
+  return dropUndefined({
+    name: metadata.name,
+    namespace: metadata.namespace,
+    pool: spec.pool ?? 'default',
+    labels: metadata.labels ?? {},
+    tags: spec.tags ?? [],
+    failureDomain: spec.failureDomain,
+    bmc: dropUndefined({
+      address: connection.address,
+      credentialsRef: kubernetesSecretRef(
+        metadata.namespace,
+        connection.credentialsSecretRef,
+      ),
+      insecureSkipVerify: connection.insecureSkipVerify ?? false,
+      caBundleRef: spec.caBundleSecretRef
+        ? kubernetesSecretRef(metadata.namespace, spec.caBundleSecretRef)
+        : undefined,
+    }),
+  });
+}
+
+export function beskar7MachineToRequest(
+  obj: Beskar7MachineObject,
+): MachineRegistration {
+  const { metadata, spec } = obj;
+  const selector = spec.hostSelector ?? {};
+  const hardware = spec.hardwareRequirements ?? {};
+  const labelSelector = dropUndefined({
+    matchLabels: selector.matchLabels,
+    matchExpressions: selector.matchExpressions,
+  });
+  return dropUndefined({
+    name: metadata.name,
+    namespace: metadata.namespace,
+    imageUrl: spec.imageURL,
+    configUrl: spec.configURL,
+    osFamily: spec.osFamily,
+    // The CRD defaults these; objects written before the defaults existed may lack them.
+    provisioningMode: spec.provisioningMode ?? 'RemoteConfig',
+    bootMode: spec.bootMode ?? 'UEFI',
+    requirements: dropUndefined({
+      pool: selector.pool,
+      tags: selector.tags,
+      selector: Object.keys(labelSelector).length ? labelSelector : undefined,
+      minCpuCores: hardware.minCPUCores,
+      minMemoryGiB: hardware.minMemoryGiB,
+      minDiskGiB: hardware.minDiskGiB,
+    }),
+  });
+}
+
+/** A host is usable once enrolled and not in error. */
+const HOST_NOT_READY = new Set(['Enrolling', 'Error']);
+
+/** The PhysicalHost status that reflects a host of the inventory. */
+export function hostStatusOf(
+  host: Host,
+  previous: PhysicalHostStatus = {},
+  now: Date = new Date(),
+): PhysicalHostStatus {
+  const ready = !HOST_NOT_READY.has(host.state);
+  const { hardware } = host;
+  return dropUndefined({
+    state: host.state,
+    ready,
+    errorMessage: host.errorMessage,
+    hardwareDetails: dropUndefined({
+      manufacturer: hardware.manufacturer,
+      model: hardware.model,
+      serialNumber: hardware.serialNumber,
+      // The CRD counts whole units.
+      cpuCores: wholeOrUndefined(hardware.cpuCores),
+      memoryGiB: wholeOrUndefined(hardware.memoryGiB),
+      diskGiB: wholeOrUndefined(hardware.diskGiB),
+      macAddresses: hardware.macAddresses,
+    }),
+    conditions: withCondition(
+      previous.conditions,
+      {
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        reason: host.state,
+        message: host.errorMessage,
+      },
+      now,
+    ),
+  });
+}
+
+/** The Beskar7Machine status that reflects a machine request. */
+export function machineStatusOf(
+  machine: Machine,
+  host?: Host,
+  previous: Beskar7MachineStatus = {},
+  now: Date = new Date(),
+): Beskar7MachineStatus {
+  const ready = machine.phase === 'Provisioned';
+  const failed = machine.phase === 'Failed';
+  return dropUndefined({
+    ready,
+    phase: machine.phase,
+    hostRef: host ? { name: host.name, namespace: host.namespace } : undefined,
+    failureReason: failed ? 'ProvisioningFailed' : undefined,
+    failureMessage: failed ? machine.failureReason : undefined,
+    conditions: withCondition(
+      previous.conditions,
+      {
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        reason: machine.phase,
+        message: failed ? machine.failureReason : undefined,
+      },
+      now,
+    ),
+  });
+}
+
+/**
+ * Sets one condition, keeping its lastTransitionTime unless its status
+ * changed, so that an unchanged status compares equal and is not rewritten.
+ */
+export function withCondition(
+  conditions: Condition[] = [],
+  condition: Omit<Condition, 'lastTransitionTime'>,
+  now: Date,
+): Condition[] {
+  const previous = conditions.find(c => c.type === condition.type);
+  const lastTransitionTime =
+    previous?.status === condition.status && previous.lastTransitionTime
+      ? previous.lastTransitionTime
+      : now.toISOString();
+  const next = dropUndefined({ ...condition, lastTransitionTime });
+  return previous
+    ? conditions.map(c => (c === previous ? next : c))
+    : [...conditions, next];
+}
+
+function wholeOrUndefined(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value);
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}

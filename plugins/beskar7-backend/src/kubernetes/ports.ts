@@ -1,0 +1,73 @@
+import {
+  Host,
+  Machine,
+  MachineRequest,
+  RegisterHostRequest,
+} from '@internal/backstage-plugin-beskar7-common';
+
+/*
+ * The only ways the Kubernetes side talks to the rest of the backend. The
+ * plugin wires them to the stores and services; tests use in-memory ones.
+ */
+
+/** A PhysicalHost as the inventory registers it: identity is namespace/name. */
+export type HostRegistration = RegisterHostRequest & {
+  namespace: string;
+  pool: string;
+  labels: Record<string, string>;
+  tags: string[];
+  bmc: RegisterHostRequest['bmc'] & { insecureSkipVerify: boolean };
+};
+
+/** A Beskar7Machine as a machine request: identity is namespace/name. */
+export type MachineRegistration = MachineRequest & { namespace: string };
+
+/** Where PhysicalHosts go. Both calls are idempotent: informers repeat themselves. */
+export interface InventorySink {
+  /** Creates the host, or updates pool, labels, tags and BMC connection of the existing one. */
+  upsertHost(host: HostRegistration): Promise<void>;
+  /**
+   * The PhysicalHost is gone. Throw a ConflictError (`@backstage/errors`)
+   * to keep a host that a machine still holds: it is reported as an Event.
+   */
+  removeHost(namespace: string, name: string): Promise<void>;
+}
+
+/** Where Beskar7Machines go. Both calls are idempotent. */
+export interface MachineSink {
+  /** Requests the machine (which leads to a claim) unless it exists already. */
+  ensureMachine(machine: MachineRegistration): Promise<void>;
+  /** The Beskar7Machine is gone: release its host. No-op when unknown or already released. */
+  releaseMachine(namespace: string, name: string): Promise<void>;
+}
+
+/** What the status subresources reflect. */
+export interface StatusSource {
+  host(namespace: string, name: string): Promise<Host | undefined>;
+  /** The machine and, while it holds one, its host. */
+  machine(
+    namespace: string,
+    name: string,
+  ): Promise<{ machine: Machine; host?: Host } | undefined>;
+}
+
+/**
+ * Events of a leader election, named like the DB lease's so that one
+ * counter (`beskar7_claim_coordinator_leader_election_total{event_type}`)
+ * counts both.
+ */
+export type LeaderElectionEventType =
+  | 'acquired'
+  | 'renewed'
+  | 'renew_failed'
+  | 'lost'
+  | 'released';
+
+/** What a Lease elector tells the rest of the backend. All optional, all synchronous. */
+export interface LeaderCallbacks {
+  onStartedLeading?(): void;
+  onStoppedLeading?(): void;
+  /** The holder seen in the Lease changed (undefined: nobody holds it). */
+  onNewLeader?(identity: string | undefined): void;
+  onElectionEvent?(event: LeaderElectionEventType): void;
+}

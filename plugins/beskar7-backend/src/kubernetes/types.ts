@@ -1,0 +1,130 @@
+import {
+  BootMode,
+  HostState,
+  LabelSelector,
+  MachinePhase,
+  OsFamily,
+  ProvisioningMode,
+} from '@internal/backstage-plugin-beskar7-common';
+
+export const GROUP = 'infrastructure.cluster.x-k8s.io';
+export const VERSION = 'v1beta1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+
+/** A custom resource kind the backend watches. */
+export interface CustomResource {
+  kind: string;
+  plural: string;
+}
+
+export const PHYSICAL_HOST: CustomResource = {
+  kind: 'PhysicalHost',
+  plural: 'physicalhosts',
+};
+export const BESKAR7_MACHINE: CustomResource = {
+  kind: 'Beskar7Machine',
+  plural: 'beskar7machines',
+};
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid?: string;
+  resourceVersion?: string;
+  /** Bumped by the API server on spec changes only (status subresource). */
+  generation?: number;
+  labels?: Record<string, string>;
+  creationTimestamp?: string;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface ObjectReference {
+  apiVersion?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  uid?: string;
+}
+
+export interface PhysicalHostSpec {
+  redfishConnection: {
+    address: string;
+    credentialsSecretRef: string;
+    insecureSkipVerify?: boolean;
+  };
+  consumerRef?: ObjectReference;
+  bootIsoSource?: string;
+  userDataSecretRef?: { name?: string; namespace?: string };
+  pool?: string;
+  tags?: string[];
+  failureDomain?: string;
+  caBundleSecretRef?: string;
+}
+
+export interface PhysicalHostStatus {
+  state?: HostState;
+  ready?: boolean;
+  observedPowerState?: string;
+  errorMessage?: string;
+  hardwareDetails?: {
+    manufacturer?: string;
+    model?: string;
+    serialNumber?: string;
+    cpuCores?: number;
+    memoryGiB?: number;
+    diskGiB?: number;
+    macAddresses?: string[];
+    status?: { health?: string; healthRollup?: string; state?: string };
+  };
+  addresses?: Array<{ type: string; address: string }>;
+  conditions?: Condition[];
+}
+
+export interface Beskar7MachineSpec {
+  providerID?: string;
+  imageURL: string;
+  configURL?: string;
+  osFamily: OsFamily;
+  provisioningMode?: ProvisioningMode;
+  bootMode?: BootMode;
+  hostSelector?: LabelSelector & { pool?: string; tags?: string[] };
+  hardwareRequirements?: {
+    minCPUCores?: number;
+    minMemoryGiB?: number;
+    minDiskGiB?: number;
+  };
+}
+
+export interface Beskar7MachineStatus {
+  ready?: boolean;
+  phase?: MachinePhase;
+  hostRef?: { name: string; namespace: string };
+  failureReason?: string;
+  failureMessage?: string;
+  addresses?: Array<{ type: string; address: string }>;
+  conditions?: Condition[];
+}
+
+export interface KubeObject<Spec = unknown, Status = unknown> {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+export type PhysicalHostObject = KubeObject<
+  PhysicalHostSpec,
+  PhysicalHostStatus
+>;
+export type Beskar7MachineObject = KubeObject<
+  Beskar7MachineSpec,
+  Beskar7MachineStatus
+>;
