@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
-import { isDeepStrictEqual } from 'node:util';
 import { describeError } from './apiErrors';
 import { CustomObjectWriter } from './CustomObjectWriter';
 import { EventRecorder } from './EventRecorder';
@@ -21,6 +20,7 @@ import {
 } from './mapping';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { InformerHealth, ResourceInformer } from './ResourceInformer';
+import { sameJson } from './sameJson';
 import {
   BESKAR7_MACHINE,
   Beskar7MachineObject,
@@ -197,7 +197,7 @@ export class KubernetesController {
       if (current && host && HOLDING_PHASES.has(machine.phase)) {
         const ref = consumerRefOf(current);
         await this.hostWriter.update(host.namespace, host.name, fresh =>
-          isDeepStrictEqual(fresh.spec.consumerRef, ref)
+          sameJson(fresh.spec.consumerRef, ref)
             ? undefined
             : { ...fresh, spec: { ...fresh.spec, consumerRef: ref } },
         );
@@ -298,7 +298,7 @@ export class KubernetesController {
 
 /** `next`, unless it says what `current` says already. */
 function changed<T>(current: T | undefined, next: T): T | undefined {
-  return isDeepStrictEqual(current, next) ? undefined : next;
+  return sameJson(current, next) ? undefined : next;
 }
 
 function keyOf(obj: KubeObject): string {

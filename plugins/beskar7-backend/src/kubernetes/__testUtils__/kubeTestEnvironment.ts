@@ -1,0 +1,143 @@
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  loadYaml,
+  V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parse } from 'yaml';
+import { statusCodeOf } from '../apiErrors';
+import { KubeApiTestServer } from './KubeApiTestServer';
+
+/** Names a kubeconfig: the suite then also runs against that cluster. */
+export const REAL_CLUSTER_ENV = 'BESKAR7_TEST_KUBECONFIG';
+
+export const CRD_DIR = resolve(__dirname, '../../../../../deploy/crds');
+
+export type KubeTarget = 'test server' | 'real cluster';
+
+/** The targets the end-to-end suite runs against: the test server always, a real cluster when configured. */
+export function kubeTargets(): KubeTarget[] {
+  return process.env[REAL_CLUSTER_ENV]
+    ? ['test server', 'real cluster']
+    : ['test server'];
+}
+
+export const REAL_CLUSTER_SKIPPED = `against a real cluster: skipped, set ${REAL_CLUSTER_ENV} to a kubeconfig (kind or k3d) to run`;
+
+export interface KubeTestEnvironment {
+  kubeConfig: KubeConfig;
+  /** A namespace of this run's own, deleted afterwards. */
+  namespace: string;
+  /** The test server, for fault injection; absent on a real cluster. */
+  server?: KubeApiTestServer;
+  stop(): Promise<void>;
+}
+
+/** A KubeConfig with a token user for a plain-HTTP server. */
+export function kubeConfigFor(server: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'test', server, skipTLSVerify: true }],
+    users: [{ name: 'test', token: 'test-token' }],
+    contexts: [{ name: 'test', cluster: 'test', user: 'test' }],
+    currentContext: 'test',
+  });
+  return kc;
+}
+
+/**
+ * Connects to the target, installs the CRDs of deploy/crds (as an operator
+ * would) and makes a fresh namespace.
+ */
+export async function createKubeTestEnvironment(
+  target: KubeTarget,
+): Promise<KubeTestEnvironment> {
+  let kubeConfig: KubeConfig;
+  let server: KubeApiTestServer | undefined;
+  if (target === 'real cluster') {
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(process.env[REAL_CLUSTER_ENV]!);
+  } else {
+    server = new KubeApiTestServer();
+    kubeConfig = kubeConfigFor(await server.start());
+  }
+  await installCrds(kubeConfig);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const namespace = `beskar7-e2e-${randomBytes(4).toString('hex')}`;
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  return {
+    kubeConfig,
+    namespace,
+    server,
+    async stop() {
+      await server?.resume().catch(() => {}); // a test may have left it paused
+      await core.deleteNamespace({ name: namespace }).catch(() => {});
+      await server?.stop();
+    },
+  };
+}
+
+/** The CRDs as plain objects, for reading their schemas. */
+export function readCrds(): any[] {
+  return crdFiles().map(f => parse(readFileSync(f, 'utf8')));
+}
+
+function crdFiles() {
+  return readdirSync(CRD_DIR)
+    .filter(f => f.endsWith('.yaml'))
+    .map(f => join(CRD_DIR, f));
+}
+
+async function installCrds(kubeConfig: KubeConfig) {
+  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  // Typed models name `enum` and `default` `_enum` and `_default`: a plain
+  // object sent as a V1CustomResourceDefinition would lose them.
+  const crds = crdFiles().map(f =>
+    loadYaml<V1CustomResourceDefinition>(readFileSync(f, 'utf8')),
+  );
+  for (const crd of crds) {
+    const name = crd.metadata!.name!;
+    try {
+      await api.createCustomResourceDefinition({ body: crd });
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) throw error;
+      const current = await api.readCustomResourceDefinition({ name });
+      await api.replaceCustomResourceDefinition({
+        name,
+        body: {
+          ...crd,
+          metadata: {
+            ...crd.metadata,
+            resourceVersion: current.metadata!.resourceVersion,
+          },
+        },
+      });
+    }
+    for (let i = 0; ; i++) {
+      const current = await api.readCustomResourceDefinition({ name });
+      const established = current.status?.conditions?.some(
+        c => c.type === 'Established' && c.status === 'True',
+      );
+      if (established) break;
+      if (i > 100) throw new Error(`CRD ${name} not established`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Polls until `check` holds; the test's timeout bounds it. */
+export async function eventually<T>(
+  read: () => Promise<T> | T,
+  check: (value: T) => boolean,
+  intervalMs = 25,
+): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    await new Promise(r => setTimeout(r, intervalMs));
+  }
+}
