@@ -191,6 +191,51 @@ export interface QueueStatus {
   cooldowns: BmcCooldownStatus[];
 }
 
+/** Latency percentiles from histogram buckets (interpolated, as Prometheus does). */
+export interface LatencySummary {
+  count: number;
+  /** Absent when nothing was measured. */
+  p50Ms?: number;
+  p95Ms?: number;
+}
+
+/** One sample of the metrics history: gauges then, counters since the previous sample. */
+export interface MetricsPoint {
+  at: string;
+  queueLength: number;
+  maxQueueSize: number;
+  processing: number;
+  maxConcurrentOps: number;
+  claimAttempts: number;
+  claimConflicts: number;
+  claimP95Ms?: number;
+  /** BMC operation p95 per vendor, for vendors with operations in the interval. */
+  bmcP95MsByVendor: Record<string, number>;
+}
+
+/**
+ * Response of `GET /metrics/summary`: what the replica that answered measured
+ * (claims, BMC operations) over the window, with the queue read fleet-wide.
+ */
+export interface MetricsSummary {
+  windowMs: number;
+  sampleIntervalMs: number;
+  claims: {
+    /** Attempts that found a host to try (`no_hosts` is not a conflict). */
+    attempts: number;
+    conflicts: number;
+    /** conflicts / attempts; absent without attempts. */
+    conflictRate?: number;
+    latency: LatencySummary;
+  };
+  bmcOperations: {
+    byVendor: Array<LatencySummary & { vendor: string }>;
+    byOperation: Array<LatencySummary & { operation: string }>;
+  };
+  /** Oldest first, one point per sample inside the window. */
+  series: MetricsPoint[];
+}
+
 /** @public */
 export type CheckStatus = 'ok' | 'warning' | 'error';
 
