@@ -10,21 +10,12 @@ import {
   beskar7VendorsExtensionPoint,
   VendorQuirks,
 } from '@internal/backstage-plugin-beskar7-node';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerActions } from './actions/registerActions';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
-import {
-  createClaimCoordinator,
-  LeaderClaimCoordinator,
-  resolveLeaderElectionTiming,
-} from './claims';
-import { readProvisioningConfig } from './config';
-import { readClaimsConfig } from './config/readClaimsConfig';
-import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import { resolveLeaderElectionTiming } from './claims';
 import { DiagnosticsService } from './diagnostics';
 import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
 import { HostStore } from './database/HostStore';
@@ -32,19 +23,8 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { MachineStore } from './database/MachineStore';
 import { InventoryService } from './inventory/InventoryService';
 import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
-import {
-  HostOperationHandler,
-  HostReconciler,
-  MachineReconciler,
-  Reconcilers,
-} from './lifecycle';
 import { MachineService } from './machines/MachineService';
-import { createBeskar7Metrics } from './metrics';
-import { createQueueMetrics } from './metrics/queueMetrics';
-import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperationExecutor';
-import { ProvisioningQueue } from './queue';
-import { BmcProvisionerFactory } from './redfish';
-import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
+import { createReplicaServices } from './replicaServices';
 import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
 import { startSimulatedFleet } from './simulator';
@@ -84,70 +64,32 @@ export const beskar7Plugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, lifecycle } = deps;
-        // Invalid settings stop the backend here, naming the key.
-        const claimsConfig = readClaimsConfig(config);
-        const provisioningConfig = readProvisioningConfig(config);
-
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
         deps.permissionsRegistry.addPermissions(beskar7Permissions);
 
-        // One name per process, in job rows, leases and the replica list.
-        const replicaId = `${hostname()}-${process.pid}-${randomBytes(
-          3,
-        ).toString('hex')}`;
-        const metrics = createBeskar7Metrics();
-        const queueMetrics = createQueueMetrics(metrics.registry);
-        const credentials = new ConfigCredentialResolver(config);
-        const provisioners = new BmcProvisionerFactory({
+        // Invalid settings stop the backend here, naming the key.
+        const replica = createReplicaServices({
+          knex,
+          config,
           logger,
           vendors,
-          onOperation: e =>
-            queueMetrics.bmcOperationDuration
-              .labels(e.operation, e.vendor, e.outcome)
-              .observe(e.seconds),
-        });
-
-        const claims = createClaimCoordinator({
-          mode: claimsConfig.mode,
-          leaderElection: claimsConfig.leaderElection,
-          knex,
-          metrics,
-          logger,
-          replicaId,
-        });
-        const queue = new ProvisioningQueue({
-          knex,
-          replicaId,
-          config: provisioningConfig,
-          logger,
-          metrics: queueMetrics,
-          handler: new HostOperationHandler({
-            knex,
-            logger,
-            metrics: queueMetrics,
-            executor: new RedfishHostOperationExecutor(
-              provisioners,
-              credentials,
-            ),
-          }),
-        });
-        const reconcilers = new Reconcilers({
-          queue,
-          logger,
           scheduler: deps.scheduler,
-          intervalMs: provisioningConfig.reconcileIntervalMs,
-          hosts: new HostReconciler({
-            knex,
-            queue,
-            logger,
-            config: provisioningConfig,
-            metrics: queueMetrics,
-          }),
-          machines: new MachineReconciler({ knex, queue, claims, logger }),
         });
+        const {
+          claimsConfig,
+          provisioningConfig,
+          metrics,
+          queueMetrics,
+          credentials,
+          provisioners,
+          claims,
+          queue,
+          reconcilers,
+          heartbeat,
+        } = replica;
 
         const notifyMachine = (id: string) =>
           void reconcilers
@@ -175,14 +117,6 @@ export const beskar7Plugin = createBackendPlugin({
           logger.info(`Simulated fleet of ${hosts.length} BMCs registered`);
         }
 
-        const heartbeat = new ReplicaHeartbeat({
-          knex,
-          replicaId,
-          mode: claims.mode,
-          believesLeader: () =>
-            claims instanceof LeaderClaimCoordinator && claims.isLeader,
-          logger,
-        });
         const facts = new DatabaseFleetFacts({
           knex,
           metrics,
@@ -199,6 +133,7 @@ export const beskar7Plugin = createBackendPlugin({
           facts,
           procedures: withContributed(PROCEDURES, contributedProcedures),
           diagnose: () => diagnostics.report(),
+          auditor: deps.auditor,
           actions: new ServiceRunbookActions({
             knex,
             config,
@@ -216,17 +151,9 @@ export const beskar7Plugin = createBackendPlugin({
           }),
         });
 
-        await claims.start();
-        await heartbeat.start();
-        queue.start();
+        await replica.start();
         lifecycle.addStartupHook(() => reconcilers.start());
-        lifecycle.addShutdownHook(async () => {
-          await heartbeat.stop();
-          await reconcilers.stop();
-          await queue.stop();
-          await claims.stop();
-          await provisioners.close();
-        });
+        lifecycle.addShutdownHook(() => replica.stop());
 
         const { version } = JSON.parse(
           readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),

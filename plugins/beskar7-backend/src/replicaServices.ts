@@ -1,0 +1,134 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createClaimCoordinator, LeaderClaimCoordinator } from './claims';
+import { readProvisioningConfig } from './config';
+import { readClaimsConfig } from './config/readClaimsConfig';
+import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import {
+  HostOperationHandler,
+  HostReconciler,
+  MachineReconciler,
+  Reconcilers,
+} from './lifecycle';
+import { createBeskar7Metrics } from './metrics';
+import { createQueueMetrics } from './metrics/queueMetrics';
+import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperationExecutor';
+import { ProvisioningQueue } from './queue';
+import { BmcProvisionerFactory } from './redfish';
+import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
+
+export interface ReplicaServicesOptions {
+  knex: Knex;
+  /** The root config: `beskar7.claims`, `beskar7.provisioning`, `beskar7.credentials`. */
+  config: Config;
+  logger: LoggerService;
+  vendors?: VendorQuirks[];
+  /** Backstage's scheduler for the reconcilers; a plain timer without one. */
+  scheduler?: SchedulerService;
+}
+
+/**
+ * The services that make a process one replica of the fleet's control loop:
+ * claim coordinator, provisioning queue and its workers, reconcilers, replica
+ * heartbeat. The plugin and the fault drills' replica processes build them
+ * here, so that a drill kills the same wiring the backend runs.
+ */
+export function createReplicaServices(options: ReplicaServicesOptions) {
+  const { knex, config, logger, scheduler } = options;
+  // Invalid settings stop the backend here, naming the key.
+  const claimsConfig = readClaimsConfig(config);
+  const provisioningConfig = readProvisioningConfig(config);
+
+  // One name per process, in job rows, leases and the replica list.
+  const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString(
+    'hex',
+  )}`;
+  const metrics = createBeskar7Metrics();
+  const queueMetrics = createQueueMetrics(metrics.registry);
+  const credentials = new ConfigCredentialResolver(config);
+  const provisioners = new BmcProvisionerFactory({
+    logger,
+    vendors: options.vendors ?? [],
+    onOperation: e =>
+      queueMetrics.bmcOperationDuration
+        .labels(e.operation, e.vendor, e.outcome)
+        .observe(e.seconds),
+  });
+
+  const claims = createClaimCoordinator({
+    mode: claimsConfig.mode,
+    leaderElection: claimsConfig.leaderElection,
+    knex,
+    metrics,
+    logger,
+    replicaId,
+  });
+  const queue = new ProvisioningQueue({
+    knex,
+    replicaId,
+    config: provisioningConfig,
+    logger,
+    metrics: queueMetrics,
+    handler: new HostOperationHandler({
+      knex,
+      logger,
+      metrics: queueMetrics,
+      executor: new RedfishHostOperationExecutor(provisioners, credentials),
+    }),
+  });
+  const reconcilers = new Reconcilers({
+    queue,
+    logger,
+    scheduler,
+    intervalMs: provisioningConfig.reconcileIntervalMs,
+    hosts: new HostReconciler({
+      knex,
+      queue,
+      logger,
+      config: provisioningConfig,
+      metrics: queueMetrics,
+    }),
+    machines: new MachineReconciler({ knex, queue, claims, logger }),
+  });
+  const heartbeat = new ReplicaHeartbeat({
+    knex,
+    replicaId,
+    mode: claims.mode,
+    believesLeader: () =>
+      claims instanceof LeaderClaimCoordinator && claims.isLeader,
+    logger,
+  });
+
+  return {
+    replicaId,
+    claimsConfig,
+    provisioningConfig,
+    metrics,
+    queueMetrics,
+    credentials,
+    provisioners,
+    claims,
+    queue,
+    reconcilers,
+    heartbeat,
+    /** Claims, heartbeat and queue workers; the reconcilers start on their own (at the backend's start-up hook). */
+    async start() {
+      await claims.start();
+      await heartbeat.start();
+      queue.start();
+    },
+    async stop() {
+      await heartbeat.stop();
+      await reconcilers.stop();
+      await queue.stop();
+      await claims.stop();
+      await provisioners.close();
+    },
+  };
+}
+
+export type ReplicaServices = ReturnType<typeof createReplicaServices>;
