@@ -250,6 +250,11 @@ export class ResourceInformer<T extends KubeObject> {
         )
         .then(controller => {
           if (ended) return;
+          // stop() ran while the watch was being opened: it had nothing to abort.
+          if (this.stopped) {
+            controller.abort();
+            return;
+          }
           this.abortWatch = controller;
           this.connected();
         }, reject);

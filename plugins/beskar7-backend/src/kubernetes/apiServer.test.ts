@@ -23,13 +23,13 @@ describe.each(kubeTargets())('the API server (%s)', target => {
   });
   afterAll(() => env?.stop());
 
-  const ref = (plural: string, name?: string) => ({
+  const ref = (plural: string) => ({
     group: GROUP,
     version: VERSION,
     plural,
     namespace: env.namespace,
-    ...(name && { name }),
   });
+  const named = (plural: string, name: string) => ({ ...ref(plural), name });
   const machine = (name: string, spec: object = {}) => ({
     apiVersion: `${GROUP}/${VERSION}`,
     kind: 'Beskar7Machine',
@@ -54,7 +54,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     expect(created.metadata.generation).toBe(1);
 
     const afterStatus: any = await custom.replaceNamespacedCustomObjectStatus({
-      ...ref(BESKAR7_MACHINE.plural, 'm1'),
+      ...named(BESKAR7_MACHINE.plural, 'm1'),
       body: {
         ...created,
         spec: { ...created.spec, osFamily: 'kairos' },
@@ -69,7 +69,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     );
 
     const afterSpec: any = await custom.replaceNamespacedCustomObject({
-      ...ref(BESKAR7_MACHINE.plural, 'm1'),
+      ...named(BESKAR7_MACHINE.plural, 'm1'),
       body: {
         ...afterStatus,
         spec: { ...afterStatus.spec, osFamily: 'kairos' },
@@ -82,7 +82,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
 
     await expect(
       custom.replaceNamespacedCustomObject({
-        ...ref(BESKAR7_MACHINE.plural, 'm1'),
+        ...named(BESKAR7_MACHINE.plural, 'm1'),
         body: created,
       }),
     ).rejects.toMatchObject({ code: 409 });
@@ -136,11 +136,11 @@ describe.each(kubeTargets())('the API server (%s)', target => {
         body: machine('w1'),
       });
       await custom.replaceNamespacedCustomObject({
-        ...ref(BESKAR7_MACHINE.plural, 'w1'),
+        ...named(BESKAR7_MACHINE.plural, 'w1'),
         body: { ...created, spec: { ...created.spec, osFamily: 'kairos' } },
       });
       await custom.deleteNamespacedCustomObject(
-        ref(BESKAR7_MACHINE.plural, 'w1') as any,
+        named(BESKAR7_MACHINE.plural, 'w1'),
       );
       await eventually(
         () => seen,
