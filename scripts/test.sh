@@ -35,6 +35,9 @@ step "Tests"
 # CI=true: run once (no watch) and make a missing PostgreSQL fail the run.
 CI=true yarn test --verbose
 
+step "Backup and restore drill"
+bash scripts/backup-restore-drill.sh
+
 step "Build backend"
 yarn build:backend
 
