@@ -27,6 +27,8 @@ export interface LeaderClaimCoordinatorOptions {
   /** This replica's identity in the lease and the request queue (default: a random UUID). */
   replicaId?: string;
   leaderElection?: Partial<LeaderElectionTiming>;
+  /** Whether this replica may stand for leader (default: always); see LeaseElector. */
+  candidate?: () => boolean;
   /** Requests the leader serves per transaction (default 100). */
   batchSize?: number;
   /** How often the leader looks for requests, and requesters for answers (default 20 ms). */
@@ -84,6 +86,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       timing: this.timing,
       metrics: options.metrics,
       logger: options.logger,
+      candidate: options.candidate,
     });
   }
 

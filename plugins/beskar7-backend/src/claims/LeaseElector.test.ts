@@ -14,7 +14,7 @@ const timing = resolveLeaderElectionTiming({
   retryPeriodMs: 50,
 });
 
-function elector(knex: Knex, holderId: string) {
+function elector(knex: Knex, holderId: string, candidate?: () => boolean) {
   const metrics = createBeskar7Metrics();
   return {
     metrics,
@@ -24,6 +24,7 @@ function elector(knex: Knex, holderId: string) {
       holderId,
       timing,
       metrics,
+      candidate,
     }),
   };
 }
@@ -99,6 +100,31 @@ describe.each(databases.eachSupportedId())('LeaseElector on %p', databaseId => {
     await a.elector.stop();
     await b.elector.tick();
     expect(b.elector.token).toBe(2);
+  });
+
+  it('stands only while the candidacy gate allows, and hands over when it closes', async () => {
+    let aMayLead = false;
+    const a = elector(knex, 'a', () => aMayLead);
+    const b = elector(knex, 'b', () => !aMayLead);
+    await a.elector.tick();
+    expect(a.elector.token).toBeUndefined();
+    await b.elector.tick();
+    expect(b.elector.token).toBe(1);
+
+    // The Kubernetes Lease moved to a: b gives the database lease up at once.
+    aMayLead = true;
+    await a.elector.tick();
+    expect(a.elector.token).toBeUndefined();
+    await b.elector.tick();
+    expect(b.elector.token).toBeUndefined();
+    await a.elector.tick();
+    expect(a.elector.token).toBe(2);
+
+    // The gate's own election counts transitions, not the fencing lease.
+    const counted = await a.metrics.registry.getSingleMetricAsString(
+      'beskar7_claim_coordinator_leader_election_total',
+    );
+    expect(counted).not.toMatch(/event_type="acquired"/);
   });
 });
 

@@ -13,6 +13,13 @@ export interface LeaseElectorOptions {
   timing: LeaderElectionTiming;
   metrics: Beskar7Metrics;
   logger?: LoggerService;
+  /**
+   * Whether this replica may hold the lease at all (default: always). With
+   * a Kubernetes Lease electing the coordinator, only its holder stands; the
+   * database lease then only fences, and the Kubernetes election is the one
+   * that counts transitions.
+   */
+  candidate?: () => boolean;
 }
 
 /** Thrown when a write was fenced off: this replica no longer holds the lease. */
@@ -66,7 +73,10 @@ export class LeaseElector {
     clearTimeout(this.timer);
     await this.running;
     const token = this.fencingToken;
-    if (token === undefined) return;
+    if (token !== undefined) await this.giveUp(token);
+  }
+
+  private async giveUp(token: number): Promise<void> {
     this.fencingToken = undefined;
     try {
       await this.leases.release(
@@ -84,8 +94,12 @@ export class LeaseElector {
 
   /** One round: renew if leading, otherwise try to acquire. */
   async tick(): Promise<void> {
-    const { leaseName, holderId, timing } = this.options;
+    const { leaseName, holderId, timing, candidate } = this.options;
     const token = this.fencingToken;
+    if (candidate && !candidate()) {
+      if (token !== undefined) await this.giveUp(token);
+      return;
+    }
     if (token === undefined) {
       const acquired = await this.leases.tryAcquire(
         leaseName,
@@ -147,6 +161,7 @@ export class LeaseElector {
   }
 
   private record(event: LeaderElectionEvent) {
+    if (this.options.candidate) return;
     this.options.metrics.leaderElections.inc({ event_type: event });
   }
 

@@ -17,6 +17,8 @@ export interface ClaimCoordinatorOptions {
   replicaId?: string;
   /** Leader mode only. */
   leaderElection?: Partial<LeaderElectionTiming>;
+  /** Leader mode only: whether this replica may stand for leader. */
+  leaderCandidate?: () => boolean;
 }
 
 /** The coordinator for the configured mode (`beskar7.claims.mode`). */
@@ -36,6 +38,7 @@ export function createClaimCoordinator(
         logger,
         replicaId: options.replicaId,
         leaderElection: options.leaderElection,
+        candidate: options.leaderCandidate,
       });
     default:
       throw new Error(`Unknown claim coordination mode: ${mode}`);
