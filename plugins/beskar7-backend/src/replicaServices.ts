@@ -8,6 +8,7 @@ import { createClaimCoordinator, LeaderClaimCoordinator } from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import { CredentialResolver } from './credentials/types';
 import {
   HostOperationHandler,
   HostReconciler,
@@ -29,6 +30,10 @@ export interface ReplicaServicesOptions {
   vendors?: VendorQuirks[];
   /** Backstage's scheduler for the reconcilers; a plain timer without one. */
   scheduler?: SchedulerService;
+  /** Where BMC credentials come from (default: `beskar7.credentials` in config). */
+  credentials?: CredentialResolver;
+  /** Leader mode: whether this replica may stand for coordinator (default: always). */
+  leaderCandidate?: () => boolean;
 }
 
 /**
@@ -49,7 +54,8 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   )}`;
   const metrics = createBeskar7Metrics();
   const queueMetrics = createQueueMetrics(metrics.registry);
-  const credentials = new ConfigCredentialResolver(config);
+  const credentials =
+    options.credentials ?? new ConfigCredentialResolver(config);
   const provisioners = new BmcProvisionerFactory({
     logger,
     vendors: options.vendors ?? [],
@@ -66,6 +72,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     metrics,
     logger,
     replicaId,
+    leaderCandidate: options.leaderCandidate,
   });
   const queue = new ProvisioningQueue({
     knex,
