@@ -4,6 +4,8 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
+import { AuditorService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DiagnosticsService } from '../diagnostics';
@@ -12,6 +14,7 @@ import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { PROCEDURES } from './procedures';
 import { RunbookEngine } from './RunbookEngine';
 import { RunbookDefinition } from './types';
+import { seenAuditEvents } from './__testUtils__/auditEvents';
 import { LiveFleet, startLiveFleet } from './__testUtils__/liveFleet';
 
 jest.setTimeout(60_000);
@@ -27,7 +30,11 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
   let fleet: LiveFleet;
 
   function engine(
-    options: { procedures?: RunbookDefinition[]; now?: () => number } = {},
+    options: {
+      procedures?: RunbookDefinition[];
+      now?: () => number;
+      auditor?: AuditorService;
+    } = {},
   ) {
     return new RunbookEngine({
       knex,
@@ -35,6 +42,7 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
       actions: fleet.actions,
       facts: fleet.facts,
       diagnose: () => new DiagnosticsService(fleet.facts).report(),
+      auditor: options.auditor ?? mockServices.auditor.mock(),
       now: options.now,
     });
   }
@@ -260,6 +268,75 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
     await expect(runbooks.next(run.id, { actor: OPS })).rejects.toThrow(
       ConflictError,
     );
+  });
+
+  it('audits every step attempt, refusal, acknowledgement and rollback', async () => {
+    const auditor = mockServices.auditor.mock();
+    const runbooks = engine({ auditor });
+    const [host] = await insertHosts(knex, { count: 1 });
+    let run = await runbooks.start({
+      runbookId: 'host-state-recovery',
+      actor: OPS,
+      parameters: { hostId: host.id, waitSeconds: 1 },
+    });
+    // The host is not in Error: the first step fails its verification.
+    run = await runbooks.next(run.id, { actor: OPS });
+    run = await runbooks.acknowledge(run.id, { actor: OPS, note: 'drill' });
+    run = await runbooks.next(run.id, {
+      actor: 'user:default/alice',
+      input: { verdict: 'pass' },
+    });
+    await expect(runbooks.next(run.id, { actor: OPS })).rejects.toThrow(
+      NotAllowedError,
+    );
+    run = await runbooks.rollback(run.id, { actor: OPS });
+
+    const events = await seenAuditEvents(auditor);
+    const step = (stepId: string, actor = OPS) =>
+      expect.objectContaining({
+        actor,
+        runId: run.id,
+        runbookId: 'host-state-recovery',
+        stepId,
+        dryRun: false,
+      });
+    expect(events).toEqual([
+      {
+        eventId: 'runbook-step',
+        meta: step('read-error'),
+        outcome: 'fail',
+        result: expect.objectContaining({ attempt: 1, status: 'failed' }),
+        error: expect.stringMatching(/is Available.*: nothing to recover/),
+      },
+      {
+        eventId: 'runbook-step-acknowledge',
+        meta: expect.objectContaining({ stepId: 'read-error', note: 'drill' }),
+        outcome: 'success',
+      },
+      {
+        eventId: 'runbook-step',
+        meta: step('fix-cause', 'user:default/alice'),
+        outcome: 'success',
+        result: expect.objectContaining({ status: 'passed' }),
+      },
+      {
+        eventId: 'runbook-step',
+        meta: step('recover'),
+        outcome: 'fail',
+        error: expect.stringMatching(/destructive/),
+      },
+      {
+        eventId: 'runbook-step-rollback',
+        meta: step('fix-cause'),
+        outcome: 'success',
+        result: { status: 'manual', summary: expect.any(String) },
+      },
+    ]);
+    expect(
+      auditor.createEvent.mock.calls.find(
+        ([e]) => e.meta?.stepId === 'recover',
+      )?.[0].severityLevel,
+    ).toBe('high');
   });
 
   it('records manual rollbacks, and stops at a rollback that fails', async () => {

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -23,10 +23,12 @@ import {
   RollbackRecord,
   RunbookRunStore,
   RunPatch,
+  StepResultPatch,
   StoredRun,
 } from './RunbookRunStore';
+import { AuditedStep, StepAudit } from './stepAudit';
 import { toRunbookSummary } from './summary';
-import { RunbookDefinition, StepContext } from './types';
+import { RunbookDefinition, RunbookStep, StepContext } from './types';
 
 export interface RunbookEngineOptions {
   knex: Knex;
@@ -34,6 +36,8 @@ export interface RunbookEngineOptions {
   actions: RunbookActions;
   facts: FleetFacts;
   diagnose(): Promise<DiagnosticsReport>;
+  /** Every step attempt, rollback and acknowledgement is an audit event. */
+  auditor: AuditorService;
   logger?: LoggerService;
   /** Epoch milliseconds; the step leases are compared on it. */
   now?: () => number;
@@ -65,9 +69,11 @@ export class RunbookEngine {
   private readonly byId: Map<string, RunbookDefinition>;
   private readonly now: () => number;
   private readonly stepTimeoutMs: number;
+  private readonly audit: StepAudit;
 
   constructor(private readonly options: RunbookEngineOptions) {
     this.store = new RunbookRunStore(options.knex);
+    this.audit = new StepAudit(options.auditor);
     this.byId = new Map(options.procedures.map(p => [p.id, p]));
     if (this.byId.size !== options.procedures.length) {
       throw new Error('Runbook ids must be unique');
@@ -140,6 +146,27 @@ export class RunbookEngine {
     const definition = this.definition(run.runbookId);
     const index = run.nextStepIndex;
     const step = definition.steps[index];
+    const audit = await this.audit.attempt(
+      this.audited(run, step, index, request.actor),
+    );
+    try {
+      await this.runStep(stored, step, request, audit.end);
+    } catch (error) {
+      await audit.refused(error);
+      throw error;
+    }
+    return this.getRun(runId);
+  }
+
+  private async runStep(
+    stored: StoredRun,
+    step: RunbookStep,
+    request: StepRequest,
+    audited: (result: StepResultPatch & { attempt: number }) => Promise<void>,
+  ): Promise<void> {
+    const { run } = stored;
+    const runId = run.id;
+    const index = run.nextStepIndex;
     if (step.destructive && !run.dryRun && !request.allowDestructive) {
       throw new NotAllowedError(
         `Step "${step.title}" is destructive and needs the beskar7.runbook.destructive permission`,
@@ -175,7 +202,7 @@ export class RunbookEngine {
     const written = await this.store.release(runId, claim, {
       nowMs: this.now(),
       run: advanced
-        ? this.advance(definition, index)
+        ? this.advance(this.definition(run.runbookId), index)
         : { status: 'step-failed', nextStepIndex: index, finished: false },
       step: { stepIndex: index, attempt, result },
     });
@@ -184,10 +211,10 @@ export class RunbookEngine {
         `Run ${runId} was taken over while step "${step.id}" ran; this attempt was not recorded`,
       );
     }
+    await audited({ ...result, attempt });
     this.options.logger?.info(
       `Runbook run ${runId} step ${step.id} attempt ${attempt} by ${request.actor}: ${result.status}`,
     );
-    return this.getRun(runId);
   }
 
   /**
@@ -236,6 +263,15 @@ export class RunbookEngine {
         },
       },
     });
+    await this.audit.acknowledged(
+      this.audited(
+        run,
+        definition.steps[last.stepIndex],
+        last.stepIndex,
+        request.actor,
+      ),
+      request.note,
+    );
     return this.getRun(runId);
   }
 
@@ -307,6 +343,17 @@ export class RunbookEngine {
       },
       rollbacks,
     });
+    for (const record of rollbacks) {
+      await this.audit.rollback(
+        this.audited(
+          run,
+          definition.steps[record.stepIndex],
+          record.stepIndex,
+          request.actor,
+        ),
+        record,
+      );
+    }
     this.options.logger?.info(
       `Runbook run ${runId} rolled back by ${request.actor}: ${
         failed ? 'failed' : 'done'
@@ -330,6 +377,23 @@ export class RunbookEngine {
       `Runbook run ${runId} aborted by ${request.actor}`,
     );
     return this.getRun(runId);
+  }
+
+  private audited(
+    run: RunbookRun,
+    step: RunbookStep,
+    stepIndex: number,
+    actor: string,
+  ): AuditedStep {
+    return {
+      actor,
+      runId: run.id,
+      runbookId: run.runbookId,
+      stepId: step.id,
+      stepIndex,
+      dryRun: run.dryRun,
+      destructive: Boolean(step.destructive),
+    };
   }
 
   private definition(id: string): RunbookDefinition {
