@@ -223,10 +223,10 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
 
   it('rolls back after a failing step', async () => {
     await fleet.queue.pause();
-    // Jobs that cannot start while the queue is paused.
-    const hosts = await insertHosts(knex, { count: 3, state: 'Enrolling' });
+    // A backlog that takes longer to work off than the steps take to run.
+    const hosts = await insertHosts(knex, { count: 40, state: 'Enrolling' });
     await waitFor(
-      async () => (await fleet.queue.status()).length === 3,
+      async () => (await fleet.queue.status()).length === hosts.length,
       20_000,
       'inspections to be queued',
     );
@@ -237,7 +237,11 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
       actor: OPS,
       parameters: { waitSeconds: 0 },
     });
-    run = await runbooks.resume(run.id, { actor: OPS });
+    run = await runbooks.next(run.id, { actor: OPS });
+    expect(run.steps[0].summary).toMatch(/^Draining, pause lifted/);
+    // Someone pauses the queue again while the backlog is worked off.
+    await fleet.queue.pause();
+    run = await runbooks.next(run.id, { actor: OPS });
     expect(run.status).toBe('step-failed');
     expect(statuses(run)).toEqual(['drain:passed', 'wait-empty:failed']);
     expect(run.steps[1].verification?.message).toMatch(/queue is paused/);

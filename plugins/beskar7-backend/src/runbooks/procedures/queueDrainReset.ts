@@ -33,25 +33,33 @@ export const queueDrainReset: RunbookDefinition = {
       id: 'drain',
       title: 'Drain the queue',
       description:
-        'New jobs are refused (requests get 503 with Retry-After); queued and running jobs are worked off.',
+        'New jobs are refused (requests get 503 with Retry-After); queued and running jobs are worked off. A pause is lifted first: a paused queue never works its backlog off.',
       kind: 'automated',
       mutates: true,
       risk: {
         level: 'medium',
         description:
-          'Machine requests are refused until the queue is resumed; clients must retry.',
+          'Machine requests are refused until the queue is resumed; clients must retry. A paused backlog starts at once.',
       },
       run: async ({ actions }) => {
+        const before = await actions.queueStatus();
+        // Lifting the pause before draining may let a request in between: it is worked off with the rest.
+        if (before.paused) await actions.resumeQueue();
         const q = await actions.drainQueue();
-        return { summary: `Draining: ${queueLine(q)}`, data: q };
+        return {
+          summary: `Draining${
+            before.paused ? ', pause lifted' : ''
+          }: ${queueLine(q)}`,
+          data: q,
+        };
       },
       verification: {
-        description: 'The queue reports draining.',
+        description: 'The queue reports draining and not paused.',
         check: async ({ actions }) => {
           const q = await actions.queueStatus();
-          return q.draining
+          return q.draining && !q.paused
             ? { passed: true, message: queueLine(q) }
-            : { passed: false, message: 'Not draining' };
+            : { passed: false, message: `Not draining: ${queueLine(q)}` };
         },
       },
       rollback: {
