@@ -1,0 +1,149 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
+import { resolveLeaderElectionTiming } from '../claims/leaderElection';
+import {
+  createKubeTestEnvironment,
+  eventually,
+  KubeTestEnvironment,
+  kubeTargets,
+} from './__testUtils__/kubeTestEnvironment';
+import {
+  CLAIM_COORDINATOR_LEADER_LEASE,
+  KubernetesLeaseElector,
+} from './KubernetesLeaseElector';
+import { LeaderElectionEventType } from './ports';
+
+jest.setTimeout(30_000);
+
+const timing = resolveLeaderElectionTiming({
+  leaseDurationMs: 1_500,
+  renewDeadlineMs: 1_000,
+  retryPeriodMs: 200,
+});
+
+describe.each(kubeTargets())('KubernetesLeaseElector (%s)', target => {
+  let env: KubeTestEnvironment;
+  beforeAll(async () => {
+    env = await createKubeTestEnvironment(target);
+  });
+  afterAll(() => env?.stop());
+
+  const electors: KubernetesLeaseElector[] = [];
+  afterEach(async () => {
+    await Promise.all(electors.splice(0).map(e => e.stop()));
+  });
+
+  function replica(identity: string, options: { releaseOnStop?: boolean }) {
+    const events: LeaderElectionEventType[] = [];
+    const elector = new KubernetesLeaseElector({
+      kubeConfig: env.kubeConfig,
+      namespace: env.namespace,
+      leaseName: `${CLAIM_COORDINATOR_LEADER_LEASE}-${identity}`,
+      identity,
+      timing,
+      logger: mockServices.logger.mock(),
+      releaseOnStop: options.releaseOnStop,
+      callbacks: { onElectionEvent: e => events.push(e) },
+    });
+    electors.push(elector);
+    return { elector, events };
+  }
+
+  /** Two replicas on one Lease; samples that they never both lead. */
+  function pair(leaseSuffix: string, releaseOnStop: boolean) {
+    const make = (id: string) => {
+      const events: LeaderElectionEventType[] = [];
+      const elector = new KubernetesLeaseElector({
+        kubeConfig: env.kubeConfig,
+        namespace: env.namespace,
+        leaseName: `${CLAIM_COORDINATOR_LEADER_LEASE}-${leaseSuffix}`,
+        identity: id,
+        timing,
+        logger: mockServices.logger.mock(),
+        releaseOnStop,
+        callbacks: { onElectionEvent: e => events.push(e) },
+      });
+      electors.push(elector);
+      return { elector, events };
+    };
+    const a = make(`${leaseSuffix}-a`);
+    const b = make(`${leaseSuffix}-b`);
+    let bothLed = 0;
+    const sampler = setInterval(() => {
+      if (a.elector.isLeader && b.elector.isLeader) bothLed++;
+    }, 10);
+    return { a, b, bothLed: () => bothLed, stop: () => clearInterval(sampler) };
+  }
+
+  it('elects exactly one of two replicas, and the other takes over when the leader is killed', async () => {
+    const { a, b, bothLed, stop } = pair('kill', false);
+    a.elector.start();
+    await eventually(() => a.elector.isLeader, Boolean);
+    b.elector.start();
+    // b sees a holding the lease and stays a follower.
+    await eventually(
+      () => b.elector.leader,
+      holder => holder === a.elector.identity,
+    );
+    expect(b.elector.isLeader).toBe(false);
+
+    // SIGKILL: a stops renewing and never gives the lease up.
+    await a.elector.stop();
+    const killedAt = performance.now();
+    await eventually(() => b.elector.isLeader, Boolean);
+    const takeoverMs = performance.now() - killedAt;
+    stop();
+
+    // client-go's rule: b waits a lease duration from when it last saw the
+    // record change, plus at most one retry period (with jitter) to notice.
+    expect(takeoverMs).toBeLessThan(
+      timing.leaseDurationMs + 2 * timing.retryPeriodMs,
+    );
+    expect(bothLed()).toBe(0);
+    expect(b.events).toContain('acquired');
+
+    const lease = await env.kubeConfig
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({
+        namespace: env.namespace,
+        name: `${CLAIM_COORDINATOR_LEADER_LEASE}-kill`,
+      });
+    expect(lease.spec?.holderIdentity).toBe(b.elector.identity);
+    expect(lease.spec?.leaseTransitions).toBe(1);
+  });
+
+  it('hands over at once when the leader stops gracefully', async () => {
+    const { a, b, bothLed, stop } = pair('graceful', true);
+    a.elector.start();
+    await eventually(() => a.elector.isLeader, Boolean);
+    b.elector.start();
+    await eventually(
+      () => b.elector.leader,
+      holder => holder === a.elector.identity,
+    );
+    await a.elector.stop();
+    expect(a.events).toEqual(expect.arrayContaining(['acquired', 'released']));
+    await eventually(() => b.elector.isLeader, Boolean);
+    stop();
+    expect(bothLed()).toBe(0);
+  });
+
+  const onServer = target === 'test server' ? it : it.skip;
+  onServer(
+    'stops leading when it cannot renew within the renew deadline',
+    async () => {
+      const { elector, events } = replica('cut-off', { releaseOnStop: false });
+      elector.start();
+      await eventually(() => elector.isLeader, Boolean);
+      await env.server!.pause();
+      try {
+        await eventually(() => events.includes('lost'), Boolean);
+        expect(elector.isLeader).toBe(false);
+      } finally {
+        await env.server!.resume();
+      }
+      await eventually(() => elector.isLeader, Boolean);
+    },
+  );
+});
