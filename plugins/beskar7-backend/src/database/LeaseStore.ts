@@ -95,6 +95,26 @@ export class LeaseStore {
   }
 
   /**
+   * Frees every held lease at once (split-brain recovery). The rows and
+   * their fencing tokens stay: the next holder gets a higher token, so a
+   * write fenced with any earlier one is still refused.
+   */
+  async releaseAll(): Promise<string[]> {
+    return this.knex.transaction(async trx => {
+      const held: Array<{ name: string }> = await trx(LEASES_TABLE)
+        .whereNotNull('holder_id')
+        .select('name');
+      await trx(LEASES_TABLE)
+        .whereIn(
+          'name',
+          held.map(l => l.name),
+        )
+        .update({ holder_id: null, expires_at_ms: 0 });
+      return held.map(l => l.name);
+    });
+  }
+
+  /**
    * Call inside the transaction that carries the holder's writes, as its last
    * statement: true only if `token` is still the live lease. The update locks
    * the lease row until commit, so a takeover is ordered after these writes;

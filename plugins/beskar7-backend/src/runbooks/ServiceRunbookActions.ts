@@ -18,7 +18,7 @@ import { CredentialResolver } from '../credentials/types';
 import { HostSearch } from '../database/HostSearch';
 import { HostStore } from '../database/HostStore';
 import { HOSTS_TABLE } from '../database/hostRows';
-import { LEASES_TABLE } from '../database/LeaseStore';
+import { LeaseStore } from '../database/LeaseStore';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
@@ -104,12 +104,7 @@ export class ServiceRunbookActions implements RunbookActions {
   }
 
   async clearCoordinationLeases(): Promise<{ cleared: string[] }> {
-    const { knex } = this.options;
-    const rows: Array<{ name: string }> = await knex(LEASES_TABLE).select(
-      'name',
-    );
-    await knex(LEASES_TABLE).delete();
-    return { cleared: rows.map(r => r.name) };
+    return { cleared: await new LeaseStore(this.options.knex).releaseAll() };
   }
 
   async claimInvariants(): Promise<ClaimInvariantReport> {

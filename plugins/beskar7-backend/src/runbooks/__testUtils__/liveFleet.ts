@@ -8,7 +8,7 @@ import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { OptimisticClaimCoordinator } from '../../claims/OptimisticClaimCoordinator';
 import { HostStore } from '../../database/HostStore';
-import { LEASES_TABLE } from '../../database/LeaseStore';
+import { LeaseStore } from '../../database/LeaseStore';
 import { FleetFacts, ReplicaInfo } from '../../diagnostics';
 import {
   HostOperationHandler,
@@ -95,11 +95,9 @@ export function startLiveFleet(knex: Knex) {
     poolSummaries: notHere('poolSummaries'),
     pendingMachines: notHere('pendingMachines'),
     coordination: async () => ({ mode: 'optimistic' }),
-    clearCoordinationLeases: async () => {
-      const held = await knex(LEASES_TABLE).whereNotNull('holder_id');
-      await knex(LEASES_TABLE).update({ holder_id: null, expires_at_ms: 0 });
-      return { cleared: held.map(l => l.name) };
-    },
+    clearCoordinationLeases: async () => ({
+      cleared: await new LeaseStore(knex).releaseAll(),
+    }),
     claimInvariants: async () => ({
       inconsistentHosts: [],
       machinesSharingHosts: [],
