@@ -205,6 +205,51 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     expect(res.text).toContain('beskar7_host_claim_attempts_total');
   });
 
+  it('summarises claims measured by the plugin', async () => {
+    await new HostStore(knex).create({
+      ...host,
+      name: 'node-metrics',
+      namespace: 'default',
+      pool: 'metrics',
+      state: 'Available',
+      hardware: { macAddresses: [] },
+    });
+    const requested = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send({
+        ...machine,
+        name: 'worker-metrics',
+        requirements: { pool: 'metrics' },
+      });
+    expect(requested.status).toBe(201);
+    // The plugin's reconciler claims in the background.
+    for (let i = 0; i < 100; i++) {
+      const current = await request(server)
+        .get(`/api/beskar7/machines/${requested.body.id}`)
+        .set(auth);
+      if (current.body.hostId) break;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+
+    const res = await request(server)
+      .get('/api/beskar7/metrics/summary?windowMinutes=30')
+      .set(auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      windowMs: 30 * 60_000,
+      sampleIntervalMs: 10_000,
+      bmcOperations: { byVendor: [], byOperation: [] },
+    });
+    // Earlier tests' claims may race the reconciler: conflicts are possible, not certain.
+    const { attempts, conflicts, conflictRate } = res.body.claims;
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(conflictRate).toBeCloseTo(conflicts / attempts);
+    expect(res.body.claims.latency.count).toBeGreaterThanOrEqual(1);
+    expect(res.body.claims.latency.p95Ms).toBeGreaterThan(0);
+    expect(res.body.series).toEqual(expect.any(Array));
+  });
+
   it('validates a provisioning config fragment', async () => {
     const res = await request(server)
       .post('/api/beskar7/config/validate')
@@ -266,6 +311,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     ['get', `/machines/${unknownId}`, undefined, 404, /not found/],
     ['post', `/machines/${unknownId}/release`, undefined, 404, /not found/],
     ['post', '/config/validate', 'not json', 400, /JSON/],
+    [
+      'get',
+      '/metrics/summary?windowMinutes=0',
+      undefined,
+      400,
+      /windowMinutes/,
+    ],
+    ['get', '/metrics/summary?window=5', undefined, 400, /window/],
   ] as const)(
     '%s %s answers %#',
     async (method, path, body, status, message) => {
@@ -355,5 +408,17 @@ describe('REST API without permission', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/beskar7\.host\.update/);
     expect(await knex('beskar7_hosts').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('answers 403 to reads, the metrics summary too', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const server = await startBackend(knex, AuthorizeResult.DENY);
+
+    const res = await request(server)
+      .get('/api/beskar7/metrics/summary')
+      .set(auth);
+
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/beskar7\.host\.read/);
   });
 });

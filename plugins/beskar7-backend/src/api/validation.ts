@@ -166,6 +166,10 @@ const jobsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+const metricsSummaryQuery = z.strictObject({
+  windowMinutes: z.coerce.number().int().min(1).max(30).default(5),
+});
+
 const runbookStart = z.strictObject({
   dryRun: z.boolean().optional(),
   parameters: z
@@ -275,6 +279,12 @@ export function parseJobsQuery(query: unknown): {
   limit: number;
 } {
   return parse(jobsQuery, query, 'job query');
+}
+
+export function parseMetricsSummaryQuery(query: unknown): {
+  windowMinutes: number;
+} {
+  return parse(metricsSummaryQuery, query, 'metrics summary query');
 }
 
 export function parseRunbookStart(body: unknown) {
