@@ -15,6 +15,7 @@ import { validateProvisioningConfig } from '../config';
 import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
+import { MetricsHistory } from '../metrics/MetricsHistory';
 import { ProvisioningQueue } from '../queue';
 import { RunbookEngine } from '../runbooks';
 import { RouteGuard } from './guard';
@@ -26,6 +27,7 @@ import {
   parsePageQuery,
   parseRegisterHost,
   parseJobsQuery,
+  parseMetricsSummaryQuery,
   parseUpdateHost,
   isPlausibleId,
 } from './validation';
@@ -43,6 +45,7 @@ export interface RouterOptions {
   diagnostics: Pick<DiagnosticsService, 'report'>;
   runbooks: RunbookEngine;
   metrics: Registry;
+  metricsHistory: Pick<MetricsHistory, 'summary'>;
 }
 
 export async function createRouter(
@@ -72,6 +75,12 @@ export async function createRouter(
   router.get('/metrics', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
     res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  router.get('/metrics/summary', async (req, res) => {
+    await guard.authorize(req, beskar7HostReadPermission);
+    const { windowMinutes } = parseMetricsSummaryQuery(req.query);
+    res.json(await options.metricsHistory.summary(windowMinutes * 60_000));
   });
 
   router.get('/hosts', async (req, res) => {
