@@ -24,6 +24,11 @@ import { MachineStore } from './database/MachineStore';
 import { InventoryService } from './inventory/InventoryService';
 import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
 import { MachineService } from './machines/MachineService';
+import {
+  METRICS_SAMPLE_INTERVAL_MS,
+  MetricsHistory,
+} from './metrics/MetricsHistory';
+import { metricsReader } from './metrics/readMetrics';
 import { createReplicaServices } from './replicaServices';
 import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
@@ -126,6 +131,21 @@ export const beskar7Plugin = createBackendPlugin({
           mode: claims.mode,
         });
         const diagnostics = new DiagnosticsService(facts);
+        const metricsHistory = new MetricsHistory(
+          metricsReader({
+            metrics,
+            queueMetrics,
+            queueStatus: () => queue.status(),
+          }),
+        );
+        // Each replica keeps the history of its own measurements.
+        await deps.scheduler.scheduleTask({
+          id: 'beskar7-metrics-history',
+          scope: 'local',
+          frequency: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
+          timeout: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
+          fn: () => metricsHistory.sample(),
+        });
         const inventory = new InventoryService(knex, claims, notifyHost);
         const runbooks = new RunbookEngine({
           knex,
@@ -186,6 +206,7 @@ export const beskar7Plugin = createBackendPlugin({
             diagnostics,
             runbooks,
             metrics: metrics.registry,
+            metricsHistory,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
