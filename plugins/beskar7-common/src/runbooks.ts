@@ -50,6 +50,13 @@ export interface RunbookStepSummary {
   automatedRollback: boolean;
 }
 
+/** A section of the operator guides in the repository's `docs/` folder. */
+export interface RunbookGuideLink {
+  title: string;
+  /** Relative to the repository, with the section's anchor (`docs/scaling.md#coordination-modes`). */
+  path: string;
+}
+
 /** @public */
 export interface RunbookSummary {
   id: string;
@@ -59,6 +66,8 @@ export interface RunbookSummary {
   severity: RunbookSeverity;
   /** The operator guide's section, relative to the repository (`docs/runbooks.md#<id>`). */
   guide: string;
+  /** The operator guide (deployment, scaling, maintenance...) that explains the background. */
+  operatorGuide?: RunbookGuideLink;
   parameters: RunbookParameter[];
   steps: RunbookStepSummary[];
   /** True when any step is destructive. */

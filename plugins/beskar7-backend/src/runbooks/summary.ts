@@ -14,6 +14,7 @@ export function toRunbookSummary(
     symptoms: definition.symptoms,
     severity: definition.severity,
     guide: guideFor(definition.id),
+    operatorGuide: definition.operatorGuide,
     parameters: definition.parameters,
     destructive: definition.steps.some(s => s.destructive),
     steps: definition.steps.map(step => ({

@@ -1,4 +1,5 @@
 import {
+  RunbookGuideLink,
   RunbookParameter,
   RunbookSeverity,
   StepRisk,
@@ -78,6 +79,8 @@ export interface RunbookDefinition {
   title: string;
   symptoms: string[];
   severity: RunbookSeverity;
+  /** The section of the operator guides (docs/) this procedure belongs to. */
+  operatorGuide?: RunbookGuideLink;
   parameters: RunbookParameter[];
   steps: RunbookStep[];
 }

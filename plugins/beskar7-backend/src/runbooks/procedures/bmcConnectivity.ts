@@ -98,6 +98,10 @@ export const bmcConnectivity: RunbookDefinition = {
   id: 'bmc-connectivity',
   title: 'BMC connectivity',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Security: TLS and BMC credentials',
+    path: 'docs/security.md#bmc-tls',
+  },
   symptoms: [
     'Diagnostics: BMC error rate high, or circuits open',
     'A host went to Error with a connection, TLS or 401 message',

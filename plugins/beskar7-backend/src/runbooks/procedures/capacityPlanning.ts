@@ -42,6 +42,10 @@ export const capacityPlanning: RunbookDefinition = {
   id: 'capacity-planning',
   title: 'Capacity planning report',
   severity: 'info',
+  operatorGuide: {
+    title: 'Scaling: capacity planning',
+    path: 'docs/scaling.md#capacity-planning',
+  },
   symptoms: [
     'Diagnostics: no Available host while hosts are claimed, or machines pending without an Available host',
     'Monthly capacity review, or before onboarding a team that will request many machines',

@@ -9,6 +9,10 @@ export const claimConflicts: RunbookDefinition = {
   id: 'claim-conflicts',
   title: 'Host claim conflicts',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Scaling: coordination modes',
+    path: 'docs/scaling.md#coordination-modes',
+  },
   symptoms: [
     `Diagnostics: claim conflict rate above ${percent(LIMIT.warningAbove)}`,
     'Machines stay Pending although Available hosts exist; claim latency rises with the number of replicas',

@@ -38,6 +38,10 @@ export const configurationChange: RunbookDefinition = {
   id: 'configuration-change',
   title: 'Configuration change',
   severity: 'info',
+  operatorGuide: {
+    title: 'Deployment: configuration changes',
+    path: 'docs/deployment.md#configuration-changes',
+  },
   symptoms: [
     'Any change to beskar7.* configuration (limits, cooldowns, coordination mode, lease settings)',
     'Diagnostics: replicas run different coordination modes (a rollout half done)',

@@ -6,6 +6,10 @@ export const hostStateRecovery: RunbookDefinition = {
   id: 'host-state-recovery',
   title: 'Host state recovery',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Maintenance: host replacement and recovery',
+    path: 'docs/maintenance.md#host-replacement',
+  },
   symptoms: [
     'Diagnostics: hosts in Error, or warning events about failed inspections or provisioning',
     'A machine failed with a BMC or provisioning error and its host stays in Error',

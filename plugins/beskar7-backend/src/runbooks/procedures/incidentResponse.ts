@@ -50,6 +50,10 @@ export const incidentResponse: RunbookDefinition = {
   id: 'incident-response',
   title: 'Incident response (P1 / P2 / P3)',
   severity: 'critical',
+  operatorGuide: {
+    title: 'Troubleshooting: incidents and restores',
+    path: 'docs/troubleshooting.md#incidents',
+  },
   symptoms: [
     'An alert or a user report of provisioning failures',
     'Diagnostics show errors',

@@ -6,6 +6,10 @@ export const leaderElectionInstability: RunbookDefinition = {
   id: 'leader-election-instability',
   title: 'Leader election instability',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Scaling: leader election',
+    path: 'docs/scaling.md#leader-election',
+  },
   symptoms: [
     'Diagnostics: no live coordinator lease, or the holder is not a live replica (leader mode)',
     'Claims stall for seconds at a time; logs show "lost leadership" / "acquired leadership" repeatedly',

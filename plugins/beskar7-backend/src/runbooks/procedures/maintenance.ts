@@ -5,6 +5,10 @@ export const maintenance: RunbookDefinition = {
   id: 'maintenance',
   title: 'Daily and weekly maintenance checks',
   severity: 'info',
+  operatorGuide: {
+    title: 'Maintenance: daily and weekly schedule',
+    path: 'docs/maintenance.md#schedules',
+  },
   symptoms: [
     'Daily at the start of the shift',
     'Weekly, with the longer checks',

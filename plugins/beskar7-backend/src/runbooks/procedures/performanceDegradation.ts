@@ -12,6 +12,10 @@ export const performanceDegradation: RunbookDefinition = {
   id: 'performance-degradation',
   title: 'Performance degradation',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Performance: when it gets slow',
+    path: 'docs/performance.md#degradation',
+  },
   symptoms: [
     `Claim p95 above ${CLAIM_P95_LIMIT_MS / 1000} s`,
     'Host lists and the portal pages are slow; reconcilers lag behind',

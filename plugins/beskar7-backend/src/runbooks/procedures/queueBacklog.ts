@@ -43,6 +43,10 @@ export const queueBacklog: RunbookDefinition = {
   id: 'queue-backlog',
   title: 'Provisioning queue backlog',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Performance: provisioning limits',
+    path: 'docs/performance.md#limits',
+  },
   symptoms: [
     `Diagnostics: queue length above ${LIMIT.warningAbove}, or at ${
       LIMIT.errorAtShareOfMax * 100

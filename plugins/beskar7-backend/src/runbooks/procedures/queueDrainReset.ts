@@ -12,6 +12,10 @@ export const queueDrainReset: RunbookDefinition = {
   id: 'queue-drain-reset',
   title: 'Queue drain and reset',
   severity: 'warning',
+  operatorGuide: {
+    title: 'Maintenance: upgrades',
+    path: 'docs/maintenance.md#upgrades',
+  },
   symptoms: [
     'Before changing the queue limits, upgrading the backend, or maintenance on the image server or BMC network',
     'The queue is paused or draining and nobody knows why',

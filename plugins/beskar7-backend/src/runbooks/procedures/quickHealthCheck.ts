@@ -6,6 +6,10 @@ export const quickHealthCheck: RunbookDefinition = {
   id: 'quick-health-check',
   title: 'Quick health check',
   severity: 'info',
+  operatorGuide: {
+    title: 'Troubleshooting: quick health check',
+    path: 'docs/troubleshooting.md#quick-health-check',
+  },
   symptoms: [
     'Start of a shift, or after a deployment',
     'Someone reports "provisioning is slow" or "my machine is stuck" and the cause is not known yet',

@@ -10,6 +10,10 @@ export const splitBrainRecovery: RunbookDefinition = {
   id: 'split-brain-recovery',
   title: 'Split-brain recovery',
   severity: 'critical',
+  operatorGuide: {
+    title: 'Scaling: split brain',
+    path: 'docs/scaling.md#split-brain',
+  },
   symptoms: [
     'Diagnostics: more than one replica acts as leader',
     'A host shows up under two machines, or a machine flips between hosts',

@@ -13,6 +13,7 @@ import { beskar7ApiRef, describeError } from '../../api';
 import { IfAllowed } from '../shared/IfAllowed';
 import { Loadable } from '../shared/Loadable';
 import { StatusLabel } from '../shared/StatusLabel';
+import { GuideLinks } from './GuideLinks';
 import { RunbookStepList } from './RunbookStepList';
 
 const RunControl = ({ definition }: { definition: RunbookSummary }) => {
@@ -112,7 +113,7 @@ export const RunbookRunner = () => {
         <Flex direction="column" gap="4">
           <Text variant="title-medium">{definition.title}</Text>
           <Text>When: {definition.symptoms.join('; ')}</Text>
-          <Text variant="body-small">Operator guide: {definition.guide}</Text>
+          <GuideLinks definition={definition} />
           <RunControl definition={definition} />
           <InfoCard title="Earlier runs">
             <Loadable

@@ -15,12 +15,15 @@ export function renderWithApis(
   options: {
     authorize: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     initialRouteEntries?: string[];
+    /** App config the rendered app reads (frontend keys). */
+    config?: NonNullable<Parameters<typeof renderInTestApp>[1]>['config'];
   },
 ) {
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>,
     {
       initialRouteEntries: options.initialRouteEntries,
+      config: options.config,
       apis: [
         [beskar7ApiRef, testClient],
         [
