@@ -1,14 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host } from '@internal/backstage-plugin-beskar7-common';
 import { detectVendor } from '../redfish/vendors';
-import { QueueDrainingError, QueueFullError } from '../queue/errors';
+import {
+  HostChangedError,
+  QueueDrainingError,
+  QueueFullError,
+} from '../queue/errors';
 import { ProvisioningQueue } from '../queue/ProvisioningQueue';
 import { JobOperation, ProvisioningJob } from '../queue/types';
 
 /**
- * Queues `operation` for a host unless it already has a job. A full or
- * draining queue is not an error here: the reconcilers try again on their
- * next pass, and the rejection has been counted.
+ * Queues `operation` for a host unless it already has a job, or has changed
+ * since `host` was read. A full or draining queue, or a changed host, is not
+ * an error here: the reconcilers look again on their next pass, and a queue
+ * rejection has been counted.
  */
 export async function enqueueFor(
   queue: ProvisioningQueue,
@@ -23,12 +28,15 @@ export async function enqueueFor(
       machineId: host.consumerId,
       bmcAddress: host.bmc.address,
       vendor: detectVendor({ manufacturer: host.hardware.manufacturer }).id,
+      // A reconciler may have read the host just before its job finished.
+      hostVersion: host.version,
     });
     return job;
   } catch (error) {
     if (
       error instanceof QueueFullError ||
-      error instanceof QueueDrainingError
+      error instanceof QueueDrainingError ||
+      error instanceof HostChangedError
     ) {
       logger.debug(
         `Not queueing ${operation} of host ${host.id} yet: ${error.message}`,

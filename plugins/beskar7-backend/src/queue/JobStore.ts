@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { databaseNowMsSql, isPostgres } from '../database/dialect';
-import { QueueDrainingError, QueueFullError } from './errors';
+import { HOSTS_TABLE } from '../database/hostRows';
+import { HostChangedError, QueueDrainingError, QueueFullError } from './errors';
 import { serializeSqliteWrite } from './sqliteWrites';
 import {
   ACTIVE_STATUSES,
@@ -84,6 +85,14 @@ export class JobStore {
           .update({ enqueued_total: trx.raw('enqueued_total + 1') });
         const state = await trx(QUEUE_STATE_TABLE).where({ id: 1 }).first();
         if (Boolean(state.draining)) throw new QueueDrainingError();
+        if (request.hostVersion !== undefined) {
+          const host = await trx(HOSTS_TABLE)
+            .where({ id: request.hostId })
+            .first('version');
+          if (!host || Number(host.version) !== request.hostVersion) {
+            throw new HostChangedError(request.hostId);
+          }
+        }
         const active = await trx<JobRow>(JOBS_TABLE)
           .where({ host_id: request.hostId })
           .whereIn('status', ACTIVE_STATUSES)

@@ -23,6 +23,14 @@ export class QueueDrainingError extends CustomErrorBase {
   }
 }
 
+/** The host changed after the caller decided to queue work for it; nothing was queued. */
+export class HostChangedError extends CustomErrorBase {
+  readonly name = 'HostChangedError';
+  constructor(hostId: string) {
+    super(`Host ${hostId} changed since it was read; not queueing`);
+  }
+}
+
 /** A job ran past operationTimeout. */
 export class OperationTimeoutError extends CustomErrorBase {
   readonly name = 'OperationTimeoutError';

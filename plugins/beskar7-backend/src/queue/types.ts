@@ -23,6 +23,12 @@ export interface EnqueueRequest {
   machineId?: string;
   bmcAddress: string;
   vendor?: string;
+  /**
+   * The host's version the request was decided on: when the host has changed
+   * since (its last job finished meanwhile), nothing is queued and
+   * HostChangedError is thrown.
+   */
+  hostVersion?: number;
 }
 
 export interface EnqueueResult {
