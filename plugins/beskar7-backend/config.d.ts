@@ -52,6 +52,19 @@ export interface Config {
         maxBackoff?: string;
       };
     };
+    inventory?: {
+      /**
+       * Where BMCs may be: CIDRs (`10.0.0.0/8`, `2001:db8::/32`), addresses,
+       * host names and `*.domain` suffixes. When set, registering a host
+       * whose BMC address matches no entry (a host name matches by name or
+       * by every address it resolves to) is refused with a 400.
+       * Link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses
+       * (169.254.169.254, fd00:ec2::254, metadata.google.internal, ...) are
+       * refused whether set or not, unless an entry names them: a range no
+       * wider than theirs, or the host name itself.
+       */
+      bmcAddressAllowlist?: string[];
+    };
     /**
      * BMC logins by name; hosts refer to them with `bmc.credentialsRef`.
      * Fill them from environment variables, never commit them.

@@ -193,29 +193,51 @@ const runbookRunsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** The path of the first string holding a NUL character, which no database column can store. */
-function findNul(value: unknown, path: string[] = []): string[] | undefined {
-  if (typeof value === 'string')
-    return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const found = key.includes('\u0000')
-      ? [...path, key]
-      : findNul(child, [...path, key]);
-    if (found) return found;
+/** Deeper bodies are refused: no request of this API nests more than a few levels. */
+const MAX_DEPTH = 32;
+
+/**
+ * Finds what no field may hold: the path of the first string with a NUL
+ * character (no database column can store one), or of a value nested deeper
+ * than MAX_DEPTH. Walks with its own stack, so a hostile nesting cannot
+ * overflow the call stack.
+ */
+function findUnstorable(
+  input: unknown,
+): { path: string[]; problem: string } | undefined {
+  const stack: Array<{ value: unknown; path: string[] }> = [
+    { value: input, path: [] },
+  ];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) {
+        return { path, problem: 'must not contain NUL characters' };
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      if (path.length >= MAX_DEPTH) {
+        return { path, problem: `is nested deeper than ${MAX_DEPTH} levels` };
+      }
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\u0000')) {
+          return {
+            path: [...path, key],
+            problem: 'must not contain NUL characters',
+          };
+        }
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
   }
   return undefined;
 }
 
 /** Turns a zod failure into one 400 message that names every bad field. */
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const nul = findNul(input);
-  if (nul) {
-    throw new InputError(
-      `Invalid ${what}: ${
-        nul.join('.') || 'value'
-      }: must not contain NUL characters`,
-    );
+  const unstorable = findUnstorable(input);
+  if (unstorable) {
+    const field = unstorable.path.slice(0, 4).join('.') || 'value';
+    throw new InputError(`Invalid ${what}: ${field}: ${unstorable.problem}`);
   }
   const result = schema.safeParse(input);
   if (result.success) {

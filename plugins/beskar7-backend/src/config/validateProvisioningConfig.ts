@@ -133,14 +133,18 @@ export function validateProvisioningConfig(input: unknown): ValidationResult {
     };
   }
 
-  const profile = fragment.profile ?? 'development';
-  if (!PROVISIONING_PROFILES.includes(profile as ProvisioningProfile)) {
+  const requested = fragment.profile ?? 'development';
+  const known = PROVISIONING_PROFILES.includes(
+    requested as ProvisioningProfile,
+  );
+  if (!known) {
     fail('profile', `must be one of ${PROVISIONING_PROFILES.join(', ')}`);
   }
+  // An unknown name such as "constructor" must not reach PROFILE_DEFAULTS' prototype.
+  const profile = known ? (requested as ProvisioningProfile) : 'development';
   const config: ProvisioningConfig = structuredClone({
-    profile: profile as ProvisioningProfile,
-    ...(PROFILE_DEFAULTS[profile as ProvisioningProfile] ??
-      PROFILE_DEFAULTS.development),
+    profile,
+    ...PROFILE_DEFAULTS[profile],
   });
 
   const retry = fragment.retry;
@@ -215,7 +219,13 @@ function parseField(spec: FieldSpec, value: unknown): number | undefined {
 }
 
 function describe(spec: FieldSpec, value: unknown): string {
-  const got = `got ${JSON.stringify(value)}`;
+  const shown = JSON.stringify(value) ?? String(value);
+  // Echo enough of the value to recognise it, never a whole huge body.
+  const got = `got ${
+    shown.length > 100
+      ? `${shown.slice(0, 100)}... (${shown.length} chars)`
+      : shown
+  }`;
   if (spec.kind === 'integer') {
     return `must be an integer from ${spec.min} to ${spec.max}, ${got}`;
   }

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   Host,
   HostDetails,
@@ -13,6 +13,7 @@ import { ClaimCoordinator } from '../claims';
 import { HostSearch } from '../database/HostSearch';
 import { HostStore } from '../database/HostStore';
 import { applyHostTransition } from '../lifecycle/applyHostTransition';
+import { BmcAddressPolicy } from './bmcAddressPolicy';
 
 /** How many recent state changes a host's detail view carries. */
 const RECENT_EVENTS = 50;
@@ -30,6 +31,9 @@ export class InventoryService {
     private readonly claims: Pick<ClaimCoordinator, 'release'>,
     /** Called after a write that reconcilers should act on soon. */
     private readonly onChange: (hostId: string) => void = () => {},
+    private readonly bmcAddresses: BmcAddressPolicy = BmcAddressPolicy.create(
+      undefined,
+    ),
   ) {
     this.hosts = new HostStore(knex);
     this.search = new HostSearch(knex);
@@ -52,6 +56,12 @@ export class InventoryService {
   async registerHost(
     request: RegisterHostRequest & { namespace: string; pool: string },
   ): Promise<Host> {
+    const refusal = await this.bmcAddresses.refusal(request.bmc.address);
+    if (refusal) {
+      throw new InputError(
+        `Invalid host registration: bmc.address: ${refusal}`,
+      );
+    }
     const host = await this.hosts.create({ ...request, state: 'Enrolling' });
     this.onChange(host.id);
     return host;
