@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROCEDURES } from './procedures';
-import { bmcJobStats } from './procedures/queueBacklog';
+import { bmcJobStats, queueBacklog } from './procedures/queueBacklog';
 import { capacityWarnings } from './procedures/capacityPlanning';
 import { configDifferences } from './procedures/configurationChange';
 import { toRunbookSummary } from './summary';
+import { AutomatedStep, StepContext } from './types';
 
 const guide = readFileSync(
   join(__dirname, '..', '..', '..', '..', 'docs', 'runbooks.md'),
@@ -121,6 +122,39 @@ describe('procedure logic', () => {
     expect(
       capacityWarnings([], { ...queue, length: 79, processing: 4 }),
     ).toEqual(['4 of 4 concurrency slots busy']);
+  });
+
+  it('judges the queue status by what waits, never calling an idle queue busy', async () => {
+    const step = queueBacklog.steps[0] as AutomatedStep;
+    const status = {
+      length: 0,
+      maxQueueSize: 50,
+      processing: 0,
+      maxConcurrentOps: 4,
+      workerCount: 4,
+      paused: false,
+      draining: false,
+      cooldowns: [],
+    };
+    const verdict = async (q: typeof status) =>
+      step.verification.check({} as StepContext, { summary: '', data: q });
+    await expect(verdict(status)).resolves.toEqual({
+      passed: true,
+      message: 'No job is waiting',
+    });
+    await expect(
+      verdict({ ...status, length: 9, processing: 4 }),
+    ).resolves.toMatchObject({
+      passed: true,
+      message: /^Every concurrency slot/,
+    });
+    await expect(verdict({ ...status, length: 9 })).resolves.toMatchObject({
+      passed: true,
+      message: /^Workers are idle while jobs wait/,
+    });
+    await expect(verdict({ ...status, paused: true })).resolves.toMatchObject({
+      passed: false,
+    });
   });
 
   it('summarises jobs per BMC', () => {

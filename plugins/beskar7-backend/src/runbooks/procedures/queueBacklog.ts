@@ -91,7 +91,9 @@ export const queueBacklog: RunbookDefinition = {
               message:
                 'The queue is paused: resume it with the queue-drain-reset runbook',
             };
-          return q.processing < q.maxConcurrentOps && q.length > 0
+          if (q.length === 0)
+            return { passed: true, message: 'No job is waiting' };
+          return q.processing < q.maxConcurrentOps
             ? {
                 passed: true,
                 message:
