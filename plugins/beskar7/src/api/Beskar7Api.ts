@@ -7,6 +7,7 @@ import {
   ListHostsQuery,
   Machine,
   MachineRequest,
+  MetricsSummary,
   Page,
   PoolSummary,
   QueueStatus,
@@ -32,6 +33,8 @@ export interface Beskar7Api {
   getQueue(): Promise<QueueStatus>;
   changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus>;
   getDiagnostics(): Promise<DiagnosticsReport>;
+  /** Claims and BMC latency over the last `windowMinutes` (1-30), with history. */
+  getMetricsSummary(windowMinutes?: number): Promise<MetricsSummary>;
   listRunbooks(): Promise<RunbookSummary[]>;
   getRunbook(id: string): Promise<RunbookSummary>;
   listRunbookRuns(runbookId: string): Promise<Page<RunbookRun>>;

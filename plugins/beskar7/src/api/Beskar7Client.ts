@@ -9,6 +9,7 @@ import {
   ListHostsQuery,
   Machine,
   MachineRequest,
+  MetricsSummary,
   Page,
   PoolSummary,
   QueueStatus,
@@ -86,6 +87,10 @@ export class Beskar7Client implements Beskar7Api {
 
   getDiagnostics(): Promise<DiagnosticsReport> {
     return this.call('GET', '/diagnostics');
+  }
+
+  getMetricsSummary(windowMinutes = 30): Promise<MetricsSummary> {
+    return this.call('GET', `/metrics/summary?windowMinutes=${windowMinutes}`);
   }
 
   async listRunbooks(): Promise<RunbookSummary[]> {

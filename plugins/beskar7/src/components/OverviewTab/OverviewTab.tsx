@@ -4,6 +4,12 @@ import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
 import { Flex, Grid, Text } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import { HealthCard } from '../Beskar7Page/HealthCard';
+import {
+  BmcLatencyCharts,
+  ClaimCharts,
+  MetricsUnavailable,
+  QueueCharts,
+} from '../MetricsCharts';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
 import { Meter } from '../shared/Meter';
@@ -14,19 +20,20 @@ import { usePolling } from '../shared/usePolling';
 export const OverviewTab = () => {
   const api = useApi(beskar7ApiRef);
   const state = usePolling(async () => {
-    const [pools, queue, diagnostics, pending] = await Promise.all([
+    const [pools, queue, diagnostics, pending, metrics] = await Promise.all([
       api.listPools(),
       api.getQueue(),
       api.getDiagnostics(),
       api.listMachines({ offset: 0, limit: 1 }),
+      api.getMetricsSummary(30).catch((error: Error) => error),
     ]);
-    return { pools, queue, diagnostics, pending };
+    return { pools, queue, diagnostics, pending, metrics };
   }, [api]);
   return (
     <Flex direction="column" gap="4">
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
-        {({ pools, queue, diagnostics, pending }) => {
+        {({ pools, queue, diagnostics, pending, metrics }) => {
           const totals = Object.fromEntries(
             HOST_STATES.map(s => [
               s,
@@ -72,7 +79,22 @@ export const OverviewTab = () => {
                   {pending.totalCount} machine request(s) in total
                   {queue.paused ? ' · queue paused' : ''}
                 </Text>
+                {!(metrics instanceof Error) && (
+                  <QueueCharts summary={metrics} withProcessing={false} />
+                )}
               </InfoCard>
+              {metrics instanceof Error ? (
+                <MetricsUnavailable error={metrics} />
+              ) : (
+                <>
+                  <InfoCard title="Claims">
+                    <ClaimCharts summary={metrics} />
+                  </InfoCard>
+                  <InfoCard title="BMC operation latency by vendor">
+                    <BmcLatencyCharts summary={metrics} detailed={false} />
+                  </InfoCard>
+                </>
+              )}
               <InfoCard title="Alerts">
                 {alerts.length === 0 && <Text>All checks pass.</Text>}
                 <ul aria-label="alerts">

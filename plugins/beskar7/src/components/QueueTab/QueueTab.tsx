@@ -1,8 +1,14 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { beskar7QueueManagePermission } from '@internal/backstage-plugin-beskar7-common';
-import { Button, Flex, Text } from '@backstage/ui';
+import { Button, Flex, Grid, Text } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
+import {
+  BmcLatencyCharts,
+  ClaimCharts,
+  MetricsUnavailable,
+  QueueCharts,
+} from '../MetricsCharts';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
@@ -11,16 +17,23 @@ import { Meter } from '../shared/Meter';
 import { useAction } from '../shared/useAction';
 import { usePolling } from '../shared/usePolling';
 
-/** Queue health: backlog against its limit, concurrency, BMC cooldowns. */
+/** Queue health: backlog against its limit, concurrency, BMC cooldowns, claim and BMC latency. */
 export const QueueTab = () => {
   const api = useApi(beskar7ApiRef);
-  const state = usePolling(() => api.getQueue(), [api]);
+  const state = usePolling(async () => {
+    // Without metrics the queue's own state is still worth showing.
+    const [queue, metrics] = await Promise.all([
+      api.getQueue(),
+      api.getMetricsSummary(30).catch((error: Error) => error),
+    ]);
+    return { queue, metrics };
+  }, [api]);
   const { run, busy } = useAction();
   return (
     <Flex direction="column" gap="4">
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
-        {queue => (
+        {({ queue, metrics }) => (
           <>
             <InfoCard title="Provisioning queue">
               <Flex direction="column" gap="2">
@@ -87,6 +100,21 @@ export const QueueTab = () => {
                 />
               </Flex>
             </IfAllowed>
+            {metrics instanceof Error ? (
+              <MetricsUnavailable error={metrics} />
+            ) : (
+              <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+                <InfoCard title="Queue over time">
+                  <QueueCharts summary={metrics} />
+                </InfoCard>
+                <InfoCard title="Claims">
+                  <ClaimCharts summary={metrics} />
+                </InfoCard>
+                <InfoCard title="BMC operation latency">
+                  <BmcLatencyCharts summary={metrics} />
+                </InfoCard>
+              </Grid.Root>
+            )}
             <InfoCard title="BMC cooldowns in effect">
               {queue.cooldowns.length === 0 ? (
                 <Text>No BMC is cooling down.</Text>

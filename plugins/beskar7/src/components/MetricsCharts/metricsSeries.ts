@@ -1,0 +1,41 @@
+import { MetricsSummary } from '@internal/backstage-plugin-beskar7-common';
+import { ChartSeries } from '../shared/LineChart';
+
+/** The chart lines a metrics summary's history holds, one function per chart. */
+
+export function conflictRateSeries(summary: MetricsSummary): ChartSeries {
+  return {
+    name: 'Conflict rate',
+    values: summary.series.map(p =>
+      p.claimAttempts > 0 ? p.claimConflicts / p.claimAttempts : undefined,
+    ),
+  };
+}
+
+export function claimLatencySeries(summary: MetricsSummary): ChartSeries {
+  return {
+    name: 'Claim p95',
+    values: summary.series.map(p => p.claimP95Ms),
+  };
+}
+
+/** One line per vendor seen anywhere in the history, alphabetically. */
+export function bmcLatencySeries(summary: MetricsSummary): ChartSeries[] {
+  const vendors = [
+    ...new Set(summary.series.flatMap(p => Object.keys(p.bmcP95MsByVendor))),
+  ].sort();
+  return vendors.map(vendor => ({
+    name: vendor,
+    values: summary.series.map(p => p.bmcP95MsByVendor[vendor]),
+  }));
+}
+
+export function windowText(summary: MetricsSummary): string {
+  return `last ${Math.round(summary.windowMs / 60_000)} min`;
+}
+
+export function emptyText(summary: MetricsSummary): string {
+  return `No samples yet: one is taken every ${
+    summary.sampleIntervalMs / 1000
+  } s.`;
+}
