@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROCEDURES } from './procedures';
+import { claimConflicts } from './procedures/claimConflicts';
 import { bmcJobStats, queueBacklog } from './procedures/queueBacklog';
 import { capacityWarnings } from './procedures/capacityPlanning';
 import { configDifferences } from './procedures/configurationChange';
@@ -155,6 +156,20 @@ describe('procedure logic', () => {
     await expect(verdict({ ...status, paused: true })).resolves.toMatchObject({
       passed: false,
     });
+  });
+
+  it('judges the conflict rate after the tags only on enough attempts', async () => {
+    const step = claimConflicts.steps.find(s => s.id === 'spread-with-tags')!;
+    const verdict = async (total: number, hits: number) =>
+      step.verification.check!({
+        facts: { claimConflictRate: async () => ({ total, hits }) },
+      } as unknown as StepContext);
+    await expect(verdict(7, 5)).resolves.toMatchObject({
+      passed: true,
+      message: expect.stringMatching(/^Only 7 attempts in the window/),
+    });
+    await expect(verdict(40, 20)).resolves.toMatchObject({ passed: false });
+    await expect(verdict(40, 2)).resolves.toMatchObject({ passed: true });
   });
 
   it('summarises jobs per BMC', () => {

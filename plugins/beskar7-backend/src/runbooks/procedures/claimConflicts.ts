@@ -202,7 +202,14 @@ export const claimConflicts: RunbookDefinition = {
         )} or below.`,
         check: async ({ facts }) => {
           const s = await facts.claimConflictRate(LIMIT.windowMs);
-          const rate = s.total ? s.hits / s.total : 0;
+          // Judged like the diagnostics: a handful of claims says nothing about the rate.
+          if (s.total < LIMIT.minSamples) {
+            return {
+              passed: true,
+              message: `Only ${s.total} attempts in the window: too few to judge, nothing points at conflicts`,
+            };
+          }
+          const rate = s.hits / s.total;
           return rate <= LIMIT.warningAbove
             ? { passed: true, message: `Conflict rate now ${percent(rate)}` }
             : {
