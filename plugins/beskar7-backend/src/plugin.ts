@@ -15,7 +15,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerActions } from './actions/registerActions';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
-import { resolveLeaderElectionTiming } from './claims';
+import { LeaderClaimCoordinator, resolveLeaderElectionTiming } from './claims';
 import { DiagnosticsService } from './diagnostics';
 import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
 import { HostStore } from './database/HostStore';
@@ -29,6 +29,7 @@ import {
   MetricsHistory,
 } from './metrics/MetricsHistory';
 import { metricsReader } from './metrics/readMetrics';
+import { createKubernetesIntegration } from './kubernetes';
 import { createReplicaServices } from './replicaServices';
 import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
@@ -75,19 +76,25 @@ export const beskar7Plugin = createBackendPlugin({
         }
         deps.permissionsRegistry.addPermissions(beskar7Permissions);
 
-        // Invalid settings stop the backend here, naming the key.
+        // Invalid settings stop the backend here, naming the key. The
+        // Kubernetes side comes first: the claim engine needs its Lease gate.
+        const kubernetes = createKubernetesIntegration({ config, logger });
         const replica = createReplicaServices({
           knex,
           config,
           logger,
           vendors,
           scheduler: deps.scheduler,
+          credentials:
+            kubernetes && (fromConfig => kubernetes.credentials(fromConfig)),
+          leaderCandidate: kubernetes?.leaderCandidate,
         });
         const {
           claimsConfig,
           provisioningConfig,
           metrics,
           queueMetrics,
+          configCredentials,
           credentials,
           provisioners,
           claims,
@@ -116,7 +123,7 @@ export const beskar7Plugin = createBackendPlugin({
           const hosts = await registerSimulatedFleet(
             fleet,
             new HostStore(knex),
-            credentials,
+            configCredentials,
             config.getOptionalString('beskar7.simulator.pool') ?? 'default',
           );
           logger.info(`Simulated fleet of ${hosts.length} BMCs registered`);
@@ -189,6 +196,22 @@ export const beskar7Plugin = createBackendPlugin({
           claims,
           notifyMachine,
         );
+        kubernetes?.connect({
+          replicaId: replica.replicaId,
+          metrics,
+          timing: resolveLeaderElectionTiming(claimsConfig.leaderElection),
+          hosts: new HostStore(knex),
+          machines: new MachineStore(knex),
+          inventory,
+          machineService: machines,
+          // Without a Lease, the claim leader acts, or every replica.
+          isActive: () =>
+            !(claims instanceof LeaderClaimCoordinator) || claims.isLeader,
+        });
+        if (kubernetes) {
+          lifecycle.addStartupHook(() => kubernetes.start());
+          lifecycle.addShutdownHook(() => kubernetes.stop());
+        }
         registerActions({
           actionsRegistry: deps.actionsRegistry,
           guard,
@@ -206,6 +229,7 @@ export const beskar7Plugin = createBackendPlugin({
             diagnostics,
             runbooks,
             metrics: metrics.registry,
+            kubernetesHealth: () => kubernetes?.health(),
             metricsHistory,
           }),
         );

@@ -30,8 +30,8 @@ export interface ReplicaServicesOptions {
   vendors?: VendorQuirks[];
   /** Backstage's scheduler for the reconcilers; a plain timer without one. */
   scheduler?: SchedulerService;
-  /** Where BMC credentials come from (default: `beskar7.credentials` in config). */
-  credentials?: CredentialResolver;
+  /** Where BMC credentials come from, given those of config (default: config's alone). */
+  credentials?: (fromConfig: ConfigCredentialResolver) => CredentialResolver;
   /** Leader mode: whether this replica may stand for coordinator (default: always). */
   leaderCandidate?: () => boolean;
 }
@@ -54,8 +54,10 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   )}`;
   const metrics = createBeskar7Metrics();
   const queueMetrics = createQueueMetrics(metrics.registry);
+  // Config entries, and the logins registered at run time (simulated fleet).
+  const configCredentials = new ConfigCredentialResolver(config);
   const credentials =
-    options.credentials ?? new ConfigCredentialResolver(config);
+    options.credentials?.(configCredentials) ?? configCredentials;
   const provisioners = new BmcProvisionerFactory({
     logger,
     vendors: options.vendors ?? [],
@@ -116,6 +118,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     provisioningConfig,
     metrics,
     queueMetrics,
+    configCredentials,
     credentials,
     provisioners,
     claims,

@@ -153,7 +153,39 @@ export interface Machine {
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   database: { client: string; reachable: boolean; latencyMs?: number };
+  /** Present when `beskar7.kubernetes` is enabled. */
+  kubernetes?: KubernetesHealth;
   version: string;
+}
+
+/** How one informer (list and watch of a custom resource) is doing. */
+export interface KubernetesInformerHealth {
+  resource: string;
+  /** Listed at least once: the cache holds every object. */
+  synced: boolean;
+  /** The last list or watch reached the API server. */
+  connected: boolean;
+  consecutiveFailures: number;
+  lastError?: string;
+  lastErrorAt?: string;
+}
+
+/**
+ * The Kubernetes side: degraded while the API server is out of reach, when
+ * the rest of the backend keeps claiming and provisioning from its database.
+ */
+export interface KubernetesHealth {
+  status: 'ok' | 'degraded';
+  informers: KubernetesInformerHealth[];
+  /** The last write to Kubernetes failed (cleared by the next that succeeds). */
+  lastWriteError?: string;
+  /** Present when a Lease elects the active replica. */
+  leaderElection?: {
+    lease: string;
+    /** The holder last seen in the Lease. */
+    leader?: string;
+    isLeader: boolean;
+  };
 }
 
 /** State of the per-BMC circuit breaker of the Redfish client. */

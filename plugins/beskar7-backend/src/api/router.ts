@@ -5,6 +5,7 @@ import {
   beskar7MachineCreatePermission,
   beskar7MachineReleasePermission,
   beskar7QueueManagePermission,
+  KubernetesHealth,
 } from '@internal/backstage-plugin-beskar7-common';
 import { NotFoundError } from '@backstage/errors';
 import express from 'express';
@@ -46,6 +47,8 @@ export interface RouterOptions {
   runbooks: RunbookEngine;
   metrics: Registry;
   metricsHistory: Pick<MetricsHistory, 'summary'>;
+  /** The Kubernetes side's health, when it is enabled. */
+  kubernetesHealth?: () => KubernetesHealth | undefined;
 }
 
 export async function createRouter(
@@ -68,8 +71,14 @@ export async function createRouter(
   }
 
   router.get('/health', async (_req, res) => {
-    const health = await checkHealth(knex, version);
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
+    const health = await checkHealth(
+      knex,
+      version,
+      options.kubernetesHealth?.(),
+    );
+    // Only the database takes the plugin out: without the API server it
+    // keeps claiming and provisioning, and says so in the body.
+    res.status(health.database.reachable ? 200 : 503).json(health);
   });
 
   router.get('/metrics', async (req, res) => {

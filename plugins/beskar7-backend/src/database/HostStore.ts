@@ -42,6 +42,8 @@ export interface HostListFilter {
   namespace?: string;
   pool?: string;
   state?: HostState | HostState[];
+  /** Written at or after this time. */
+  updatedSince?: Date;
   limit?: number;
   offset?: number;
 }
@@ -145,6 +147,8 @@ export class HostStore {
     ]);
     if (filter.namespace) query.where('namespace', filter.namespace);
     if (filter.pool) query.where('pool', filter.pool);
+    if (filter.updatedSince)
+      query.where('updated_at', '>=', filter.updatedSince);
     if (filter.state) {
       query.whereIn(
         'state',

@@ -21,6 +21,8 @@ export type CreateMachineInput = Pick<Machine, 'name' | 'namespace'> &
 export interface MachineListFilter {
   namespace?: string;
   phase?: MachinePhase | MachinePhase[];
+  /** Written at or after this time. */
+  updatedSince?: Date;
   limit?: number;
   offset?: number;
 }
@@ -89,6 +91,8 @@ export class MachineStore {
   private filtered(filter: MachineListFilter) {
     const query = this.knex<MachineRow>(MACHINES_TABLE);
     if (filter.namespace) query.where('namespace', filter.namespace);
+    if (filter.updatedSince)
+      query.where('updated_at', '>=', filter.updatedSince);
     if (filter.phase) {
       query.whereIn(
         'phase',

@@ -361,5 +361,5 @@ describe.each(kubeTargets())('KubernetesController (%s)', target => {
 });
 
 if (!process.env[REAL_CLUSTER_ENV]) {
-  it.skip(REAL_CLUSTER_SKIPPED, () => {});
+  it.skip(`${REAL_CLUSTER_SKIPPED}`, () => {});
 }

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubernetesHealth } from '@internal/backstage-plugin-beskar7-common';
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from './apiErrors';
@@ -19,7 +20,7 @@ import {
   providerIdOf,
 } from './mapping';
 import { InventorySink, MachineSink, StatusSource } from './ports';
-import { InformerHealth, ResourceInformer } from './ResourceInformer';
+import { ResourceInformer } from './ResourceInformer';
 import { sameJson } from './sameJson';
 import {
   BESKAR7_MACHINE,
@@ -49,14 +50,6 @@ export interface KubernetesControllerOptions {
    * leader. Default: always.
    */
   isActive?: () => boolean;
-}
-
-/** The Kubernetes side's health: degraded while the API server is out of reach. */
-export interface KubernetesHealth {
-  status: 'ok' | 'degraded';
-  informers: InformerHealth[];
-  /** The last write to Kubernetes failed (cleared by the next that succeeds). */
-  lastWriteError?: string;
 }
 
 /** Machine phases in which the machine holds its host. */
@@ -148,7 +141,8 @@ export class KubernetesController {
 
   /** Writes the PhysicalHost's status from the inventory (call it when a host changed). */
   async publishHost(namespace: string, name: string): Promise<void> {
-    if (!this.active()) return;
+    // Hosts registered through the API have no PhysicalHost to write to.
+    if (!this.active() || !this.hosts.get(namespace, name)) return;
     const host = await this.options.status.host(namespace, name);
     if (!host) return;
     await this.writing(async () => {
@@ -176,7 +170,7 @@ export class KubernetesController {
 
   /** Writes the Beskar7Machine's status from the inventory (call it when a machine changed). */
   async publishMachine(namespace: string, name: string): Promise<void> {
-    if (!this.active()) return;
+    if (!this.active() || !this.machineObjects.get(namespace, name)) return;
     const found = await this.options.status.machine(namespace, name);
     if (!found) return;
     const { machine, host } = found;

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubernetesInformerHealth as InformerHealth } from '@internal/backstage-plugin-beskar7-common';
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { describeError, retryAfterMs, statusCodeOf } from './apiErrors';
 import { KeyedQueue } from './KeyedQueue';
@@ -9,18 +10,6 @@ export interface InformerHandlers<T> {
   /** The object was added or changed, or is delivered again by a resync. */
   upsert(obj: T): Promise<void>;
   remove(obj: T): Promise<void>;
-}
-
-/** How an informer is doing, for the plugin's health. */
-export interface InformerHealth {
-  resource: string;
-  /** Listed at least once: the cache holds every object. */
-  synced: boolean;
-  /** The last list or watch reached the API server. */
-  connected: boolean;
-  consecutiveFailures: number;
-  lastError?: string;
-  lastErrorAt?: string;
 }
 
 export interface ResourceInformerOptions<T> {
@@ -280,11 +269,12 @@ export class ResourceInformer<T extends KubeObject> {
   private async pause(ms: number): Promise<void> {
     const signal = this.wake.signal;
     await new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const wake = () => {
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         signal.removeEventListener('abort', wake);
         resolve();
       }, ms);

@@ -1,8 +1,5 @@
 export { KubernetesController } from './KubernetesController';
-export type {
-  KubernetesControllerOptions,
-  KubernetesHealth,
-} from './KubernetesController';
+export type { KubernetesControllerOptions } from './KubernetesController';
 export {
   CLAIM_COORDINATOR_LEADER_LEASE,
   KubernetesLeaseElector,
@@ -20,4 +17,8 @@ export type {
   MachineSink,
   StatusSource,
 } from './ports';
-export type { InformerHealth } from './ResourceInformer';
+export {
+  createKubernetesIntegration,
+  KubernetesIntegration,
+} from './KubernetesIntegration';
+export type { KubernetesConnection } from './KubernetesIntegration';

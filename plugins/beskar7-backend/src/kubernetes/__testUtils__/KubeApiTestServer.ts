@@ -398,11 +398,12 @@ export class KubeApiTestServer {
   private update(
     type: ResourceType,
     key: string,
-    current: Obj,
+    stored: Obj,
     body: Obj,
     toStatus: boolean,
     res: ServerResponse,
   ) {
+    let current = stored;
     if (this.nextUpdate) {
       const change = this.nextUpdate;
       this.nextUpdate = undefined;

@@ -1,0 +1,114 @@
+import { ConflictError, isError } from '@backstage/errors';
+import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { HostStore } from '../database/HostStore';
+import { MachineStore } from '../database/MachineStore';
+import { InventoryService } from '../inventory/InventoryService';
+import { MachineService } from '../machines/MachineService';
+import {
+  HostRegistration,
+  InventorySink,
+  MachineRegistration,
+  MachineSink,
+  StatusSource,
+} from './ports';
+import { sameJson } from './sameJson';
+
+export interface BackendPortsOptions {
+  hosts: HostStore;
+  machines: MachineStore;
+  inventory: Pick<InventoryService, 'registerHost' | 'deleteHost'>;
+  machineService: Pick<MachineService, 'request' | 'release'>;
+}
+
+/**
+ * The ports of the Kubernetes side, served by the backend's own services,
+ * so that a PhysicalHost goes through the same checks as a host registered
+ * through the API (BMC address policy, validation) and a Beskar7Machine
+ * through the same idempotent request as the scaffolder's.
+ */
+export class BackendPorts implements InventorySink, MachineSink, StatusSource {
+  constructor(private readonly options: BackendPortsOptions) {}
+
+  async upsertHost(reg: HostRegistration): Promise<void> {
+    const { hosts, inventory } = this.options;
+    const existing = await hosts.getByName(reg.namespace, reg.name);
+    if (!existing) {
+      try {
+        await inventory.registerHost(reg);
+        return;
+      } catch (error) {
+        // Another replica registered it a moment ago: update that one.
+        if (!isConflict(error)) throw error;
+      }
+    }
+    const current =
+      existing ?? (await hosts.getByName(reg.namespace, reg.name));
+    if (!current || sameDescription(current, reg)) return;
+    await hosts.update(current.id, current.version, {
+      pool: reg.pool,
+      labels: reg.labels,
+      tags: reg.tags,
+      failureDomain: reg.failureDomain,
+      bmc: reg.bmc,
+    });
+  }
+
+  async removeHost(namespace: string, name: string): Promise<void> {
+    const host = await this.options.hosts.getByName(namespace, name);
+    if (!host) return;
+    if (host.consumerId) {
+      throw new ConflictError(
+        `host ${namespace}/${name} is held by machine ${host.consumerId}`,
+      );
+    }
+    await this.options.inventory.deleteHost(host.id);
+  }
+
+  async ensureMachine(reg: MachineRegistration): Promise<void> {
+    await this.options.machineService.request({
+      ...reg,
+      requirements: reg.requirements ?? {},
+      bootMode: reg.bootMode ?? 'UEFI',
+    });
+  }
+
+  async releaseMachine(namespace: string, name: string): Promise<void> {
+    const machine = await this.options.machines.getByName(namespace, name);
+    if (!machine || machine.phase === 'Released') return;
+    await this.options.machineService.release(machine.id);
+  }
+
+  host(namespace: string, name: string): Promise<Host | undefined> {
+    return this.options.hosts.getByName(namespace, name);
+  }
+
+  async machine(
+    namespace: string,
+    name: string,
+  ): Promise<{ machine: Machine; host?: Host } | undefined> {
+    const machine = await this.options.machines.getByName(namespace, name);
+    if (!machine) return undefined;
+    const host = machine.hostId
+      ? await this.options.hosts.get(machine.hostId)
+      : undefined;
+    return { machine, host };
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  return isError(error) && error.name === 'ConflictError';
+}
+
+/** Whether the inventory already says what the PhysicalHost says. */
+function sameDescription(host: Host, reg: HostRegistration): boolean {
+  const described = (
+    h: Pick<Host, 'pool' | 'labels' | 'tags' | 'failureDomain' | 'bmc'>,
+  ) => ({
+    pool: h.pool,
+    labels: h.labels,
+    tags: [...h.tags].sort(),
+    failureDomain: h.failureDomain,
+    bmc: h.bmc,
+  });
+  return sameJson(described(host), described(reg));
+}
