@@ -145,10 +145,10 @@ export const claimConflicts: RunbookDefinition = {
       id: 'switch-mode',
       title: 'Switch the coordination mode',
       description:
-        'Set beskar7.claims.coordination.mode and roll the backend out. Every replica must run the same mode: a mixed rollout is itself a split brain risk.',
+        'Set beskar7.claims.mode and roll the backend out. Every replica must run the same mode: a mixed rollout is itself a split brain risk.',
       kind: 'manual',
       instruction:
-        'Set `beskar7.claims.coordination.mode: {targetMode}` in the app-config of every replica and roll the deployment (`kubectl rollout restart deployment/backstage`, then `kubectl rollout status`).',
+        'Set `beskar7.claims.mode: {targetMode}` in the app-config of every replica and roll the deployment (`kubectl -n beskar7 rollout restart deployment/beskar7-backstage`, then `kubectl -n beskar7 rollout status deployment/beskar7-backstage`).',
       mutates: true,
       risk: {
         level: 'medium',

@@ -92,7 +92,7 @@ export const configurationChange: RunbookDefinition = {
         'Configuration is read at start-up: change it where the deployment keeps it and roll the replicas one by one.',
       kind: 'manual',
       instruction:
-        'Commit the change to the app-config of the environment (or its ConfigMap), then `kubectl rollout restart deployment/backstage` and `kubectl rollout status deployment/backstage`. Keep the previous values at hand for the rollback.',
+        'Commit the change to the app-config of the environment (or its ConfigMap), then `kubectl -n beskar7 rollout restart deployment/beskar7-backstage` and `kubectl -n beskar7 rollout status deployment/beskar7-backstage`. Keep the previous values at hand for the rollback.',
       mutates: true,
       risk: {
         level: 'medium',

@@ -51,7 +51,7 @@ export const queueBacklog: RunbookDefinition = {
     `Diagnostics: queue length above ${LIMIT.warningAbove}, or at ${
       LIMIT.errorAtShareOfMax * 100
     }% of maxQueueSize`,
-    'Machine requests refused with 429/503 and Retry-After (queue full)',
+    'Provisioning jobs refused because the queue is full (beskar7_provisioning_queue_rejections_total{reason="full"} rising)',
     'Machines sit in Claimed for a long time before Provisioning starts',
   ],
   parameters: [
@@ -197,7 +197,7 @@ export const queueBacklog: RunbookDefinition = {
         'A BMC that fails under back-to-back operations (session limits, busy virtual media) recovers with a longer gap; set a per-vendor cooldown for its vendor.',
       kind: 'manual',
       instruction:
-        'Set beskar7.provisioning.vendorCooldown.<vendor> (for example `idrac: 30s`) and roll the deployment.',
+        'Set beskar7.provisioning.vendorCooldownPeriods.<vendor> (for example `dell: 30s`) and roll the deployment.',
       mutates: true,
       risk: {
         level: 'low',

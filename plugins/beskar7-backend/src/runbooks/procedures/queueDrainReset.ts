@@ -37,7 +37,7 @@ export const queueDrainReset: RunbookDefinition = {
       id: 'drain',
       title: 'Drain the queue',
       description:
-        'New jobs are refused (requests get 503 with Retry-After); queued and running jobs are worked off. A pause is lifted first: a paused queue never works its backlog off.',
+        'New jobs are refused (counted as draining rejections; the reconcilers ask again later); queued and running jobs are worked off. A pause is lifted first: a paused queue never works its backlog off.',
       kind: 'automated',
       mutates: true,
       risk: {

@@ -84,7 +84,7 @@ export const splitBrainRecovery: RunbookDefinition = {
       description: 'With one replica there is one coordinator by construction.',
       kind: 'manual',
       instruction:
-        'kubectl scale deployment/backstage --replicas=1 and wait until the other pods are gone (kubectl get pods -w).',
+        'kubectl -n beskar7 scale deployment/beskar7-backstage --replicas=1 and wait until the other pods are gone (kubectl -n beskar7 get pods -w).',
       mutates: true,
       risk: {
         level: 'medium',
@@ -196,7 +196,7 @@ export const splitBrainRecovery: RunbookDefinition = {
         'Restore the replica count and watch that one leader is kept.',
       kind: 'manual',
       instruction:
-        'kubectl scale deployment/backstage --replicas={replicas}; kubectl rollout status deployment/backstage.',
+        'kubectl -n beskar7 scale deployment/beskar7-backstage --replicas={replicas}; kubectl -n beskar7 rollout status deployment/beskar7-backstage.',
       mutates: true,
       risk: {
         level: 'low',
