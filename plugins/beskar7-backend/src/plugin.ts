@@ -161,7 +161,6 @@ export const beskar7Plugin = createBackendPlugin({
           procedures: withContributed(PROCEDURES, contributedProcedures),
           diagnose: () => diagnostics.report(),
           auditor: deps.auditor,
-          auditor: deps.auditor,
           actions: new ServiceRunbookActions({
             knex,
             config,
