@@ -7,7 +7,10 @@ import {
 } from '@internal/backstage-plugin-beskar7-common';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigReader } from '@backstage/config';
+import { readClaimsConfig } from '../config/readClaimsConfig';
+import { readKubernetesSettings } from '../kubernetes';
 import { PROCEDURES } from '../runbooks';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -172,5 +175,43 @@ describe('deploy/', () => {
         expect([used, recorded.has(used)]).toEqual([used, true]);
       }
     }
+  });
+
+  it('runs the backend with a Kubernetes config that start-up accepts', () => {
+    const configMap = all.find(
+      ({ d }) =>
+        d.kind === 'ConfigMap' &&
+        d.metadata.name === 'beskar7-backstage-config',
+    )!.d;
+    const config = new ConfigReader(
+      parse(configMap.data['app-config.kubernetes.yaml']),
+    );
+    expect(readClaimsConfig(config).mode).toBe('leader');
+    expect(
+      readKubernetesSettings(config, { POD_NAMESPACE: 'beskar7' }),
+    ).toMatchObject({
+      inCluster: true,
+      leaderElection: {
+        enabled: true,
+        leaseName: 'beskar7-claim-coordinator-leader',
+        namespace: 'beskar7',
+      },
+    });
+
+    const deployment = all.find(({ d }) => d.kind === 'Deployment')!.d;
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    const mount = container.volumeMounts.find(
+      (m: any) =>
+        pod.volumes.find((v: any) => v.name === m.name)?.configMap?.name ===
+        configMap.metadata.name,
+    );
+    expect(container.args).toContain(
+      `${mount.mountPath}/app-config.kubernetes.yaml`,
+    );
+    expect(container.env).toContainEqual({
+      name: 'POD_NAMESPACE',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+    });
   });
 });
