@@ -66,6 +66,34 @@ export interface Config {
       bmcAddressAllowlist?: string[];
     };
     /**
+     * The Kubernetes side (see docs/kubernetes.md): PhysicalHosts and
+     * Beskar7Machines watched and reflected, BMC credentials read from the
+     * Secrets they name, and optionally the claim coordinator elected
+     * through a Lease. Lease timing is `claims.leaderElection`'s.
+     */
+    kubernetes?: {
+      /** Off unless true. */
+      enabled?: boolean;
+      /** Path of a kubeconfig file; without it, in-cluster or the default loading rules. */
+      kubeconfig?: string;
+      /** Context of the kubeconfig (default: its current context). */
+      context?: string;
+      /** Use the pod's service account (not together with kubeconfig). */
+      inCluster?: boolean;
+      /** Watch one namespace; all namespaces when absent. */
+      namespace?: string;
+      /** How often every watched object is handled again, e.g. `30s`. */
+      resyncInterval?: string;
+      leaderElection?: {
+        /** Elect the active replica (and, in `leader` claims mode, the coordinator) through a Lease. */
+        enabled?: boolean;
+        /** Default `beskar7-claim-coordinator-leader`. */
+        leaseName?: string;
+        /** Default: POD_NAMESPACE, the pod's own namespace, or `default`. */
+        namespace?: string;
+      };
+    };
+    /**
      * BMC logins by name; hosts refer to them with `bmc.credentialsRef`.
      * Fill them from environment variables, never commit them.
      */
