@@ -1,0 +1,69 @@
+import { knex as createKnex, Knex } from 'knex';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ScratchDatabase {
+  knex: Knex;
+  /** What it is, for the drill's output. */
+  description: string;
+  /** Destroys the pool and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A database of the drill's own: a new database on the PostgreSQL server at
+ * `pgUrl`, or an SQLite file in a temporary directory (WAL, as the backend
+ * runs it).
+ */
+export async function openScratchDatabase(
+  client: 'postgres' | 'sqlite',
+  pgUrl: string,
+  poolSize = 10,
+): Promise<ScratchDatabase> {
+  if (client === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'beskar7-drill-'));
+    const knex = createKnex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'db.sqlite') },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: any, done: (err?: Error) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('busy_timeout = 5000');
+          done();
+        },
+      },
+    });
+    return {
+      knex,
+      description: `SQLite file in ${dir}`,
+      async close() {
+        await knex.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `beskar7_drill_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = createKnex({ client: 'pg', connection: pgUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(pgUrl);
+  url.pathname = `/${name}`;
+  const knex = createKnex({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: poolSize },
+  });
+  return {
+    knex,
+    description: `PostgreSQL database ${name}`,
+    async close() {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
