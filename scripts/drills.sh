@@ -21,3 +21,4 @@ drill() { printf '\n--> drill: %s\n' "$1"; shift; "$@"; }
 # One line per drill: drill "<name>" yarn <root script> "${FORM[@]}"
 drill "replica kill" yarn drill:replicas "${FORM[@]}"
 drill "database restart" yarn drill:database "${FORM[@]}"
+drill "BMC chaos" yarn drill:bmc-chaos "${FORM[@]}"
