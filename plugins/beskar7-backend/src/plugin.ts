@@ -88,6 +88,8 @@ export const beskar7Plugin = createBackendPlugin({
           credentials:
             kubernetes && (fromConfig => kubernetes.credentials(fromConfig)),
           leaderCandidate: kubernetes?.leaderCandidate,
+          onClaimResult:
+            kubernetes && (result => void kubernetes.claimObserved(result)),
         });
         const {
           claimsConfig,

@@ -4,7 +4,11 @@ import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
 import { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createClaimCoordinator, LeaderClaimCoordinator } from './claims';
+import {
+  ClaimResult,
+  createClaimCoordinator,
+  LeaderClaimCoordinator,
+} from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
@@ -34,6 +38,8 @@ export interface ReplicaServicesOptions {
   credentials?: (fromConfig: ConfigCredentialResolver) => CredentialResolver;
   /** Leader mode: whether this replica may stand for coordinator (default: always). */
   leaderCandidate?: () => boolean;
+  /** Told of every claim the machine reconciler makes (Kubernetes Events of conflicts). */
+  onClaimResult?: (result: ClaimResult) => void;
 }
 
 /**
@@ -101,7 +107,18 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
       config: provisioningConfig,
       metrics: queueMetrics,
     }),
-    machines: new MachineReconciler({ knex, queue, claims, logger }),
+    machines: new MachineReconciler({
+      knex,
+      queue,
+      logger,
+      claims: {
+        claim: async machineId => {
+          const result = await claims.claim(machineId);
+          options.onClaimResult?.(result);
+          return result;
+        },
+      },
+    }),
   });
   const heartbeat = new ReplicaHeartbeat({
     knex,

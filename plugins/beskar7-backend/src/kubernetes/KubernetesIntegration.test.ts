@@ -218,6 +218,27 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
       );
       expect(counted).toMatch(/event_type="acquired"} 1/);
 
+      // A claim that lost races shows up where `kubectl describe` looks.
+      await b.integration.claimObserved({
+        machineId: machine!.id,
+        outcome: 'retry',
+        reason: 'attempts_exhausted',
+        attempts: 5,
+        conflicts: 5,
+      });
+      const events = await core.listNamespacedEvent({
+        namespace: env.namespace,
+      });
+      expect(
+        events.items
+          .filter(e => e.involvedObject.name === 'worker-0')
+          .map(e => [e.type, e.reason, e.message]),
+      ).toContainEqual([
+        'Warning',
+        'ClaimConflict',
+        '5 of 5 claim attempts lost to other claimers; no host won this round, retrying',
+      ]);
+
       // Deleting the Beskar7Machine releases its host.
       await custom.deleteNamespacedCustomObject({
         ...ref(BESKAR7_MACHINE.plural),

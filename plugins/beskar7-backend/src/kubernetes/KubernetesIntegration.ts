@@ -2,7 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { KubernetesHealth } from '@internal/backstage-plugin-beskar7-common';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ClaimResult } from '../claims';
 import { LeaderElectionTiming } from '../claims/leaderElection';
+import { describeError } from './apiErrors';
 import { CredentialResolver } from '../credentials/types';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
@@ -47,6 +49,7 @@ export class KubernetesIntegration {
   private elector?: KubernetesLeaseElector;
   private controller?: KubernetesController;
   private publisher?: StatusPublisher;
+  private machineStore?: MachineStore;
 
   constructor(
     private readonly settings: KubernetesSettings,
@@ -101,6 +104,7 @@ export class KubernetesIntegration {
     });
     this.elector = elector;
     this.controller = controller;
+    this.machineStore = connection.machines;
     this.publisher = new StatusPublisher({
       hosts: connection.hosts,
       machines: connection.machines,
@@ -122,6 +126,32 @@ export class KubernetesIntegration {
     await this.publisher?.stop();
     await this.controller?.stop();
     await this.elector?.stop();
+  }
+
+  /**
+   * Records a ClaimConflict Event on the Beskar7Machine when its claim lost
+   * races to other claimers or gave up: what `kubectl describe` users see
+   * of the claim engine's contention.
+   */
+  async claimObserved(result: ClaimResult): Promise<void> {
+    const { controller, machineStore } = this;
+    if (!controller || !machineStore) return;
+    const gaveUp = result.outcome === 'retry';
+    if (result.conflicts === 0 && !gaveUp) return;
+    const machine = await machineStore.get(result.machineId);
+    if (!machine) return;
+    const lost = `${result.conflicts} of ${result.attempts} claim attempts lost to other claimers`;
+    await controller
+      .recordClaimConflict(
+        machine.namespace,
+        machine.name,
+        gaveUp ? `${lost}; no host won this round, retrying` : lost,
+      )
+      .catch(error =>
+        this.logger.debug(
+          `Recording a ClaimConflict Event failed: ${describeError(error)}`,
+        ),
+      );
   }
 
   /** Resolves once both kinds have been listed and handled once. */
