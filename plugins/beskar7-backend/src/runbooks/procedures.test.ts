@@ -6,7 +6,7 @@ import { bmcJobStats, queueBacklog } from './procedures/queueBacklog';
 import { capacityWarnings } from './procedures/capacityPlanning';
 import { configDifferences } from './procedures/configurationChange';
 import { toRunbookSummary } from './summary';
-import { AutomatedStep, StepContext } from './types';
+import { AutomatedStep, ManualStep, StepContext } from './types';
 
 const guide = readFileSync(
   join(__dirname, '..', '..', '..', '..', 'docs', 'runbooks.md'),
@@ -159,7 +159,9 @@ describe('procedure logic', () => {
   });
 
   it('judges the conflict rate after the tags only on enough attempts', async () => {
-    const step = claimConflicts.steps.find(s => s.id === 'spread-with-tags')!;
+    const step = claimConflicts.steps.find(
+      s => s.id === 'spread-with-tags',
+    ) as ManualStep;
     const verdict = async (total: number, hits: number) =>
       step.verification.check!({
         facts: { claimConflictRate: async () => ({ total, hits }) },
