@@ -5,6 +5,7 @@
  */
 
 export * from './types';
+export * from './annotations';
 export * from './api';
 export * from './permissions';
 export * from './runbooks';

@@ -4,12 +4,17 @@ import {
   Entity,
   KubernetesValidatorFunctions,
 } from '@backstage/catalog-model';
-import { Host, PoolSummary } from '@internal/backstage-plugin-beskar7-common';
+import {
+  BESKAR7_HOST_ID_ANNOTATION,
+  BESKAR7_POOL_ANNOTATION,
+  Host,
+  PoolSummary,
+} from '@internal/backstage-plugin-beskar7-common';
 
 /** Annotation with the pool name, on pool and host entities. */
-export const ANNOTATION_BESKAR7_POOL = 'beskar7.io/pool';
+export const ANNOTATION_BESKAR7_POOL = BESKAR7_POOL_ANNOTATION;
 /** Annotation with the host id of the beskar7 API, on host entities. */
-export const ANNOTATION_BESKAR7_HOST_ID = 'beskar7.io/host-id';
+export const ANNOTATION_BESKAR7_HOST_ID = BESKAR7_HOST_ID_ANNOTATION;
 
 export interface EntityContext {
   owner: string;
