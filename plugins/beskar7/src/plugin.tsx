@@ -5,8 +5,12 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { beskar7ApiRef, Beskar7Client } from './api';
+import { isBeskar7Entity, isBeskar7PoolEntity } from './entityPredicates';
 import { rootRouteRef } from './routes';
 
 export const beskar7Api = ApiBlueprint.make({
@@ -37,22 +41,39 @@ export const beskar7PageExtension = PageBlueprint.make({
   },
 });
 
-/** On the Resource entities the Beskar7 catalog module publishes. */
+/** On entities naming a Beskar7 host or pool: those the catalog module publishes, and any annotated by hand. */
 export const beskar7EntityCard = EntityCardBlueprint.make({
   name: 'bare-metal',
   params: {
-    filter: entity =>
-      entity.kind === 'Resource' &&
-      ['physical-host', 'host-pool'].includes(String(entity.spec?.type)),
+    filter: isBeskar7Entity,
     loader: () =>
       import('./components/EntityCard').then(m => <m.Beskar7EntityCard />),
+  },
+});
+
+/** A tab with the pool's health and hosts, on entities naming a pool. */
+export const beskar7EntityContent = EntityContentBlueprint.make({
+  name: 'bare-metal',
+  params: {
+    path: '/bare-metal',
+    title: 'Bare metal',
+    filter: isBeskar7PoolEntity,
+    loader: () =>
+      import('./components/EntityContent').then(m => (
+        <m.Beskar7EntityContent />
+      )),
   },
 });
 
 /** @public */
 export const beskar7Plugin = createFrontendPlugin({
   pluginId: 'beskar7',
-  extensions: [beskar7Api, beskar7PageExtension, beskar7EntityCard],
+  extensions: [
+    beskar7Api,
+    beskar7PageExtension,
+    beskar7EntityCard,
+    beskar7EntityContent,
+  ],
   routes: {
     root: rootRouteRef,
   },

@@ -3,12 +3,13 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
+import {
+  BESKAR7_HOST_ID_ANNOTATION,
+  BESKAR7_POOL_ANNOTATION,
+} from '@internal/backstage-plugin-beskar7-common';
 import { beskar7ApiRef } from '../../api';
 import { Loadable } from '../shared/Loadable';
 import { StatusLabel } from '../shared/StatusLabel';
-
-export const HOST_ID_ANNOTATION = 'beskar7.io/host-id';
-export const POOL_ANNOTATION = 'beskar7.io/pool';
 
 /**
  * The live state behind a catalog entity the Beskar7 entity provider
@@ -18,8 +19,8 @@ export const Beskar7EntityCard = () => {
   const { entity } = useEntity();
   const api = useApi(beskar7ApiRef);
   const annotations = entity.metadata.annotations ?? {};
-  const hostId = annotations[HOST_ID_ANNOTATION];
-  const pool = annotations[POOL_ANNOTATION];
+  const hostId = annotations[BESKAR7_HOST_ID_ANNOTATION];
+  const pool = annotations[BESKAR7_POOL_ANNOTATION];
   const state = useAsync(async () => {
     if (hostId) return { host: await api.getHost(hostId) };
     const pools = await api.listPools();

@@ -1,5 +1,1 @@
-export {
-  Beskar7EntityCard,
-  HOST_ID_ANNOTATION,
-  POOL_ANNOTATION,
-} from './Beskar7EntityCard';
+export { Beskar7EntityCard } from './Beskar7EntityCard';

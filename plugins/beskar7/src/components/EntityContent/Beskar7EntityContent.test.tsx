@@ -1,0 +1,110 @@
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { renderWithApis } from '../__testUtils__/renderWithApis';
+import { sampleHost } from '../__testUtils__/testClient';
+import { Beskar7EntityContent } from './Beskar7EntityContent';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const system = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: { name: 'ml-platform', annotations: { 'beskar7.io/pool': 'gpu' } },
+  spec: { owner: 'group:default/ml' },
+};
+const byState = Object.fromEntries(HOST_STATES.map(s => [s, 0]));
+
+const render = () =>
+  renderWithApis(
+    <EntityProvider entity={system}>
+      <Beskar7EntityContent />
+    </EntityProvider>,
+    { authorize: AuthorizeResult.ALLOW },
+  );
+
+describe('Beskar7EntityContent', () => {
+  it("shows the pool's health and pages through its hosts", async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get('*/api/beskar7/pools', () =>
+        HttpResponse.json({
+          items: [
+            {
+              pool: 'gpu',
+              total: 30,
+              byState: { ...byState, Available: 10, Provisioned: 18, Error: 2 },
+              utilisation: 0.6,
+            },
+          ],
+        }),
+      ),
+      http.get('*/api/beskar7/hosts', ({ request }) => {
+        const search = new URL(request.url).search;
+        queries.push(search);
+        return HttpResponse.json({
+          items: [{ ...sampleHost, pool: 'gpu', state: 'Error' }],
+          totalCount: 30,
+          offset: Number(new URL(request.url).searchParams.get('offset')),
+          limit: 20,
+        });
+      }),
+    );
+    await render();
+
+    expect(
+      await screen.findByRole('meter', { name: 'Hosts in use' }),
+    ).toHaveAttribute('aria-valuenow', '20');
+    expect(screen.getByRole('status')).toHaveTextContent('2 host(s) in Error');
+    const table = screen.getByRole('table', { name: 'hosts in pool gpu' });
+    expect(within(table).getByText('simulator/sim-00')).toBeInTheDocument();
+    expect(queries[0]).toBe('?pool=gpu&offset=0&limit=20');
+    expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() =>
+      expect(queries).toContain('?pool=gpu&offset=20&limit=20'),
+    );
+  });
+
+  it('says so when the pool has no hosts', async () => {
+    server.use(
+      http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/beskar7/hosts', () =>
+        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 20 }),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText('Pool gpu has no hosts'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows why the hosts cannot be read', async () => {
+    server.use(
+      http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/beskar7/hosts', () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'Not allowed: beskar7.host.read',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await render();
+    expect(
+      (await screen.findAllByText(/beskar7\.host\.read/)).length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { Beskar7EntityContent } from './Beskar7EntityContent';

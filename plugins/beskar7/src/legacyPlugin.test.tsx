@@ -1,0 +1,120 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { Route, Routes } from 'react-router-dom';
+import { SWRConfig } from 'swr';
+import { beskar7ApiRef } from './api';
+import { testClient } from './components/__testUtils__/testClient';
+import {
+  emptySummary,
+  sampleQueue,
+} from './components/__testUtils__/metricsFixtures';
+import { beskar7Plugin, Beskar7Page, EntityBeskar7Card } from './index';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const byState = Object.fromEntries(HOST_STATES.map(s => [s, 0]));
+
+/** A legacy app: the API from the test provider, the page mounted at /beskar7. */
+const inLegacyApp = (element: JSX.Element, path = '/') =>
+  renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={[
+          [beskar7ApiRef, testClient],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
+          ],
+        ]}
+      >
+        {element}
+      </TestApiProvider>
+    </SWRConfig>,
+    { routeEntries: [path] },
+  );
+
+describe('legacy frontend system', () => {
+  beforeEach(() =>
+    server.use(
+      http.get('*/api/beskar7/pools', () =>
+        HttpResponse.json({
+          items: [
+            {
+              pool: 'gpu',
+              total: 2,
+              byState: { ...byState, Available: 2 },
+              utilisation: 0,
+            },
+          ],
+        }),
+      ),
+      http.get('*/api/beskar7/queue', () => HttpResponse.json(sampleQueue)),
+      http.get('*/api/beskar7/diagnostics', () =>
+        HttpResponse.json({ generatedAt: '', status: 'ok', checks: [] }),
+      ),
+      http.get('*/api/beskar7/machines', () =>
+        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 1 }),
+      ),
+      http.get('*/api/beskar7/health', () =>
+        HttpResponse.json({
+          status: 'ok',
+          database: { client: 'pg', reachable: true, latencyMs: 1 },
+          version: '0.1.0',
+        }),
+      ),
+      http.get('*/api/beskar7/metrics/summary', () =>
+        HttpResponse.json(emptySummary),
+      ),
+    ),
+  );
+
+  it('is a createPlugin plugin with the client as its API', () => {
+    expect(beskar7Plugin.getId()).toBe('beskar7');
+    expect([...beskar7Plugin.getApis()].map(f => f.api.id)).toEqual([
+      beskar7ApiRef.id,
+    ]);
+  });
+
+  it('renders the pages as a routable extension', async () => {
+    await inLegacyApp(
+      <Routes>
+        <Route path="/beskar7/*" element={<Beskar7Page />} />
+      </Routes>,
+      '/beskar7',
+    );
+    expect(
+      await screen.findByText('Beskar7 bare-metal fleet'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('All checks pass.')).toBeInTheDocument();
+    expect(screen.getByText('Queued: 3 / 100')).toBeInTheDocument();
+  });
+
+  it('renders the entity card for an entity naming a pool', async () => {
+    await inLegacyApp(
+      <EntityProvider
+        entity={{
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'System',
+          metadata: { name: 'ml', annotations: { 'beskar7.io/pool': 'gpu' } },
+        }}
+      >
+        <EntityBeskar7Card />
+      </EntityProvider>,
+    );
+    expect(
+      await screen.findByText('2 hosts, 2 Available, 0% in use'),
+    ).toBeInTheDocument();
+  });
+});
