@@ -66,6 +66,11 @@ export interface Config {
       bmcAddressAllowlist?: string[];
     };
     /**
+     * PEM CA bundles by name; a host's `bmc.caBundleRef` names one, and its
+     * BMC certificate is then verified against that bundle alone.
+     */
+    caBundles?: { [ref: string]: string };
+    /**
      * The Kubernetes side (see docs/kubernetes.md): PhysicalHosts and
      * Beskar7Machines watched and reflected, BMC credentials read from the
      * Secrets they name, and optionally the claim coordinator elected

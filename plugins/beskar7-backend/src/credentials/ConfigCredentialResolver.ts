@@ -30,4 +30,15 @@ export class ConfigCredentialResolver implements CredentialResolver {
     }
     throw new NotFoundError(`No BMC credentials named '${ref}'`);
   }
+
+  /** `beskar7.caBundles.<ref>`: a PEM bundle (certificates are no secret, but a wrong one is refused, never replaced by the system CAs). */
+  async resolveCaBundle(ref: string): Promise<string> {
+    const bundle = this.config.getOptionalString(`beskar7.caBundles.${ref}`);
+    if (!bundle) {
+      throw new NotFoundError(
+        `No CA bundle named '${ref}' (beskar7.caBundles.${ref})`,
+      );
+    }
+    return bundle;
+  }
 }

@@ -10,4 +10,6 @@ export interface BmcCredentials {
  */
 export interface CredentialResolver {
   resolve(ref: string): Promise<BmcCredentials>;
+  /** The PEM bundle a host's `bmc.caBundleRef` names, read at use time like the login. */
+  resolveCaBundle(ref: string): Promise<string>;
 }

@@ -37,10 +37,13 @@ export class SecretCredentialResolver implements CredentialResolver {
     return { username, password };
   }
 
-  /** The PEM bundle (`ca.crt`) of a `caBundleSecretRef`. */
+  /** The PEM bundle (`ca.crt`) of a `caBundleSecretRef`; other refs go to `fallback`. */
   async resolveCaBundle(ref: string): Promise<string> {
     const secret = parseKubernetesSecretRef(ref);
-    if (!secret) throw new NotFoundError(`Not a Kubernetes Secret ref: ${ref}`);
+    if (!secret) {
+      if (this.fallback) return this.fallback.resolveCaBundle(ref);
+      throw new NotFoundError(`No CA bundle named '${ref}'`);
+    }
     const bundle = (await this.read(secret.namespace, secret.name))['ca.crt'];
     if (!bundle) {
       throw new NotFoundError(

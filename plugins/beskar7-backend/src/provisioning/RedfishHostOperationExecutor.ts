@@ -88,7 +88,10 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
   ): Promise<T> {
     context.signal.throwIfAborted();
     const credentials = await this.credentials.resolve(host.bmc.credentialsRef);
-    const bmc = this.provisioners.forHost(host.bmc, credentials);
+    const caBundle = host.bmc.caBundleRef
+      ? await this.credentials.resolveCaBundle(host.bmc.caBundleRef)
+      : undefined;
+    const bmc = this.provisioners.forHost(host.bmc, credentials, caBundle);
     try {
       return await work(bmc);
     } finally {

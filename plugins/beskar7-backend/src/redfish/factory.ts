@@ -51,13 +51,18 @@ export class BmcProvisionerFactory {
     this.vendors.push(quirks);
   }
 
-  /** A provisioner for one host; close it when done. */
+  /**
+   * A provisioner for one host; close it when done. `caBundle` is the PEM
+   * bundle of the host's `caBundleRef` when the caller resolved it;
+   * otherwise the factory's own `caBundles` must hold it.
+   */
   forHost(
     connection: BmcConnection,
     credentials: BmcCredentials,
+    caBundle?: string,
   ): BmcProvisioner {
     const origin = originOf(connection.address);
-    const ca = this.caBundle(connection);
+    const ca = caBundle ?? this.caBundle(connection);
     let entry = this.bmcs.get(origin);
     if (
       entry &&

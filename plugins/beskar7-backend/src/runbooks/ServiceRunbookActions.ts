@@ -41,7 +41,14 @@ export interface ServiceRunbookActionsOptions {
   circuits: () => BmcCircuitStatus[];
 }
 
-const KNOWN_SECTIONS = ['credentials', 'simulator', 'kubernetes', 'catalog'];
+const KNOWN_SECTIONS = [
+  'credentials',
+  'caBundles',
+  'inventory',
+  'simulator',
+  'kubernetes',
+  'catalog',
+];
 
 /** The runbooks' hands: each action goes through the service that owns it. */
 export class ServiceRunbookActions implements RunbookActions {
