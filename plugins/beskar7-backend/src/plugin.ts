@@ -21,6 +21,7 @@ import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
 import { HostStore } from './database/HostStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { MachineStore } from './database/MachineStore';
+import { readBmcAddressPolicy } from './config/readInventoryConfig';
 import { InventoryService } from './inventory/InventoryService';
 import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
 import { MachineService } from './machines/MachineService';
@@ -70,6 +71,8 @@ export const beskar7Plugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, lifecycle } = deps;
+        // Before any other work, so that a bad allowlist stops start-up at once.
+        const bmcAddresses = readBmcAddressPolicy(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
@@ -155,7 +158,12 @@ export const beskar7Plugin = createBackendPlugin({
           timeout: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
           fn: () => metricsHistory.sample(),
         });
-        const inventory = new InventoryService(knex, claims, notifyHost);
+        const inventory = new InventoryService(
+          knex,
+          claims,
+          notifyHost,
+          bmcAddresses,
+        );
         const runbooks = new RunbookEngine({
           knex,
           logger,
