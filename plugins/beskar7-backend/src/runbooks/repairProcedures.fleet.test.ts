@@ -1,4 +1,7 @@
-import { BmcProbeReport } from '@internal/backstage-plugin-beskar7-common';
+import {
+  BmcProbeReport,
+  RunbookRun,
+} from '@internal/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LEASES_TABLE, LeaseStore } from '../database/LeaseStore';
@@ -164,6 +167,19 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
       }),
     );
 
+    // Not a backlog problem: the backlog runbook sends the operator here.
+    const backlog = await runbooks.next(
+      (
+        await runbooks.start('queue-backlog', { observeSeconds: 1 })
+      ).id,
+    );
+    expect(latest(backlog, 'queue-status').verification).toEqual({
+      passed: false,
+      message:
+        'The queue is paused: resume it with the queue-drain-reset runbook',
+    });
+    await runbooks.abort(backlog.id);
+
     // A dry run changes nothing: the wait fails on the paused queue.
     const dry = await runbooks.resume(
       (
@@ -254,7 +270,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     let run = await runbooks.next(
       (
         await runbooks.start('leader-election-instability', {
-          observeSeconds: 1,
+          observeSeconds: 2,
         })
       ).id,
     );
@@ -271,6 +287,26 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
       status: 'passed',
       attempt: 2,
     });
+
+    // The lease changes hands while the transitions are counted.
+    const counting = runbooks.next(run.id);
+    await eventually(
+      () => fleet.call<RunbookRun>('get', `/runbooks/runs/${run.id}`),
+      r => r.steps.some(st => st.stepId === 'count-transitions'),
+      'the count to start',
+    );
+    await knex(LEASES_TABLE)
+      .where({ name: CLAIM_COORDINATOR_LEASE })
+      .update({ holder_id: GHOST, expires_at_ms: Date.now() + 1_000 });
+    run = await counting;
+    expect(latest(run, 'count-transitions')).toMatchObject({
+      status: 'failed',
+      verification: {
+        message: expect.stringMatching(
+          /^1 transition\(s\): the leader cannot renew in time/,
+        ),
+      },
+    });
   });
 
   it('brings two replicas that both lead back to a single coordinator', async () => {
@@ -281,6 +317,20 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
       row => Boolean(row?.believes_leader),
       'the leader to say so in its heartbeat',
     );
+    // One leader and consistent claims: not a split brain.
+    const calm = await runbooks.next(
+      (
+        await runbooks.start('split-brain-recovery', { replicas: 1 })
+      ).id,
+    );
+    expect(latest(calm, 'confirm').verification).toEqual({
+      passed: false,
+      message: expect.stringMatching(
+        /^1 acting leader\(s\): .*: not a split brain; run leader-election-instability instead$/,
+      ),
+    });
+    await runbooks.abort(calm.id);
+
     // A partitioned replica still heart-beats and believes it leads.
     const now = new Date();
     await knex(REPLICAS_TABLE).insert({
