@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { SimulatedBmc } from './bmcServer';
+import { SIM_FAULTS_PATH, SimulatedBmc } from './bmcServer';
 import { generateTree } from './generateTree';
 import { simGet } from './testing';
 
@@ -171,6 +171,45 @@ describe('SimulatedBmc', () => {
         )
       ).status,
     ).toBe(409);
+  });
+
+  it('is broken and mended from outside through its control path', async () => {
+    bmc = await SimulatedBmc.start({
+      tree: generateTree('generic', 0),
+      credentials,
+    });
+    const basic = {
+      authorization: `Basic ${Buffer.from(
+        `${credentials.username}:${credentials.password}`,
+      ).toString('base64')}`,
+    };
+    expect(
+      (await call(bmc, 'GET', '/redfish/v1/Systems', undefined, basic)).status,
+    ).toBe(200);
+
+    expect(
+      (
+        await call(bmc, 'PUT', SIM_FAULTS_PATH, [
+          { kind: 'status', status: 503 },
+        ])
+      ).status,
+    ).toBe(204);
+    expect(
+      (await call(bmc, 'GET', '/redfish/v1/Systems', undefined, basic)).status,
+    ).toBe(503);
+
+    expect((await call(bmc, 'PUT', SIM_FAULTS_PATH, [])).status).toBe(204);
+    expect(
+      (await call(bmc, 'GET', '/redfish/v1/Systems', undefined, basic)).status,
+    ).toBe(200);
+
+    expect(
+      await call(bmc, 'PUT', SIM_FAULTS_PATH, [{ kind: 'explode' }]),
+    ).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('[0].kind must be one of') },
+    });
+    expect((await call(bmc, 'GET', SIM_FAULTS_PATH)).status).toBe(405);
   });
 
   it('counts requests in flight and their maximum', async () => {

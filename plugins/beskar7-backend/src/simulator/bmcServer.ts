@@ -7,12 +7,15 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { BmcCounters, ConcurrencyGauge } from './counters';
-import { FaultPlan, SimFault } from './faults';
+import { FaultPlan, parseFaults, SimFault } from './faults';
 import { SimulatedMachine } from './machine';
 import { classifyRequest, SimOperation } from './operations';
 import { Resource, ResourceTree } from './resourceTree';
 import { redfishError, SimResponse } from './responses';
 import { SessionStore, SimCredentials } from './sessions';
+
+/** Where a simulated BMC takes faults from outside (see serveFaults). */
+export const SIM_FAULTS_PATH = '/_simulator/faults';
 
 export interface SimulatedBmcOptions {
   tree: ResourceTree;
@@ -138,6 +141,10 @@ export class SimulatedBmc {
   ): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = (req.url ?? '/').split('?', 1)[0];
+    if (path === SIM_FAULTS_PATH) {
+      await this.serveFaults(method, req, res);
+      return;
+    }
     const operation = classifyRequest(method, path, p =>
       this.machine.isVirtualMedia(p),
     );
@@ -310,6 +317,29 @@ export class SimulatedBmc {
       Members: members,
       'Members@odata.count': members.length,
     };
+  }
+
+  /**
+   * `PUT /_simulator/faults` with a JSON array of faults replaces the BMC's
+   * faults (`[]` mends it): drills and browser tests break a BMC from outside
+   * the backend, like pulling its cable. Not Redfish; only the simulator has it.
+   */
+  private async serveFaults(
+    method: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (method !== 'PUT') {
+      this.send(res, { status: 405, headers: { Allow: 'PUT' } });
+      return;
+    }
+    const faults = parseFaults(await readJson(req));
+    if (typeof faults === 'string') {
+      this.send(res, { status: 400, body: { error: faults } });
+      return;
+    }
+    this.faults.set(faults);
+    this.send(res, { status: 204 });
   }
 
   private send(res: ServerResponse, response: SimResponse): void {

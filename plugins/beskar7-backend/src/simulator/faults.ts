@@ -71,3 +71,48 @@ export class FaultPlan {
     return undefined;
   }
 }
+
+const FAULT_KINDS: ReadonlySet<string> = new Set<SimFaultKind>([
+  'status',
+  'timeout',
+  'drop',
+  'expireSession',
+  'mediaInUse',
+]);
+
+/**
+ * Faults as sent to a simulated BMC's control path, or an error naming what
+ * is wrong. Only the kind and status are taken: the rest has defaults.
+ */
+export function parseFaults(body: unknown): SimFault[] | string {
+  if (!Array.isArray(body)) return 'the body must be a JSON array of faults';
+  const faults: SimFault[] = [];
+  for (const [i, item] of body.entries()) {
+    const { kind, status, times } = (item ?? {}) as Record<string, unknown>;
+    if (typeof kind !== 'string' || !FAULT_KINDS.has(kind)) {
+      return `[${i}].kind must be one of ${[...FAULT_KINDS].join(', ')}`;
+    }
+    if (
+      status !== undefined &&
+      !(
+        Number.isInteger(status) &&
+        Number(status) >= 400 &&
+        Number(status) <= 599
+      )
+    ) {
+      return `[${i}].status must be an HTTP error status (400-599)`;
+    }
+    if (
+      times !== undefined &&
+      !(Number.isInteger(times) && Number(times) > 0)
+    ) {
+      return `[${i}].times must be a positive integer`;
+    }
+    faults.push({
+      kind: kind as SimFaultKind,
+      ...(status !== undefined && { status: Number(status) }),
+      ...(times !== undefined && { times: Number(times) }),
+    });
+  }
+  return faults;
+}

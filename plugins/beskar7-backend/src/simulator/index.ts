@@ -4,7 +4,11 @@ export {
   type SimulatedFleetOptions,
   type SimulatedHost,
 } from './fleet';
-export { SimulatedBmc, type SimulatedBmcOptions } from './bmcServer';
+export {
+  SIM_FAULTS_PATH,
+  SimulatedBmc,
+  type SimulatedBmcOptions,
+} from './bmcServer';
 export { ResourceTree, loadMockupTree } from './resourceTree';
 export { generateTree } from './generateTree';
 export {
