@@ -30,7 +30,14 @@ export class Reconcilers {
   async start(): Promise<void> {
     const { scheduler, intervalMs, queue } = this.options;
     this.stopped = false;
-    this.unsubscribe = queue.onJobFinished(job => void this.onJobFinished(job));
+    this.unsubscribe = queue.onJobFinished(
+      job =>
+        void this.onJobFinished(job).catch(error =>
+          this.options.logger.warn(
+            `Reconciling after job ${job.id} failed: ${error}`,
+          ),
+        ),
+    );
     if (scheduler) {
       await scheduler.scheduleTask({
         id: 'beskar7-lifecycle-reconcile',

@@ -187,7 +187,7 @@ export class ProvisioningQueue {
           : logger.warn;
         log.call(logger, `Provisioning worker could not claim a job: ${error}`);
       }
-      if (claimed) await this.run(claimed);
+      if (claimed) await this.runSafely(claimed);
       else if (!this.stopping) await this.wakeable.sleep(config.pollIntervalMs);
     }
   }
@@ -234,6 +234,17 @@ export class ProvisioningQueue {
       ? vendorCooldownMs[vendor.toLowerCase()]
       : undefined;
     return override ?? bmcCooldownMs;
+  }
+
+  /** A run that cannot even record its end (the database is gone) must not end the worker. */
+  private async runSafely(claimed: ClaimedJob): Promise<void> {
+    try {
+      await this.run(claimed);
+    } catch (error) {
+      this.options.logger.warn(
+        `Provisioning worker: job ${claimed.job.id}: ${error}`,
+      );
+    }
   }
 
   private async run({ job, token }: ClaimedJob): Promise<void> {
@@ -302,8 +313,8 @@ export class ProvisioningQueue {
       // The lease runs out and another replica finishes the job.
       logger.warn(`Could not record the end of job ${job.id}: ${error}`);
     }
-    const finished = await this.store.get(job.id);
     this.wakeable.wakeAll();
+    const finished = await this.store.get(job.id);
     if (finished) for (const listener of this.listeners) listener(finished);
   }
 
