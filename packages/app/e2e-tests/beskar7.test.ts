@@ -52,6 +52,38 @@ test('a machine requested in the portal gets provisioned', async ({ page }) => {
   }).toPass({ timeout: 60_000 });
 });
 
+test('queue health charts the queue, claims and BMC latency by vendor', async ({
+  page,
+}) => {
+  await signIn(page, '/beskar7/queue');
+  // The history holds a sample every 10 s; the provisioning above gave the BMCs work.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(
+      page.getByRole('img', { name: /^Queue length: Queued \d+, max \d+/ }),
+    ).toBeVisible({ timeout: 1_000 });
+    await expect(
+      page
+        .getByRole('figure', { name: /^By vendor/ })
+        .getByText(/p95/)
+        .first(),
+    ).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(
+    page.getByRole('img', {
+      name: /^Operations running: Running \d+, maxConcurrentOps \d+/,
+    }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('img', { name: /^Claim conflict rate:/ }),
+  ).toBeVisible();
+  await expect(page.getByTestId('claim-summary')).toContainText('attempt(s)');
+
+  const path = test.info().outputPath('queue-health.png');
+  await page.screenshot({ path, fullPage: true });
+  await test.info().attach('queue-health', { path, contentType: 'image/png' });
+});
+
 test('a bad request shows the field the API rejected', async ({ page }) => {
   await signIn(page, '/beskar7/machines');
   await page.getByLabel('Name prefix').fill('Bad Name');
