@@ -1,0 +1,51 @@
+/* eslint-disable no-console */
+/**
+ * Replica kill drill: three backend replicas work off machine requests on
+ * PostgreSQL while one of them is killed with SIGKILL every few seconds and
+ * started again. Every request must end, and the invariants hold (see
+ * fleetInvariants.ts). Exits 1 when one is broken.
+ *
+ *   yarn drill:replicas            # short: 60 requests, a kill every 4 s
+ *   yarn drill:replicas --long     # long: 300 requests, a kill every 3 s
+ *   options: --requests N --replicas N --kill-every-ms N --mode optimistic|locking|leader
+ */
+import { ClaimCoordinationMode } from '@internal/backstage-plugin-beskar7-common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runFleetDrill } from './fleetDrill';
+import { readDrillArgs } from './form';
+
+const { values, long, form, pgUrl } = readDrillArgs({
+  requests: { type: 'string' },
+  replicas: { type: 'string', default: '3' },
+  'kill-every-ms': { type: 'string' },
+  mode: { type: 'string', default: 'optimistic' },
+});
+const requests = Number(values.requests ?? (long ? 300 : 60));
+const killEveryMs = Number(values['kill-every-ms'] ?? (long ? 3_000 : 4_000));
+
+runFleetDrill({
+  name: `replica kill (${form})`,
+  serverUrl: pgUrl,
+  requests,
+  replicas: Number(values.replicas),
+  mode: values.mode as ClaimCoordinationMode,
+  timeoutMs: (long ? 15 : 3) * 60_000,
+  async fault({ replicas, working }) {
+    while (working()) {
+      await sleep(killEveryMs);
+      if (!working()) break;
+      const victim = Math.floor(Math.random() * replicas.size);
+      await replicas.kill(victim);
+      await replicas.start(victim);
+    }
+    return { kills: replicas.kills, killEveryMs };
+  },
+}).then(
+  ok => {
+    process.exitCode = ok ? 0 : 1;
+  },
+  error => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
