@@ -38,6 +38,9 @@ CI=true yarn test --verbose
 step "Backup and restore drill"
 bash scripts/backup-restore-drill.sh
 
+step "Fault drills"
+bash scripts/drills.sh
+
 step "Build backend"
 yarn build:backend
 
