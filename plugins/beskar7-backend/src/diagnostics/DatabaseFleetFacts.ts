@@ -5,7 +5,6 @@ import {
   QueueStatus,
 } from '@internal/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
-import { Histogram } from 'prom-client';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { HOST_EVENTS_TABLE } from '../database/HostEventStore';
 import { HOSTS_TABLE } from '../database/hostRows';
@@ -14,6 +13,7 @@ import { MACHINES_TABLE } from '../database/machineRows';
 import { toIsoTimestamp } from '../database/values';
 import { Beskar7Metrics } from '../metrics';
 import { CounterWindow } from '../metrics/CounterWindow';
+import { histogramTotal, latencySummary } from '../metrics/histogramBuckets';
 import { QueueMetrics } from '../metrics/queueMetrics';
 import { JOBS_TABLE } from '../queue/jobRows';
 import {
@@ -157,9 +157,13 @@ export class DatabaseFleetFacts implements FleetFacts {
   }
 
   async latencies(): Promise<LatencyFacts> {
-    const claim = await histogramP95(this.options.metrics.hostClaimDuration);
+    const claim = latencySummary(
+      histogramTotal(
+        (await this.options.metrics.hostClaimDuration.get()).values,
+      ),
+    );
     return {
-      claimP95Ms: claim.p95Seconds && claim.p95Seconds * 1000,
+      claimP95Ms: claim.p95Ms,
       claimSamples: claim.count,
       reconcileSamples: 0,
     };
@@ -168,24 +172,4 @@ export class DatabaseFleetFacts implements FleetFacts {
 
 function sum(values: Array<{ value: number }>): number {
   return values.reduce((total, v) => total + v.value, 0);
-}
-
-/** The upper bound of the bucket holding the 95th percentile, since start. */
-async function histogramP95(
-  histogram: Histogram<string>,
-): Promise<{ p95Seconds?: number; count: number }> {
-  const buckets = new Map<number, number>();
-  let count = 0;
-  for (const v of (await histogram.get()).values) {
-    if (v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf') {
-      const le = Number(v.labels.le);
-      buckets.set(le, (buckets.get(le) ?? 0) + v.value);
-    } else if (v.metricName?.endsWith('_count')) {
-      count += v.value;
-    }
-  }
-  if (count === 0) return { count };
-  const sorted = [...buckets.entries()].sort(([a], [b]) => a - b);
-  const inBucket = sorted.find(([, cumulative]) => cumulative >= 0.95 * count);
-  return { p95Seconds: inBucket?.[0], count };
 }

@@ -1,6 +1,7 @@
 import { Histogram, Registry } from 'prom-client';
 import {
   groupHistogram,
+  histogramTotal,
   histogramQuantile,
   latencySummary,
   subtractBuckets,
@@ -31,8 +32,7 @@ describe('histogram buckets', () => {
       cumulative: [1, 1, 2, 2],
       count: 2,
     });
-    const all = groupHistogram((await h.get()).values, () => 'all');
-    expect(all.get('all')).toEqual({
+    expect(histogramTotal((await h.get()).values)).toEqual({
       bounds: [0.1, 0.5, 1, 5],
       cumulative: [1, 1, 2, 3],
       count: 3,
@@ -51,6 +51,14 @@ describe('histogram buckets', () => {
     // rank 9.5 of 10: 0.5 + 0.5 * 5.5/6.
     expect(histogramQuantile(0.95, counts)).toBeCloseTo(0.5 + (0.5 * 5.5) / 6);
     expect(histogramQuantile(0.2, counts)).toBeCloseTo(0.05);
+  });
+
+  it('totals an empty histogram as no observations', async () => {
+    expect(histogramTotal((await histogram().get()).values)).toEqual({
+      bounds: [],
+      cumulative: [],
+      count: 0,
+    });
   });
 
   it('answers the last finite bound for observations beyond it, nothing without any', () => {

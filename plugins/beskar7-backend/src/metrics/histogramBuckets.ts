@@ -59,6 +59,17 @@ export function groupHistogram(
   );
 }
 
+/** All of a histogram's series summed into one. */
+export function histogramTotal(values: HistogramValue[]): BucketCounts {
+  return (
+    groupHistogram(values, () => 'all').get('all') ?? {
+      bounds: [],
+      cumulative: [],
+      count: 0,
+    }
+  );
+}
+
 /** What was observed between `before` and `after` (same histogram, later read). */
 export function subtractBuckets(
   after: BucketCounts,

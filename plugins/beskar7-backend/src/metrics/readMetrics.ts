@@ -1,5 +1,5 @@
 import { QueueStatus } from '@internal/backstage-plugin-beskar7-common';
-import { groupHistogram } from './histogramBuckets';
+import { groupHistogram, histogramTotal } from './histogramBuckets';
 import { Beskar7Metrics } from './metrics';
 import { QueueMetrics } from './queueMetrics';
 import { MetricsReading } from './summariseReadings';
@@ -33,9 +33,7 @@ export function metricsReader(options: {
       },
       claimAttempts: sum(tried),
       claimConflicts: sum(tried.filter(v => v.labels.outcome === 'conflict')),
-      claimLatency: groupHistogram(claimDuration.values, () => 'all').get(
-        'all',
-      ) ?? { bounds: [], cumulative: [], count: 0 },
+      claimLatency: histogramTotal(claimDuration.values),
       bmcByVendor: groupHistogram(bmcDuration.values, l => String(l.vendor)),
       bmcByOperation: groupHistogram(bmcDuration.values, l =>
         String(l.operation),
