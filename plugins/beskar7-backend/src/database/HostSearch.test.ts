@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { applyDatabaseMigrations } from './migrations';
 import { HostSearch } from './HostSearch';
@@ -112,6 +113,58 @@ describe('HostSearch', () => {
       const page = await search.search({ offset: 1, limit: 2 });
       expect(page).toMatchObject({ totalCount: 4, offset: 1, limit: 2 });
       expect(page.items.map(h => h.name)).toEqual(['dell-02', 'hpe-01']);
+      const deep = await search.search({
+        orderBy: 'state',
+        order: 'desc',
+        offset: 2,
+        limit: 1,
+      });
+      expect(deep.items.map(h => h.name)).toEqual(['dell-01']);
+      expect(deep.totalCount).toBe(4);
+      // Past the end: no items, and still the total.
+      expect(
+        await search.search({ state: ['Available'], offset: 10 }),
+      ).toMatchObject({ items: [], totalCount: 2 });
+    },
+  );
+
+  it.each(
+    databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+  )(
+    'filters labels and tags through their GIN indexes on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await seed(new HostStore(knex));
+      const plans = await knex.transaction(async trx => {
+        // Four rows are cheaper to scan; forbid it to see whether the index applies.
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
+        const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
+          queries.push(q);
+        knex.on('query', record);
+        const search = new HostSearch(trx);
+        await search.search({ labels: { rack: 'r1' } });
+        await search.search({ tags: ['nvme'] });
+        knex.off('query', record);
+        const explained: string[] = [];
+        for (const { sql, bindings } of queries.filter(q =>
+          q.sql.startsWith('select'),
+        )) {
+          const result = await trx.raw(
+            `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
+            bindings,
+          );
+          explained.push(
+            result.rows
+              .map((r: Record<string, string>) => r['QUERY PLAN'])
+              .join('\n'),
+          );
+        }
+        return explained;
+      });
+      expect(plans[0]).toContain('beskar7_hosts_labels_jsonb');
+      expect(plans[1]).toContain('beskar7_hosts_tags_jsonb');
     },
   );
 
