@@ -22,3 +22,4 @@ drill() { printf '\n--> drill: %s\n' "$1"; shift; "$@"; }
 drill "replica kill" yarn drill:replicas "${FORM[@]}"
 drill "database restart" yarn drill:database "${FORM[@]}"
 drill "BMC chaos" yarn drill:bmc-chaos "${FORM[@]}"
+drill "scale run" yarn drill:scale "${FORM[@]}"
