@@ -91,7 +91,12 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     const caBundle = host.bmc.caBundleRef
       ? await this.credentials.resolveCaBundle(host.bmc.caBundleRef)
       : undefined;
-    const bmc = this.provisioners.forHost(host.bmc, credentials, caBundle);
+    const bmc = this.provisioners.forHost(
+      host.bmc,
+      credentials,
+      caBundle,
+      context.signal,
+    );
     try {
       return await work(bmc);
     } finally {

@@ -15,14 +15,19 @@ import { BmcCredentials } from './types';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
 
-export interface RedfishClientDeps {
+export type RedfishClientDeps = {
   transport: HttpTransport;
-  credentials: BmcCredentials;
   breaker: CircuitBreaker;
   retry: RetryPolicy;
   logger?: LoggerService;
   sleep?: (ms: number) => Promise<void>;
-}
+  /** Ends every request and retry of this client when aborted. */
+  signal?: AbortSignal;
+} & (
+  | { credentials: BmcCredentials; auth?: undefined }
+  /** Another client's authentication, to share its session. */
+  | { auth: BmcAuth; credentials?: undefined }
+);
 
 /**
  * Redfish requests to one BMC: authentication, retries with backoff, error
@@ -37,6 +42,7 @@ export class RedfishClient {
   private readonly retry: RetryPolicy;
   private readonly logger?: LoggerService;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly signal?: AbortSignal;
   private serviceRoot?: Promise<Record<string, any>>;
 
   constructor(deps: RedfishClientDeps) {
@@ -46,9 +52,29 @@ export class RedfishClient {
     this.retry = deps.retry;
     this.logger = deps.logger;
     this.sleep = deps.sleep ?? (ms => new Promise(r => setTimeout(r, ms)));
-    this.auth = new BmcAuth(deps.transport, deps.credentials, () =>
-      this.sessionsPath(),
-    );
+    this.signal = deps.signal;
+    this.auth = deps.auth
+      ? deps.auth
+      : new BmcAuth(deps.transport, deps.credentials, () =>
+          this.sessionsPath(),
+        );
+  }
+
+  /**
+   * This client (session, circuit breaker) for one operation: its requests
+   * and retries end when `signal` aborts, so that an operation's deadline
+   * holds even against a BMC that never answers.
+   */
+  withSignal(signal: AbortSignal): RedfishClient {
+    return new RedfishClient({
+      transport: this.transport,
+      breaker: this.breaker,
+      retry: this.retry,
+      logger: this.logger,
+      sleep: this.sleep,
+      signal,
+      auth: this.auth,
+    });
   }
 
   circuit(): BmcCircuitStatus {
@@ -164,6 +190,7 @@ export class RedfishClient {
   ): Promise<HttpResponse> {
     const safe = SAFE_METHODS.has(method);
     for (let attempt = 1; ; attempt++) {
+      this.signal?.throwIfAborted();
       const last = attempt >= this.retry.maxAttempts;
       try {
         const res = await this.authorizedSend(method, path, body, options);
@@ -209,7 +236,7 @@ export class RedfishClient {
     options: { anonymous?: boolean },
   ): Promise<HttpResponse> {
     if (options.anonymous) {
-      return this.transport.send(method, path, {}, body);
+      return this.transport.send(method, path, {}, body, this.signal);
     }
     const auth = await this.auth.current();
     let res = await this.transport.send(
@@ -217,6 +244,7 @@ export class RedfishClient {
       path,
       this.auth.headers(auth),
       body,
+      this.signal,
     );
     if (res.status === 401 && auth.kind === 'session') {
       // Session expired or was deleted on the BMC: log in again once.
@@ -227,6 +255,7 @@ export class RedfishClient {
         path,
         this.auth.headers(fresh),
         body,
+        this.signal,
       );
     }
     if (res.status === 401) {

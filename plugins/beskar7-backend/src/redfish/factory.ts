@@ -54,12 +54,14 @@ export class BmcProvisionerFactory {
   /**
    * A provisioner for one host; close it when done. `caBundle` is the PEM
    * bundle of the host's `caBundleRef` when the caller resolved it;
-   * otherwise the factory's own `caBundles` must hold it.
+   * otherwise the factory's own `caBundles` must hold it. `signal` ends the
+   * provisioner's requests (an operation's deadline, a stopping replica).
    */
   forHost(
     connection: BmcConnection,
     credentials: BmcCredentials,
     caBundle?: string,
+    signal?: AbortSignal,
   ): BmcProvisioner {
     const origin = originOf(connection.address);
     const ca = caBundle ?? this.caBundle(connection);
@@ -85,7 +87,7 @@ export class BmcProvisionerFactory {
     const current = entry;
     return new RedfishProvisioner(
       {
-        client: current.client,
+        client: signal ? current.client.withSignal(signal) : current.client,
         service: () => this.service(current),
         release: () => this.release(origin, current),
       },

@@ -170,6 +170,38 @@ describe('Redfish client against a misbehaving BMC', () => {
     expect(await teardown()).toBe(0);
   });
 
+  it("ends a hung request when the operation's signal aborts, long before the request timeout", async () => {
+    const bmc = await SimulatedBmc.start({
+      tree: generateTree('dell', 2),
+      credentials,
+    });
+    // Far beyond the test's own timeout: only the signal can end the request.
+    const factory = new BmcProvisionerFactory({ requestTimeoutMs: 600_000 });
+    const connection = {
+      address: bmc.url,
+      credentialsRef: 'test',
+      insecureSkipVerify: false,
+    };
+    await factory.forHost(connection, credentials).inspect();
+    bmc.faults.set([{ kind: 'timeout' }]);
+    const deadline = new AbortController();
+    const provisioner = factory.forHost(
+      connection,
+      credentials,
+      undefined,
+      deadline.signal,
+    );
+    const inserting = provisioner.insertMedia(IMAGE);
+    setTimeout(() => deadline.abort(new Error('operation deadline')), 200);
+    await expect(inserting).rejects.toThrow('operation deadline');
+    // The deadline is the operation's, not the BMC's fault: the circuit stays closed.
+    expect(factory.circuitStatus(bmc.url)?.state).toBe('closed');
+    bmc.faults.clear();
+    await provisioner.close();
+    await factory.close();
+    await bmc.stop();
+  });
+
   it('rejects wrong credentials without retrying', async () => {
     const bmc = await SimulatedBmc.start({
       tree: generateTree('hpe', 1),

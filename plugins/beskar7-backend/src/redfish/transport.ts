@@ -45,8 +45,11 @@ export class HttpTransport {
     path: string,
     headers: Record<string, string>,
     body?: unknown,
+    /** Ends the request early, e.g. at the operation's deadline; its reason is thrown. */
+    signal?: AbortSignal,
   ): Promise<HttpResponse> {
     const { timeoutMs } = this.options;
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const res = await this.pool.request({
         method: method as 'GET',
@@ -57,7 +60,7 @@ export class HttpTransport {
           ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
       const text = await res.body.text();
       return {
@@ -66,6 +69,7 @@ export class HttpTransport {
         body: parseJson(text),
       };
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       const e = error as { name?: string; code?: string; message?: string };
       if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
         throw new TransportError(`timed out after ${timeoutMs} ms`, true);
