@@ -1,4 +1,4 @@
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7HostOperatePermission,
@@ -114,6 +114,15 @@ const HostView = ({
             />
           )}
         </IfAllowed>
+        {host.state === 'Error' && (
+          <Link
+            to={`../../runbooks/host-state-recovery?hostId=${encodeURIComponent(
+              host.id,
+            )}`}
+          >
+            Recover step by step (host state recovery runbook)
+          </Link>
+        )}
       </Flex>
       <InfoCard title="State history">
         <ol aria-label="state history">

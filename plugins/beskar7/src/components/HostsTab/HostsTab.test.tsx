@@ -139,6 +139,15 @@ describe('HostsTab', () => {
     );
     await render(`/hosts/${sampleHost.id}`, AuthorizeResult.ALLOW);
 
+    // The guided way, with the host filled in.
+    expect(
+      await screen.findByRole('link', { name: /Recover step by step/ }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining(
+        `runbooks/host-state-recovery?hostId=${sampleHost.id}`,
+      ),
+    );
     fireEvent.click(await screen.findByRole('button', { name: 'Recover' }));
     expect(recovered).toBe(0);
     fireEvent.click(screen.getByRole('button', { name: 'Confirm recover' }));

@@ -7,7 +7,7 @@ import {
 } from '@internal/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef, describeError } from '../../api';
 import { IfAllowed } from '../shared/IfAllowed';
@@ -18,6 +18,8 @@ import { RunbookStepList } from './RunbookStepList';
 
 const RunControl = ({ definition }: { definition: RunbookSummary }) => {
   const api = useApi(beskar7ApiRef);
+  // Links from a host or a diagnostic fill in what they know (`?hostId=`).
+  const [query] = useSearchParams();
   const [run, setRun] = useState<RunbookRun>();
   const [error, setError] = useState<string>();
   const [dryRun, setDryRun] = useState(false);
@@ -25,7 +27,7 @@ const RunControl = ({ definition }: { definition: RunbookSummary }) => {
     Object.fromEntries(
       definition.parameters.map(p => [
         p.name,
-        p.default === undefined ? '' : String(p.default),
+        query.get(p.name) ?? (p.default === undefined ? '' : String(p.default)),
       ]),
     ),
   );
