@@ -16,7 +16,14 @@ import { StatusLabel } from '../shared/StatusLabel';
 import { GuideLinks } from './GuideLinks';
 import { RunbookStepList } from './RunbookStepList';
 
-const RunControl = ({ definition }: { definition: RunbookSummary }) => {
+const RunControl = ({
+  definition,
+  onRunChanged,
+}: {
+  definition: RunbookSummary;
+  /** The run started or moved: the history below is stale. */
+  onRunChanged: () => void;
+}) => {
   const api = useApi(beskar7ApiRef);
   // Links from a host or a diagnostic fill in what they know (`?hostId=`).
   const [query] = useSearchParams();
@@ -35,6 +42,7 @@ const RunControl = ({ definition }: { definition: RunbookSummary }) => {
     setError(undefined);
     try {
       setRun(await action());
+      onRunChanged();
     } catch (e) {
       setError(describeError(e));
     }
@@ -108,7 +116,8 @@ export const RunbookRunner = () => {
   const { id = '' } = useParams();
   const api = useApi(beskar7ApiRef);
   const runbook = useAsync(() => api.getRunbook(id), [api, id]);
-  const history = useAsync(() => api.listRunbookRuns(id), [api, id]);
+  const [revision, setRevision] = useState(0);
+  const history = useAsync(() => api.listRunbookRuns(id), [api, id, revision]);
   return (
     <Loadable {...runbook}>
       {definition => (
@@ -116,7 +125,10 @@ export const RunbookRunner = () => {
           <Text variant="title-medium">{definition.title}</Text>
           <Text>When: {definition.symptoms.join('; ')}</Text>
           <GuideLinks definition={definition} />
-          <RunControl definition={definition} />
+          <RunControl
+            definition={definition}
+            onRunChanged={() => setRevision(r => r + 1)}
+          />
           <InfoCard title="Earlier runs">
             <Loadable
               {...history}

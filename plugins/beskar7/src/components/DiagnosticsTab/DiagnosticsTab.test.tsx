@@ -1,0 +1,99 @@
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DiagnosticsReport } from '@internal/backstage-plugin-beskar7-common';
+import { screen, within } from '@testing-library/react';
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { renderWithApis } from '../__testUtils__/renderWithApis';
+import { DiagnosticsTab } from './DiagnosticsTab';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const report: DiagnosticsReport = {
+  generatedAt: '2026-11-27T10:00:00.000Z',
+  status: 'warning',
+  checks: [
+    {
+      id: 'database',
+      title: 'Database reachability',
+      status: 'ok',
+      value: '3 ms',
+      threshold: '< 500 ms',
+      message: 'The database answers',
+    },
+    {
+      id: 'hosts-in-error',
+      title: 'Hosts in Error',
+      status: 'warning',
+      value: 2,
+      threshold: '0',
+      message: '2 host(s) in Error: sim-03, sim-07',
+      runbookId: 'host-state-recovery',
+    },
+  ],
+};
+
+describe('DiagnosticsTab', () => {
+  it('shows each check with status, value, threshold and its runbook', async () => {
+    server.use(
+      http.get('*/api/beskar7/diagnostics', () => HttpResponse.json(report)),
+    );
+    await renderWithApis(<DiagnosticsTab />, {
+      authorize: AuthorizeResult.ALLOW,
+    });
+
+    const table = await screen.findByRole('table', { name: 'health checks' });
+    const row = within(table).getByRole('row', { name: /Hosts in Error/ });
+    const cells = within(row).getAllByRole('cell');
+    expect(cells.map(c => c.textContent)).toEqual([
+      'Hosts in Error',
+      'warning',
+      '2',
+      '0',
+      '2 host(s) in Error: sim-03, sim-07',
+      'Start runbook',
+    ]);
+    expect(within(row).getByRole('link')).toHaveAttribute(
+      'href',
+      expect.stringContaining('runbooks/host-state-recovery'),
+    );
+    // A check with no runbook offers none.
+    const database = within(table).getByRole('row', {
+      name: /Database reachability/,
+    });
+    expect(within(database).queryByRole('link')).not.toBeInTheDocument();
+    expect(screen.getByText(/^Updated /)).toBeInTheDocument();
+  });
+
+  it('shows a spinner while the checks run', async () => {
+    server.use(
+      http.get('*/api/beskar7/diagnostics', async () => {
+        await delay('infinite');
+        return HttpResponse.json(report);
+      }),
+    );
+    await renderWithApis(<DiagnosticsTab />, {
+      authorize: AuthorizeResult.ALLOW,
+    });
+    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+  });
+
+  it('shows why the report failed', async () => {
+    server.use(
+      http.get('*/api/beskar7/diagnostics', () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'Access denied' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await renderWithApis(<DiagnosticsTab />, {
+      authorize: AuthorizeResult.DENY,
+    });
+    expect(await screen.findByText(/Access denied/)).toBeInTheDocument();
+  });
+});
