@@ -87,12 +87,14 @@ export class InventoryService {
   }
 
   /** Error -> Enrolling: the host is inspected again before anyone may claim it. */
-  async recoverHost(id: string): Promise<Host> {
+  /** Error -> Enrolling; `message` says who asked, in the host's history. */
+  async recoverHost(id: string, message?: string): Promise<Host> {
     await applyHostTransition(this.knex, {
       hostId: id,
       to: 'Enrolling',
       from: 'Error',
       reason: 'RecoveryRequested',
+      message,
       recovery: true,
     });
     this.onChange(id);

@@ -94,8 +94,8 @@ export class ServiceRunbookActions implements RunbookActions {
     return this.hosts.get(id);
   }
 
-  recoverHost(id: string): Promise<Host> {
-    return this.options.inventory.recoverHost(id);
+  recoverHost(id: string, message: string): Promise<Host> {
+    return this.options.inventory.recoverHost(id, message);
   }
 
   poolSummaries(): Promise<PoolSummary[]> {

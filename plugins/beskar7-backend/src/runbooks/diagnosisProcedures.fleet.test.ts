@@ -358,9 +358,16 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
         'verify-enrollment:passed',
       ]);
       expect(repair.status).toBe('completed');
-      expect(await fleet.getHost(broken.id)).toMatchObject({
-        state: 'Available',
-      });
+      const details = await fleet.getHost(broken.id);
+      expect(details.state).toBe('Available');
+      // The history says the runbook brought it back.
+      expect(details.events).toContainEqual(
+        expect.objectContaining({
+          fromState: 'Error',
+          toState: 'Enrolling',
+          message: 'Recovered through the host-state-recovery runbook',
+        }),
+      );
 
       // The incident's monitoring step passes once retried.
       incident = await runbooks.next(incident.id);

@@ -7,6 +7,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import {
   Host,
+  HostDetails,
   Machine,
   RunbookRun,
   RunbookStepInput,
@@ -135,7 +136,7 @@ export async function startRunbookFleet(
     return res.body as T;
   }
 
-  const getHost = (id: string) => call<Host>('get', `/hosts/${id}`);
+  const getHost = (id: string) => call<HostDetails>('get', `/hosts/${id}`);
   const listHosts = async () =>
     (await call<{ items: Host[] }>('get', '/hosts?limit=500')).items;
 
