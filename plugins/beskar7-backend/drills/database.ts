@@ -11,20 +11,19 @@
  *   options: --requests N --shared (terminate connections on --pg-url instead of a restart)
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DrillPostgres,
   sharedPostgres,
   startPrivatePostgres,
 } from './drillPostgres';
 import { runFleetDrill } from './fleetDrill';
-import { readDrillArgs } from './form';
+import { positiveInteger, readDrillArgs } from './form';
 
 const { values, long, form, pgUrl } = readDrillArgs({
   requests: { type: 'string' },
   shared: { type: 'boolean', default: false },
 });
-const requests = Number(values.requests ?? (long ? 300 : 60));
+const requests = positiveInteger('requests', values.requests, long ? 300 : 60);
 const outages = long
   ? [
       { downMs: 3_000, immediate: false },
@@ -54,14 +53,14 @@ async function main(): Promise<boolean> {
       replicas: 3,
       mode: 'optimistic',
       timeoutMs: (long ? 15 : 3) * 60_000,
-      async fault({ working, finished, databaseName }) {
+      async fault({ working, finished, databaseName, wait }) {
         let done = 0;
         let downSeconds = 0;
         let slowestRecoverySeconds = 0;
         for (const [i, outage] of outages.entries()) {
           // Spread the outages over the run, each with work in flight.
           const mark = Math.floor((requests * (i + 1)) / (outages.length + 2));
-          while (working() && finished() < mark) await sleep(200);
+          while (working() && finished() < mark) await wait(200);
           if (!working()) break;
           const down = performance.now();
           await server.restart({ database: databaseName, ...outage });
@@ -69,7 +68,7 @@ async function main(): Promise<boolean> {
           done += 1;
           downSeconds += (up - down) / 1000;
           const before = finished();
-          while (working() && finished() === before) await sleep(200);
+          while (working() && finished() === before) await wait(200);
           slowestRecoverySeconds = Math.max(
             slowestRecoverySeconds,
             (performance.now() - up) / 1000,

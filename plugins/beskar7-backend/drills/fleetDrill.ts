@@ -28,6 +28,8 @@ export interface FaultContext {
   finished(): number;
   /** The scratch database the replicas work in. */
   databaseName: string;
+  /** Waits `ms`, or less when the work ends first. */
+  wait(ms: number): Promise<void>;
 }
 
 export interface FleetDrillOptions {
@@ -180,6 +182,11 @@ export async function runFleetDrill(options: FleetDrillOptions) {
       working: () => working,
       finished: () => finished,
       databaseName: scratch.name,
+      async wait(ms) {
+        const until = Date.now() + ms;
+        while (working && Date.now() < until)
+          await sleep(Math.min(200, until - Date.now()));
+      },
     });
     await waitForRequests(
       knex,

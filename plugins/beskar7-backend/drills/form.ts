@@ -29,3 +29,24 @@ export function readDrillArgs<
     pgUrl: String(common['pg-url']),
   };
 }
+
+/** A positive integer option, or `fallback` when absent; anything else stops the drill naming the option. */
+export function positiveInteger(
+  name: string,
+  value: unknown,
+  fallback: number,
+  max = 2 ** 31 - 1,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    usageError(`--${name} must be an integer from 1 to ${max}, got ${value}`);
+  }
+  return n;
+}
+
+/** Stops the drill on a bad option, naming it (exit code 2, as for a usage error). */
+export function usageError(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}

@@ -9,30 +9,43 @@
  *   yarn drill:replicas --long     # long: 300 requests, a kill every 3 s
  *   options: --requests N --replicas N --kill-every-ms N --mode optimistic|locking|leader
  */
-import { ClaimCoordinationMode } from '@internal/backstage-plugin-beskar7-common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CLAIM_COORDINATION_MODES,
+  ClaimCoordinationMode,
+} from '@internal/backstage-plugin-beskar7-common';
 import { runFleetDrill } from './fleetDrill';
-import { readDrillArgs } from './form';
+import { positiveInteger, readDrillArgs, usageError } from './form';
 
 const { values, long, form, pgUrl } = readDrillArgs({
   requests: { type: 'string' },
-  replicas: { type: 'string', default: '3' },
+  replicas: { type: 'string' },
   'kill-every-ms': { type: 'string' },
   mode: { type: 'string', default: 'optimistic' },
 });
-const requests = Number(values.requests ?? (long ? 300 : 60));
-const killEveryMs = Number(values['kill-every-ms'] ?? (long ? 3_000 : 4_000));
+const requests = positiveInteger('requests', values.requests, long ? 300 : 60);
+const killEveryMs = positiveInteger(
+  'kill-every-ms',
+  values['kill-every-ms'],
+  long ? 3_000 : 4_000,
+);
+const replicaCount = positiveInteger('replicas', values.replicas, 3, 20);
+const mode = String(values.mode) as ClaimCoordinationMode;
+if (!CLAIM_COORDINATION_MODES.includes(mode)) {
+  usageError(
+    `--mode must be one of ${CLAIM_COORDINATION_MODES.join(', ')}, got ${mode}`,
+  );
+}
 
 runFleetDrill({
   name: `replica kill (${form})`,
   serverUrl: pgUrl,
   requests,
-  replicas: Number(values.replicas),
-  mode: values.mode as ClaimCoordinationMode,
+  replicas: replicaCount,
+  mode,
   timeoutMs: (long ? 15 : 3) * 60_000,
-  async fault({ replicas, working }) {
+  async fault({ replicas, working, wait }) {
     while (working()) {
-      await sleep(killEveryMs);
+      await wait(killEveryMs);
       if (!working()) break;
       const victim = Math.floor(Math.random() * replicas.size);
       await replicas.kill(victim);
