@@ -220,6 +220,7 @@ export async function runFleetDrill(options: FleetDrillOptions) {
       failed: report.machines.filter(m => m.phase === 'Failed').length,
       provisionP50s: Number(percentile(provisionSeconds, 0.5).toFixed(1)),
       provisionP95s: Number(percentile(provisionSeconds, 0.95).toFixed(1)),
+      provisionMaxS: Number(percentile(provisionSeconds, 1).toFixed(1)),
       jobs: report.jobs,
       extraAttempts: report.extraAttempts,
       boots: report.boots,
