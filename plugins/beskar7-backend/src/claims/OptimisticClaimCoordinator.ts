@@ -13,6 +13,7 @@ import {
 } from './backoff';
 import { loadClaimableMachine } from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
+import { OneClaimPerMachine } from './oneClaimPerMachine';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
 import { selectHosts } from './selection';
@@ -60,6 +61,8 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   /** Candidate reads in flight, by requirements: concurrent claims share one. */
   private readonly reads = new Map<string, Promise<ClaimCandidate[]>>();
 
+  private readonly oneAtATime = new OneClaimPerMachine();
+
   constructor(private readonly options: OptimisticClaimCoordinatorOptions) {
     this.hosts = new HostStore(options.knex);
     this.machines = new MachineStore(options.knex);
@@ -73,7 +76,11 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
 
   async stop(): Promise<void> {}
 
-  async claim(machineId: string): Promise<ClaimResult> {
+  claim(machineId: string): Promise<ClaimResult> {
+    return this.oneAtATime.run(machineId, () => this.claimMetered(machineId));
+  }
+
+  private async claimMetered(machineId: string): Promise<ClaimResult> {
     const done = this.claimMetrics.startClaim();
     try {
       const result = await this.claimOnce(machineId);
