@@ -44,6 +44,13 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
       `${machine.name} to be provisioned`,
     );
 
+  const holdingHost = (machine: Machine) =>
+    eventually(
+      () => fleet.getMachine(machine.id),
+      m => m.hostId !== undefined,
+      `${machine.name} to hold a host`,
+    );
+
   it('passes every check of a healthy fleet', async () => {
     const { runbooks } = fleet;
     const health = await runbooks.drive(
@@ -141,13 +148,7 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
     // One after the other: concurrent requests for a small pool conflict.
     const more: Machine[] = [];
     for (const i of [1, 2, 3]) {
-      const machine = await fleet.requestMachine(`perf-${i}`);
-      await eventually(
-        () => fleet.getMachine(machine.id),
-        m => m.hostId !== undefined,
-        `${machine.name} to hold a host`,
-      );
-      more.push(machine);
+      more.push(await holdingHost(await fleet.requestMachine(`perf-${i}`)));
     }
     capacity = await runbooks.resume(
       (
