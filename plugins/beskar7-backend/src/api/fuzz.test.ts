@@ -368,5 +368,26 @@ describe.each(databases.eachSupportedId())(
       const names = await knex('beskar7_hosts').orderBy('name').pluck('name');
       expect(names).toEqual(['by-name', 'in-range']);
     }, 60_000);
+
+    it('stops start-up on a bad allowlist entry, naming the key', async () => {
+      const knex = await databases.init(databaseId);
+      await expect(
+        startTestBackend({
+          features: [
+            beskar7Plugin,
+            mockServices.database.factory({ knex }),
+            mockServices.rootConfig.factory({
+              data: {
+                beskar7: {
+                  inventory: {
+                    bmcAddressAllowlist: ['10.0.0.0/8', '10.0.0/33'],
+                  },
+                },
+              },
+            }),
+          ],
+        }),
+      ).rejects.toThrow(/beskar7\.inventory\.bmcAddressAllowlist\[1\]/);
+    });
   },
 );
