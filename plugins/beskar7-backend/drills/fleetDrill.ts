@@ -200,6 +200,7 @@ export async function runFleetDrill(options: FleetDrillOptions) {
     await replicas.stopAll();
 
     const report = await checkFleetInvariants(knex, fleet, maxConcurrentOps);
+    report.violations.push(...replicas.crashes);
     const provisionSeconds = report.machines
       .filter(m => m.phase === 'Provisioned')
       .map(

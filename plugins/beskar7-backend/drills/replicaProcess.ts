@@ -17,9 +17,7 @@ export interface ReplicaStartMessage {
   name: string;
 }
 
-export type ReplicaReport =
-  | { type: 'ready'; replicaId: string }
-  | { type: 'stopped' };
+export type ReplicaReport = { type: 'ready'; replicaId: string };
 
 function stderrLogger(prefix: string): LoggerService {
   const write = (level: string) => (message: string) =>
@@ -52,9 +50,12 @@ async function run({ databaseUrl, config, name }: ReplicaStartMessage) {
   process.once('SIGTERM', async () => {
     await replica.stop();
     await knex.destroy();
-    process.send!({ type: 'stopped' }, () => process.exit(0));
+    process.exit(0);
   });
 }
+
+// A replica never outlives its drill.
+process.once('disconnect', () => process.exit(1));
 
 process.once('message', (message: ReplicaStartMessage) => {
   run(message).catch(error => {

@@ -19,7 +19,10 @@ export class ReplicaSet {
   kills = 0;
   starts = 0;
   warnings = 0;
+  /** Replicas that exited without the drill stopping them. */
+  readonly crashes: string[] = [];
   readonly recentLogs: string[] = [];
+  private readonly stopping = new Set<ChildProcess>();
   private readonly children: Array<ChildProcess | undefined>;
 
   constructor(private readonly options: ReplicaSetOptions) {
@@ -64,6 +67,10 @@ export class ReplicaSet {
       );
     });
     await ready;
+    child.once('exit', (code, signal) => {
+      if (!this.stopping.delete(child))
+        this.crashes.push(`${name} exited on its own (${signal ?? code})`);
+    });
   }
 
   /** SIGKILL: no shutdown hook runs, the replica's leases stay until they expire. */
@@ -71,6 +78,7 @@ export class ReplicaSet {
     const child = this.children[index];
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
+    this.stopping.add(child);
     child.kill('SIGKILL');
     await exited;
     this.children[index] = undefined;
@@ -84,6 +92,7 @@ export class ReplicaSet {
         if (!child || child.exitCode !== null || child.signalCode !== null)
           return;
         const exited = once(child, 'exit');
+        this.stopping.add(child);
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
         await exited;
