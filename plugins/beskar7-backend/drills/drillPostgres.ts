@@ -122,7 +122,7 @@ export function sharedPostgres(url: string): DrillPostgres {
   return {
     url,
     outage:
-      'no server binaries: connections refused (ALLOW_CONNECTIONS false) and terminated with pg_terminate_backend on the shared server',
+      'the shared server is not restarted: the drill database refuses connections (ALLOW_CONNECTIONS false) and every connection to it is terminated (pg_terminate_backend)',
     async restart({ database, downMs }) {
       await admin.raw(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
       await admin.raw(
