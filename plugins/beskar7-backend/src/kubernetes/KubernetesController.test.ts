@@ -272,7 +272,8 @@ describe.each(kubeTargets())('KubernetesController (%s)', target => {
       }));
       const conflicts = env.server!.conflicts;
       await controller.publishHost(env.namespace, 'node-c');
-      expect(env.server!.conflicts).toBe(conflicts + 1);
+      // At least ours: a resync may have raced for the same object too.
+      expect(env.server!.conflicts).toBeGreaterThanOrEqual(conflicts + 1);
       const host = await get(PHYSICAL_HOST.plural, 'node-c');
       expect(host.status.state).toBe('Available');
       expect(host.metadata.labels.other).toBe('writer');
