@@ -99,6 +99,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     queue,
     logger,
     scheduler,
+    metrics: queueMetrics,
     intervalMs: provisioningConfig.reconcileIntervalMs,
     hosts: new HostReconciler({
       knex,

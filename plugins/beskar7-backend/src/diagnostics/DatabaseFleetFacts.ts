@@ -162,10 +162,16 @@ export class DatabaseFleetFacts implements FleetFacts {
         (await this.options.metrics.hostClaimDuration.get()).values,
       ),
     );
+    const reconcile = latencySummary(
+      histogramTotal(
+        (await this.options.queueMetrics.reconcileDuration.get()).values,
+      ),
+    );
     return {
       claimP95Ms: claim.p95Ms,
       claimSamples: claim.count,
-      reconcileSamples: 0,
+      reconcileP95Ms: reconcile.p95Ms,
+      reconcileSamples: reconcile.count,
     };
   }
 }

@@ -13,6 +13,8 @@ export interface QueueMetrics {
   bmcOperationDuration: Histogram<'operation' | 'vendor' | 'outcome'>;
   hostStateTransitions: Counter<'from' | 'to'>;
   queueRejections: Counter<'reason'>;
+  /** A pass of both reconcilers over every machine and host that needs work. */
+  reconcileDuration: Histogram;
   /** The configured limits, so that alerts can compare against them. */
   queueMaxSize: Gauge;
   maxConcurrentOps: Gauge;
@@ -72,6 +74,12 @@ export function createQueueMetrics(registry: Registry): QueueMetrics {
       buckets: [
         0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800,
       ],
+      registers: [registry],
+    }),
+    reconcileDuration: new Histogram({
+      name: 'beskar7_reconcile_duration_seconds',
+      help: 'Duration of a reconcile pass over every machine and host that needs work.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
     hostStateTransitions: new Counter({
