@@ -84,6 +84,36 @@ test('queue health charts the queue, claims and BMC latency by vendor', async ({
   await test.info().attach('queue-health', { path, contentType: 'image/png' });
 });
 
+test("a pool's catalog entity has the card and the Bare metal tab", async ({
+  page,
+}) => {
+  // The catalog ingests and processes the pool the module publishes at start-up.
+  test.setTimeout(180_000);
+  const card = page.getByText(/\d+ hosts, \d+ Available/);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(async () => {
+    await page.goto('/catalog/default/resource/pool-default');
+    // A fresh page may ask for the guest sign-in again.
+    await expect(card.or(enter)).toBeVisible({ timeout: 10_000 });
+    if (await enter.isVisible()) await enter.click();
+    await expect(card).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
+  // The entity's tab, not the sidebar's page of the same name.
+  await page.locator('a[href$="/pool-default/bare-metal"]').click();
+  await expect(
+    page
+      .getByRole('table', { name: 'hosts in pool default' })
+      .getByRole('link', { name: 'simulator/sim-00' }),
+  ).toBeVisible();
+  await expect(page.getByTestId('last-updated')).toContainText('Updated');
+
+  const path = test.info().outputPath('entity-pool-tab.png');
+  await page.screenshot({ path, fullPage: true });
+  await test
+    .info()
+    .attach('entity-pool-tab', { path, contentType: 'image/png' });
+});
+
 test('a bad request shows the field the API rejected', async ({ page }) => {
   await signIn(page, '/beskar7/machines');
   await page.getByLabel('Name prefix').fill('Bad Name');
