@@ -89,7 +89,9 @@ export const LineChart = ({
               d={linePath(s.values, top, WIDTH, HEIGHT)}
               fill="none"
               stroke={CHART_COLOURS[i % CHART_COLOURS.length]}
-              strokeWidth={2}
+              strokeWidth={3}
+              strokeLinecap="round"
+              strokeLinejoin="round"
               vectorEffect="non-scaling-stroke"
             />
           ))}

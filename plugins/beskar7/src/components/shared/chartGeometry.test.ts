@@ -13,11 +13,13 @@ describe('chart geometry', () => {
   });
 
   it('breaks the line where a value is missing', () => {
-    expect(linePath([1, undefined, 1, 1], 2, 30, 10)).toBe('M0,5 M20,5 L30,5');
+    expect(linePath([1, undefined, 1, 1], 2, 30, 10)).toBe(
+      'M0,5 L0,5 M20,5 L30,5',
+    );
   });
 
   it('centres a single point and clips values above the top', () => {
-    expect(linePath([20], 10, 100, 50)).toBe('M50,0');
+    expect(linePath([20], 10, 100, 50)).toBe('M50,0 L50,0');
     expect(levelY(5, 10, 50)).toBe(25);
   });
 });

@@ -13,7 +13,7 @@ export function chartTop(values: Array<number | undefined>, limit?: number) {
 /**
  * An SVG path through `values`, spread evenly over `width`, 0 at the bottom
  * of `height` and `top` at its top. A missing value breaks the line rather
- * than pretending it was zero.
+ * than pretending it was zero; a value with no neighbour becomes a dot.
  */
 export function linePath(
   values: Array<number | undefined>,
@@ -23,16 +23,16 @@ export function linePath(
 ): string {
   const step = values.length > 1 ? width / (values.length - 1) : 0;
   const parts: string[] = [];
-  let drawing = false;
   values.forEach((value, i) => {
-    if (value === undefined) {
-      drawing = false;
-      return;
-    }
-    const x = values.length > 1 ? i * step : width / 2;
-    const y = height - (Math.min(value, top) / top) * height;
-    parts.push(`${drawing ? 'L' : 'M'}${round(x)},${round(y)}`);
-    drawing = true;
+    if (value === undefined) return;
+    const at = `${round(values.length > 1 ? i * step : width / 2)},${round(
+      height - (Math.min(value, top) / top) * height,
+    )}`;
+    const joinsPrevious = i > 0 && values[i - 1] !== undefined;
+    const joinsNext = i < values.length - 1 && values[i + 1] !== undefined;
+    if (joinsPrevious) parts.push(`L${at}`);
+    // A point alone is a zero-length segment: round caps draw it as a dot.
+    else parts.push(joinsNext ? `M${at}` : `M${at} L${at}`);
   });
   return parts.join(' ');
 }
