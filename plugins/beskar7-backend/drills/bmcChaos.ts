@@ -12,7 +12,8 @@
  * every broken host ends in Error and its machine Failed, with a readable
  * reason; no BMC password (plain or as basic auth) in those reasons or in any log
  * line. Prints the figures, the reasons grouped by fault, and a JSON line;
- * exits 1 when a check fails.
+ * exits 1 when a check fails (the timing one only with
+ * BESKAR7_DRILL_ENFORCE_TARGETS=1).
  *
  *   yarn drill:bmc-chaos            # short: 60 hosts, 6 broken (one per fault)
  *   yarn drill:bmc-chaos --long     # long: 200 hosts, 20 broken
@@ -31,7 +32,7 @@ import { createReplicaServices } from '../src/replicaServices';
 import { SimulatedHost, startSimulatedFleet } from '../src/simulator';
 import { readDrillArgs } from './form';
 import { openScratchDatabase } from './scratchDatabase';
-import { percentile, RecordingLogger } from './drillSupport';
+import { percentile, RecordingLogger, targetMissed } from './drillSupport';
 
 const { values, long, form } = readDrillArgs({
   hosts: { type: 'string' },
@@ -319,7 +320,9 @@ async function main(): Promise<boolean> {
   };
   if (!(ratio.p95 <= MAX_RATIO)) {
     violations.push(
-      `healthy hosts held back: p95 ${withFaults.p95} s against ${base.p95} s without faults (ratio ${ratio.p95} > ${MAX_RATIO})`,
+      ...targetMissed(
+        `healthy hosts held back: p95 ${withFaults.p95} s against ${base.p95} s without faults (ratio ${ratio.p95} > ${MAX_RATIO})`,
+      ),
     );
   }
 

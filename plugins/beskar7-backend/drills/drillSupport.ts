@@ -32,3 +32,20 @@ export class RecordingLogger implements LoggerService {
     );
   }
 }
+
+/**
+ * Whether a missed timing target fails the drill. Off by default: timings on
+ * a shared CI machine vary with its load, so the short forms in the test
+ * command print misses and fail only on broken invariants; set
+ * BESKAR7_DRILL_ENFORCE_TARGETS=1 on a quiet machine to make them count.
+ */
+export const ENFORCE_TARGETS =
+  process.env.BESKAR7_DRILL_ENFORCE_TARGETS === '1';
+
+/** Reports a missed timing target; returns it when it must fail the drill. */
+export function targetMissed(message: string): string[] {
+  console.log(
+    `TARGET MISSED${ENFORCE_TARGETS ? '' : ' (reported only)'}: ${message}`,
+  );
+  return ENFORCE_TARGETS ? [message] : [];
+}

@@ -4,9 +4,9 @@
  * jobs) in a scratch database, the plugin started on it, and the operator's
  * read routes measured over real HTTP through its router: host lists with
  * filters, sorts and pages, the pool summary and the diagnostics report.
- * Prints p50/p95 per route and the process's memory; exits 1 when a route's
- * p95 is over the target (100 ms; BESKAR7_SCALE_TARGET_MS) or answers
- * anything but 200.
+ * Prints p50/p95 per route and the process's memory; exits 1 when a route
+ * answers anything but 200, or, with BESKAR7_DRILL_ENFORCE_TARGETS=1, when
+ * its p95 is over the target (100 ms; BESKAR7_SCALE_TARGET_MS).
  *
  *   yarn drill:scale              # short: PostgreSQL and SQLite, 10,000 hosts, 60 requests per route
  *   yarn drill:scale --long       # long: 300 requests per route
@@ -21,7 +21,7 @@ import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { applyDatabaseMigrations } from '../src/database/migrations';
 import { beskar7Plugin } from '../src/plugin';
-import { percentile } from './drillSupport';
+import { percentile, targetMissed } from './drillSupport';
 import { readDrillArgs } from './form';
 import { fillScaleInventory } from './scaleInventory';
 import { openScratchDatabase } from './scratchDatabase';
@@ -117,7 +117,9 @@ async function measure(database: 'postgres' | 'sqlite') {
       };
       results.push(row);
       if (!(row.p95Ms <= TARGET_MS)) {
-        failures.push(`${label}: p95 ${row.p95Ms} ms > ${TARGET_MS} ms`);
+        failures.push(
+          ...targetMissed(`${label}: p95 ${row.p95Ms} ms > ${TARGET_MS} ms`),
+        );
       }
     }
     const after = memory();
