@@ -11,6 +11,7 @@ import {
 } from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
+import { readBmcAddressPolicy } from './config/readInventoryConfig';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
 import { CredentialResolver } from './credentials/types';
 import {
@@ -64,9 +65,11 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   const configCredentials = new ConfigCredentialResolver(config);
   const credentials =
     options.credentials?.(configCredentials) ?? configCredentials;
+  const bmcAddresses = readBmcAddressPolicy(config);
   const provisioners = new BmcProvisionerFactory({
     logger,
     vendors: options.vendors ?? [],
+    resolvedAddressCheck: ip => bmcAddresses.refusalOfResolved(ip),
     onOperation: e =>
       queueMetrics.bmcOperationDuration
         .labels(e.operation, e.vendor, e.outcome)

@@ -160,6 +160,16 @@ export class BmcAddressPolicy {
     return this.entries !== undefined;
   }
 
+  /**
+   * Why a resolved IP address of a registered BMC is refused at connect
+   * time, or undefined: names were judged at registration, what they
+   * resolve to now is judged here.
+   */
+  refusalOfResolved(ip: string): string | undefined {
+    const family = familyOf(ip);
+    return family ? this.refuseAddress(ip, family) : undefined;
+  }
+
   /** Why the address is refused, or undefined when it is allowed. */
   async refusal(address: string): Promise<string | undefined> {
     const host = hostOf(address);

@@ -12,6 +12,7 @@ import { RedfishError } from './errors';
 import { RedfishProvisioner } from './provisioner';
 import { HttpTransport } from './transport';
 import { BmcCredentials, BmcProvisioner, RedfishClientOptions } from './types';
+import { guardedLookup } from './guardedLookup';
 
 export interface BmcProvisionerFactoryOptions extends RedfishClientOptions {
   /** Vendors from the extension point, tried before the built-in table. */
@@ -138,6 +139,9 @@ export class BmcProvisionerFactory {
       ca,
       insecureSkipVerify: insecure,
       timeoutMs: this.options.requestTimeoutMs ?? 15_000,
+      lookup:
+        this.options.resolvedAddressCheck &&
+        guardedLookup(this.options.resolvedAddressCheck),
     });
     const client = new RedfishClient({
       transport,

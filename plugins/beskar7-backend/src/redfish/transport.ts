@@ -1,3 +1,4 @@
+import { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
 
 export interface HttpResponse {
@@ -12,6 +13,8 @@ export interface TransportOptions {
   /** Only when the host says so explicitly. */
   insecureSkipVerify: boolean;
   timeoutMs: number;
+  /** Resolves the BMC's name (default: the system's); see guardedLookup. */
+  lookup?: LookupFunction;
 }
 
 /** No HTTP answer: the request failed at the connection, TLS or timeout level. */
@@ -36,6 +39,7 @@ export class HttpTransport {
         ca: options.ca,
         rejectUnauthorized: !options.insecureSkipVerify,
         timeout: options.timeoutMs,
+        ...(options.lookup && { lookup: options.lookup }),
       },
     });
   }

@@ -6,6 +6,7 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RetryPolicy } from './backoff';
 import { CircuitBreakerOptions } from './circuitBreaker';
+import { ResolvedAddressCheck } from './guardedLookup';
 
 export type { BmcCredentials } from '../credentials/types';
 
@@ -46,6 +47,11 @@ export interface RedfishClientOptions {
   /** How long `powerOn`/`powerOff`/`reboot` wait for the power state to settle. */
   powerSettleTimeoutMs?: number;
   powerPollIntervalMs?: number;
+  /**
+   * Refuses a resolved BMC address at connect time (the BMC address policy:
+   * link-local and metadata addresses, the allowlist).
+   */
+  resolvedAddressCheck?: ResolvedAddressCheck;
 }
 
 export type PowerState =
