@@ -162,12 +162,14 @@ export class BmcAddressPolicy {
 
   /**
    * Why a resolved IP address of a registered BMC is refused at connect
-   * time, or undefined: names were judged at registration, what they
-   * resolve to now is judged here.
+   * time, or undefined. Names were judged at registration (a name entry
+   * allows a name whatever it resolves to); here only link-local and
+   * metadata addresses are refused, which is what a rebinding would aim at.
    */
   refusalOfResolved(ip: string): string | undefined {
     const family = familyOf(ip);
-    return family ? this.refuseAddress(ip, family) : undefined;
+    if (!family || !FORBIDDEN.check(ip, family)) return undefined;
+    return this.refuseAddress(ip, family);
   }
 
   /** Why the address is refused, or undefined when it is allowed. */

@@ -23,7 +23,9 @@ function fakeDns(answers: Record<string, string>): typeof dnsLookup {
 }
 
 describe('guardedLookup', () => {
-  const policy = BmcAddressPolicy.create(undefined);
+  // A name entry allows its BMC whatever the name resolves to, but never a
+  // metadata address.
+  const policy = BmcAddressPolicy.create(['*.example']);
   const check = (ip: string) => policy.refusalOfResolved(ip);
 
   it('refuses a BMC name that now resolves to the metadata address, before connecting', async () => {
