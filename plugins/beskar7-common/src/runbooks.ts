@@ -197,3 +197,16 @@ export interface BmcProbeReport {
   address: string;
   layers: BmcProbeLayerResult[];
 }
+
+/**
+ * Fills `{name}` placeholders of a manual step's instruction with a run's
+ * parameters, as the backend records it and the portal shows it.
+ */
+export function fillInstruction(
+  text: string,
+  parameters: Record<string, string | number | boolean>,
+): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in parameters ? String(parameters[name]) : whole,
+  );
+}

@@ -1,5 +1,7 @@
-import { RunbookStepInput } from '@internal/backstage-plugin-beskar7-common';
-import { fillInstruction } from './parameters';
+import {
+  fillInstruction,
+  RunbookStepInput,
+} from '@internal/backstage-plugin-beskar7-common';
 import { StepResultPatch } from './RunbookRunStore';
 import { RunbookStep, StepContext, StepOutcome, Verdict } from './types';
 

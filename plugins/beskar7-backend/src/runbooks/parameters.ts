@@ -40,10 +40,3 @@ export function resolveParameters(
   }
   return values;
 }
-
-/** Fills `{name}` placeholders of an instruction with the run's parameters. */
-export function fillInstruction(text: string, parameters: ParameterValues) {
-  return text.replace(/\{(\w+)\}/g, (whole, name) =>
-    name in parameters ? String(parameters[name]) : whole,
-  );
-}

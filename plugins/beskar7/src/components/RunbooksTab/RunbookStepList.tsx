@@ -1,5 +1,6 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
+  fillInstruction,
   RunbookRun,
   RunbookSummary,
 } from '@internal/backstage-plugin-beskar7-common';
@@ -47,7 +48,9 @@ export const RunbookStepList = ({
                 {s.destructive ? ' · destructive' : ''}
               </Text>
               {s.instruction && (
-                <Text variant="body-small">{s.instruction}</Text>
+                <Text variant="body-small">
+                  {fillInstruction(s.instruction, run.parameters)}
+                </Text>
               )}
               <Text variant="body-small">Verification: {s.verification}</Text>
               {last && (

@@ -43,7 +43,10 @@ const recovery: RunbookSummary = {
       required: true,
     },
   ],
-  steps: [step('read-error', 'automated'), step('fix-cause', 'manual')],
+  steps: [
+    step('read-error', 'automated'),
+    { ...step('fix-cause', 'manual'), instruction: 'Mend the BMC of {hostId}' },
+  ],
   destructive: true,
 };
 const backlog: RunbookSummary = {
@@ -174,6 +177,8 @@ describe('RunbooksTab', () => {
       await screen.findByRole('list', { name: 'run history' }),
     ).toHaveTextContent('user:default/ops');
 
+    // The operator reads the instruction for this run's host.
+    expect(screen.getByText('Mend the BMC of h-1')).toBeInTheDocument();
     fireEvent.click(
       screen.getByRole('button', { name: 'Run automated steps' }),
     );
