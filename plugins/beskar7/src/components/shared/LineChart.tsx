@@ -66,7 +66,12 @@ export const LineChart = ({
           preserveAspectRatio="none"
           width="100%"
           height={HEIGHT}
-          style={{ background: '#f5f5f5', borderRadius: 4 }}
+          // Round caps of points on the edges reach past the view box.
+          style={{
+            background: '#f5f5f5',
+            borderRadius: 4,
+            overflow: 'visible',
+          }}
         >
           <title>{`${title}: ${described}`}</title>
           <desc>{`${samples} samples, oldest left; scale 0 to ${format(
