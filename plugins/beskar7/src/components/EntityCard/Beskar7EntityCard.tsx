@@ -8,6 +8,7 @@ import {
   BESKAR7_POOL_ANNOTATION,
 } from '@internal/backstage-plugin-beskar7-common';
 import { beskar7ApiRef } from '../../api';
+import { vendorModel } from '../shared/HostCells';
 import { Loadable } from '../shared/Loadable';
 import { StatusLabel } from '../shared/StatusLabel';
 
@@ -37,10 +38,7 @@ export const Beskar7EntityCard = () => {
                 State: <StatusLabel value={host.state} />
               </Text>
               <Text>
-                {[host.hardware.manufacturer, host.hardware.model]
-                  .filter(Boolean)
-                  .join(' ')}{' '}
-                · {host.hardware.cpuCores ?? '?'} cores ·{' '}
+                {vendorModel(host)} · {host.hardware.cpuCores ?? '?'} cores ·{' '}
                 {host.hardware.memoryGiB ?? '?'} GiB
               </Text>
               <Link to={`/beskar7/hosts/${host.id}`}>Open in Beskar7</Link>

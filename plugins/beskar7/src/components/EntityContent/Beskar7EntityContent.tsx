@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
+import { HostCells } from '../shared/HostCells';
 import { Meter } from '../shared/Meter';
 import { Pager } from '../shared/Pager';
 import { StatusLabel } from '../shared/StatusLabel';
@@ -79,20 +80,10 @@ export const Beskar7EntityContent = () => {
                     <tbody>
                       {hosts.items.map(host => (
                         <tr key={host.id}>
-                          <td>
-                            <Link to={`/beskar7/hosts/${host.id}`}>
-                              {host.namespace}/{host.name}
-                            </Link>
-                          </td>
-                          <td>
-                            <StatusLabel value={host.state} />
-                          </td>
-                          <td>
-                            {[host.hardware.manufacturer, host.hardware.model]
-                              .filter(Boolean)
-                              .join(' ') || '—'}
-                          </td>
-                          <td>{host.consumerId ?? '—'}</td>
+                          <HostCells
+                            host={host}
+                            to={`/beskar7/hosts/${host.id}`}
+                          />
                         </tr>
                       ))}
                     </tbody>

@@ -1,13 +1,12 @@
-import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Flex } from '@backstage/ui';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef } from '../../api';
+import { HostCells } from '../shared/HostCells';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Pager } from '../shared/Pager';
 import { Loadable } from '../shared/Loadable';
-import { StatusLabel } from '../shared/StatusLabel';
 import { usePolling } from '../shared/usePolling';
 import { HostFilterValues, HostFilters } from './HostFilters';
 
@@ -69,20 +68,7 @@ export const HostList = () => {
               <tbody>
                 {page.items.map(host => (
                   <tr key={host.id}>
-                    <td>
-                      <Link to={host.id}>
-                        {host.namespace}/{host.name}
-                      </Link>
-                    </td>
-                    <td>
-                      <StatusLabel value={host.state} />
-                    </td>
-                    <td>
-                      {[host.hardware.manufacturer, host.hardware.model]
-                        .filter(Boolean)
-                        .join(' ') || '—'}
-                    </td>
-                    <td>{host.consumerId ?? '—'}</td>
+                    <HostCells host={host} to={host.id} />
                     <td>{host.pool}</td>
                     <td>{host.tags.join(', ')}</td>
                     <td>{new Date(host.updatedAt).toLocaleString()}</td>
