@@ -91,6 +91,7 @@ export const beskar7Plugin = createBackendPlugin({
           credentials:
             kubernetes && (fromConfig => kubernetes.credentials(fromConfig)),
           leaderCandidate: kubernetes?.leaderCandidate,
+          bmcAddresses,
           onClaimResult:
             kubernetes && (result => void kubernetes.claimObserved(result)),
         });

@@ -12,6 +12,7 @@ import {
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
 import { readBmcAddressPolicy } from './config/readInventoryConfig';
+import { BmcAddressPolicy } from './inventory/bmcAddressPolicy';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
 import { CredentialResolver } from './credentials/types';
 import {
@@ -39,6 +40,8 @@ export interface ReplicaServicesOptions {
   credentials?: (fromConfig: ConfigCredentialResolver) => CredentialResolver;
   /** Leader mode: whether this replica may stand for coordinator (default: always). */
   leaderCandidate?: () => boolean;
+  /** Where BMCs may be (default: read from `beskar7.inventory.bmcAddressAllowlist`). */
+  bmcAddresses?: BmcAddressPolicy;
   /** Told of every claim the machine reconciler makes (Kubernetes Events of conflicts). */
   onClaimResult?: (result: ClaimResult) => void;
 }
@@ -65,7 +68,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   const configCredentials = new ConfigCredentialResolver(config);
   const credentials =
     options.credentials?.(configCredentials) ?? configCredentials;
-  const bmcAddresses = readBmcAddressPolicy(config);
+  const bmcAddresses = options.bmcAddresses ?? readBmcAddressPolicy(config);
   const provisioners = new BmcProvisionerFactory({
     logger,
     vendors: options.vendors ?? [],
