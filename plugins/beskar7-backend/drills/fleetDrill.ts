@@ -5,7 +5,6 @@ import {
   PROVISIONING_MODES,
 } from '@internal/backstage-plugin-beskar7-common';
 import { knex as createKnex, Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';
 import { HostStore } from '../src/database/HostStore';
@@ -14,8 +13,10 @@ import { MachineStore } from '../src/database/MachineStore';
 import { applyDatabaseMigrations } from '../src/database/migrations';
 import { registerSimulatedFleet } from '../src/inventory/registerSimulatedFleet';
 import { SimulatedFleet, startSimulatedFleet } from '../src/simulator';
+import { percentile } from './drillSupport';
 import { checkFleetInvariants } from './fleetInvariants';
 import { ReplicaSet } from './replicaSet';
+import { createPostgresScratch } from './scratchDatabase';
 
 /** Figures a fault adds to the drill's report. */
 export type Figures = Record<string, number | string>;
@@ -78,30 +79,6 @@ function replicaConfig(
   };
 }
 
-async function createScratchDatabase(serverUrl: string) {
-  const name = `beskar7_drill_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = createKnex({ client: 'pg', connection: serverUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async release() {
-      await admin.destroy();
-    },
-    async drop() {
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 /** Polls until every request ended or the deadline; the database may be down meanwhile. */
 async function waitForRequests(
   knex: Knex,
@@ -131,7 +108,7 @@ async function waitForRequests(
  */
 export async function runFleetDrill(options: FleetDrillOptions) {
   const maxConcurrentOps = options.maxConcurrentOps ?? 12;
-  const scratch = await createScratchDatabase(options.serverUrl);
+  const scratch = await createPostgresScratch(options.serverUrl);
   const knex = createKnex({
     client: 'pg',
     connection: scratch.url,

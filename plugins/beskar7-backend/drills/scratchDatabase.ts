@@ -47,21 +47,40 @@ export async function openScratchDatabase(
       },
     };
   }
-  const name = `beskar7_drill_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = createKnex({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createPostgresScratch(pgUrl);
   const knex = createKnex({
     client: 'pg',
-    connection: url.toString(),
+    connection: scratch.url,
     pool: { min: 0, max: poolSize },
   });
   return {
     knex,
-    description: `PostgreSQL database ${name}`,
+    description: `PostgreSQL database ${scratch.name}`,
     async close() {
       await knex.destroy();
+      await scratch.drop();
+    },
+  };
+}
+
+/**
+ * A new, empty database on the PostgreSQL server at `serverUrl`: its name,
+ * its URL (for processes of their own), and the two ways to end: `drop` it,
+ * or `release` the admin connection and keep it for inspection.
+ */
+export async function createPostgresScratch(serverUrl: string) {
+  const name = `beskar7_drill_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = createKnex({ client: 'pg', connection: serverUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async release() {
+      await admin.destroy();
+    },
+    async drop() {
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     },
