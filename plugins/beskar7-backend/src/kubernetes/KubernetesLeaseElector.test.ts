@@ -34,16 +34,17 @@ describe.each(kubeTargets())('KubernetesLeaseElector (%s)', target => {
     await Promise.all(electors.splice(0).map(e => e.stop()));
   });
 
-  function replica(identity: string, options: { releaseOnStop?: boolean }) {
+  /** A replica standing for the Lease `<CLAIM_COORDINATOR_LEADER_LEASE>-<lease>`. */
+  function replica(identity: string, lease: string, releaseOnStop: boolean) {
     const events: LeaderElectionEventType[] = [];
     const elector = new KubernetesLeaseElector({
       kubeConfig: env.kubeConfig,
       namespace: env.namespace,
-      leaseName: `${CLAIM_COORDINATOR_LEADER_LEASE}-${identity}`,
+      leaseName: `${CLAIM_COORDINATOR_LEADER_LEASE}-${lease}`,
       identity,
       timing,
       logger: mockServices.logger.mock(),
-      releaseOnStop: options.releaseOnStop,
+      releaseOnStop,
       callbacks: { onElectionEvent: e => events.push(e) },
     });
     electors.push(elector);
@@ -51,24 +52,9 @@ describe.each(kubeTargets())('KubernetesLeaseElector (%s)', target => {
   }
 
   /** Two replicas on one Lease; samples that they never both lead. */
-  function pair(leaseSuffix: string, releaseOnStop: boolean) {
-    const make = (id: string) => {
-      const events: LeaderElectionEventType[] = [];
-      const elector = new KubernetesLeaseElector({
-        kubeConfig: env.kubeConfig,
-        namespace: env.namespace,
-        leaseName: `${CLAIM_COORDINATOR_LEADER_LEASE}-${leaseSuffix}`,
-        identity: id,
-        timing,
-        logger: mockServices.logger.mock(),
-        releaseOnStop,
-        callbacks: { onElectionEvent: e => events.push(e) },
-      });
-      electors.push(elector);
-      return { elector, events };
-    };
-    const a = make(`${leaseSuffix}-a`);
-    const b = make(`${leaseSuffix}-b`);
+  function pair(lease: string, releaseOnStop: boolean) {
+    const a = replica(`${lease}-a`, lease, releaseOnStop);
+    const b = replica(`${lease}-b`, lease, releaseOnStop);
     let bothLed = 0;
     const sampler = setInterval(() => {
       if (a.elector.isLeader && b.elector.isLeader) bothLed++;
@@ -133,7 +119,7 @@ describe.each(kubeTargets())('KubernetesLeaseElector (%s)', target => {
   onServer(
     'stops leading when it cannot renew within the renew deadline',
     async () => {
-      const { elector, events } = replica('cut-off', { releaseOnStop: false });
+      const { elector, events } = replica('cut-off', 'cut-off', false);
       elector.start();
       await eventually(() => elector.isLeader, Boolean);
       await env.server!.pause();
