@@ -234,6 +234,46 @@ describe.each(kubeTargets())('KubernetesController (%s)', target => {
     expect(host.status.state).toBe('Available');
   });
 
+  onServer(
+    'asks the API server nothing for objects whose cached status is current',
+    async () => {
+      const backend = new MemoryBackend();
+      await createHost('node-q');
+      await createMachine('worker-q');
+      const controller = startController(backend);
+      await controller.whenSynced();
+      const hostKey = `${env.namespace}/node-q`;
+      const machineKey = `${env.namespace}/worker-q`;
+      await eventually(
+        () => backend.machines.has(machineKey) && backend.hosts.has(hostKey),
+        Boolean,
+      );
+      backend.claim(machineKey, hostKey);
+      await controller.publishMachine(env.namespace, 'worker-q');
+      await controller.publishHost(env.namespace, 'node-q');
+      // Once the watch has brought the writes back, publishing again (as
+      // every resync does) costs no request for either object.
+      const requestsFor = () =>
+        env.server!.requests.filter(r => /\/(node-q|worker-q)(\/|$)/.test(r))
+          .length;
+      await eventually(
+        async () => {
+          const before = requestsFor();
+          await controller.publishMachine(env.namespace, 'worker-q');
+          await controller.publishHost(env.namespace, 'node-q');
+          return requestsFor() - before;
+        },
+        requests => requests === 0,
+      );
+      // A change is still written.
+      backend.setPhase(machineKey, 'Provisioned');
+      await controller.publishMachine(env.namespace, 'worker-q');
+      expect((await get(BESKAR7_MACHINE.plural, 'worker-q')).status.phase).toBe(
+        'Provisioned',
+      );
+    },
+  );
+
   it('leaves everything alone while another replica is the active one', async () => {
     const backend = new MemoryBackend();
     let active = false;

@@ -142,9 +142,15 @@ export class KubernetesController {
   /** Writes the PhysicalHost's status from the inventory (call it when a host changed). */
   async publishHost(namespace: string, name: string): Promise<void> {
     // Hosts registered through the API have no PhysicalHost to write to.
-    if (!this.active() || !this.hosts.get(namespace, name)) return;
+    const cached = this.hosts.get(namespace, name);
+    if (!this.active() || !cached) return;
     const host = await this.options.status.host(namespace, name);
     if (!host) return;
+    // The watch keeps the cache current: when it already says what the
+    // inventory says, no request is made (resyncs publish every object).
+    const statusCurrent =
+      changed(cached.status, hostStatusOf(host, cached.status)) === undefined;
+    if (statusCurrent && (host.consumerId || !cached.spec.consumerRef)) return;
     await this.writing(async () => {
       const { before, after } = await this.hostWriter.updateStatus(
         namespace,
@@ -170,10 +176,20 @@ export class KubernetesController {
 
   /** Writes the Beskar7Machine's status from the inventory (call it when a machine changed). */
   async publishMachine(namespace: string, name: string): Promise<void> {
-    if (!this.active() || !this.machineObjects.get(namespace, name)) return;
+    const cached = this.machineObjects.get(namespace, name);
+    if (!this.active() || !cached) return;
     const found = await this.options.status.machine(namespace, name);
     if (!found) return;
     const { machine, host } = found;
+    const statusCurrent =
+      changed(cached.status, machineStatusOf(machine, host, cached.status)) ===
+      undefined;
+    const hostObject = host && this.hosts.get(host.namespace, host.name);
+    const consumerRefCurrent =
+      !hostObject ||
+      !HOLDING_PHASES.has(machine.phase) ||
+      sameJson(hostObject.spec.consumerRef, consumerRefOf(cached));
+    if (statusCurrent && consumerRefCurrent) return;
     await this.writing(async () => {
       const { before, after } = await this.machineWriter.updateStatus(
         namespace,

@@ -112,6 +112,8 @@ export class KubeApiTestServer {
   private port = 0;
   /** 409 answers given, so that tests can see that a retry happened. */
   conflicts = 0;
+  /** Requests by method and path (`GET /apis/...`), so that tests can see what a client asked. */
+  readonly requests: string[] = [];
 
   constructor() {
     for (const t of BUILT_IN)
@@ -207,6 +209,7 @@ export class KubeApiTestServer {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url!, 'http://test');
     const method = req.method!;
+    this.requests.push(`${method} ${url.pathname}`);
     const fault = this.faults.find(
       f =>
         f.remaining > 0 &&
