@@ -68,11 +68,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@internal/backstage-plugin-beskar7-backend'));
+backend.add(import('@beskar7/backstage-plugin-beskar7-backend'));
 backend.add(
-  import('@internal/backstage-plugin-scaffolder-backend-module-beskar7'),
+  import('@beskar7/backstage-plugin-scaffolder-backend-module-beskar7'),
 );
-backend.add(
-  import('@internal/backstage-plugin-catalog-backend-module-beskar7'),
-);
+backend.add(import('@beskar7/backstage-plugin-catalog-backend-module-beskar7'));
 backend.start();

@@ -16,7 +16,7 @@
 import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex, knex as createKnex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -20,7 +20,7 @@
  *   options: --hosts N --database postgres|sqlite
  */
 import { ConfigReader } from '@backstage/config';
-import { PROVISIONING_MODES } from '@internal/backstage-plugin-beskar7-common';
+import { PROVISIONING_MODES } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   ClaimCoordinationMode,
   PROVISIONING_MODES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { knex as createKnex, Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';

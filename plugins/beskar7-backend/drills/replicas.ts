@@ -12,7 +12,7 @@
 import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { runFleetDrill } from './fleetDrill';
 import { positiveInteger, readDrillArgs, usageError } from './form';
 

@@ -1,4 +1,4 @@
-import { HostState } from '@internal/backstage-plugin-beskar7-common';
+import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { HOST_EVENTS_TABLE } from '../src/database/HostEventStore';

@@ -7,7 +7,7 @@ import {
   Host,
   Machine,
   PROVISIONING_MODES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';

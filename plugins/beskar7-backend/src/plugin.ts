@@ -3,13 +3,13 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { beskar7Permissions } from '@internal/backstage-plugin-beskar7-common';
+import { beskar7Permissions } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7RunbookProcedure,
   beskar7RunbooksExtensionPoint,
   beskar7VendorsExtensionPoint,
   VendorQuirks,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import { readFileSync } from 'node:fs';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerActions } from './actions/registerActions';
@@ -36,7 +36,7 @@ import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
 import { startSimulatedFleet } from './simulator';
 
-const PACKAGE = '@internal/backstage-plugin-beskar7-backend';
+const PACKAGE = '@beskar7/backstage-plugin-beskar7-backend';
 
 /**
  * The Beskar7 backend plugin: bare-metal host inventory, claims and provisioning.

@@ -1,6 +1,6 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';

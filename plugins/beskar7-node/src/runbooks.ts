@@ -3,7 +3,7 @@ import {
   RunbookParameter,
   RunbookSeverity,
   StepRisk,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /**
  * What a contributed step's code gets. It is the public part of the engine's

@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   BESKAR7_HOST_ID_ANNOTATION,
   BESKAR7_POOL_ANNOTATION,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** An entity tied to a Beskar7 host or pool: it gets the entity card. */
 export function isBeskar7Entity(entity: Entity): boolean {

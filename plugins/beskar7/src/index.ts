@@ -1,7 +1,7 @@
 /**
  * The Beskar7 frontend plugin for the legacy frontend system, and the API
  * other plugins use. The new frontend system's plugin is the default export
- * of `@internal/backstage-plugin-beskar7/alpha`.
+ * of `@beskar7/backstage-plugin-beskar7/alpha`.
  *
  * @packageDocumentation
  */

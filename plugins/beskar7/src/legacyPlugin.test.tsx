@@ -7,7 +7,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
+import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';

@@ -14,7 +14,7 @@ export const beskar7RouteRef = createRouteRef({ id: 'beskar7' });
 
 /**
  * The plugin for apps on the legacy frontend system; the new system's plugin
- * is the default export of `@internal/backstage-plugin-beskar7/alpha`.
+ * is the default export of `@beskar7/backstage-plugin-beskar7/alpha`.
  *
  * @public
  */

@@ -7,11 +7,11 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7Service,
   beskar7ServiceRef,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import request from 'supertest';
 import { eventually, startBeskar7 } from './__testUtils__/startBeskar7';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';

@@ -7,8 +7,8 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
-import { Beskar7Service } from '@internal/backstage-plugin-beskar7-node';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import { EntityContext, hostEntity, poolEntity } from './entities';
 
 export interface Beskar7EntityProviderOptions {

@@ -9,7 +9,7 @@ import {
   BESKAR7_POOL_ANNOTATION,
   Host,
   PoolSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** Annotation with the pool name, on pool and host entities. */
 export const ANNOTATION_BESKAR7_POOL = BESKAR7_POOL_ANNOTATION;

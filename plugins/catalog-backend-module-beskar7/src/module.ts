@@ -7,7 +7,7 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
-import { beskar7ServiceRef } from '@internal/backstage-plugin-beskar7-node';
+import { beskar7ServiceRef } from '@beskar7/backstage-plugin-beskar7-node';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

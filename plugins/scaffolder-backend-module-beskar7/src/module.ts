@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { beskar7ServiceRef } from '@internal/backstage-plugin-beskar7-node';
+import { beskar7ServiceRef } from '@beskar7/backstage-plugin-beskar7-node';
 import { createMachineReleaseAction } from './actions/releaseMachine';
 import { createMachineRequestAction } from './actions/requestMachine';
 

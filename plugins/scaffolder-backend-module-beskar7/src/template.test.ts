@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The real scaffolder runs the template.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports

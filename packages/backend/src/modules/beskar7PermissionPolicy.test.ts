@@ -6,7 +6,7 @@ import {
   beskar7HostReadPermission,
   beskar7MachineCreatePermission,
   beskar7RunbookDestructivePermission,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Beskar7PermissionPolicy } from './beskar7PermissionPolicy';
 
 function user(...ownershipEntityRefs: string[]): PolicyQueryUser {

@@ -12,7 +12,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { beskar7HostReadPermission } from '@internal/backstage-plugin-beskar7-common';
+import { beskar7HostReadPermission } from '@beskar7/backstage-plugin-beskar7-common';
 
 /**
  * Everyone signed in may read; changing the fleet (Beskar7 writes, runbook

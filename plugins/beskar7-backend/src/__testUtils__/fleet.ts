@@ -1,4 +1,4 @@
-import { HostRequirements } from '@internal/backstage-plugin-beskar7-common';
+import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { HOSTS_TABLE, hostSpecToColumns } from '../database/hostRows';

@@ -5,7 +5,7 @@ import {
   beskar7MachineReleasePermission,
   OS_FAMILIES,
   PROVISIONING_MODES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { RouteGuard } from '../api/guard';
 import { parseMachineRequest } from '../api/validation';
 import { DiagnosticsService } from '../diagnostics';

@@ -1,7 +1,7 @@
 import {
   HealthResponse,
   KubernetesHealth,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 
 /**

@@ -6,7 +6,7 @@ import {
   beskar7MachineReleasePermission,
   beskar7QueueManagePermission,
   KubernetesHealth,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';

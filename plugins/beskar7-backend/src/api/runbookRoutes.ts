@@ -5,7 +5,7 @@ import {
   beskar7RunbookExecutePermission,
   Page,
   RunbookRun,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Request, Router } from 'express';
 import { RunbookEngine } from '../runbooks';
 import { Caller, RouteGuard } from './guard';

@@ -12,7 +12,7 @@ import {
   PROVISIONING_MODES,
   RegisterHostRequest,
   UpdateHostRequest,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { z } from 'zod';
 
 // Names follow Kubernetes' DNS-1123 labels so that hosts and machines map

@@ -1,4 +1,4 @@
-import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { isPostgres } from '../database/dialect';
 import { isTransientDatabaseError } from '../database/errors';

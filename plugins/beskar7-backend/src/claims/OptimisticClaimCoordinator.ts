@@ -1,4 +1,4 @@
-import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
 import { isTransientDatabaseError } from '../database/errors';

@@ -1,4 +1,4 @@
-import { ClaimCoordinationMode } from '@internal/backstage-plugin-beskar7-common';
+import { ClaimCoordinationMode } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7Metrics,
   ClaimAttemptOutcome,

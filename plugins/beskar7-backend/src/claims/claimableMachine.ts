@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   Machine,
   MachinePhase,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { MachineStore } from '../database/MachineStore';
 import { ClaimResult } from './types';
 

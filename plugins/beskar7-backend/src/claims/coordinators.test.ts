@@ -1,7 +1,7 @@
 import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { HOSTS_TABLE } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { HostState } from '@internal/backstage-plugin-beskar7-common';
+import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { CLAIM_REQUESTS_TABLE } from '../database/ClaimRequestStore';
 import { HOSTS_TABLE } from '../database/hostRows';

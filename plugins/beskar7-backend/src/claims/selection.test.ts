@@ -1,9 +1,9 @@
-import { HostRequirements } from '@internal/backstage-plugin-beskar7-common';
+import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { rendezvousRank, rendezvousWeight } from './rendezvous';
 import {
   matchesLabelSelector,
   matchesRequirements,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { SelectableHost, selectHosts } from './selection';
 
 function host(

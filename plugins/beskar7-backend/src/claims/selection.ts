@@ -1,9 +1,9 @@
-import { HostRequirements } from '@internal/backstage-plugin-beskar7-common';
+import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { rendezvousRank } from './rendezvous';
 import {
   HostFacts,
   matchesRequirements,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** The identity both sides of a rendezvous hash use: stable across re-creation of the record. */
 export function identityKey(ref: { namespace: string; name: string }): string {

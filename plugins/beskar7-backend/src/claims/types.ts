@@ -1,7 +1,7 @@
 import {
   ClaimCoordinationMode,
   MachinePhase,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** The answer to a claim request. */
 export type ClaimResult =

@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { LeaderElectionTiming } from '../claims/leaderElection';
 import { parseDuration } from './duration';
 import { ProvisioningConfigError } from './readProvisioningConfig';

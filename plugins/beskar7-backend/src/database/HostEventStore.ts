@@ -1,7 +1,7 @@
 import {
   HostEvent as RecordedHostEvent,
   HostState,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { toIsoTimestamp, toOptional } from './values';
 

@@ -6,7 +6,7 @@ import {
   ListHostsQuery,
   Page,
   PoolSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { HOSTS_TABLE, HostRow, rowToHost } from './hostRows';

@@ -4,7 +4,7 @@ import {
   Host,
   HostRequirements,
   HostState,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { assertValidBmcAddress } from './bmcAddress';

@@ -1,4 +1,4 @@
-import { Host, HostState } from '@internal/backstage-plugin-beskar7-common';
+import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   parseJson,
   toIsoTimestamp,

@@ -5,7 +5,7 @@ import {
   MachinePhase,
   OsFamily,
   ProvisioningMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { parseJson, toIsoTimestamp, toOptional } from './values';
 
 export const MACHINES_TABLE = 'beskar7_machines';

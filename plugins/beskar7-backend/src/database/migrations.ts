@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-beskar7-backend',
+  '@beskar7/backstage-plugin-beskar7-backend',
   'migrations',
 );
 

@@ -4,7 +4,7 @@ import {
   MACHINE_PHASES,
   OS_FAMILIES,
   PROVISIONING_MODES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';

@@ -3,7 +3,7 @@ import {
   HOST_STATES,
   HostState,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { HOST_EVENTS_TABLE } from '../database/HostEventStore';

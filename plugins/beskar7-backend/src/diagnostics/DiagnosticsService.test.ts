@@ -1,7 +1,7 @@
 import {
   HOST_STATES,
   HostState,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { DiagnosticsService } from './DiagnosticsService';
 import { FleetFacts } from './ports';
 import { THRESHOLDS } from './thresholds';

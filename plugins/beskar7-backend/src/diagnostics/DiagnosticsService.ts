@@ -1,4 +1,4 @@
-import { DiagnosticsReport } from '@internal/backstage-plugin-beskar7-common';
+import { DiagnosticsReport } from '@beskar7/backstage-plugin-beskar7-common';
 import { FleetFacts } from './ports';
 import { evaluateDiagnostics } from './report';
 import { FleetSnapshot, measure } from './snapshot';

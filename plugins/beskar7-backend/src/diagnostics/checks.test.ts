@@ -3,7 +3,7 @@ import {
   HOST_STATES,
   HostState,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { evaluateDiagnostics, overallStatus } from './report';
 import { FleetSnapshot, Measured } from './snapshot';
 import { THRESHOLDS } from './thresholds';

@@ -3,7 +3,7 @@ import {
   DiagnosticCheck,
   HOST_STATES,
   HostState,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { RateSample } from './ports';
 import { FleetSnapshot, Measured } from './snapshot';
 import { THRESHOLDS } from './thresholds';

@@ -2,7 +2,7 @@ import {
   ClaimCoordinationMode,
   HostState,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** Numerator and denominator of a rate, so the checks can judge the sample size. */
 export interface RateSample {

@@ -2,7 +2,7 @@ import {
   CheckStatus,
   DiagnosticCheck,
   DiagnosticsReport,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { CHECKS } from './checks';
 import { FleetSnapshot } from './snapshot';
 

@@ -2,7 +2,7 @@ import {
   ClaimCoordinationMode,
   HostState,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { LeaderInfo, RateSample, ReplicaInfo, WarningEvent } from './ports';
 
 /** A fact as gathered: its value, or why it could not be read. */

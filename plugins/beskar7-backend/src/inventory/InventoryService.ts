@@ -7,7 +7,7 @@ import {
   PoolSummary,
   RegisterHostRequest,
   UpdateHostRequest,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { ClaimCoordinator } from '../claims';
 import { HostSearch } from '../database/HostSearch';

@@ -1,5 +1,5 @@
 import { ConflictError, isError } from '@backstage/errors';
-import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';

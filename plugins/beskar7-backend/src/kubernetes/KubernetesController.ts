@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubernetesHealth } from '@internal/backstage-plugin-beskar7-common';
+import { KubernetesHealth } from '@beskar7/backstage-plugin-beskar7-common';
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from './apiErrors';

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { KubernetesHealth } from '@internal/backstage-plugin-beskar7-common';
+import { KubernetesHealth } from '@beskar7/backstage-plugin-beskar7-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClaimResult } from '../claims';
 import { LeaderElectionTiming } from '../claims/leaderElection';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubernetesInformerHealth as InformerHealth } from '@internal/backstage-plugin-beskar7-common';
+import { KubernetesInformerHealth as InformerHealth } from '@beskar7/backstage-plugin-beskar7-common';
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { describeError, retryAfterMs, statusCodeOf } from './apiErrors';
 import { KeyedQueue } from './KeyedQueue';

@@ -3,7 +3,7 @@ import {
   Machine,
   MachineRequest,
   RegisterHostRequest,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /*
  * The only ways the Kubernetes side talks to the rest of the backend. The

@@ -5,7 +5,7 @@ import {
   MachinePhase,
   OsFamily,
   ProvisioningMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 export const GROUP = 'infrastructure.cluster.x-k8s.io';
 export const VERSION = 'v1beta1';

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Host, HostState } from '@internal/backstage-plugin-beskar7-common';
+import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { ProvisioningConfig } from '../config';
 import { formatDuration } from '../config/duration';

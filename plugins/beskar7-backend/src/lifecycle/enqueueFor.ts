@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { detectVendor } from '../redfish/vendors';
 import {
   HostChangedError,

@@ -1,4 +1,4 @@
-import { HostState } from '@internal/backstage-plugin-beskar7-common';
+import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 
 /** What a transition's guard may look at: the host as stored, and the request. */
 export interface TransitionContext {

@@ -2,7 +2,7 @@ import {
   HardwareDetails,
   Host,
   Machine,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** Passed to every executor call. */
 export interface OperationContext {

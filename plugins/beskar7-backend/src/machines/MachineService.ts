@@ -3,7 +3,7 @@ import {
   Machine,
   MachineRequest,
   Page,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { isDeepStrictEqual } from 'node:util';
 import { ClaimCoordinator } from '../claims';
 import { MachineStore } from '../database/MachineStore';

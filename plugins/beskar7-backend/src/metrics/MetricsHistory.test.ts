@@ -1,4 +1,4 @@
-import { QueueStatus } from '@internal/backstage-plugin-beskar7-common';
+import { QueueStatus } from '@beskar7/backstage-plugin-beskar7-common';
 import { createBeskar7Metrics } from './metrics';
 import { MetricsHistory } from './MetricsHistory';
 import { createQueueMetrics } from './queueMetrics';

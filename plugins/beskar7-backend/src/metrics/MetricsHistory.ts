@@ -1,4 +1,4 @@
-import { MetricsSummary } from '@internal/backstage-plugin-beskar7-common';
+import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { MetricsReading, summariseReadings } from './summariseReadings';
 
 export const METRICS_SAMPLE_INTERVAL_MS = 10_000;

@@ -1,4 +1,4 @@
-import { LatencySummary } from '@internal/backstage-plugin-beskar7-common';
+import { LatencySummary } from '@beskar7/backstage-plugin-beskar7-common';
 
 /** A histogram's cumulative bucket counts (finite bounds, ascending) and its total count. */
 export interface BucketCounts {

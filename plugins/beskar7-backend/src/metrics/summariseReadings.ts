@@ -1,7 +1,7 @@
 import {
   MetricsPoint,
   MetricsSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   BucketCounts,
   histogramQuantile,

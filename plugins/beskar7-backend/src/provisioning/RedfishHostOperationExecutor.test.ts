@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConfigCredentialResolver } from '../credentials/ConfigCredentialResolver';
 import { BmcProvisionerFactory } from '../redfish';
 import { SimulatedFleet, startSimulatedFleet } from '../simulator';

@@ -1,4 +1,4 @@
-import { Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 
 /** One BMC action of a provisioning sequence. */
 export type ProvisioningStep =

@@ -6,7 +6,7 @@ import {
   type JobStatus,
   type ProvisioningJob,
   type QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 export { JOB_OPERATIONS, JOB_STATUSES };
 export type {

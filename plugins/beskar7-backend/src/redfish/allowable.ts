@@ -1,4 +1,4 @@
-import { PowerAction } from '@internal/backstage-plugin-beskar7-node';
+import { PowerAction } from '@beskar7/backstage-plugin-beskar7-node';
 
 /** ResetType values for each power action when the vendor table says nothing, best first. */
 export const GENERIC_RESET_PREFERENCES: Record<PowerAction, string[]> = {

@@ -1,4 +1,4 @@
-import { BootMode } from '@internal/backstage-plugin-beskar7-common';
+import { BootMode } from '@beskar7/backstage-plugin-beskar7-common';
 import { RedfishClient } from './client';
 import { RedfishUnsupportedError } from './errors';
 import { Resource } from './odata';

@@ -1,4 +1,4 @@
-import { BmcCircuitStatus } from '@internal/backstage-plugin-beskar7-common';
+import { BmcCircuitStatus } from '@beskar7/backstage-plugin-beskar7-common';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker. */

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { BmcCircuitStatus } from '@internal/backstage-plugin-beskar7-common';
+import { BmcCircuitStatus } from '@beskar7/backstage-plugin-beskar7-common';
 import { BmcAuth, DEFAULT_SESSIONS_PATH } from './auth';
 import { backoffDelayMs, RetryPolicy } from './backoff';
 import { CircuitBreaker } from './circuitBreaker';

@@ -1,4 +1,4 @@
-import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { RedfishClient } from './client';
 import { RedfishUnsupportedError } from './errors';
 import { linkOf, memberLinks, Resource } from './odata';

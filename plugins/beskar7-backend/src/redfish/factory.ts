@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   BmcCircuitStatus,
   BmcConnection,
-} from '@internal/backstage-plugin-beskar7-common';
-import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-common';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { DEFAULT_RETRY_POLICY } from './backoff';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from './circuitBreaker';
 import { RedfishClient } from './client';

@@ -1,4 +1,4 @@
-import { OsFamily } from '@internal/backstage-plugin-beskar7-common';
+import { OsFamily } from '@beskar7/backstage-plugin-beskar7-common';
 
 /** The kernel parameter through which each OS family fetches its configuration. */
 const CONFIG_URL_PARAMETER: Record<OsFamily, string> = {

@@ -1,4 +1,4 @@
-import { OsFamily } from '@internal/backstage-plugin-beskar7-common';
+import { OsFamily } from '@beskar7/backstage-plugin-beskar7-common';
 import { RedfishClient } from './client';
 import { bootOverrideOf, setOneTimeBoot } from './boot';
 import { DiscoveredService } from './discovery';

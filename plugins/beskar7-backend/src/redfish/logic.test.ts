@@ -1,4 +1,4 @@
-import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import {
   actionInfoAllowableValues,
   chooseAllowed,

@@ -1,7 +1,7 @@
 import {
   PowerAction,
   VendorQuirks,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import {
   actionInfoAllowableValues,
   chooseAllowed,

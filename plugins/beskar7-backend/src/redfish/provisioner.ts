@@ -1,6 +1,6 @@
-import { BootMode, OsFamily } from '@internal/backstage-plugin-beskar7-common';
+import { BootMode, OsFamily } from '@beskar7/backstage-plugin-beskar7-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { PowerAction } from '@internal/backstage-plugin-beskar7-node';
+import { PowerAction } from '@beskar7/backstage-plugin-beskar7-node';
 import { bootOverrideOf, setOneTimeBoot } from './boot';
 import { RedfishClient } from './client';
 import { DiscoveredService } from './discovery';

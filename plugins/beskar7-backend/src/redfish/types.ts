@@ -2,7 +2,7 @@ import {
   BootMode,
   HardwareDetails,
   OsFamily,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RetryPolicy } from './backoff';
 import { CircuitBreakerOptions } from './circuitBreaker';

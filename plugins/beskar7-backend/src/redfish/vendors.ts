@@ -1,4 +1,4 @@
-import { VendorQuirks } from '@internal/backstage-plugin-beskar7-node';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 
 /** Loader path on the usual x86_64 UEFI boot media. */
 const EFI_LOADER = '\\EFI\\BOOT\\BOOTX64.EFI';

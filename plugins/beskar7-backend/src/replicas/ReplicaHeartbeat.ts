@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClaimCoordinationMode } from '@internal/backstage-plugin-beskar7-common';
+import { ClaimCoordinationMode } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { ReplicaInfo } from '../diagnostics';
 import { toIsoTimestamp } from '../database/values';

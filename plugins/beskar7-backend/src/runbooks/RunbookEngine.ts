@@ -11,7 +11,7 @@ import {
   RunbookStepInput,
   RunbookStepSummary,
   RunbookSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -4,7 +4,7 @@ import {
   RunbookStepResult,
   StepResultStatus,
   StepRollbackStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 
 export const RUNS_TABLE = 'beskar7_runbook_runs';

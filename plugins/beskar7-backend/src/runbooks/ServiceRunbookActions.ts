@@ -9,7 +9,7 @@ import {
   PoolSummary,
   ProvisioningJob,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { ProvisioningConfigError, validateProvisioningConfig } from '../config';

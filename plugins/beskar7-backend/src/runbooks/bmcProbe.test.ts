@@ -1,4 +1,4 @@
-import { BmcProbeReport } from '@internal/backstage-plugin-beskar7-common';
+import { BmcProbeReport } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   createServer as createHttpServer,
   IncomingMessage,

@@ -3,7 +3,7 @@ import {
   BmcProbeLayer,
   BmcProbeLayerResult,
   BmcProbeReport,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect, PeerCertificate } from 'node:tls';

@@ -7,7 +7,7 @@ import {
 import {
   Beskar7RunbookProcedure,
   beskar7RunbooksExtensionPoint,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { beskar7Plugin } from '../plugin';

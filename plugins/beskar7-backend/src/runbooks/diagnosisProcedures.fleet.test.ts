@@ -1,4 +1,4 @@
-import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { generateTree, SimulatedBmc } from '../simulator';

@@ -1,7 +1,7 @@
 import {
   fillInstruction,
   RunbookStepInput,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { StepResultPatch } from './RunbookRunStore';
 import { RunbookStep, StepContext, StepOutcome, Verdict } from './types';
 

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { RunbookParameter } from '@internal/backstage-plugin-beskar7-common';
+import { RunbookParameter } from '@beskar7/backstage-plugin-beskar7-common';
 import { ParameterValues } from './types';
 
 /**

@@ -9,7 +9,7 @@ import {
   PoolSummary,
   ProvisioningJob,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** The coordination settings a replica runs with. */
 export interface CoordinationSettings {

@@ -1,7 +1,7 @@
 import {
   BmcProbeReport,
   RunbookRun,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LEASES_TABLE, LeaseStore } from '../database/LeaseStore';

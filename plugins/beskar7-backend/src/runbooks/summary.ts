@@ -1,4 +1,4 @@
-import { RunbookSummary } from '@internal/backstage-plugin-beskar7-common';
+import { RunbookSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { RunbookDefinition } from './types';
 
 /** The operator guide's section of a runbook. */

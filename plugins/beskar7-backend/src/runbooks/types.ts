@@ -3,12 +3,12 @@ import {
   RunbookParameter,
   RunbookSeverity,
   StepRisk,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7RunbookStepContext,
   Beskar7RunbookStepOutcome,
   Beskar7RunbookVerdict,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import { FleetFacts } from '../diagnostics';
 import { RunbookActions } from './ports';
 

@@ -1,4 +1,4 @@
-import { Beskar7RunbookProcedure } from '@internal/backstage-plugin-beskar7-node';
+import { Beskar7RunbookProcedure } from '@beskar7/backstage-plugin-beskar7-node';
 import { RunbookDefinition } from './types';
 
 /**

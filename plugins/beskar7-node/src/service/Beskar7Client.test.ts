@@ -8,7 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { beskar7ServiceRef } from './beskar7ServiceRef';

@@ -13,7 +13,7 @@ import {
   MachineRequest,
   Page,
   PoolSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { HostChangePoller } from './HostChangePoller';
 import {
   Beskar7RequestOptions,

@@ -7,7 +7,7 @@ import {
   MachineRequest,
   Page,
   PoolSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /**
  * Whom a call is made for. The beskar7 plugin checks its permissions against

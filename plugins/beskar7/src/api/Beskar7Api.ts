@@ -16,7 +16,7 @@ import {
   RunbookSummary,
   StartRunbookRunRequest,
   UpdateHostRequest,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /** The Beskar7 backend, as the portal's pages and other plugins see it. */
 export interface Beskar7Api {

@@ -18,7 +18,7 @@ import {
   RunbookSummary,
   StartRunbookRunRequest,
   UpdateHostRequest,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Beskar7Api } from './Beskar7Api';
 
 /** Talks to `/api/beskar7` with the portal's authenticated fetch. */

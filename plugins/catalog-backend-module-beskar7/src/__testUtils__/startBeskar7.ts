@@ -7,7 +7,7 @@ import {
 } from '@backstage/backend-test-utils';
 // The tests run the real plugin; the module itself only talks to it over HTTP.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import beskar7Plugin from '@internal/backstage-plugin-beskar7-backend';
+import beskar7Plugin from '@beskar7/backstage-plugin-beskar7-backend';
 
 // Created when a test file loads: TestDatabases registers jest hooks.
 const databases = TestDatabases.create({

@@ -2,11 +2,11 @@ import {
   Host,
   HostRequirements,
   matchesRequirements,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7RequestOptions,
   Beskar7Service,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 
 /**
  * Every Available host that satisfies the requirements, by name. This is

@@ -9,11 +9,11 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7Service,
   beskar7ServiceRef,
-} from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-node';
 import {
   eventually,
   READ_ONLY_USER,

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { beskar7MachineReleasePermission } from '@internal/backstage-plugin-beskar7-common';
+import { beskar7MachineReleasePermission } from '@beskar7/backstage-plugin-beskar7-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { NotAllowedError } from '@backstage/errors';
 import { z } from 'zod/v3';

@@ -6,8 +6,8 @@ import {
   beskar7MachineCreatePermission,
   HostRequirements,
   Machine,
-} from '@internal/backstage-plugin-beskar7-common';
-import { Beskar7Service } from '@internal/backstage-plugin-beskar7-node';
+} from '@beskar7/backstage-plugin-beskar7-common';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import { z } from 'zod/v3';
 import { eligibleHosts } from './eligibleHosts';
 import { explained } from './errors';

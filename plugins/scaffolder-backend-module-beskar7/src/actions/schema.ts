@@ -3,7 +3,7 @@ import {
   LABEL_SELECTOR_OPERATORS,
   OS_FAMILIES,
   PROVISIONING_MODES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 

@@ -1,7 +1,7 @@
 import {
   Machine,
   MachinePhase,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 export interface WaitOptions {
   /** Reads the machine's current state. */

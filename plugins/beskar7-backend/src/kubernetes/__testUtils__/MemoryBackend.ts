@@ -3,7 +3,7 @@ import {
   Host,
   Machine,
   MachinePhase,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { randomUUID } from 'node:crypto';
 import {
   HostRegistration,

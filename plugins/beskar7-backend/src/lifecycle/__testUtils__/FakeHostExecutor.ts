@@ -1,4 +1,4 @@
-import { Host, Machine } from '@internal/backstage-plugin-beskar7-common';
+import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   abortableDelay,
   BmcActivityRecorder,

@@ -3,7 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   HOST_STATES,
   HostState,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { OptimisticClaimCoordinator } from '../../claims/OptimisticClaimCoordinator';

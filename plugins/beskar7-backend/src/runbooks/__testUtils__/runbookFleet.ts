@@ -12,7 +12,7 @@ import {
   RunbookRun,
   RunbookStepInput,
   RunbookStepResult,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { beskar7Plugin } from '../../plugin';

@@ -1,7 +1,7 @@
 import {
   BmcProbeLayer,
   BmcProbeReport,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { AutomatedStep, RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, READ_ONLY } from './helpers';
 

@@ -1,7 +1,7 @@
 import {
   PoolSummary,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, percent, READ_ONLY } from './helpers';
 

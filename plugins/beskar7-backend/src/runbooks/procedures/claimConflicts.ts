@@ -1,4 +1,4 @@
-import { CLAIM_COORDINATION_MODES } from '@internal/backstage-plugin-beskar7-common';
+import { CLAIM_COORDINATION_MODES } from '@beskar7/backstage-plugin-beskar7-common';
 import { THRESHOLDS } from '../../diagnostics';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, percent, READ_ONLY } from './helpers';

@@ -1,7 +1,7 @@
 import {
   QueueStatus,
   StepRisk,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { AutomatedStep, StepContext } from '../types';
 
 export const READ_ONLY: StepRisk = {

@@ -1,4 +1,4 @@
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, READ_ONLY, watch } from './helpers';
 

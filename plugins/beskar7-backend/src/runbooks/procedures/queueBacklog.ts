@@ -1,7 +1,7 @@
 import {
   ProvisioningJob,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { THRESHOLDS } from '../../diagnostics';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, queueLine, READ_ONLY, watch } from './helpers';

@@ -1,4 +1,4 @@
-import { QueueStatus } from '@internal/backstage-plugin-beskar7-common';
+import { QueueStatus } from '@beskar7/backstage-plugin-beskar7-common';
 import { RunbookDefinition } from '../types';
 import {
   pauseQueueStep,

@@ -1,4 +1,4 @@
-import { DiagnosticsReport } from '@internal/backstage-plugin-beskar7-common';
+import { DiagnosticsReport } from '@beskar7/backstage-plugin-beskar7-common';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, READ_ONLY } from './helpers';
 

@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DiagnosticsReport } from '@internal/backstage-plugin-beskar7-common';
+import { DiagnosticsReport } from '@beskar7/backstage-plugin-beskar7-common';
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';

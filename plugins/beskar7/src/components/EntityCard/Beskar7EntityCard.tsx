@@ -6,7 +6,7 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   BESKAR7_HOST_ID_ANNOTATION,
   BESKAR7_POOL_ANNOTATION,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { beskar7ApiRef } from '../../api';
 import { vendorModel } from '../shared/HostCells';
 import { Loadable } from '../shared/Loadable';

@@ -1,7 +1,7 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
+import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';

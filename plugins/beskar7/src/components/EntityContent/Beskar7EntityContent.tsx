@@ -4,7 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   BESKAR7_POOL_ANNOTATION,
   HOST_STATES,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Flex, Grid, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';

@@ -4,7 +4,7 @@ import {
   beskar7HostOperatePermission,
   beskar7HostUpdatePermission,
   HostDetails,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7MachineCreatePermission,
   beskar7MachineReleasePermission,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Flex } from '@backstage/ui';
 import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';

@@ -5,7 +5,7 @@ import {
   OsFamily,
   PROVISIONING_MODES,
   ProvisioningMode,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 import { FormEvent, useState } from 'react';
 import { beskar7ApiRef, describeError } from '../../api';

@@ -1,4 +1,4 @@
-import { MetricsSummary } from '@internal/backstage-plugin-beskar7-common';
+import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { formatMs } from '../shared/format';
 import { LatencyBars } from '../shared/LatencyBars';
 import { LineChart } from '../shared/LineChart';

@@ -1,4 +1,4 @@
-import { MetricsSummary } from '@internal/backstage-plugin-beskar7-common';
+import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { Text } from '@backstage/ui';
 import { formatMs, formatRate } from '../shared/format';
 import { LineChart } from '../shared/LineChart';

@@ -1,4 +1,4 @@
-import { MetricsSummary } from '@internal/backstage-plugin-beskar7-common';
+import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { ChartSeries } from '../shared/LineChart';
 
 /** The chart lines a metrics summary's history holds, one function per chart. */

@@ -1,6 +1,6 @@
 import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { HOST_STATES } from '@internal/backstage-plugin-beskar7-common';
+import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { Flex, Grid, Text } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import { HealthCard } from '../Beskar7Page/HealthCard';

@@ -1,6 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { beskar7QueueManagePermission } from '@internal/backstage-plugin-beskar7-common';
+import { beskar7QueueManagePermission } from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Grid, Text } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import {

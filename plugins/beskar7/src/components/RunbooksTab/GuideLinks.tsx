@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { RunbookSummary } from '@internal/backstage-plugin-beskar7-common';
+import { RunbookSummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { Flex, Text } from '@backstage/ui';
 
 /**

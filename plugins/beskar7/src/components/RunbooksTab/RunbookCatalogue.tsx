@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { RUNBOOK_SEVERITIES } from '@internal/backstage-plugin-beskar7-common';
+import { RUNBOOK_SEVERITIES } from '@beskar7/backstage-plugin-beskar7-common';
 import { Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';

@@ -4,7 +4,7 @@ import {
   beskar7RunbookExecutePermission,
   RunbookRun,
   RunbookSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';

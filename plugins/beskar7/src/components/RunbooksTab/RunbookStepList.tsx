@@ -3,7 +3,7 @@ import {
   fillInstruction,
   RunbookRun,
   RunbookSummary,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';

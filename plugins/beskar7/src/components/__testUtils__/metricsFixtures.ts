@@ -1,7 +1,7 @@
 import {
   MetricsSummary,
   QueueStatus,
-} from '@internal/backstage-plugin-beskar7-common';
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 export const sampleQueue: QueueStatus = {
   length: 3,

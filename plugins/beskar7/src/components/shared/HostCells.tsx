@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import { Host } from '@internal/backstage-plugin-beskar7-common';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { StatusLabel } from './StatusLabel';
 
 /** Manufacturer and model as one label; empty when the host was not inspected yet. */

@@ -1,4 +1,4 @@
-import { LatencySummary } from '@internal/backstage-plugin-beskar7-common';
+import { LatencySummary } from '@beskar7/backstage-plugin-beskar7-common';
 import { Text } from '@backstage/ui';
 import { formatMs } from './format';
 

@@ -1,4 +1,4 @@
-import { Page } from '@internal/backstage-plugin-beskar7-common';
+import { Page } from '@beskar7/backstage-plugin-beskar7-common';
 import { Button, Flex, Text } from '@backstage/ui';
 
 /** Previous/next through a server-side page, with where we are in words. */
