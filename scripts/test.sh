@@ -31,6 +31,27 @@ yarn lint:all
 step "Formatting"
 yarn prettier:check
 
+step "Kubernetes control plane (etcd and kube-apiserver on free ports)"
+# The Kubernetes suites run against it (BESKAR7_TEST_KUBECONFIG); when its
+# binary is missing they skip, saying what is missing.
+KUBE_DIR="$(mktemp -d)"
+stop_kube() {
+  bash scripts/kube-cluster.sh stop "$KUBE_DIR" || true
+  rm -rf "$KUBE_DIR"
+}
+trap stop_kube EXIT
+kube_rc=0
+kubeconfig="$(bash scripts/kube-cluster.sh start "$KUBE_DIR" 2>"$KUBE_DIR/start.log")" || kube_rc=$?
+cat "$KUBE_DIR/start.log" >&2
+if [ "$kube_rc" = 0 ]; then
+  export BESKAR7_TEST_KUBECONFIG="$kubeconfig"
+elif [ "$kube_rc" = 3 ]; then
+  BESKAR7_TEST_KUBE_MISSING="$(tail -n 1 "$KUBE_DIR/start.log")"
+  export BESKAR7_TEST_KUBE_MISSING
+else
+  exit "$kube_rc"
+fi
+
 step "Tests"
 # CI=true: run once (no watch) and make a missing PostgreSQL fail the run.
 CI=true yarn test --verbose

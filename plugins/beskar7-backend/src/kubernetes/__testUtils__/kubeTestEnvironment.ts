@@ -26,7 +26,13 @@ export function kubeTargets(): KubeTarget[] {
     : ['test server'];
 }
 
-export const REAL_CLUSTER_SKIPPED = `against a real cluster: skipped, set ${REAL_CLUSTER_ENV} to a kubeconfig (kind or k3d) to run`;
+/** Why scripts/kube-cluster.sh could not start a control plane (scripts/test.sh sets it). */
+export const REAL_CLUSTER_MISSING_ENV = 'BESKAR7_TEST_KUBE_MISSING';
+
+export const REAL_CLUSTER_SKIPPED = `against a real cluster: skipped, ${
+  process.env[REAL_CLUSTER_MISSING_ENV] ??
+  `set ${REAL_CLUSTER_ENV} to a kubeconfig (scripts/kube-cluster.sh start DIR prints one) to run`
+}`;
 
 export interface KubeTestEnvironment {
   kubeConfig: KubeConfig;
