@@ -66,6 +66,11 @@ describe.each(databases.eachSupportedId())(
       // The inventory came from the BMCs, vendor by vendor.
       expect(new Set(enrolled.map(h => h.hardware.manufacturer)).size).toBe(6);
       expect(enrolled.every(h => (h.hardware.cpuCores ?? 0) > 0)).toBe(true);
+      // The simulated servers start powered off; inspection reads it.
+      expect(enrolled.map(h => h.powerState)).toEqual(
+        enrolled.map(() => 'Off'),
+      );
+      expect(enrolled.every(h => h.powerStateObservedAt)).toBe(true);
 
       const machines: Machine[] = [];
       for (const [i, mode] of PROVISIONING_MODES.entries()) {
@@ -106,6 +111,12 @@ describe.each(databases.eachSupportedId())(
       );
       const hostIds = provisioned.map(m => m.hostId);
       expect(new Set(hostIds).size).toBe(machines.length);
+      const provisionedHosts = (await listHosts()).filter(h =>
+        hostIds.includes(h.id),
+      );
+      expect(provisionedHosts.map(h => h.powerState)).toEqual(
+        hostIds.map(() => 'On'),
+      );
 
       for (const m of machines) {
         const res = await request(server)
@@ -117,6 +128,7 @@ describe.each(databases.eachSupportedId())(
         hosts.every(h => h.state === 'Available'),
       );
       expect(released.every(h => h.consumerId === undefined)).toBe(true);
+      expect(released.every(h => h.powerState === 'Off')).toBe(true);
 
       const diagnostics = await request(server)
         .get(api('/diagnostics'))

@@ -26,6 +26,17 @@ export const PROVISIONING_MODES = [
 /** @public */
 export type ProvisioningMode = (typeof PROVISIONING_MODES)[number];
 
+/** `PowerState` of a Redfish ComputerSystem, as the backend last read it. */
+export const POWER_STATES = [
+  'On',
+  'Off',
+  'PoweringOn',
+  'PoweringOff',
+  'Unknown',
+] as const;
+/** @public */
+export type PowerState = (typeof POWER_STATES)[number];
+
 /** @public */
 export const BOOT_MODES = ['UEFI', 'Legacy'] as const;
 /** @public */
@@ -91,6 +102,13 @@ export interface Host {
   hardware: HardwareDetails;
   bmc: BmcConnection;
   state: HostState;
+  /**
+   * Power state last read from the BMC (at inspection, after provisioning
+   * and deprovisioning); absent until the first read.
+   */
+  powerState?: PowerState;
+  /** When `powerState` was read. */
+  powerStateObservedAt?: string;
   errorMessage?: string;
   /** Id of the machine that holds this host. */
   consumerId?: string;

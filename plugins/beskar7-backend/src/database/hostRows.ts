@@ -1,8 +1,13 @@
-import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Host,
+  HostState,
+  PowerState,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   parseJson,
   toIsoTimestamp,
   toOptional,
+  toOptionalIsoTimestamp,
   toOptionalNumber,
 } from './values';
 
@@ -29,6 +34,8 @@ export interface HostRow {
   insecure_skip_verify: boolean | number;
   ca_bundle_ref: string | null;
   state: HostState;
+  power_state: PowerState | null;
+  power_state_observed_at: Date | string | number | null;
   error_message: string | null;
   consumer_id: string | null;
   version: number | string;
@@ -61,6 +68,8 @@ export function rowToHost(row: HostRow): Host {
       caBundleRef: toOptional(row.ca_bundle_ref),
     },
     state: row.state,
+    powerState: toOptional(row.power_state),
+    powerStateObservedAt: toOptionalIsoTimestamp(row.power_state_observed_at),
     errorMessage: toOptional(row.error_message),
     consumerId: toOptional(row.consumer_id),
     version: Number(row.version),
@@ -101,4 +110,11 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
     columns.ca_bundle_ref = spec.bmc.caBundleRef ?? null;
   }
   return columns;
+}
+
+/** Columns recording a power state just read from the BMC. */
+export function powerStateColumns(powerState: PowerState | undefined) {
+  return powerState
+    ? { power_state: powerState, power_state_observed_at: new Date() }
+    : {};
 }

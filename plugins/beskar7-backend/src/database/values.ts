@@ -4,6 +4,14 @@ export function toIsoTimestamp(value: Date | string | number): string {
   return new Date(value).toISOString();
 }
 
+export function toOptionalIsoTimestamp(
+  value: Date | string | number | null | undefined,
+): string | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : toIsoTimestamp(value);
+}
+
 export function toOptional<T>(value: T | null | undefined): T | undefined {
   return value === null ? undefined : value;
 }

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { HostStore } from '../database/HostStore';
-import { hostSpecToColumns } from '../database/hostRows';
+import { hostSpecToColumns, powerStateColumns } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { QueueMetrics } from '../metrics/queueMetrics';
@@ -91,9 +91,12 @@ export class HostOperationHandler implements JobHandler {
       to: 'Available',
       reason: 'Inspected',
       inventoryRead: true,
-      columns: hostSpecToColumns({
-        hardware: { ...host.hardware, ...inventory.hardware },
-      }),
+      columns: {
+        ...hostSpecToColumns({
+          hardware: { ...host.hardware, ...inventory.hardware },
+        }),
+        ...powerStateColumns(inventory.powerState),
+      },
     });
   }
 
@@ -115,12 +118,17 @@ export class HostOperationHandler implements JobHandler {
             .update({ phase: 'Provisioning', updated_at: new Date() }),
       });
     }
-    await this.options.executor.provision(host, machine, context);
+    const outcome = await this.options.executor.provision(
+      host,
+      machine,
+      context,
+    );
     await this.transition({
       hostId: host.id,
       from: 'Provisioning',
       to: 'Provisioned',
       reason: 'Provisioned',
+      columns: powerStateColumns(outcome?.powerState),
       alsoWithin: trx =>
         trx(MACHINES_TABLE)
           .where({ id: machine.id })
@@ -130,12 +138,13 @@ export class HostOperationHandler implements JobHandler {
   }
 
   private async deprovision(host: Host, context: OperationContext) {
-    await this.options.executor.deprovision(host, context);
+    const outcome = await this.options.executor.deprovision(host, context);
     await this.transition({
       hostId: host.id,
       from: 'Deprovisioning',
       to: 'Available',
       reason: 'Deprovisioned',
+      columns: powerStateColumns(outcome?.powerState),
     });
   }
 

@@ -29,4 +29,5 @@ export type {
   HostInventory,
   HostOperationExecutor,
   OperationContext,
+  OperationOutcome,
 } from './types';

@@ -2,6 +2,7 @@ import {
   HardwareDetails,
   Host,
   Machine,
+  PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
 
 /** Passed to every executor call. */
@@ -18,6 +19,12 @@ export interface HostInventory {
   hardware: Partial<HardwareDetails>;
   /** Vendor id (see redfish/vendors), for cooldowns and metrics. */
   vendor?: string;
+  powerState?: PowerState;
+}
+
+/** What a provisioning or deprovisioning left behind, as read back from the BMC. */
+export interface OperationOutcome {
+  powerState?: PowerState;
 }
 
 /**
@@ -31,9 +38,12 @@ export interface HostOperationExecutor {
     host: Host,
     machine: Machine,
     context: OperationContext,
-  ): Promise<void>;
+  ): Promise<OperationOutcome | void>;
   /** Ejects media, powers off (and wipes disks when configured). */
-  deprovision(host: Host, context: OperationContext): Promise<void>;
+  deprovision(
+    host: Host,
+    context: OperationContext,
+  ): Promise<OperationOutcome | void>;
 }
 
 /** The claim engine as the machine reconciler sees it (claims' ClaimCoordinator satisfies it). */

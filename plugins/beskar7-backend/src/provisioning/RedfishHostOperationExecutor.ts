@@ -4,6 +4,7 @@ import {
   HostInventory,
   HostOperationExecutor,
   OperationContext,
+  OperationOutcome,
 } from '../lifecycle';
 import { BmcProvisioner, BmcProvisionerFactory } from '../redfish';
 import { RedfishUnsupportedError } from '../redfish/errors';
@@ -24,7 +25,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     return this.withBmc(host, context, async bmc => {
       const { vendor, systemPath, powerState, health, disks, ...hardware } =
         await bmc.inspect();
-      return { hardware, vendor };
+      return { hardware, vendor, powerState };
     });
   }
 
@@ -32,9 +33,10 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     host: Host,
     machine: Machine,
     context: OperationContext,
-  ): Promise<void> {
+  ): Promise<OperationOutcome> {
     const steps = provisioningSteps(machine);
-    await this.withBmc(host, context, async bmc => {
+    return this.withBmc(host, context, async bmc => {
+      let powerState: OperationOutcome['powerState'];
       for (const step of steps) {
         context.signal.throwIfAborted();
         switch (step.kind) {
@@ -52,6 +54,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
             break;
           case 'verifyPoweredOn': {
             const power = await bmc.powerState();
+            powerState = power;
             if (power !== 'On') {
               throw new Error(
                 `Host ${host.namespace}/${host.name} is ${power} after the power cycle`,
@@ -65,11 +68,15 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
             );
         }
       }
+      return { powerState };
     });
   }
 
-  async deprovision(host: Host, context: OperationContext): Promise<void> {
-    await this.withBmc(host, context, async bmc => {
+  async deprovision(
+    host: Host,
+    context: OperationContext,
+  ): Promise<OperationOutcome> {
+    return this.withBmc(host, context, async bmc => {
       try {
         await bmc.ejectMedia();
       } catch (error) {
@@ -78,6 +85,8 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
       }
       context.signal.throwIfAborted();
       await bmc.powerOff({ force: true });
+      // powerOff returns once the BMC reports Off.
+      return { powerState: 'Off' };
     });
   }
 

@@ -2,6 +2,7 @@ import {
   BootMode,
   HardwareDetails,
   OsFamily,
+  PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RetryPolicy } from './backoff';
@@ -54,12 +55,7 @@ export interface RedfishClientOptions {
   resolvedAddressCheck?: ResolvedAddressCheck;
 }
 
-export type PowerState =
-  | 'On'
-  | 'Off'
-  | 'PoweringOn'
-  | 'PoweringOff'
-  | 'Unknown';
+export type { PowerState };
 
 /** Boot targets beskar7 uses; `UefiTarget` needs a `uefiTarget` path. */
 export type BootTarget = 'Cd' | 'Pxe' | 'Hdd' | 'UefiTarget';
