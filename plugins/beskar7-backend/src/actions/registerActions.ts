@@ -82,16 +82,19 @@ export function registerActions(options: ActionsOptions) {
     },
     action: async ({ input, credentials }) => {
       const { pool, ...rest } = input;
-      const request = parseMachineRequest({
-        ...rest,
-        requirements: pool ? { pool } : {},
-      });
-      const { machine, created } = await guard.audited(
+      const { machine, created } = await guard.auditedInput(
         credentials,
         beskar7MachineCreatePermission,
         'machine-request',
-        { namespace: request.namespace, name: request.name, via: 'action' },
-        () => machines.request(request),
+        {
+          parse: () =>
+            parseMachineRequest({
+              ...rest,
+              requirements: pool ? { pool } : {},
+            }),
+          meta: ({ namespace, name }) => ({ namespace, name, via: 'action' }),
+        },
+        request => machines.request(request),
       );
       return { output: { id: machine.id, phase: machine.phase, created } };
     },

@@ -51,27 +51,51 @@ export class RouteGuard {
   }
 
   /** Authorizes, then runs `action` inside an audit event that records its outcome. */
-  async audited<T>(
+  audited<T>(
     from: Request | BackstageCredentials,
     permission: BasicPermission,
     eventId: string,
     meta: JsonObject,
     action: (credentials: Caller) => Promise<T>,
   ): Promise<T> {
+    return this.auditedInput(
+      from,
+      permission,
+      eventId,
+      { parse: () => undefined, meta: () => meta },
+      (_input, credentials) => action(credentials),
+    );
+  }
+
+  /**
+   * Authorizes, then reads the caller's input with `input.parse`, then runs
+   * `action` inside an audit event. The input is read only once the caller
+   * is allowed: someone without the permission learns nothing of its fields.
+   */
+  async auditedInput<I, T>(
+    from: Request | BackstageCredentials,
+    permission: BasicPermission,
+    eventId: string,
+    input: { parse: () => I; meta: (input: I) => JsonObject },
+    action: (input: I, credentials: Caller) => Promise<T>,
+  ): Promise<T> {
     const event = await this.auditor.createEvent({
       eventId,
       severityLevel: 'medium',
       ...(isCredentials(from)
-        ? { meta: { ...meta, actor: describe(from) } }
-        : { request: from, meta }),
+        ? { meta: { actor: describe(from) } }
+        : { request: from }),
     });
+    let meta: JsonObject | undefined;
     try {
       const credentials = await this.authorize(from, permission);
-      const result = await action(credentials);
-      await event.success();
+      const parsed = input.parse();
+      meta = input.meta(parsed);
+      const result = await action(parsed, credentials);
+      await event.success({ meta });
       return result;
     } catch (error) {
-      await event.fail({ error: error as Error });
+      await event.fail({ meta, error: error as Error });
       throw error;
     }
   }

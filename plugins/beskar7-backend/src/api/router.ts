@@ -7,7 +7,6 @@ import {
   beskar7QueueManagePermission,
   KubernetesHealth,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
@@ -19,6 +18,7 @@ import { MachineService } from '../machines/MachineService';
 import { MetricsHistory } from '../metrics/MetricsHistory';
 import { ProvisioningQueue } from '../queue';
 import { RunbookEngine } from '../runbooks';
+import { bodyOf, jsonBody } from './body';
 import { RouteGuard } from './guard';
 import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
@@ -30,7 +30,7 @@ import {
   parseJobsQuery,
   parseMetricsSummaryQuery,
   parseUpdateHost,
-  isPlausibleId,
+  plausibleId,
 } from './validation';
 
 export interface RouterOptions {
@@ -58,17 +58,8 @@ export async function createRouter(
     options;
   const { metrics } = options;
   const router = Router();
-  router.use(express.json({ limit: '256kb' }));
-  // An id no object can have is answered before it reaches a database.
-  for (const param of ['id', 'runId']) {
-    router.param(param, (_req, _res, nextHandler, value: string) =>
-      nextHandler(
-        isPlausibleId(value)
-          ? undefined
-          : new NotFoundError('No object has this id: not found'),
-      ),
-    );
-  }
+  // Every route authorizes the caller first, then reads its input.
+  router.use(jsonBody('256kb'));
 
   router.get('/health', async (_req, res) => {
     const health = await checkHealth(
@@ -98,66 +89,73 @@ export async function createRouter(
   });
 
   router.post('/hosts', async (req, res) => {
-    const request = parseRegisterHost(req.body);
-    const host = await guard.audited(
+    const host = await guard.auditedInput(
       req,
       beskar7HostUpdatePermission,
       'host-register',
-      { namespace: request.namespace, name: request.name },
-      () => inventory.registerHost(request),
+      {
+        parse: () => parseRegisterHost(bodyOf(req)),
+        meta: ({ namespace, name }) => ({ namespace, name }),
+      },
+      request => inventory.registerHost(request),
     );
     res.status(201).json(host);
   });
 
   router.get('/hosts/:id', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    res.json(await inventory.getHost(req.params.id));
+    res.json(await inventory.getHost(plausibleId(req.params.id)));
   });
 
   router.patch('/hosts/:id', async (req, res) => {
-    const patch = parseUpdateHost(req.body);
     res.json(
-      await guard.audited(
+      await guard.auditedInput(
         req,
         beskar7HostUpdatePermission,
         'host-update',
-        { hostId: req.params.id, fields: Object.keys(patch) },
-        () => inventory.updateHost(req.params.id, patch),
+        {
+          parse: () => ({
+            hostId: plausibleId(req.params.id),
+            patch: parseUpdateHost(bodyOf(req)),
+          }),
+          meta: ({ hostId, patch }) => ({ hostId, fields: Object.keys(patch) }),
+        },
+        ({ hostId, patch }) => inventory.updateHost(hostId, patch),
       ),
     );
   });
 
   router.delete('/hosts/:id', async (req, res) => {
-    await guard.audited(
+    await guard.auditedInput(
       req,
       beskar7HostOperatePermission,
       'host-delete',
-      { hostId: req.params.id },
-      () => inventory.deleteHost(req.params.id),
+      hostIdInput(req),
+      hostId => inventory.deleteHost(hostId),
     );
     res.status(204).end();
   });
 
   router.post('/hosts/:id/release', async (req, res) => {
     res.json(
-      await guard.audited(
+      await guard.auditedInput(
         req,
         beskar7HostOperatePermission,
         'host-release',
-        { hostId: req.params.id },
-        () => inventory.releaseHost(req.params.id),
+        hostIdInput(req),
+        hostId => inventory.releaseHost(hostId),
       ),
     );
   });
 
   router.post('/hosts/:id/recover', async (req, res) => {
     res.json(
-      await guard.audited(
+      await guard.auditedInput(
         req,
         beskar7HostOperatePermission,
         'host-recover',
-        { hostId: req.params.id },
-        () => inventory.recoverHost(req.params.id),
+        hostIdInput(req),
+        hostId => inventory.recoverHost(hostId),
       ),
     );
   });
@@ -173,30 +171,35 @@ export async function createRouter(
   });
 
   router.post('/machines', async (req, res) => {
-    const request = parseMachineRequest(req.body);
-    const { machine, created } = await guard.audited(
+    const { machine, created } = await guard.auditedInput(
       req,
       beskar7MachineCreatePermission,
       'machine-request',
-      { namespace: request.namespace, name: request.name },
-      () => machines.request(request),
+      {
+        parse: () => parseMachineRequest(bodyOf(req)),
+        meta: ({ namespace, name }) => ({ namespace, name }),
+      },
+      request => machines.request(request),
     );
     res.status(created ? 201 : 200).json(machine);
   });
 
   router.get('/machines/:id', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    res.json(await machines.get(req.params.id));
+    res.json(await machines.get(plausibleId(req.params.id)));
   });
 
   router.post('/machines/:id/release', async (req, res) => {
     res.json(
-      await guard.audited(
+      await guard.auditedInput(
         req,
         beskar7MachineReleasePermission,
         'machine-release',
-        { machineId: req.params.id },
-        () => machines.release(req.params.id),
+        {
+          parse: () => plausibleId(req.params.id),
+          meta: machineId => ({ machineId }),
+        },
+        machineId => machines.release(machineId),
       ),
     );
   });
@@ -235,9 +238,17 @@ export async function createRouter(
 
   router.post('/config/validate', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    const result = validateProvisioningConfig(req.body);
+    const result = validateProvisioningConfig(bodyOf(req));
     res.json(result);
   });
 
   return router;
+}
+
+/** A host id from the path, read once the caller is authorized. */
+function hostIdInput(req: express.Request) {
+  return {
+    parse: () => plausibleId(req.params.id),
+    meta: (hostId: string) => ({ hostId }),
+  };
 }

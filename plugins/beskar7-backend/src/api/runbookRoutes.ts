@@ -8,8 +8,10 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Request, Router } from 'express';
 import { RunbookEngine } from '../runbooks';
+import { bodyOf } from './body';
 import { Caller, RouteGuard } from './guard';
 import {
+  plausibleId,
   parseRunbookRunsQuery,
   parseRunbookStart,
   parseRunbookStepInput,
@@ -48,27 +50,31 @@ export function addRunbookRoutes(
 
   router.get('/runbooks/runs/:runId', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    res.json(await engine.getRun(req.params.runId));
+    res.json(await engine.getRun(plausibleId(req.params.runId)));
   });
 
   router.get('/runbooks/:id', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);
-    res.json(engine.getRunbook(req.params.id));
+    res.json(engine.getRunbook(plausibleId(req.params.id)));
   });
 
   router.post('/runbooks/:id/runs', async (req, res) => {
-    const body = parseRunbookStart(req.body);
-    const run = await guard.audited(
+    const run = await guard.auditedInput(
       req,
       beskar7RunbookExecutePermission,
       'runbook-start',
-      { runbookId: req.params.id, dryRun: body.dryRun ?? false },
-      credentials =>
-        engine.start({
-          runbookId: req.params.id,
-          actor: actorOf(credentials),
-          ...body,
+      {
+        parse: () => ({
+          runbookId: plausibleId(req.params.id),
+          ...parseRunbookStart(bodyOf(req)),
         }),
+        meta: ({ runbookId, dryRun }) => ({
+          runbookId,
+          dryRun: dryRun ?? false,
+        }),
+      },
+      (start, credentials) =>
+        engine.start({ ...start, actor: actorOf(credentials) }),
     );
     res.status(201).json(run);
   });
@@ -83,15 +89,19 @@ export function addRunbookRoutes(
 
   for (const action of ['next', 'resume'] as const) {
     router.post(`/runbooks/runs/:runId/${action}`, async (req, res) => {
-      const { runId } = req.params;
-      const input = parseRunbookStepInput(req.body);
       res.json(
-        await guard.audited(
+        await guard.auditedInput(
           req,
           beskar7RunbookExecutePermission,
           `runbook-${action}`,
-          { runId },
-          async credentials =>
+          {
+            parse: () => ({
+              runId: plausibleId(req.params.runId),
+              input: parseRunbookStepInput(bodyOf(req)),
+            }),
+            meta: ({ runId }) => ({ runId }),
+          },
+          async ({ runId, input }, credentials) =>
             engine[action](runId, {
               actor: actorOf(credentials),
               allowDestructive: await allowDestructive(req, runId),
@@ -103,20 +113,24 @@ export function addRunbookRoutes(
   }
 
   router.post('/runbooks/runs/:runId/acknowledge', async (req, res) => {
-    const { runId } = req.params;
-    const { note } = parseRunbookStepInput(req.body);
-    if (!note) {
-      throw new InputError(
-        'Invalid runbook step input: note: say why the failure is accepted',
-      );
-    }
     res.json(
-      await guard.audited(
+      await guard.auditedInput(
         req,
         beskar7RunbookExecutePermission,
         'runbook-acknowledge',
-        { runId },
-        credentials =>
+        {
+          parse: () => {
+            const { note } = parseRunbookStepInput(bodyOf(req));
+            if (!note) {
+              throw new InputError(
+                'Invalid runbook step input: note: say why the failure is accepted',
+              );
+            }
+            return { runId: plausibleId(req.params.runId), note };
+          },
+          meta: ({ runId }) => ({ runId }),
+        },
+        ({ runId, note }, credentials) =>
           engine.acknowledge(runId, { actor: actorOf(credentials), note }),
       ),
     );
@@ -124,14 +138,17 @@ export function addRunbookRoutes(
 
   for (const action of ['rollback', 'abort'] as const) {
     router.post(`/runbooks/runs/:runId/${action}`, async (req, res) => {
-      const { runId } = req.params;
       res.json(
-        await guard.audited(
+        await guard.auditedInput(
           req,
           beskar7RunbookExecutePermission,
           `runbook-${action}`,
-          { runId },
-          credentials => engine[action](runId, { actor: actorOf(credentials) }),
+          {
+            parse: () => plausibleId(req.params.runId),
+            meta: runId => ({ runId }),
+          },
+          (runId, credentials) =>
+            engine[action](runId, { actor: actorOf(credentials) }),
         ),
       );
     });

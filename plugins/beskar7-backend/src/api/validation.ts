@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   BOOT_MODES,
   HOST_SORT_FIELDS,
@@ -332,6 +332,10 @@ export function parseRunbookRunsQuery(query: unknown) {
 /** Ids in paths: uuids and slugs. Anything else cannot name a stored object. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-export function isPlausibleId(id: string): boolean {
-  return ID_PATTERN.test(id);
+/** The id, or a 404 before it reaches a database: no object has an id of another shape. */
+export function plausibleId(id: string): string {
+  if (!ID_PATTERN.test(id)) {
+    throw new NotFoundError('No object has this id: not found');
+  }
+  return id;
 }
