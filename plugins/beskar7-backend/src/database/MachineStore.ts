@@ -58,6 +58,38 @@ export class MachineStore {
     return this.require(id);
   }
 
+  /**
+   * Inserts the machine unless one of that namespace and name exists, in one
+   * statement under the unique key: of any number of concurrent callers,
+   * exactly one gets `created`, and every other one the stored machine.
+   */
+  async createIfAbsent(
+    input: CreateMachineInput,
+  ): Promise<{ machine: Machine; created: boolean }> {
+    const now = new Date();
+    const id = randomUUID();
+    await this.knex(MACHINES_TABLE)
+      .insert({
+        id,
+        name: input.name,
+        namespace: input.namespace,
+        ...machineSpecToColumns(input),
+        phase: 'Pending',
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict(['namespace', 'name'])
+      .ignore();
+    const machine = await this.getByName(input.namespace, input.name);
+    if (!machine) {
+      // Inserted or found a moment ago, deleted since: as if never there.
+      throw new NotFoundError(
+        `Machine ${input.namespace}/${input.name} was deleted while it was requested`,
+      );
+    }
+    return { machine, created: machine.id === id };
+  }
+
   async get(id: string): Promise<Machine | undefined> {
     const row = await this.knex<MachineRow>(MACHINES_TABLE)
       .where({ id })

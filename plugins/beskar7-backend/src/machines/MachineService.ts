@@ -28,20 +28,15 @@ export class MachineService {
   async request(
     request: ValidMachineRequest,
   ): Promise<{ machine: Machine; created: boolean }> {
-    const existing = await this.machines.getByName(
-      request.namespace,
-      request.name,
-    );
-    if (existing) {
-      if (sameSpec(existing, request))
-        return { machine: existing, created: false };
+    const { machine, created } = await this.machines.createIfAbsent(request);
+    if (created) {
+      this.onChange(machine.id);
+    } else if (!sameSpec(machine, request)) {
       throw new ConflictError(
         `Machine ${request.namespace}/${request.name} already exists with a different spec`,
       );
     }
-    const machine = await this.machines.create(request);
-    this.onChange(machine.id);
-    return { machine, created: true };
+    return { machine, created };
   }
 
   async list(page: { offset: number; limit: number }): Promise<Page<Machine>> {

@@ -1,0 +1,69 @@
+import { applyDatabaseMigrations } from '../database/migrations';
+import { MachineStore } from '../database/MachineStore';
+import {
+  createReplicaDatabases,
+  createTestDatabases,
+} from '../__testUtils__/databases';
+import { MachineService } from './MachineService';
+
+const databases = createTestDatabases();
+
+const spec = {
+  namespace: 'lab',
+  requirements: { pool: 'gpu' },
+  imageUrl: 'https://images.test/kairos.iso',
+  configUrl: 'https://config.test/worker.yaml',
+  osFamily: 'kairos' as const,
+  provisioningMode: 'RemoteConfig' as const,
+  bootMode: 'UEFI' as const,
+};
+
+// Nothing is released in these tests.
+const noClaims = {
+  release: async () => {
+    throw new Error('not expected');
+  },
+};
+
+describe.each(databases.eachSupportedId())(
+  'MachineService on %p',
+  databaseId => {
+    it('creates a name once when many replicas ask at the same time', async () => {
+      const replicas = await createReplicaDatabases(databases, databaseId, 3);
+      try {
+        await applyDatabaseMigrations(replicas.clients[0]);
+        const services = replicas.clients.map(
+          knex => new MachineService(new MachineStore(knex), noClaims),
+        );
+        // 10 names, each asked 6 times, spread over the 3 replicas.
+        const requests = Array.from({ length: 60 }, (_, i) =>
+          services[i % 3].request({ ...spec, name: `worker-${i % 10}` }),
+        );
+        const answers = await Promise.allSettled(requests);
+        const outcomes = answers.map(a => {
+          if (a.status === 'rejected') return String(a.reason);
+          return a.value.created ? 'created' : 'existing';
+        });
+        const counts: Record<string, number> = {};
+        for (const outcome of outcomes) {
+          counts[outcome] = (counts[outcome] ?? 0) + 1;
+        }
+        expect(counts).toEqual({ created: 10, existing: 50 });
+        const ids = new Set(
+          answers.map(a => a.status === 'fulfilled' && a.value.machine.id),
+        );
+        expect(ids.size).toBe(10);
+
+        await expect(
+          services[1].request({
+            ...spec,
+            name: 'worker-3',
+            osFamily: 'flatcar',
+          }),
+        ).rejects.toThrow(/already exists with a different spec/);
+      } finally {
+        await replicas.close();
+      }
+    });
+  },
+);
