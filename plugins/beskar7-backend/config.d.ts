@@ -87,6 +87,11 @@ export interface Config {
       inCluster?: boolean;
       /** Watch one namespace; all namespaces when absent. */
       namespace?: string;
+      /**
+       * Let a Beskar7Machine claim hosts of any namespace (shared pools).
+       * Default false: it claims hosts of its own namespace only.
+       */
+      crossNamespaceClaims?: boolean;
       /** How often every watched object is handled again, e.g. `30s`. */
       resyncInterval?: string;
       leaderElection?: {

@@ -2,6 +2,7 @@ import { HostRequirements, LabelSelector } from './types';
 
 /** The facts about a host that requirements are matched against. */
 export interface HostFacts {
+  namespace?: string;
   pool: string;
   labels: Record<string, string>;
   tags: string[];
@@ -52,6 +53,12 @@ export function matchesRequirements(
   host: HostFacts,
   requirements: HostRequirements,
 ): boolean {
+  if (
+    requirements.namespace !== undefined &&
+    host.namespace !== requirements.namespace
+  ) {
+    return false;
+  }
   if (requirements.pool !== undefined && host.pool !== requirements.pool) {
     return false;
   }

@@ -140,6 +140,8 @@ export interface LabelSelector {
 
 /** What a machine needs from a host; every field present must match. */
 export interface HostRequirements {
+  /** Only hosts of this namespace (a Beskar7Machine's own, unless cross-namespace claims are configured). */
+  namespace?: string;
   pool?: string;
   selector?: LabelSelector;
   tags?: string[];

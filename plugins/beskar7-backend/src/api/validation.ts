@@ -102,6 +102,7 @@ const selectorExpression = z
   );
 
 const requirements = z.strictObject({
+  namespace: dnsLabel.optional(),
   pool: dnsLabel.optional(),
   selector: z
     .strictObject({

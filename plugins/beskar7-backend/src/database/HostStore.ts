@@ -215,6 +215,24 @@ export class HostStore {
     return this.require(id);
   }
 
+  /**
+   * Takes the host out of the inventory: deleted at once when nobody holds
+   * it; otherwise never claimed again, and deleted by the next call after
+   * its release. Returns whether it is gone.
+   */
+  async remove(id: string): Promise<boolean> {
+    const deleted = await this.knex(HOSTS_TABLE)
+      .where({ id })
+      .whereNull('consumer_id')
+      .delete();
+    if (deleted > 0) return true;
+    await this.knex(HOSTS_TABLE)
+      .where({ id })
+      .whereNull('removal_requested_at')
+      .update({ removal_requested_at: new Date() });
+    return false;
+  }
+
   /** Deletes a host nobody holds. */
   async delete(id: string): Promise<void> {
     const deleted = await this.knex(HOSTS_TABLE)
@@ -255,7 +273,11 @@ export class HostStore {
 
     const query = this.knex(HOSTS_TABLE)
       .select(columns)
-      .where('state', 'Available');
+      .where('state', 'Available')
+      .whereNull('removal_requested_at');
+    if (requirements.namespace) {
+      query.where('namespace', requirements.namespace);
+    }
     if (requirements.pool) query.where('pool', requirements.pool);
     if (requirements.failureDomain) {
       query.where('failure_domain', requirements.failureDomain);

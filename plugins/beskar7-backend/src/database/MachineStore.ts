@@ -90,6 +90,11 @@ export class MachineStore {
     return { machine, created: machine.id === id };
   }
 
+  /** Forgets a Released machine, so that its name may be requested anew. */
+  async deleteReleased(id: string): Promise<void> {
+    await this.knex(MACHINES_TABLE).where({ id, phase: 'Released' }).delete();
+  }
+
   async get(id: string): Promise<Machine | undefined> {
     const row = await this.knex<MachineRow>(MACHINES_TABLE)
       .where({ id })

@@ -1,5 +1,6 @@
 import { ConflictError, isError } from '@backstage/errors';
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { parseMachineRequest, parseRegisterHost } from '../api/validation';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
@@ -16,7 +17,7 @@ import { sameJson } from './sameJson';
 export interface BackendPortsOptions {
   hosts: HostStore;
   machines: MachineStore;
-  inventory: Pick<InventoryService, 'registerHost' | 'deleteHost'>;
+  inventory: Pick<InventoryService, 'registerHost'>;
   machineService: Pick<MachineService, 'request' | 'release'>;
 }
 
@@ -31,6 +32,8 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
 
   async upsertHost(reg: HostRegistration): Promise<void> {
     const { hosts, inventory } = this.options;
+    // The REST API's checks: an InputError names the field.
+    parseRegisterHost(reg);
     const existing = await hosts.getByName(reg.namespace, reg.name);
     if (!existing) {
       try {
@@ -39,6 +42,8 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
       } catch (error) {
         // Another replica registered it a moment ago: update that one.
         if (!isConflict(error)) throw error;
+        // Any other conflict (another host has this BMC) is the caller's.
+        if (!(await hosts.getByName(reg.namespace, reg.name))) throw error;
       }
     }
     const current =
@@ -56,20 +61,36 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
   async removeHost(namespace: string, name: string): Promise<void> {
     const host = await this.options.hosts.getByName(namespace, name);
     if (!host) return;
-    if (host.consumerId) {
+    if (!(await this.options.hosts.remove(host.id))) {
       throw new ConflictError(
-        `host ${namespace}/${name} is held by machine ${host.consumerId}`,
+        `host ${namespace}/${name} is held by machine ${host.consumerId}; it leaves the inventory once released and is never claimed again`,
       );
     }
-    await this.options.inventory.deleteHost(host.id);
   }
 
-  async ensureMachine(reg: MachineRegistration): Promise<void> {
-    await this.options.machineService.request({
-      ...reg,
-      requirements: reg.requirements ?? {},
-      bootMode: reg.bootMode ?? 'UEFI',
-    });
+  async ensureMachine(
+    reg: MachineRegistration,
+    options: { renew?: boolean } = {},
+  ): Promise<void> {
+    const request = parseMachineRequest(reg);
+    if (options.renew) {
+      // A new object under the name of one deleted earlier: its machine
+      // was released, and is forgotten so that this one gets a host.
+      const previous = await this.options.machines.getByName(
+        reg.namespace,
+        reg.name,
+      );
+      if (previous?.phase === 'Releasing') {
+        // Retried at the next resync; it is not a refusal of this spec.
+        throw new Error(
+          `machine ${reg.namespace}/${reg.name} of an earlier object is still being released`,
+        );
+      }
+      if (previous?.phase === 'Released') {
+        await this.options.machines.deleteReleased(previous.id);
+      }
+    }
+    await this.options.machineService.request(request);
   }
 
   async releaseMachine(namespace: string, name: string): Promise<void> {

@@ -12,12 +12,14 @@ import {
   machineStatusEvents,
 } from './events';
 import {
+  acceptanceCurrent,
   beskar7MachineToRequest,
   consumerRefOf,
   hostStatusOf,
   machineStatusOf,
   physicalHostToRegistration,
   providerIdOf,
+  withAcceptance,
 } from './mapping';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { ResourceInformer } from './ResourceInformer';
@@ -25,6 +27,8 @@ import { sameJson } from './sameJson';
 import {
   BESKAR7_MACHINE,
   Beskar7MachineObject,
+  Condition,
+  FINALIZER,
   KubeObject,
   PHYSICAL_HOST,
   PhysicalHostObject,
@@ -40,6 +44,11 @@ export interface KubernetesControllerOptions {
   instance: string;
   /** Watch one namespace; all namespaces when absent. */
   namespace?: string;
+  /**
+   * Whether a Beskar7Machine may claim hosts of other namespaces (default:
+   * its own namespace only, as in Metal3).
+   */
+  crossNamespaceClaims?: boolean;
   /** Every object is handled again this often (default 30 s): retries and catch-up. */
   resyncIntervalMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
@@ -70,8 +79,15 @@ export class KubernetesController {
   private readonly hostWriter: CustomObjectWriter<PhysicalHostObject>;
   private readonly machineWriter: CustomObjectWriter<Beskar7MachineObject>;
   private readonly events: EventRecorder;
-  /** Generation (spec version) last handed to a sink successfully, per object. */
-  private readonly handled = new Map<string, number | string>();
+  /**
+   * Generation (spec version) last handed to a sink, per object, and the
+   * sink's permanent refusal of it: a refused spec is not retried until it
+   * changes.
+   */
+  private readonly handled = new Map<
+    string,
+    { version: number | string; refusal?: Refusal }
+  >();
   private lastWriteError: string | undefined;
 
   constructor(private readonly options: KubernetesControllerOptions) {
@@ -144,6 +160,11 @@ export class KubernetesController {
     // Hosts registered through the API have no PhysicalHost to write to.
     const cached = this.hosts.get(namespace, name);
     if (!this.active() || !cached) return;
+    // A host kept for its machine leaves as soon as it is released.
+    if (isDeleting(cached)) {
+      await this.finalizeHost(cached);
+      return;
+    }
     const host = await this.options.status.host(namespace, name);
     if (!host) return;
     // The watch keeps the cache current: when it already says what the
@@ -229,22 +250,45 @@ export class KubernetesController {
 
   private async onHost(obj: PhysicalHostObject): Promise<void> {
     if (!this.active()) return;
-    const key = `${PHYSICAL_HOST.plural}/${keyOf(obj)}`;
-    if (this.handled.get(key) !== specVersionOf(obj)) {
-      await this.options.inventory.upsertHost(physicalHostToRegistration(obj));
-      this.handled.set(key, specVersionOf(obj));
+    if (isDeleting(obj)) {
+      await this.finalizeHost(obj);
+      return;
     }
-    await this.publishHost(obj.metadata.namespace, obj.metadata.name);
+    const { namespace, name } = obj.metadata;
+    const accepted = await this.handle(obj, PHYSICAL_HOST.plural, () =>
+      this.options.inventory.upsertHost(physicalHostToRegistration(obj)),
+    );
+    if (!accepted) return;
+    await this.writing(() =>
+      this.hostWriter.update(namespace, name, withFinalizer),
+    );
+    await this.publishHost(namespace, name);
+  }
+
+  /** The PhysicalHost is being deleted: the host leaves the inventory, then the object goes. */
+  private async finalizeHost(obj: PhysicalHostObject): Promise<void> {
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) return;
+    const { namespace, name } = obj.metadata;
+    if (!(await this.removeHost(obj))) return;
+    await this.writing(() =>
+      this.hostWriter.update(namespace, name, withoutFinalizer),
+    );
   }
 
   private async onHostRemoved(obj: PhysicalHostObject): Promise<void> {
     this.handled.delete(`${PHYSICAL_HOST.plural}/${keyOf(obj)}`);
     if (!this.active()) return;
+    await this.removeHost(obj);
+  }
+
+  /** Whether the host left the inventory; one held by a machine stays until released. */
+  private async removeHost(obj: PhysicalHostObject): Promise<boolean> {
     try {
       await this.options.inventory.removeHost(
         obj.metadata.namespace,
         obj.metadata.name,
       );
+      return true;
     } catch (error) {
       if (!isError(error) || error.name !== 'ConflictError') throw error;
       await this.events.record(obj, {
@@ -252,28 +296,51 @@ export class KubernetesController {
         reason: 'HostInUse',
         message: `Kept in the inventory until released: ${error.message}`,
       });
+      return false;
     }
   }
 
   private async onMachine(obj: Beskar7MachineObject): Promise<void> {
     if (!this.active()) return;
-    const { namespace, name } = obj.metadata;
-    const key = `${BESKAR7_MACHINE.plural}/${keyOf(obj)}`;
-    if (this.handled.get(key) !== specVersionOf(obj)) {
-      await this.options.machines.ensureMachine(beskar7MachineToRequest(obj));
-      this.handled.set(key, specVersionOf(obj));
+    if (isDeleting(obj)) {
+      await this.finalizeMachine(obj);
+      return;
     }
+    const { namespace, name } = obj.metadata;
+    const request = beskar7MachineToRequest(obj, {
+      crossNamespace: this.options.crossNamespaceClaims ?? false,
+    });
+    // Never handled before (no finalizer yet): a new object.
+    const renew = !obj.metadata.finalizers?.includes(FINALIZER);
+    const accepted = await this.handle(obj, BESKAR7_MACHINE.plural, () =>
+      this.options.machines.ensureMachine(request, { renew }),
+    );
     const providerID = providerIdOf(namespace, name);
-    if (obj.spec.providerID !== providerID) {
+    if (
+      accepted &&
+      (obj.spec.providerID !== providerID ||
+        !obj.metadata.finalizers?.includes(FINALIZER))
+    ) {
       await this.writing(() =>
-        this.machineWriter.update(namespace, name, fresh =>
-          fresh.spec.providerID === providerID
+        this.machineWriter.update(namespace, name, fresh => {
+          const next = withFinalizer(fresh) ?? fresh;
+          return next.spec.providerID === providerID && next === fresh
             ? undefined
-            : { ...fresh, spec: { ...fresh.spec, providerID } },
-        ),
+            : { ...next, spec: { ...next.spec, providerID } };
+        }),
       );
     }
     await this.publishMachine(namespace, name);
+  }
+
+  /** The Beskar7Machine is being deleted: its host is released, then the object goes. */
+  private async finalizeMachine(obj: Beskar7MachineObject): Promise<void> {
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) return;
+    const { namespace, name } = obj.metadata;
+    await this.options.machines.releaseMachine(namespace, name);
+    await this.writing(() =>
+      this.machineWriter.update(namespace, name, withoutFinalizer),
+    );
   }
 
   private async onMachineRemoved(obj: Beskar7MachineObject): Promise<void> {
@@ -283,6 +350,69 @@ export class KubernetesController {
       obj.metadata.namespace,
       obj.metadata.name,
     );
+  }
+
+  /**
+   * Hands a spec to its sink once per generation. A permanent refusal (bad
+   * spec, changed immutable spec, duplicate) is reported once in the
+   * object's `Accepted` condition and a Warning Event and not retried; other
+   * failures throw and are retried at the next resync. Returns whether the
+   * current spec is accepted.
+   */
+  private async handle(
+    obj: KubeObject,
+    plural: string,
+    hand: () => Promise<void>,
+  ): Promise<boolean> {
+    const key = `${plural}/${keyOf(obj)}`;
+    const version = specVersionOf(obj);
+    let known = this.handled.get(key);
+    if (known?.version !== version) {
+      try {
+        await hand();
+        known = { version };
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        known = { version, refusal };
+      }
+      this.handled.set(key, known);
+    }
+    await this.reportAcceptance(obj, plural, known.refusal);
+    return !known.refusal;
+  }
+
+  /** Writes the `Accepted` condition (and, on a refusal, a Warning Event) when it changes. */
+  private async reportAcceptance(
+    obj: KubeObject,
+    plural: string,
+    refusal: Refusal | undefined,
+  ): Promise<void> {
+    const status = obj.status as { conditions?: Condition[] } | undefined;
+    if (acceptanceCurrent(status?.conditions, refusal)) return;
+    const writer =
+      plural === PHYSICAL_HOST.plural ? this.hostWriter : this.machineWriter;
+    const { namespace, name } = obj.metadata;
+    await this.writing(() =>
+      (writer as CustomObjectWriter<KubeObject>).updateStatus(
+        namespace,
+        name,
+        fresh => {
+          const current = (fresh.status ?? {}) as Record<string, unknown> & {
+            conditions?: Condition[];
+          };
+          if (acceptanceCurrent(current.conditions, refusal)) return undefined;
+          return withAcceptance(current, plural, refusal);
+        },
+      ),
+    );
+    if (refusal) {
+      await this.events.record(obj, {
+        type: 'Warning',
+        reason: refusal.reason,
+        message: refusal.message,
+      });
+    }
   }
 
   private active(): boolean {
@@ -304,6 +434,49 @@ export class KubernetesController {
   private async record(obj: KubeObject, events: EventSpec[]) {
     for (const event of events) await this.events.record(obj, event);
   }
+}
+
+/** A sink's permanent refusal of a spec. */
+interface Refusal {
+  reason: 'InvalidSpec' | 'SpecConflict';
+  message: string;
+}
+
+/** Bad input and conflicts with what exists are permanent until the spec changes. */
+function refusalOf(error: unknown): Refusal | undefined {
+  if (!isError(error)) return undefined;
+  if (error.name === 'InputError') {
+    return { reason: 'InvalidSpec', message: error.message };
+  }
+  if (error.name === 'ConflictError') {
+    return { reason: 'SpecConflict', message: error.message };
+  }
+  return undefined;
+}
+
+function isDeleting(obj: KubeObject): boolean {
+  return Boolean(obj.metadata.deletionTimestamp);
+}
+
+function withFinalizer<T extends KubeObject>(fresh: T): T | undefined {
+  const finalizers = fresh.metadata.finalizers ?? [];
+  if (finalizers.includes(FINALIZER) || isDeleting(fresh)) return undefined;
+  return {
+    ...fresh,
+    metadata: { ...fresh.metadata, finalizers: [...finalizers, FINALIZER] },
+  };
+}
+
+function withoutFinalizer<T extends KubeObject>(fresh: T): T | undefined {
+  const finalizers = fresh.metadata.finalizers ?? [];
+  if (!finalizers.includes(FINALIZER)) return undefined;
+  return {
+    ...fresh,
+    metadata: {
+      ...fresh.metadata,
+      finalizers: finalizers.filter(f => f !== FINALIZER),
+    },
+  };
 }
 
 /** `next`, unless it says what `current` says already. */

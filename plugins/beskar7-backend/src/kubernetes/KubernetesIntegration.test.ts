@@ -111,7 +111,10 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
       const knex = await databases.init(databaseId);
       const b = await backend(knex);
       // Each database's run has objects of its own in the shared namespace.
-      const secret = `bmc-${databaseId.toLowerCase().replace('_', '-')}`;
+      const suffix = databaseId.toLowerCase().replace('_', '-');
+      const secret = `bmc-${suffix}`;
+      // The host stays Terminating (held, no reconciler to finish the release).
+      const hostName = `node-${suffix}`;
       await core.createNamespacedSecret({
         namespace: env.namespace,
         body: {
@@ -124,7 +127,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
         body: {
           apiVersion: `${GROUP}/${VERSION}`,
           kind: PHYSICAL_HOST.kind,
-          metadata: { name: 'node-1', labels: { rack: 'a' } },
+          metadata: { name: hostName, labels: { rack: 'a' } },
           spec: {
             redfishConnection: {
               address: 'https://192.0.2.10',
@@ -145,7 +148,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
       await b.integration.whenSynced();
 
       const host = await eventually(
-        () => b.hosts.getByName(env.namespace, 'node-1'),
+        () => b.hosts.getByName(env.namespace, hostName),
         h => h !== undefined,
       );
       expect(host).toMatchObject({ pool: 'rack-a', labels: { rack: 'a' } });
@@ -167,7 +170,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
         reason: 'Inspected',
       });
       await eventually(
-        () => get(PHYSICAL_HOST.plural, 'node-1'),
+        () => get(PHYSICAL_HOST.plural, hostName),
         h => h.status?.state === 'Available',
       );
 
@@ -206,7 +209,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
         `b7://${env.namespace}/worker-0`,
       );
       const hostObject = await eventually(
-        () => get(PHYSICAL_HOST.plural, 'node-1'),
+        () => get(PHYSICAL_HOST.plural, hostName),
         h => h.spec.consumerRef !== undefined,
       );
       expect(hostObject.spec.consumerRef).toMatchObject({
@@ -256,7 +259,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
       });
       await custom.deleteNamespacedCustomObject({
         ...ref(PHYSICAL_HOST.plural),
-        name: 'node-1',
+        name: hostName,
       });
     },
   );

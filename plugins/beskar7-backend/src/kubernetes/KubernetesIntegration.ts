@@ -30,7 +30,7 @@ export interface KubernetesConnection {
   timing: LeaderElectionTiming;
   hosts: HostStore;
   machines: MachineStore;
-  inventory: Pick<InventoryService, 'registerHost' | 'deleteHost'>;
+  inventory: Pick<InventoryService, 'registerHost'>;
   machineService: Pick<MachineService, 'request' | 'release'>;
   /** Without a Lease: whether this replica is the one that acts (the claim leader, say). */
   isActive: () => boolean;
@@ -99,6 +99,7 @@ export class KubernetesIntegration {
       logger,
       instance: connection.replicaId,
       namespace: settings.namespace,
+      crossNamespaceClaims: settings.crossNamespaceClaims,
       resyncIntervalMs: settings.resyncIntervalMs,
       isActive,
     });

@@ -36,6 +36,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     metadata: { name },
     spec: {
       imageURL: 'https://images.example/flatcar.iso',
+      configURL: 'https://config.example/worker.ign',
       osFamily: 'flatcar',
       ...spec,
     },
@@ -68,15 +69,16 @@ describe.each(kubeTargets())('the API server (%s)', target => {
       Number(created.metadata.resourceVersion),
     );
 
+    // providerID is the one field that may change (once).
     const afterSpec: any = await custom.replaceNamespacedCustomObject({
       ...named(BESKAR7_MACHINE.plural, 'm1'),
       body: {
         ...afterStatus,
-        spec: { ...afterStatus.spec, osFamily: 'kairos' },
+        spec: { ...afterStatus.spec, providerID: 'b7://ns/m1' },
         status: { phase: 'Failed' },
       },
     });
-    expect(afterSpec.spec.osFamily).toBe('kairos');
+    expect(afterSpec.spec.providerID).toBe('b7://ns/m1');
     expect(afterSpec.status).toEqual({ phase: 'Pending' });
     expect(afterSpec.metadata.generation).toBe(2);
 
@@ -137,7 +139,10 @@ describe.each(kubeTargets())('the API server (%s)', target => {
       });
       await custom.replaceNamespacedCustomObject({
         ...named(BESKAR7_MACHINE.plural, 'w1'),
-        body: { ...created, spec: { ...created.spec, osFamily: 'kairos' } },
+        body: {
+          ...created,
+          spec: { ...created.spec, providerID: 'b7://ns/w1' },
+        },
       });
       await custom.deleteNamespacedCustomObject(
         named(BESKAR7_MACHINE.plural, 'w1'),

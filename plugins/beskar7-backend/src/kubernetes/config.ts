@@ -15,6 +15,8 @@ export interface KubernetesSettings {
   inCluster: boolean;
   /** Watch one namespace; all namespaces when absent. */
   namespace?: string;
+  /** Beskar7Machines may claim hosts of any namespace (default: their own only). */
+  crossNamespaceClaims: boolean;
   resyncIntervalMs: number;
   leaderElection: {
     enabled: boolean;
@@ -57,6 +59,8 @@ export function readKubernetesSettings(
     context: k8s.getOptionalString('context'),
     inCluster,
     namespace: k8s.getOptionalString('namespace'),
+    crossNamespaceClaims:
+      k8s.getOptionalBoolean('crossNamespaceClaims') ?? false,
     resyncIntervalMs,
     leaderElection: {
       enabled: k8s.getOptionalBoolean('leaderElection.enabled') ?? false,

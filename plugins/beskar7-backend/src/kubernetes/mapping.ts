@@ -74,8 +74,13 @@ export function physicalHostToRegistration(
   });
 }
 
+/**
+ * The machine request a Beskar7Machine stands for. It claims hosts of its
+ * own namespace only, unless cross-namespace claims are configured.
+ */
 export function beskar7MachineToRequest(
   obj: Beskar7MachineObject,
+  options: { crossNamespace: boolean } = { crossNamespace: false },
 ): MachineRegistration {
   const { metadata, spec } = obj;
   const selector = spec.hostSelector ?? {};
@@ -94,6 +99,7 @@ export function beskar7MachineToRequest(
     provisioningMode: spec.provisioningMode ?? 'RemoteConfig',
     bootMode: spec.bootMode ?? 'UEFI',
     requirements: dropUndefined({
+      namespace: options.crossNamespace ? undefined : metadata.namespace,
       pool: selector.pool,
       tags: selector.tags,
       selector: Object.keys(labelSelector).length ? labelSelector : undefined,
@@ -168,6 +174,61 @@ export function machineStatusOf(
       now,
     ),
   });
+}
+
+/** The `Accepted` condition: whether the backend took the object's current spec in. */
+export const ACCEPTED = 'Accepted';
+
+/** Whether `conditions` already say what `refusal` (or its absence) says. */
+export function acceptanceCurrent(
+  conditions: Condition[] | undefined,
+  refusal: { reason: string; message: string } | undefined,
+): boolean {
+  const current = conditions?.find(c => c.type === ACCEPTED);
+  // Nothing said yet about an accepted object: nothing to say.
+  if (!refusal) return !current || current.status === 'True';
+  return (
+    current?.status === 'False' &&
+    current.reason === refusal.reason &&
+    current.message === refusal.message
+  );
+}
+
+/**
+ * A status that says the spec was refused (`Accepted` False, and what the
+ * kind shows a failure in), or accepted again.
+ */
+export function withAcceptance<
+  S extends { conditions?: Condition[] } & Record<string, unknown>,
+>(
+  status: S,
+  plural: string,
+  refusal: { reason: string; message: string } | undefined,
+  now: Date = new Date(),
+): S {
+  const conditions = withCondition(
+    status.conditions,
+    refusal
+      ? { type: ACCEPTED, status: 'False', ...refusal }
+      : { type: ACCEPTED, status: 'True', reason: ACCEPTED },
+    now,
+  );
+  if (!refusal) return { ...status, conditions };
+  if (plural === BESKAR7_MACHINE.plural) {
+    // A machine whose spec was never taken in has failed; one whose spec
+    // changed keeps the phase of the machine it has.
+    return status.phase
+      ? { ...status, conditions }
+      : {
+          ...status,
+          conditions,
+          ready: false,
+          phase: 'Failed',
+          failureReason: refusal.reason,
+          failureMessage: refusal.message,
+        };
+  }
+  return { ...status, conditions, ready: false, errorMessage: refusal.message };
 }
 
 /**

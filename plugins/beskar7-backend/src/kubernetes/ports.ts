@@ -27,16 +27,25 @@ export interface InventorySink {
   /** Creates the host, or updates pool, labels, tags and BMC connection of the existing one. */
   upsertHost(host: HostRegistration): Promise<void>;
   /**
-   * The PhysicalHost is gone. Throw a ConflictError (`@backstage/errors`)
-   * to keep a host that a machine still holds: it is reported as an Event.
+   * The PhysicalHost is gone: the host leaves the inventory. A host that a
+   * machine still holds is never claimed again and stays until released:
+   * that throws a ConflictError (`@backstage/errors`), reported as an Event.
    */
   removeHost(namespace: string, name: string): Promise<void>;
 }
 
 /** Where Beskar7Machines go. Both calls are idempotent. */
 export interface MachineSink {
-  /** Requests the machine (which leads to a claim) unless it exists already. */
-  ensureMachine(machine: MachineRegistration): Promise<void>;
+  /**
+   * Requests the machine (which leads to a claim) unless it exists already.
+   * `renew`: the object is new; a Released machine of the same name belonged
+   * to an earlier object and is replaced. Throws an InputError for a bad
+   * spec and a ConflictError for a changed one: both are permanent.
+   */
+  ensureMachine(
+    machine: MachineRegistration,
+    options?: { renew?: boolean },
+  ): Promise<void>;
   /** The Beskar7Machine is gone: release its host. No-op when unknown or already released. */
   releaseMachine(namespace: string, name: string): Promise<void>;
 }

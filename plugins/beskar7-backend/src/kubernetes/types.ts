@@ -11,6 +11,13 @@ export const GROUP = 'infrastructure.cluster.x-k8s.io';
 export const VERSION = 'v1beta1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 
+/**
+ * Kept on every PhysicalHost and Beskar7Machine the backend has taken in,
+ * so that a deletion waits until the active replica has handled it, whoever
+ * leads and whenever.
+ */
+export const FINALIZER = `${GROUP}/beskar7`;
+
 /** A custom resource kind the backend watches. */
 export interface CustomResource {
   kind: string;
@@ -35,6 +42,9 @@ export interface ObjectMeta {
   generation?: number;
   labels?: Record<string, string>;
   creationTimestamp?: string;
+  /** Set when deletion was asked for; the object stays while finalizers remain. */
+  deletionTimestamp?: string;
+  finalizers?: string[];
 }
 
 export interface Condition {

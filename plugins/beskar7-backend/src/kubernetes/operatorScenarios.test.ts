@@ -1,0 +1,524 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { Knex } from 'knex';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  ClaimCoordinator,
+  completeRelease,
+  createClaimCoordinator,
+} from '../claims';
+import { resolveLeaderElectionTiming } from '../claims/leaderElection';
+import { HostStore } from '../database/HostStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { MachineStore } from '../database/MachineStore';
+import { InventoryService } from '../inventory/InventoryService';
+import { MachineService } from '../machines/MachineService';
+import { createBeskar7Metrics } from '../metrics';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { statusCodeOf } from './apiErrors';
+import {
+  createKubeTestEnvironment,
+  eventually,
+  KubeTestEnvironment,
+  REAL_CLUSTER_ENV,
+  REAL_CLUSTER_SKIPPED,
+} from './__testUtils__/kubeTestEnvironment';
+import {
+  createKubernetesIntegration,
+  KubernetesIntegration,
+} from './KubernetesIntegration';
+import {
+  API_VERSION,
+  BESKAR7_MACHINE,
+  FINALIZER,
+  GROUP,
+  PHYSICAL_HOST,
+  VERSION,
+} from './types';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const DOCS = resolve(__dirname, '../../../../docs/kubernetes.md');
+
+/*
+ * What an operator does with kubectl, against a real kube-apiserver, with
+ * the backend's Kubernetes side wired as plugin.ts wires it (real services,
+ * real database). A small driver stands in for the reconcilers: it claims
+ * for Pending machines and finishes deprovisioning, without Redfish.
+ */
+const realCluster = process.env[REAL_CLUSTER_ENV] ? describe : describe.skip;
+if (!process.env[REAL_CLUSTER_ENV]) {
+  it.skip(`operator scenarios ${REAL_CLUSTER_SKIPPED}`, () => {});
+}
+
+realCluster('operator scenarios (real cluster)', () => {
+  let env: KubeTestEnvironment;
+  let custom: CustomObjectsApi;
+  let core: CoreV1Api;
+  let knex: Knex;
+  let hosts: HostStore;
+  let machines: MachineStore;
+  let claims: ClaimCoordinator;
+  let stopDriver: () => Promise<void>;
+  const replicas: KubernetesIntegration[] = [];
+
+  beforeAll(async () => {
+    env = await createKubeTestEnvironment('real cluster');
+    custom = env.kubeConfig.makeApiClient(CustomObjectsApi);
+    core = env.kubeConfig.makeApiClient(CoreV1Api);
+    knex = await databases.init('POSTGRES_15');
+    await applyDatabaseMigrations(knex);
+    hosts = new HostStore(knex);
+    machines = new MachineStore(knex);
+    claims = createClaimCoordinator({
+      mode: 'optimistic',
+      knex,
+      metrics: createBeskar7Metrics(),
+    });
+    stopDriver = drive();
+    await core.createNamespacedSecret({
+      namespace: env.namespace,
+      body: {
+        metadata: { name: 'bmc' },
+        stringData: { username: 'admin', password: 'pw' },
+      },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.splice(0).map(r => r.stop()));
+    await stopDriver?.();
+    await env?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map(r => r.stop()));
+  });
+
+  /** What the reconcilers do, minus Redfish: enrol, claim, finish releases. */
+  function drive(): () => Promise<void> {
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        for (const host of await hosts.list({ state: 'Enrolling' })) {
+          await hosts
+            .updateState(host.id, host.version, {
+              to: 'Available',
+              reason: 'Inspected',
+            })
+            .catch(() => {});
+        }
+        for (const m of await machines.list({ phase: 'Pending' })) {
+          await claims.claim(m.id).catch(() => {});
+        }
+        for (const host of await hosts.list({ state: 'Deprovisioning' })) {
+          await completeRelease(knex, host.id).catch(() => {});
+        }
+        await new Promise(r => setTimeout(r, 100));
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
+  }
+
+  /** One replica's Kubernetes side; it acts while `active()` says so. */
+  function replica(
+    options: { active?: () => boolean; crossNamespaceClaims?: boolean } = {},
+  ) {
+    const metrics = createBeskar7Metrics();
+    const integration = createKubernetesIntegration({
+      config: new ConfigReader({
+        beskar7: {
+          kubernetes: {
+            enabled: true,
+            namespace: env.namespace,
+            resyncInterval: '1s',
+            crossNamespaceClaims: options.crossNamespaceClaims ?? false,
+          },
+        },
+      }),
+      logger: mockServices.logger.mock(),
+      kubeConfig: env.kubeConfig,
+    })!;
+    integration.connect({
+      replicaId: `replica-${replicas.length}`,
+      metrics,
+      timing: resolveLeaderElectionTiming({}),
+      hosts,
+      machines,
+      inventory: new InventoryService(knex, claims),
+      machineService: new MachineService(machines, claims),
+      isActive: options.active ?? (() => true),
+      publishIntervalMs: 100,
+    });
+    replicas.push(integration);
+    integration.start();
+    return integration;
+  }
+
+  const ref = (plural: string) => ({
+    group: GROUP,
+    version: VERSION,
+    plural,
+    namespace: env.namespace,
+  });
+  const get = (plural: string, name: string): Promise<any> =>
+    custom.getNamespacedCustomObject({ ...ref(plural), name });
+  const gone = (plural: string, name: string) =>
+    get(plural, name).then(
+      () => false,
+      error => statusCodeOf(error) === 404,
+    );
+  const remove = (plural: string, name: string) =>
+    custom.deleteNamespacedCustomObject({ ...ref(plural), name });
+
+  function createHost(name: string, pool: string) {
+    return custom.createNamespacedCustomObject({
+      ...ref(PHYSICAL_HOST.plural),
+      body: {
+        apiVersion: API_VERSION,
+        kind: PHYSICAL_HOST.kind,
+        metadata: { name },
+        spec: {
+          redfishConnection: {
+            address: `https://bmc-${name}.example`,
+            credentialsSecretRef: 'bmc',
+          },
+          pool,
+        },
+      },
+    });
+  }
+
+  function createMachine(name: string, spec: Record<string, unknown>) {
+    return custom.createNamespacedCustomObject({
+      ...ref(BESKAR7_MACHINE.plural),
+      body: {
+        apiVersion: API_VERSION,
+        kind: BESKAR7_MACHINE.kind,
+        metadata: { name },
+        spec: {
+          imageURL: 'https://images.example/flatcar.iso',
+          osFamily: 'flatcar',
+          provisioningMode: 'PXE',
+          ...spec,
+        },
+      },
+    });
+  }
+
+  const machinePhase = (name: string, phase: string) =>
+    eventually(
+      () => get(BESKAR7_MACHINE.plural, name),
+      m => m.status?.phase === phase,
+      100,
+    );
+
+  async function eventsOf(name: string) {
+    const list = await core.listNamespacedEvent({ namespace: env.namespace });
+    return list.items.filter(e => e.involvedObject.name === name);
+  }
+
+  it('create, delete and re-create a Beskar7Machine: each object gets a host, each delete returns it', async () => {
+    replica();
+    await createHost('h-recreate', 'recreate');
+    await createMachine('m-recreate', { hostSelector: { pool: 'recreate' } });
+    const first = await machinePhase('m-recreate', 'Claimed');
+    expect(first.metadata.finalizers).toContain(FINALIZER);
+    expect(first.status.hostRef.name).toBe('h-recreate');
+
+    await remove(BESKAR7_MACHINE.plural, 'm-recreate');
+    await eventually(
+      () => gone(BESKAR7_MACHINE.plural, 'm-recreate'),
+      Boolean,
+      100,
+    );
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-recreate'),
+      h => h?.state === 'Available' && !h.consumerId,
+      100,
+    );
+
+    // The same name again is a new machine, not the released one.
+    await createMachine('m-recreate', { hostSelector: { pool: 'recreate' } });
+    const second = await machinePhase('m-recreate', 'Claimed');
+    expect(second.metadata.uid).not.toBe(first.metadata.uid);
+    expect(second.status.hostRef.name).toBe('h-recreate');
+  });
+
+  it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {
+    replica();
+    await createHost('h-invalid', 'invalid');
+    // docs/kubernetes.md's worker-0 without configURL: refused by the CRD.
+    await expect(
+      createMachine('m-no-config', {
+        provisioningMode: 'RemoteConfig',
+        hostSelector: { pool: 'invalid' },
+      }),
+    ).rejects.toMatchObject({
+      body: expect.stringContaining(
+        'configURL is required when provisioningMode is RemoteConfig',
+      ),
+    });
+
+    // Past the CRD but not the backend's rules (the REST API's): a label
+    // key Kubernetes would not accept on a label.
+    await createMachine('m-invalid', {
+      hostSelector: { pool: 'invalid', matchLabels: { 'bad key!': 'x' } },
+    });
+    const refused = await machinePhase('m-invalid', 'Failed');
+    expect(refused.status.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'Accepted',
+        status: 'False',
+        reason: 'InvalidSpec',
+        message: expect.stringContaining('requirements.selector.matchLabels'),
+      }),
+    );
+    await new Promise(r => setTimeout(r, 3_000)); // three resyncs
+    const events = (await eventsOf('m-invalid')).filter(
+      e => e.reason === 'InvalidSpec',
+    );
+    expect(events.map(e => e.count)).toEqual([1]);
+    expect(
+      await machines.getByName(env.namespace, 'm-invalid'),
+    ).toBeUndefined();
+    expect(await hosts.getByName(env.namespace, 'h-invalid')).toMatchObject({
+      state: 'Available',
+    });
+    expect(
+      (await hosts.getByName(env.namespace, 'h-invalid'))?.consumerId,
+    ).toBeUndefined();
+  });
+
+  it('keeps a machine spec immutable, and reports a spec that disagrees with the inventory once', async () => {
+    let leader: 'a' | 'b' = 'a';
+    replica({ active: () => leader === 'a' });
+    await createHost('h-change', 'change');
+    await createMachine('m-change', { hostSelector: { pool: 'change' } });
+    await machinePhase('m-change', 'Claimed');
+
+    await expect(
+      custom.patchNamespacedCustomObject({
+        ...ref(BESKAR7_MACHINE.plural),
+        name: 'm-change',
+        body: [
+          {
+            op: 'replace',
+            path: '/spec/imageURL',
+            value: 'https://images.example/other.iso',
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      body: expect.stringContaining('imageURL is immutable'),
+    });
+
+    // A CRD without the rule let a change through while nobody led: the
+    // next leader finds the object and the inventory disagree.
+    await knex('beskar7_machines')
+      .where({ namespace: env.namespace, name: 'm-change' })
+      .update({ image_url: 'https://images.example/earlier.iso' });
+    leader = 'b';
+    replica({ active: () => leader === 'b' });
+    const reported = await eventually(
+      () => get(BESKAR7_MACHINE.plural, 'm-change'),
+      m =>
+        m.status?.conditions?.some(
+          (c: any) => c.type === 'Accepted' && c.status === 'False',
+        ),
+      100,
+    );
+    expect(reported.status.phase).toBe('Claimed');
+    expect(
+      reported.status.conditions.find((c: any) => c.type === 'Accepted'),
+    ).toMatchObject({
+      reason: 'SpecConflict',
+      message: expect.stringContaining('different spec'),
+    });
+    await new Promise(r => setTimeout(r, 3_000));
+    const events = (await eventsOf('m-change')).filter(
+      e => e.reason === 'SpecConflict',
+    );
+    expect(events.map(e => e.count)).toEqual([1]);
+  });
+
+  it('handles a delete made while no replica leads, once one does', async () => {
+    let leader: 'a' | 'b' | undefined = 'a';
+    replica({ active: () => leader === 'a' });
+    await createHost('h-failover', 'failover');
+    await createHost('h-idle-failover', 'failover-idle');
+    await createMachine('m-failover', { hostSelector: { pool: 'failover' } });
+    await machinePhase('m-failover', 'Claimed');
+    await eventually(
+      () => get(PHYSICAL_HOST.plural, 'h-idle-failover'),
+      h => h.metadata.finalizers?.includes(FINALIZER),
+      100,
+    );
+    const b = replica({ active: () => leader === 'b' });
+    await b.whenSynced();
+
+    // The leader dies; the deletes come before anyone else leads.
+    leader = undefined;
+    await remove(BESKAR7_MACHINE.plural, 'm-failover');
+    await remove(PHYSICAL_HOST.plural, 'h-idle-failover');
+    await new Promise(r => setTimeout(r, 2_000));
+    expect(await gone(BESKAR7_MACHINE.plural, 'm-failover')).toBe(false);
+    expect((await machines.getByName(env.namespace, 'm-failover'))?.phase).toBe(
+      'Claimed',
+    );
+
+    leader = 'b';
+    await eventually(
+      () => gone(BESKAR7_MACHINE.plural, 'm-failover'),
+      Boolean,
+      100,
+    );
+    await eventually(
+      () => gone(PHYSICAL_HOST.plural, 'h-idle-failover'),
+      Boolean,
+      100,
+    );
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-failover'),
+      h => h?.state === 'Available' && !h.consumerId,
+      100,
+    );
+    expect(
+      await hosts.getByName(env.namespace, 'h-idle-failover'),
+    ).toBeUndefined();
+  });
+
+  it('takes a deleted PhysicalHost out of the inventory: an idle one at once, one in use once released, never claimed again', async () => {
+    replica();
+    await createHost('h-idle', 'delete-idle');
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-idle'),
+      h => h?.state === 'Available',
+      100,
+    );
+    await remove(PHYSICAL_HOST.plural, 'h-idle');
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-idle'), Boolean, 100);
+    expect(await hosts.getByName(env.namespace, 'h-idle')).toBeUndefined();
+
+    await createHost('h-busy', 'delete-busy');
+    await createMachine('m-busy', { hostSelector: { pool: 'delete-busy' } });
+    await machinePhase('m-busy', 'Claimed');
+    await remove(PHYSICAL_HOST.plural, 'h-busy');
+    await eventually(
+      () => eventsOf('h-busy'),
+      events => events.some(e => e.reason === 'HostInUse'),
+      100,
+    );
+    expect(await gone(PHYSICAL_HOST.plural, 'h-busy')).toBe(false);
+
+    // Released, and another machine waits for that pool: it never gets it.
+    await createMachine('m-waiting', { hostSelector: { pool: 'delete-busy' } });
+    await remove(BESKAR7_MACHINE.plural, 'm-busy');
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-busy'), Boolean, 100);
+    expect(await hosts.getByName(env.namespace, 'h-busy')).toBeUndefined();
+    await new Promise(r => setTimeout(r, 1_000));
+    expect((await machines.getByName(env.namespace, 'm-waiting'))?.phase).toBe(
+      'Pending',
+    );
+  });
+
+  it('claims hosts of the machine’s own namespace only, unless cross-namespace claims are configured', async () => {
+    // A host of another namespace, with no PhysicalHost at all.
+    const elsewhere = `${env.namespace}-other`;
+    const host = await new InventoryService(knex, claims).registerHost({
+      name: 'h-elsewhere',
+      namespace: elsewhere,
+      pool: 'shared',
+      labels: {},
+      tags: [],
+      bmc: {
+        address: 'https://bmc-elsewhere.example',
+        credentialsRef: 'x',
+        insecureSkipVerify: false,
+      },
+    });
+    replica();
+    await createMachine('m-own-ns', { hostSelector: { pool: 'shared' } });
+    await eventually(
+      () => machines.getByName(env.namespace, 'm-own-ns'),
+      m => m !== undefined,
+      100,
+    );
+    await eventually(
+      () => hosts.get(host.id),
+      h => h?.state === 'Available',
+      100,
+    );
+    await new Promise(r => setTimeout(r, 1_000));
+    expect(await hosts.get(host.id)).toMatchObject({ state: 'Available' });
+    expect((await machines.getByName(env.namespace, 'm-own-ns'))?.phase).toBe(
+      'Pending',
+    );
+    await remove(BESKAR7_MACHINE.plural, 'm-own-ns');
+    await eventually(
+      () => gone(BESKAR7_MACHINE.plural, 'm-own-ns'),
+      Boolean,
+      100,
+    );
+    await Promise.all(replicas.splice(0).map(r => r.stop()));
+
+    // The operator's explicit opt-in: shared pools across namespaces.
+    replica({ crossNamespaceClaims: true });
+    await createMachine('m-shared', { hostSelector: { pool: 'shared' } });
+    const claimed = await machinePhase('m-shared', 'Claimed');
+    expect(claimed.status.hostRef).toEqual({
+      name: 'h-elsewhere',
+      namespace: elsewhere,
+    });
+  });
+
+  it('accepts every YAML example of docs/kubernetes.md', async () => {
+    replica();
+    const blocks = [
+      ...readFileSync(DOCS, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g),
+    ].map(m => m[1]);
+    const objects = blocks
+      .flatMap(block => parseAllDocuments(block).map(d => d.toJS()))
+      .filter(o => o?.kind && o?.metadata);
+    expect(objects.map(o => o.kind)).toEqual(
+      expect.arrayContaining(['Secret', 'PhysicalHost', 'Beskar7Machine']),
+    );
+    for (const obj of objects) {
+      // Applied to this run's namespace rather than the docs' one.
+      const body = {
+        ...obj,
+        metadata: { ...obj.metadata, namespace: env.namespace },
+      };
+      if (obj.kind === 'Secret') {
+        await core.createNamespacedSecret({ namespace: env.namespace, body });
+      } else {
+        const plural =
+          obj.kind === PHYSICAL_HOST.kind
+            ? PHYSICAL_HOST.plural
+            : BESKAR7_MACHINE.plural;
+        await custom.createNamespacedCustomObject({ ...ref(plural), body });
+      }
+    }
+    // The backend takes them in: the host is registered, the machine requested.
+    for (const obj of objects.filter(o => o.kind !== 'Secret')) {
+      const plural =
+        obj.kind === PHYSICAL_HOST.kind
+          ? PHYSICAL_HOST.plural
+          : BESKAR7_MACHINE.plural;
+      const taken = await eventually(
+        () => get(plural, obj.metadata.name),
+        o => o.metadata.finalizers?.includes(FINALIZER),
+        100,
+      );
+      expect(
+        taken.status?.conditions?.find((c: any) => c.type === 'Accepted')
+          ?.status,
+      ).not.toBe('False');
+    }
+  });
+});
