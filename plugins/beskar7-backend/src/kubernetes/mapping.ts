@@ -124,6 +124,8 @@ export function hostStatusOf(
   return dropUndefined({
     state: host.state,
     ready,
+    // The Power printer column: what the BMC said last.
+    observedPowerState: host.powerState,
     errorMessage: host.errorMessage,
     hardwareDetails: dropUndefined({
       manufacturer: hardware.manufacturer,

@@ -11,6 +11,7 @@ import {
   createClaimCoordinator,
 } from '../claims';
 import { resolveLeaderElectionTiming } from '../claims/leaderElection';
+import { powerStateColumns } from '../database/hostRows';
 import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MachineStore } from '../database/MachineStore';
@@ -103,6 +104,10 @@ realCluster('operator scenarios (real cluster)', () => {
     const loop = (async () => {
       while (!stopped) {
         for (const host of await hosts.list({ state: 'Enrolling' })) {
+          // Inspection reads the power state too.
+          await knex('beskar7_hosts')
+            .where({ id: host.id })
+            .update(powerStateColumns('Off'));
           await hosts
             .updateState(host.id, host.version, {
               to: 'Available',
@@ -226,6 +231,12 @@ realCluster('operator scenarios (real cluster)', () => {
   it('create, delete and re-create a Beskar7Machine: each object gets a host, each delete returns it', async () => {
     replica();
     await createHost('h-recreate', 'recreate');
+    // The Power printer column.
+    await eventually(
+      () => get(PHYSICAL_HOST.plural, 'h-recreate'),
+      h => h.status?.observedPowerState === 'Off',
+      100,
+    );
     await createMachine('m-recreate', { hostSelector: { pool: 'recreate' } });
     const first = await machinePhase('m-recreate', 'Claimed');
     expect(first.metadata.finalizers).toContain(FINALIZER);
