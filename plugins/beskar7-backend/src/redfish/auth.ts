@@ -1,124 +1,215 @@
 import { BmcCredentials } from './types';
-import { HttpTransport, HttpResponse } from './transport';
+import { HttpResponse } from './transport';
 import {
   RedfishAuthError,
   RedfishHttpError,
+  RedfishNoSessionsError,
+  RedfishSessionLimitError,
   redfishErrorMessages,
+  redfishMessageIds,
 } from './errors';
+import { linkOf, Resource } from './odata';
 
+/** Where DSP0266 puts the sessions collection when the service root cannot be read. */
 export const DEFAULT_SESSIONS_PATH = '/redfish/v1/SessionService/Sessions';
+const DEFAULT_SYSTEMS_PATH = '/redfish/v1/Systems';
 
-type AuthHeader = { kind: 'session'; token: string } | { kind: 'basic' };
+/** How requests to a BMC authenticate once logged in. */
+export type Login =
+  | { kind: 'session'; token: string; sessionPath?: string }
+  | { kind: 'basic' };
+
+/** What logging in needs from an HTTP connection to the BMC. */
+export interface LoginTransport {
+  readonly origin: string;
+  send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse>;
+}
 
 /**
- * Authentication for one BMC: a Redfish session (X-Auth-Token) shared by all
- * callers, created on first use and again after a 401, with HTTP basic auth
- * when the BMC has no session service. The password lives only here.
+ * The sessions collection the service root links (`Links.Sessions`, else
+ * under `SessionService`); undefined when the root links neither: the
+ * service offers no sessions. An unreadable root (undefined) gets the
+ * default path.
+ */
+export function sessionsPathOf(root: Resource | undefined): string | undefined {
+  if (!root) return DEFAULT_SESSIONS_PATH;
+  const sessions = linkOf(root.Links?.Sessions);
+  if (sessions) return sessions;
+  const service = linkOf(root.SessionService);
+  return service ? `${service.replace(/\/+$/, '')}/Sessions` : undefined;
+}
+
+/**
+ * Logs in the one way the client and the BMC probe share (DSP0266 "Sessions"
+ * and "HTTP Basic authentication"): a session where the service root offers
+ * one, HTTP Basic where it does not or where creating a session is refused
+ * with 404/405/501 but Basic works. Any 2xx carrying `X-Auth-Token` is a
+ * session (some BMCs answer 204). Wrong credentials, "no sessions and no
+ * Basic" and "out of session slots" are told apart by their error classes.
+ */
+export async function logIn(
+  transport: LoginTransport,
+  root: Resource | undefined,
+  credentials: BmcCredentials,
+  signal?: AbortSignal,
+): Promise<Login> {
+  const path = sessionsPathOf(root);
+  if (!path) return basicLogin(transport, root, credentials, signal);
+  const res = await transport.send(
+    'POST',
+    path,
+    {},
+    { UserName: credentials.username, Password: credentials.password },
+    signal,
+  );
+  const token = header(res, 'x-auth-token');
+  if (res.status >= 200 && res.status < 300 && token) {
+    return {
+      kind: 'session',
+      token,
+      sessionPath:
+        pathOf(header(res, 'location')) ??
+        linkOf(res.body as Resource | undefined),
+    };
+  }
+  if (
+    res.status === 503 ||
+    res.status === 429 ||
+    redfishMessageIds(res.body).some(id => id.endsWith('SessionLimitExceeded'))
+  ) {
+    throw new RedfishSessionLimitError(transport.origin, res.status);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new RedfishAuthError(transport.origin, `HTTP ${res.status} on login`);
+  }
+  if (res.status === 404 || res.status === 405 || res.status === 501) {
+    return basicLogin(transport, root, credentials, signal, res.status);
+  }
+  throw new RedfishHttpError(
+    transport.origin,
+    'POST',
+    path,
+    res.status,
+    res.status < 300
+      ? ['no X-Auth-Token in the answer', ...redfishErrorMessages(res.body)]
+      : redfishErrorMessages(res.body),
+  );
+}
+
+/** The headers that authenticate a request under `login`. */
+export function authHeaders(
+  login: Login,
+  credentials: BmcCredentials,
+): Record<string, string> {
+  if (login.kind === 'session') return { 'x-auth-token': login.token };
+  const { username, password } = credentials;
+  return {
+    authorization: `Basic ${Buffer.from(`${username}:${password}`).toString(
+      'base64',
+    )}`,
+  };
+}
+
+/** Basic auth, tried once on the Systems collection so that a refusal is told now. */
+async function basicLogin(
+  transport: LoginTransport,
+  root: Resource | undefined,
+  credentials: BmcCredentials,
+  signal: AbortSignal | undefined,
+  sessionStatus?: number,
+): Promise<Login> {
+  const login: Login = { kind: 'basic' };
+  const path = linkOf(root?.Systems) ?? DEFAULT_SYSTEMS_PATH;
+  const res = await transport.send(
+    'GET',
+    path,
+    authHeaders(login, credentials),
+    undefined,
+    signal,
+  );
+  if (res.status === 401 || res.status === 403) {
+    throw sessionStatus
+      ? new RedfishNoSessionsError(transport.origin, sessionStatus)
+      : new RedfishAuthError(
+          transport.origin,
+          `HTTP Basic answered ${res.status}; the service offers no sessions`,
+        );
+  }
+  if (res.status >= 300) {
+    throw new RedfishHttpError(
+      transport.origin,
+      'GET',
+      path,
+      res.status,
+      redfishErrorMessages(res.body),
+    );
+  }
+  return login;
+}
+
+/**
+ * Authentication for one BMC: one login shared by all callers, made on first
+ * use and again after a 401 to a session. The password lives only here.
  */
 export class BmcAuth {
   readonly #credentials: BmcCredentials;
-  private mode: 'session' | 'basic' = 'session';
-  private token?: string;
-  private sessionPath?: string;
-  private login?: Promise<AuthHeader>;
+  private login?: Login;
+  private pending?: Promise<Login>;
 
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: LoginTransport,
     credentials: BmcCredentials,
-    private readonly sessionsPath: () => Promise<string>,
+    /** The service root, or undefined when it cannot be read anonymously. */
+    private readonly root: () => Promise<Resource | undefined>,
   ) {
     this.#credentials = { ...credentials };
   }
 
   get usingBasicAuth(): boolean {
-    return this.mode === 'basic';
+    return this.login?.kind === 'basic';
   }
 
-  /** Headers for a request, logging in first when there is no session. */
-  async current(): Promise<AuthHeader> {
-    if (this.mode === 'basic') {
-      return { kind: 'basic' };
-    }
-    if (this.token) {
-      return { kind: 'session', token: this.token };
-    }
-    this.login ??= this.createSession().finally(() => {
-      this.login = undefined;
-    });
-    return this.login;
+  /** The login for a request, logging in first when there is none. */
+  async current(): Promise<Login> {
+    if (this.login) return this.login;
+    this.pending ??= this.root()
+      .then(root => logIn(this.transport, root, this.#credentials))
+      .then(login => {
+        this.login = login;
+        return login;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
   }
 
-  headers(auth: AuthHeader): Record<string, string> {
-    if (auth.kind === 'session') {
-      return { 'x-auth-token': auth.token };
-    }
-    const { username, password } = this.#credentials;
-    return {
-      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString(
-        'base64',
-      )}`,
-    };
+  headers(login: Login): Record<string, string> {
+    return authHeaders(login, this.#credentials);
   }
 
   /** The BMC answered 401 to this session: forget it so the next call logs in again. */
-  invalidate(auth: AuthHeader): void {
-    if (auth.kind === 'session' && this.token === auth.token) {
-      this.token = undefined;
-      this.sessionPath = undefined;
+  invalidate(login: Login): void {
+    if (login.kind === 'session' && this.login === login) {
+      this.login = undefined;
     }
   }
 
   /** Deletes the session on the BMC; errors are ignored, the BMC expires it anyway. */
   async logout(): Promise<void> {
-    const { token, sessionPath } = this;
-    this.token = undefined;
-    this.sessionPath = undefined;
-    if (token && sessionPath) {
+    const login = this.login;
+    this.login = undefined;
+    if (login?.kind === 'session' && login.sessionPath) {
       await this.transport
-        .send('DELETE', sessionPath, { 'x-auth-token': token })
+        .send('DELETE', login.sessionPath, { 'x-auth-token': login.token })
         .catch(() => undefined);
     }
-  }
-
-  private async createSession(): Promise<AuthHeader> {
-    const path = await this.sessionsPath();
-    const res = await this.transport.send(
-      'POST',
-      path,
-      {},
-      {
-        UserName: this.#credentials.username,
-        Password: this.#credentials.password,
-      },
-    );
-    if (res.status === 401 || res.status === 403) {
-      throw new RedfishAuthError(this.transport.origin);
-    }
-    // No session service: basic auth from now on.
-    if (res.status === 404 || res.status === 405 || res.status === 501) {
-      this.mode = 'basic';
-      return { kind: 'basic' };
-    }
-    const token = header(res, 'x-auth-token');
-    if (res.status >= 300 || !token) {
-      throw new RedfishHttpError(
-        this.transport.origin,
-        'POST',
-        path,
-        res.status,
-        token
-          ? redfishErrorMessages(res.body)
-          : [
-              'no X-Auth-Token in the answer',
-              ...redfishErrorMessages(res.body),
-            ],
-      );
-    }
-    this.token = token;
-    this.sessionPath =
-      pathOf(header(res, 'location')) ??
-      ((res.body as { '@odata.id'?: string })?.['@odata.id'] || undefined);
-    return { kind: 'session', token };
   }
 }
 

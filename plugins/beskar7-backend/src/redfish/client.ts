@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { BmcCircuitStatus } from '@beskar7/backstage-plugin-beskar7-common';
-import { BmcAuth, DEFAULT_SESSIONS_PATH } from './auth';
+import { BmcAuth } from './auth';
 import { backoffDelayMs, RetryPolicy } from './backoff';
 import { CircuitBreaker } from './circuitBreaker';
 import {
@@ -56,7 +56,7 @@ export class RedfishClient {
     this.auth = deps.auth
       ? deps.auth
       : new BmcAuth(deps.transport, deps.credentials, () =>
-          this.sessionsPath(),
+          this.rootForLogin(),
         );
   }
 
@@ -264,14 +264,14 @@ export class RedfishClient {
     return res;
   }
 
-  private async sessionsPath(): Promise<string> {
-    const root = await this.root();
-    return (
-      root?.Links?.Sessions?.['@odata.id'] ??
-      (root?.SessionService
-        ? `${trimSlash(root.SessionService['@odata.id'])}/Sessions`
-        : DEFAULT_SESSIONS_PATH)
-    );
+  /** The root, or undefined where a BMC wrongly asks a login for it. */
+  private async rootForLogin(): Promise<Record<string, any> | undefined> {
+    try {
+      return await this.root();
+    } catch (e) {
+      if (e instanceof RedfishHttpError && e.status === 401) return undefined;
+      throw e;
+    }
   }
 }
 
@@ -281,8 +281,4 @@ function isBmcFailure(e: unknown): boolean {
     e instanceof RedfishConnectionError ||
     (e instanceof RedfishHttpError && e.status >= 500)
   );
-}
-
-function trimSlash(path: string): string {
-  return path.replace(/\/+$/, '');
 }

@@ -31,9 +31,34 @@ export class RedfishHttpError extends RedfishError {
 
 /** The BMC rejected the credentials. */
 export class RedfishAuthError extends RedfishError {
-  constructor(address: string) {
-    super(`BMC ${address} rejected the credentials (HTTP 401)`, address);
+  constructor(address: string, how = 'HTTP 401') {
+    super(`BMC ${address} rejected the credentials (${how})`, address);
     this.name = 'RedfishAuthError';
+  }
+}
+
+/**
+ * The BMC creates no sessions (its session service answered `status`) and
+ * refused HTTP Basic as well: nothing says whether the password is wrong.
+ */
+export class RedfishNoSessionsError extends RedfishError {
+  constructor(address: string, readonly status: number) {
+    super(
+      `BMC ${address} offers no sessions (creating one answered HTTP ${status}) and refused HTTP Basic authentication`,
+      address,
+    );
+    this.name = 'RedfishNoSessionsError';
+  }
+}
+
+/** The BMC has no free session slot (Redfish `SessionLimitExceeded`, or 503 on login). */
+export class RedfishSessionLimitError extends RedfishError {
+  constructor(address: string, readonly status: number) {
+    super(
+      `BMC ${address} is out of session slots (HTTP ${status} on login): log stale sessions out or reset the management controller`,
+      address,
+    );
+    this.name = 'RedfishSessionLimitError';
   }
 }
 
@@ -68,6 +93,17 @@ export class RedfishUnsupportedError extends RedfishError {
     super(`BMC ${address}: ${what}`, address);
     this.name = 'RedfishUnsupportedError';
   }
+}
+
+/** The `MessageId`s of a Redfish error body's extended info. */
+export function redfishMessageIds(body: unknown): string[] {
+  const info = (body as { error?: Record<string, unknown> } | undefined)
+    ?.error?.['@Message.ExtendedInfo'];
+  return Array.isArray(info)
+    ? info
+        .map(i => i?.MessageId)
+        .filter((id): id is string => typeof id === 'string')
+    : [];
 }
 
 /**

@@ -244,7 +244,7 @@ describe('probeBmc', () => {
       systems: 'skipped',
     });
     expect(report.layers[4].message).toMatch(
-      /^Login 401: credentials rejected/,
+      /^Login refused \(.*HTTP 401 on login\)\): credentials rejected/,
     );
   });
 

@@ -7,7 +7,14 @@ import {
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect, PeerCertificate } from 'node:tls';
-import { Agent, request } from 'undici';
+import { authHeaders, logIn } from '../redfish/auth';
+import {
+  RedfishAuthError,
+  RedfishNoSessionsError,
+  RedfishSessionLimitError,
+} from '../redfish/errors';
+import { linkOf, Resource } from '../redfish/odata';
+import { HttpTransport, TransportError } from '../redfish/transport';
 
 /** What the probe needs to reach one BMC; the password never appears in a result. */
 export interface BmcProbeTarget {
@@ -29,7 +36,6 @@ export interface BmcProbeOptions {
 
 /** A certificate this close to expiry is a warning: BMC certificates are renewed by hand. */
 const CERT_EXPIRY_WARNING_DAYS = 30;
-const DEFAULT_SESSIONS_PATH = '/redfish/v1/SessionService/Sessions';
 const DEFAULT_SYSTEMS_PATH = '/redfish/v1/Systems';
 
 type LayerOutcome = Omit<BmcProbeLayerResult, 'layer' | 'durationMs'>;
@@ -38,8 +44,9 @@ type LayerOutcome = Omit<BmcProbeLayerResult, 'layer' | 'durationMs'>;
 interface ProbeState {
   url: URL;
   addresses: string[];
-  dispatcher: Agent;
-  sessionsPath: string;
+  transport: HttpTransport;
+  /** The service root; undefined when it asked for a login. */
+  root?: Resource;
   systemsPath: string;
   auth?: { header: Record<string, string>; logout?: string };
 }
@@ -82,15 +89,6 @@ export async function probeBmc(
   const timeoutMs = options.timeoutMs ?? 5_000;
   const last = BMC_PROBE_LAYERS.indexOf(options.upTo ?? 'systems');
   const layers = BMC_PROBE_LAYERS.slice(0, last + 1);
-  const dispatcher = new Agent({
-    connect: {
-      ca: target.ca,
-      rejectUnauthorized: !target.insecureSkipVerify,
-      timeout: timeoutMs,
-    },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
   const results: BmcProbeLayerResult[] = [];
   let state: ProbeState | undefined;
   let failedLayer: BmcProbeLayer | undefined;
@@ -104,8 +102,11 @@ export async function probeBmc(
     state = url && {
       url,
       addresses: [],
-      dispatcher,
-      sessionsPath: DEFAULT_SESSIONS_PATH,
+      transport: new HttpTransport(url.origin, {
+        ca: target.ca,
+        insecureSkipVerify: target.insecureSkipVerify,
+        timeoutMs,
+      }),
       systemsPath: DEFAULT_SYSTEMS_PATH,
     };
     for (const layer of layers) {
@@ -136,8 +137,10 @@ export async function probeBmc(
       if (outcome.verdict === 'fail') failedLayer = layer;
     }
   } finally {
-    if (state) await logout(state);
-    await dispatcher.close();
+    if (state) {
+      await logout(state);
+      await state.transport.close();
+    }
   }
   return { address: target.address, layers: results };
 }
@@ -324,40 +327,19 @@ export function judgeCertificate(
   };
 }
 
-interface JsonResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
-
 async function call(
   state: ProbeState,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'DELETE',
   path: string,
-  options: { headers?: Record<string, string>; json?: unknown } = {},
-): Promise<JsonResponse> {
+  headers: Record<string, string> = {},
+) {
   try {
-    const res = await request(new URL(path, state.url), {
-      method,
-      dispatcher: state.dispatcher,
-      headers: {
-        accept: 'application/json',
-        ...(options.json ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      body: options.json ? JSON.stringify(options.json) : undefined,
-    });
-    const text = await res.body.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, body };
+    return await state.transport.send(method, path, headers);
   } catch (error) {
     return fail(
-      `${method} ${path} failed: ${errorCode(error) || messageOf(error)}`,
+      `${method} ${path} failed: ${
+        error instanceof TransportError ? error.reason : messageOf(error)
+      }`,
     );
   }
 }
@@ -378,10 +360,9 @@ async function probeServiceRoot(state: ProbeState): Promise<LayerOutcome> {
       }: not a Redfish service (an old BMC firmware, a web login page, or the wrong address)`,
     );
   }
-  const root = res.body;
-  state.sessionsPath =
-    root.Links?.Sessions?.['@odata.id'] ?? state.sessionsPath;
-  state.systemsPath = root.Systems?.['@odata.id'] ?? state.systemsPath;
+  const root = res.body as Resource;
+  state.root = root;
+  state.systemsPath = linkOf(root.Systems) ?? state.systemsPath;
   const version = root.RedfishVersion ?? 'unknown';
   return {
     verdict: 'pass',
@@ -393,65 +374,55 @@ async function probeServiceRoot(state: ProbeState): Promise<LayerOutcome> {
   };
 }
 
-function basicHeader(target: BmcProbeTarget) {
-  const token = Buffer.from(`${target.username}:${target.password}`).toString(
-    'base64',
-  );
-  return { authorization: `Basic ${token}` };
-}
-
 const REJECTED =
   'credentials rejected: check the secret behind credentialsRef, and that the account is not locked after failed logins';
 
+/** Logs in exactly as the Redfish client does, and says which way worked. */
 async function probeAuthentication(
   state: ProbeState,
   target: BmcProbeTarget,
 ): Promise<LayerOutcome> {
-  const res = await call(state, 'POST', state.sessionsPath, {
-    json: { UserName: target.username, Password: target.password },
-  });
-  const token = res.headers['x-auth-token'];
-  if ((res.status === 201 || res.status === 200) && typeof token === 'string') {
-    const location = res.headers.location;
+  try {
+    const login = await logIn(state.transport, state.root, target);
     state.auth = {
-      header: { 'x-auth-token': token },
-      logout: typeof location === 'string' ? location : res.body?.['@odata.id'],
+      header: authHeaders(login, target),
+      logout: login.kind === 'session' ? login.sessionPath : undefined,
     };
-    return { verdict: 'pass', message: 'Session created' };
-  }
-  if (res.status === 401 || res.status === 403) {
-    fail(`Login ${res.status}: ${REJECTED}`);
-  }
-  if (res.status === 404 || res.status === 405) {
-    // No session service (some older firmware): basic auth on a protected resource.
-    const basic = await call(state, 'GET', state.systemsPath, {
-      headers: basicHeader(target),
-    });
-    if (basic.status === 401 || basic.status === 403) {
-      fail(`Basic auth ${basic.status}: ${REJECTED}`);
-    }
-    state.auth = { header: basicHeader(target) };
     return {
       verdict: 'pass',
-      message: `No session service (${res.status}); basic auth accepted`,
+      message:
+        login.kind === 'session'
+          ? 'Session created'
+          : 'The BMC offers no sessions; HTTP Basic accepted',
+      details: { method: login.kind },
     };
+  } catch (error) {
+    if (error instanceof RedfishAuthError) {
+      return fail(`Login refused (${error.message}): ${REJECTED}`);
+    }
+    if (error instanceof RedfishNoSessionsError) {
+      return fail(
+        `${error.message}: enable the session service or HTTP Basic for this account on the BMC, or check the credentials`,
+      );
+    }
+    if (error instanceof RedfishSessionLimitError) {
+      return fail(error.message);
+    }
+    if (error instanceof TransportError) {
+      return fail(`Login got no answer: ${error.reason}`);
+    }
+    return fail(`Login failed: ${messageOf(error)}`);
   }
-  return fail(
-    `Creating a session answered ${res.status}: the BMC may be out of session slots; log stale sessions out or reset the BMC's management controller`,
-  );
 }
 
 async function probeSystems(state: ProbeState): Promise<LayerOutcome> {
   if (!state.auth) fail('No login to list the systems with');
-  const res = await call(state, 'GET', state.systemsPath, {
-    headers: state.auth!.header,
-  });
+  const res = await call(state, 'GET', state.systemsPath, state.auth!.header);
   if (res.status !== 200) {
     fail(`GET ${state.systemsPath} answered ${res.status}`);
   }
-  const members: unknown[] = Array.isArray(res.body?.Members)
-    ? res.body.Members
-    : [];
+  const body = res.body as Resource | undefined;
+  const members: unknown[] = Array.isArray(body?.Members) ? body!.Members : [];
   if (members.length === 0) {
     fail(
       'The BMC lists no computer system: it may still be booting, or this is not the BMC of a server',
@@ -469,7 +440,7 @@ async function logout(state: ProbeState): Promise<void> {
   const path = state.auth?.logout;
   if (!path) return;
   try {
-    await call(state, 'DELETE', path, { headers: state.auth!.header });
+    await call(state, 'DELETE', path, state.auth!.header);
   } catch {
     // The session times out on the BMC by itself.
   }

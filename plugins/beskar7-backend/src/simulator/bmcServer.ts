@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { BmcCounters, ConcurrencyGauge } from './counters';
 import { FaultPlan, parseFaults, SimFault } from './faults';
-import { SimulatedMachine } from './machine';
+import { SimulatedMachine, systemPaths } from './machine';
 import { classifyRequest, SimOperation } from './operations';
 import { Resource, ResourceTree } from './resourceTree';
 import { redfishError, SimResponse } from './responses';
@@ -27,8 +27,18 @@ export interface SimulatedBmcOptions {
   /** Added to answers of some operations only: a BMC slow at some things. */
   operationLatencyMs?: Partial<Record<SimOperation, number>>;
   faults?: SimFault[];
-  /** False: no session service (POST to Sessions is 404), basic auth only. */
+  /**
+   * False: session creation is refused (POST to Sessions is 404), basic auth
+   * only. A tree whose service root links no SessionService has no sessions
+   * path at all: a POST there is just another unauthorised request.
+   */
   sessionService?: boolean;
+  /** Status of a successful session creation: 201 by default; some BMCs answer 200 or 204. */
+  sessionCreatedStatus?: 200 | 201 | 204;
+  /** The BMC keeps a one-time boot override as Continuous (and reports it so). */
+  onceBecomesContinuous?: boolean;
+  /** Session slots; a login beyond them gets 503 `SessionLimitExceeded`. */
+  maxSessions?: number;
   basicAuth?: boolean;
   /** Serve HTTPS with this key and certificate. */
   tls?: { key: string; cert: string };
@@ -51,24 +61,35 @@ const INVALID_JSON = Symbol('invalid json');
 export class SimulatedBmc {
   readonly counters: BmcCounters;
   readonly faults = new FaultPlan();
-  readonly machine: SimulatedMachine;
+  /** One per ComputerSystem, in the order of the Systems collection. */
+  readonly machines: SimulatedMachine[];
   readonly sessions: SessionStore;
   latencyMs: number;
   operationLatencyMs: Partial<Record<SimOperation, number>>;
   private server?: Server;
-  private readonly sessionsPath: string;
+  private readonly sessionsPath?: string;
   private address = '';
 
   constructor(private readonly options: SimulatedBmcOptions) {
     const root = options.tree.get('/redfish/v1') ?? {};
+    const sessionService = root.SessionService?.['@odata.id'];
     this.sessionsPath = (
       root.Links?.Sessions?.['@odata.id'] ??
-      '/redfish/v1/SessionService/Sessions'
-    ).replace(/\/+$/, '');
-    this.sessions = new SessionStore(options.credentials, this.sessionsPath);
-    this.machine = new SimulatedMachine(
-      options.tree,
-      options.powerDelayMs ?? 0,
+      (sessionService && `${sessionService}/Sessions`)
+    )?.replace(/\/+$/, '');
+    this.sessions = new SessionStore(
+      options.credentials,
+      this.sessionsPath ?? '',
+    );
+    const systems = systemPaths(options.tree);
+    this.machines = (systems.length ? systems : [undefined]).map(
+      path =>
+        new SimulatedMachine(
+          options.tree,
+          options.powerDelayMs ?? 0,
+          path,
+          options.onceBecomesContinuous,
+        ),
     );
     this.counters = new BmcCounters(options.fleetGauge);
     this.latencyMs = options.latencyMs ?? 0;
@@ -80,6 +101,11 @@ export class SimulatedBmc {
     const bmc = new SimulatedBmc(options);
     await bmc.listen();
     return bmc;
+  }
+
+  /** The first (usually the only) system. */
+  get machine(): SimulatedMachine {
+    return this.machines[0];
   }
 
   /** Base URL to register as the host's BMC address. */
@@ -100,7 +126,7 @@ export class SimulatedBmc {
   }
 
   async stop(): Promise<void> {
-    this.machine.stop();
+    for (const machine of this.machines) machine.stop();
     const server = this.server;
     if (!server) {
       return;
@@ -146,7 +172,7 @@ export class SimulatedBmc {
       return;
     }
     const operation = classifyRequest(method, path, p =>
-      this.machine.isVirtualMedia(p),
+      this.machines.some(m => m.isVirtualMedia(p)),
     );
     const end = this.counters.begin(operation, method, path);
     res.on('close', () => end(res.headersSent ? res.statusCode : undefined));
@@ -216,7 +242,8 @@ export class SimulatedBmc {
     req: IncomingMessage,
   ): SimResponse {
     const key = ResourceTree.key(path);
-    if (operation === 'login' && key === this.sessionsPath.toLowerCase()) {
+    const sessionsKey = this.sessionsPath?.toLowerCase();
+    if (operation === 'login' && key === sessionsKey) {
       return this.login(body);
     }
     if (
@@ -238,7 +265,7 @@ export class SimulatedBmc {
             `The resource at ${path} was not found`,
           );
     }
-    if (method === 'GET' && key === this.sessionsPath.toLowerCase()) {
+    if (method === 'GET' && key === sessionsKey) {
       return { status: 200, body: this.sessionCollection() };
     }
     if (method === 'GET') {
@@ -251,9 +278,11 @@ export class SimulatedBmc {
             `The resource at ${path} was not found`,
           );
     }
-    const handled = this.machine.handle(method, path, body);
-    if (handled) {
-      return handled;
+    for (const machine of this.machines) {
+      const handled = machine.handle(method, path, body);
+      if (handled) {
+        return handled;
+      }
     }
     return this.options.tree.has(path)
       ? redfishError(
@@ -276,6 +305,14 @@ export class SimulatedBmc {
         'There is no session service',
       );
     }
+    const { maxSessions } = this.options;
+    if (maxSessions !== undefined && this.sessions.open >= maxSessions) {
+      return redfishError(
+        503,
+        'SessionLimitExceeded',
+        'The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation',
+      );
+    }
     const session = this.sessions.login(body.UserName, body.Password);
     if (!session) {
       this.counters.loginFailures += 1;
@@ -286,15 +323,19 @@ export class SimulatedBmc {
       );
     }
     this.counters.sessionsCreated += 1;
+    const status = this.options.sessionCreatedStatus ?? 201;
     return {
-      status: 201,
+      status,
       headers: { 'X-Auth-Token': session.token, Location: session.path },
-      body: {
-        '@odata.id': session.path,
-        '@odata.type': '#Session.v1_1_0.Session',
-        Id: session.id,
-        UserName: body.UserName,
-      },
+      body:
+        status === 204
+          ? undefined
+          : {
+              '@odata.id': session.path,
+              '@odata.type': '#Session.v1_1_0.Session',
+              Id: session.id,
+              UserName: body.UserName,
+            },
     };
   }
 
@@ -311,7 +352,7 @@ export class SimulatedBmc {
   private sessionCollection(): Resource {
     const members = this.sessions.paths().map(p => ({ '@odata.id': p }));
     return {
-      '@odata.id': this.sessionsPath,
+      '@odata.id': this.sessionsPath!,
       '@odata.type': '#SessionCollection.SessionCollection',
       Name: 'Session Collection',
       Members: members,

@@ -49,14 +49,24 @@ export class SimulatedMachine {
   /** Bios path -> settings object path (or the Bios itself when it has none). */
   private readonly biosSettings = new Map<string, string>();
 
-  constructor(private readonly tree: ResourceTree, public powerDelayMs = 0) {
-    const systems = tree.get(
-      tree.get('/redfish/v1')?.Systems?.['@odata.id'] ?? '/redfish/v1/Systems',
-    );
-    this.systemPath =
-      systems?.Members?.[0]?.['@odata.id'] ?? '/redfish/v1/Systems/1';
+  constructor(
+    private readonly tree: ResourceTree,
+    public powerDelayMs = 0,
+    /** The ComputerSystem this machine is; the first of the collection by default. */
+    systemPath?: string,
+    /** Accepts a one-time boot override but keeps it as Continuous. */
+    private readonly onceBecomesContinuous = false,
+  ) {
+    const members = systemPaths(tree);
+    this.systemPath = systemPath ?? members[0] ?? '/redfish/v1/Systems/1';
+    // Resources under another system belong to that system's machine.
+    const others = members
+      .filter(p => key(p) !== key(this.systemPath))
+      .map(p => `${key(p)}/`);
+    const mine = (path: string) => !others.some(o => key(path).startsWith(o));
     for (const device of tree.ofType('VirtualMedia')) {
       const path = device['@odata.id'];
+      if (!mine(path)) continue;
       this.mediaDevices.add(key(path));
       const insert = device.Actions?.['#VirtualMedia.InsertMedia']?.target;
       const eject = device.Actions?.['#VirtualMedia.EjectMedia']?.target;
@@ -64,6 +74,7 @@ export class SimulatedMachine {
       if (eject) this.mediaByEject.set(key(eject), path);
     }
     for (const bios of tree.ofType('Bios')) {
+      if (!mine(bios['@odata.id'])) continue;
       const settings = bios['@Redfish.Settings']?.SettingsObject?.['@odata.id'];
       if (settings && !tree.has(settings)) {
         // Captures often leave out the settings object; real BMCs serve it.
@@ -287,6 +298,12 @@ export class SimulatedMachine {
       }
     }
     Object.assign(boot, patch);
+    if (
+      this.onceBecomesContinuous &&
+      patch.BootSourceOverrideEnabled === 'Once'
+    ) {
+      boot.BootSourceOverrideEnabled = 'Continuous';
+    }
     return noContent;
   }
 
@@ -379,4 +396,14 @@ export class SimulatedMachine {
     target.Attributes = { ...target.Attributes, ...body.Attributes };
     return { status: 202 };
   }
+}
+
+/** The members of the service's Systems collection. */
+export function systemPaths(tree: ResourceTree): string[] {
+  const systems = tree.get(
+    tree.get('/redfish/v1')?.Systems?.['@odata.id'] ?? '/redfish/v1/Systems',
+  );
+  return (systems?.Members ?? [])
+    .map((m: Resource) => m?.['@odata.id'])
+    .filter((p: unknown): p is string => typeof p === 'string');
 }
