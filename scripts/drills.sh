@@ -23,3 +23,5 @@ drill "replica kill" yarn drill:replicas "${FORM[@]}"
 drill "database restart" yarn drill:database "${FORM[@]}"
 drill "BMC chaos" yarn drill:bmc-chaos "${FORM[@]}"
 drill "scale run" yarn drill:scale "${FORM[@]}"
+# Against the real kube-apiserver of scripts/test.sh (BESKAR7_TEST_KUBECONFIG); says why when skipped.
+drill "Kubernetes Lease and idle load" yarn drill:kubernetes "${FORM[@]}"

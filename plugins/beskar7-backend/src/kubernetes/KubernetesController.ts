@@ -259,9 +259,12 @@ export class KubernetesController {
       this.options.inventory.upsertHost(physicalHostToRegistration(obj)),
     );
     if (!accepted) return;
-    await this.writing(() =>
-      this.hostWriter.update(namespace, name, withFinalizer),
-    );
+    // The watch keeps the cache current: no read when it has the finalizer.
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
+      await this.writing(() =>
+        this.hostWriter.update(namespace, name, withFinalizer),
+      );
+    }
     await this.publishHost(namespace, name);
   }
 
