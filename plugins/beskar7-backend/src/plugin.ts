@@ -31,6 +31,7 @@ import {
 } from './metrics/MetricsHistory';
 import { metricsReader } from './metrics/readMetrics';
 import { createKubernetesIntegration } from './kubernetes';
+import { poolMax, poolShortfall } from './database/connectionPool';
 import { createReplicaServices } from './replicaServices';
 import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
@@ -244,8 +245,15 @@ export const beskar7Plugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        const shortfall = poolShortfall(
+          poolMax(knex),
+          provisioningConfig.workerCount,
+        );
+        if (shortfall) logger.warn(shortfall);
         logger.info(
-          `Beskar7 started: claims ${claims.mode}, provisioning profile ${provisioningConfig.profile}`,
+          `Beskar7 started: claims ${claims.mode}, provisioning profile ${
+            provisioningConfig.profile
+          }, database pool max ${poolMax(knex)}`,
         );
       },
     });

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { readClaimsConfig } from '../config/readClaimsConfig';
+import { readProvisioningConfig } from '../config';
+import { poolShortfall } from '../database/connectionPool';
 import { readKubernetesSettings } from '../kubernetes';
 import { PROCEDURES } from '../runbooks';
 
@@ -213,5 +215,22 @@ describe('deploy/', () => {
       name: 'POD_NAMESPACE',
       valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
     });
+  });
+
+  it('sizes database pools from the workers, keeping no idle connection', () => {
+    const production = new ConfigReader(
+      parse(readFileSync(join(REPO, 'app-config.production.yaml'), 'utf8')),
+    );
+    const pools = production.getConfig('backend.database');
+    // Idle pools hold nothing: a restart against a busy server finds room.
+    expect(pools.getNumber('knexConfig.pool.min')).toBe(0);
+    expect(pools.getNumber('plugin.beskar7.knexConfig.pool.min')).toBe(0);
+    const { workerCount } = readProvisioningConfig(production);
+    expect(
+      poolShortfall(
+        pools.getNumber('plugin.beskar7.knexConfig.pool.max'),
+        workerCount,
+      ),
+    ).toBeUndefined();
   });
 });
