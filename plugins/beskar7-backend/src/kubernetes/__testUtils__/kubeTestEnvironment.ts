@@ -6,7 +6,7 @@ import {
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { statusCodeOf } from '../apiErrors';
@@ -40,7 +40,32 @@ export interface KubeTestEnvironment {
   namespace: string;
   /** The test server, for fault injection; absent on a real cluster. */
   server?: KubeApiTestServer;
+  /**
+   * Makes the API server unresponsive and back: the test server closes its
+   * port; a real one started by scripts/kube-cluster.sh is sent SIGSTOP and
+   * SIGCONT (its PID is kept next to the kubeconfig). Absent when neither.
+   */
+  pause?: () => Promise<void>;
+  resume?: () => Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Whether the real cluster's API server can be paused (scripts/kube-cluster.sh started it). */
+export function apiServerPausable(): boolean {
+  const path = process.env[REAL_CLUSTER_ENV];
+  return Boolean(path && apiServerPid(path));
+}
+
+/** The PID of the kube-apiserver that scripts/kube-cluster.sh started for this kubeconfig. */
+function apiServerPid(kubeconfigPath: string): number | undefined {
+  try {
+    const pid = Number(
+      readFileSync(join(dirname(kubeconfigPath), 'kube-apiserver.pid'), 'utf8'),
+    );
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A KubeConfig with a token user for a plain-HTTP server. */
@@ -64,12 +89,25 @@ export async function createKubeTestEnvironment(
 ): Promise<KubeTestEnvironment> {
   let kubeConfig: KubeConfig;
   let server: KubeApiTestServer | undefined;
+  let faults: Pick<KubeTestEnvironment, 'pause' | 'resume'> = {};
   if (target === 'real cluster') {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(process.env[REAL_CLUSTER_ENV]!);
+    const pid = apiServerPid(process.env[REAL_CLUSTER_ENV]!);
+    if (pid) {
+      faults = {
+        pause: async () => void process.kill(pid, 'SIGSTOP'),
+        resume: async () => void process.kill(pid, 'SIGCONT'),
+      };
+    }
   } else {
-    server = new KubeApiTestServer();
-    kubeConfig = kubeConfigFor(await server.start());
+    const testServer = new KubeApiTestServer();
+    server = testServer;
+    kubeConfig = kubeConfigFor(await testServer.start());
+    faults = {
+      pause: () => testServer.pause(),
+      resume: () => testServer.resume(),
+    };
   }
   await installCrds(kubeConfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -79,8 +117,9 @@ export async function createKubeTestEnvironment(
     kubeConfig,
     namespace,
     server,
+    ...faults,
     async stop() {
-      await server?.resume().catch(() => {}); // a test may have left it paused
+      await faults.resume?.().catch(() => {}); // a test may have left it paused
       await core.deleteNamespace({ name: namespace }).catch(() => {});
       await server?.stop();
     },
