@@ -5,6 +5,7 @@
  */
 
 export * from './types';
+export * from './alertLimits';
 export * from './annotations';
 export * from './api';
 export * from './permissions';

@@ -98,7 +98,7 @@ describe('legacy frontend system', () => {
       await screen.findByText('Beskar7 bare-metal fleet'),
     ).toBeInTheDocument();
     expect(await screen.findByText('All checks pass.')).toBeInTheDocument();
-    expect(screen.getByText('Queued: 3 / 100')).toBeInTheDocument();
+    expect(screen.getByTestId('queued')).toHaveTextContent('3 / 100 jobs');
   });
 
   it('renders the entity card for an entity naming a pool', async () => {

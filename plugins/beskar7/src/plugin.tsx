@@ -9,6 +9,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { RiServerLine } from '@remixicon/react';
 import { beskar7ApiRef, Beskar7Client } from './api';
 import { isBeskar7Entity, isBeskar7PoolEntity } from './entityPredicates';
 import { rootRouteRef } from './routes';
@@ -27,14 +28,9 @@ export const beskar7PageExtension = PageBlueprint.make({
   params: {
     path: '/beskar7',
     title: 'Bare metal',
-    icon: (
-      <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden>
-        <path
-          fill="currentColor"
-          d="M3 4h18v5H3zm0 6h18v5H3zm0 6h18v4H3zm3-10v1h2V6zm0 6v1h2v-1zm0 6v1h2v-1z"
-        />
-      </svg>
-    ),
+    icon: <RiServerLine />,
+    // The page draws its own PluginHeader, with its tabs.
+    noHeader: true,
     routeRef: rootRouteRef,
     loader: () =>
       import('./components/Beskar7Page').then(m => <m.Beskar7Page />),

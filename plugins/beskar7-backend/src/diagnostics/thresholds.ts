@@ -1,3 +1,5 @@
+import { ALERT_LIMITS } from '@beskar7/backstage-plugin-beskar7-common';
+
 const MINUTE = 60_000;
 
 /**
@@ -8,7 +10,7 @@ const MINUTE = 60_000;
 export const THRESHOLDS = {
   claimConflictRate: {
     windowMs: 15 * MINUTE,
-    warningAbove: 0.15,
+    warningAbove: ALERT_LIMITS.claimConflictRate,
     minSamples: 20,
     runbookId: 'claim-conflicts',
   },

@@ -28,6 +28,7 @@ export interface Beskar7Api {
   recoverHost(id: string): Promise<Host>;
   listPools(): Promise<PoolSummary[]>;
   listMachines(page: { offset: number; limit: number }): Promise<Page<Machine>>;
+  getMachine(id: string): Promise<Machine>;
   requestMachine(request: MachineRequest): Promise<Machine>;
   releaseMachine(id: string): Promise<Machine>;
   getQueue(): Promise<QueueStatus>;

@@ -69,6 +69,10 @@ export class Beskar7Client implements Beskar7Api {
     );
   }
 
+  getMachine(id: string): Promise<Machine> {
+    return this.call('GET', `/machines/${encodeURIComponent(id)}`);
+  }
+
   requestMachine(request: MachineRequest): Promise<Machine> {
     return this.call('POST', '/machines', request);
   }

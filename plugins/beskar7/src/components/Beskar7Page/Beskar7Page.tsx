@@ -1,37 +1,56 @@
-import { TabbedLayout } from '@backstage/core-components';
-import { Container, Header } from '@backstage/ui';
+import { Container, HeaderTab, PluginHeader } from '@backstage/ui';
+import { RiServerLine } from '@remixicon/react';
+import { Route, Routes } from 'react-router-dom';
 import { DiagnosticsTab } from '../DiagnosticsTab/DiagnosticsTab';
 import { HostsTab } from '../HostsTab/HostsTab';
 import { MachinesTab } from '../MachinesTab/MachinesTab';
 import { OverviewTab } from '../OverviewTab/OverviewTab';
 import { QueueTab } from '../QueueTab/QueueTab';
 import { RunbooksTab } from '../RunbooksTab/RunbooksTab';
+import { BasePathProvider, usePaths } from '../shared/paths';
 
-/** The bare-metal fleet, one tab per job an operator does. */
+const TABS = [
+  { id: 'overview', label: 'Overview', path: '' },
+  { id: 'hosts', label: 'Hosts', path: '/hosts' },
+  { id: 'machines', label: 'Machines', path: '/machines' },
+  { id: 'queue', label: 'Queue health', path: '/queue' },
+  { id: 'diagnostics', label: 'Diagnostics', path: '/diagnostics' },
+  { id: 'runbooks', label: 'Runbooks', path: '/runbooks' },
+];
+
+const Page = () => {
+  const { base } = usePaths();
+  const tabs: HeaderTab[] = TABS.map(t => ({
+    id: t.id,
+    label: t.label,
+    href: `${base}${t.path}`,
+    matchStrategy: t.path ? 'prefix' : 'exact',
+  }));
+  return (
+    <>
+      <PluginHeader
+        title="Beskar7 bare-metal fleet"
+        icon={<RiServerLine />}
+        titleLink={base}
+        tabs={tabs}
+      />
+      <Container my="4">
+        <Routes>
+          <Route path="/" element={<OverviewTab />} />
+          <Route path="/hosts/*" element={<HostsTab />} />
+          <Route path="/machines/*" element={<MachinesTab />} />
+          <Route path="/queue" element={<QueueTab />} />
+          <Route path="/diagnostics" element={<DiagnosticsTab />} />
+          <Route path="/runbooks/*" element={<RunbooksTab />} />
+        </Routes>
+      </Container>
+    </>
+  );
+};
+
+/** The bare-metal fleet: one header, one tab per job an operator does. */
 export const Beskar7Page = () => (
-  <>
-    <Header title="Beskar7 bare-metal fleet" />
-    <Container>
-      <TabbedLayout>
-        <TabbedLayout.Route path="/" title="Overview">
-          <OverviewTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/hosts" title="Hosts">
-          <HostsTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/machines" title="Machines">
-          <MachinesTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/queue" title="Queue health">
-          <QueueTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/diagnostics" title="Diagnostics">
-          <DiagnosticsTab />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/runbooks" title="Runbooks">
-          <RunbooksTab />
-        </TabbedLayout.Route>
-      </TabbedLayout>
-    </Container>
-  </>
+  <BasePathProvider>
+    <Page />
+  </BasePathProvider>
 );

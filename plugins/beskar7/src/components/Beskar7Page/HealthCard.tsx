@@ -1,39 +1,44 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Flex } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef } from '../../api';
+import { Facts } from '../shared/Facts';
+import { Loadable } from '../shared/Loadable';
+import { Section } from '../shared/Section';
+import { StateChip } from '../shared/StateChip';
 
 /** Shows whether the Beskar7 backend and its database answer. */
 export const HealthCard = () => {
   const api = useApi(beskar7ApiRef);
-  const { value, loading, error } = useAsync(() => api.getHealth(), [api]);
-
-  if (loading) {
-    return <Progress />;
-  }
-  if (error) {
-    return <ResponseErrorPanel error={error} />;
-  }
+  const state = useAsync(() => api.getHealth(), [api]);
   return (
-    <Card>
-      <CardHeader>
-        <Text variant="title-small">Backend health</Text>
-      </CardHeader>
-      <CardBody>
-        <Flex direction="column" gap="2">
-          <Text>
-            Status: <strong data-testid="health-status">{value?.status}</strong>
-          </Text>
-          <Text>
-            Database:{' '}
-            <span data-testid="health-db">{value?.database.client}</span>
-            {value?.database.latencyMs !== undefined &&
-              ` (${value.database.latencyMs.toFixed(1)} ms)`}
-          </Text>
-          <Text>Plugin version: {value?.version}</Text>
-        </Flex>
-      </CardBody>
-    </Card>
+    <Section title="Backend health">
+      <Loadable {...state}>
+        {health => (
+          <Facts
+            items={[
+              {
+                label: 'Status',
+                value: (
+                  <Flex data-testid="health-status">
+                    <StateChip value={health.status} />
+                  </Flex>
+                ),
+              },
+              {
+                label: 'Database',
+                value: `${health.database.client}${
+                  health.database.latencyMs === undefined
+                    ? ''
+                    : ` (${health.database.latencyMs.toFixed(1)} ms)`
+                }`,
+                testId: 'health-db',
+              },
+              { label: 'Plugin version', value: health.version },
+            ]}
+          />
+        )}
+      </Loadable>
+    </Section>
   );
 };

@@ -1,57 +1,91 @@
-import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Flex, Text } from '@backstage/ui';
+import { DiagnosticCheck } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Box,
+  Cell,
+  CellText,
+  ColumnConfig,
+  Flex,
+  Link,
+  Table,
+  Text,
+} from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
-import { StatusLabel } from '../shared/StatusLabel';
+import { usePaths } from '../shared/paths';
+import { StateChip } from '../shared/StateChip';
 import { usePolling } from '../shared/usePolling';
+
+type CheckRow = DiagnosticCheck;
 
 /** The health checks, each with what was measured, its limit and what to do. */
 export const DiagnosticsTab = () => {
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const state = usePolling(() => api.getDiagnostics(), [api]);
+  const columns: ColumnConfig<CheckRow>[] = [
+    {
+      id: 'title',
+      label: 'Check',
+      isRowHeader: true,
+      cell: c => <CellText title={c.title} />,
+    },
+    {
+      id: 'status',
+      label: 'Status',
+      cell: c => (
+        <Cell>
+          <StateChip value={c.status} />
+        </Cell>
+      ),
+    },
+    {
+      id: 'value',
+      label: 'Value',
+      cell: c => <CellText title={String(c.value)} />,
+    },
+    {
+      id: 'threshold',
+      label: 'Threshold',
+      cell: c => <CellText title={c.threshold ?? '—'} />,
+    },
+    {
+      id: 'message',
+      label: 'Finding',
+      cell: c => <CellText title={c.message} />,
+    },
+    {
+      id: 'runbook',
+      label: 'Runbook',
+      cell: c => (
+        <Cell>
+          {c.runbookId ? (
+            <Link href={paths.runbook(c.runbookId)}>Start runbook</Link>
+          ) : (
+            <Text color="secondary">—</Text>
+          )}
+        </Cell>
+      ),
+    },
+  ];
   return (
     <Flex direction="column" gap="4">
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
         {report => (
           <>
-            <Text>
-              Overall: <StatusLabel value={report.status} />
-            </Text>
-            <table aria-label="health checks" style={{ width: '100%' }}>
-              <thead>
-                <tr style={{ textAlign: 'left' }}>
-                  <th>Check</th>
-                  <th>Status</th>
-                  <th>Value</th>
-                  <th>Threshold</th>
-                  <th>Finding</th>
-                  <th>Runbook</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.checks.map(check => (
-                  <tr key={check.id}>
-                    <td>{check.title}</td>
-                    <td>
-                      <StatusLabel value={check.status} />
-                    </td>
-                    <td>{String(check.value)}</td>
-                    <td>{check.threshold ?? ''}</td>
-                    <td>{check.message}</td>
-                    <td>
-                      {check.runbookId && (
-                        <Link to={`../runbooks/${check.runbookId}`}>
-                          Start runbook
-                        </Link>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Flex align="center" gap="2">
+              <Text>Overall</Text>
+              <StateChip value={report.status} size="medium" />
+            </Flex>
+            <Box as="section" aria-label="health checks">
+              <Table
+                columnConfig={columns}
+                data={report.checks}
+                pagination={{ type: 'none' }}
+              />
+            </Box>
           </>
         )}
       </Loadable>

@@ -1,16 +1,18 @@
-import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Text } from '@backstage/ui';
+import { Flex, Link, Text } from '@backstage/ui';
 import useAsync from 'react-use/esm/useAsync';
 import {
   BESKAR7_HOST_ID_ANNOTATION,
   BESKAR7_POOL_ANNOTATION,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { beskar7ApiRef } from '../../api';
-import { vendorModel } from '../shared/HostCells';
+import { vendorModel } from '../shared/hostColumns';
+import { StateBar } from '../shared/HostsByState';
 import { Loadable } from '../shared/Loadable';
-import { StatusLabel } from '../shared/StatusLabel';
+import { usePaths } from '../shared/paths';
+import { Section } from '../shared/Section';
+import { StateChip } from '../shared/StateChip';
 
 /**
  * The live state behind a catalog entity the Beskar7 entity provider
@@ -19,6 +21,7 @@ import { StatusLabel } from '../shared/StatusLabel';
 export const Beskar7EntityCard = () => {
   const { entity } = useEntity();
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const annotations = entity.metadata.annotations ?? {};
   const hostId = annotations[BESKAR7_HOST_ID_ANNOTATION];
   const pool = annotations[BESKAR7_POOL_ANNOTATION];
@@ -29,22 +32,24 @@ export const Beskar7EntityCard = () => {
   }, [api, hostId, pool]);
 
   return (
-    <InfoCard title="Bare metal (Beskar7)">
+    <Section title="Bare metal (Beskar7)">
       <Loadable {...state}>
         {({ host, pool: summary }) =>
           host ? (
-            <>
+            <Flex direction="column" gap="2">
+              <Flex align="center" gap="2">
+                <Text>State</Text>
+                <StateChip value={host.state} />
+              </Flex>
               <Text>
-                State: <StatusLabel value={host.state} />
-              </Text>
-              <Text>
-                {vendorModel(host)} · {host.hardware.cpuCores ?? '?'} cores ·{' '}
+                {vendorModel(host) || 'Not inspected yet'} ·{' '}
+                {host.hardware.cpuCores ?? '?'} cores ·{' '}
                 {host.hardware.memoryGiB ?? '?'} GiB
               </Text>
-              <Link to={`/beskar7/hosts/${host.id}`}>Open in Beskar7</Link>
-            </>
+              <Link href={paths.host(host.id)}>Open in Beskar7</Link>
+            </Flex>
           ) : (
-            <>
+            <Flex direction="column" gap="2">
               <Text>
                 {summary
                   ? `${summary.total} hosts, ${
@@ -54,11 +59,18 @@ export const Beskar7EntityCard = () => {
                     )}% in use`
                   : `Pool ${pool} has no hosts`}
               </Text>
-              <Link to="/beskar7/hosts">Open in Beskar7</Link>
-            </>
+              {summary && (
+                <StateBar byState={summary.byState} label={`Pool ${pool}`} />
+              )}
+              <Link
+                href={`${paths.hosts}?pool=${encodeURIComponent(pool ?? '')}`}
+              >
+                Open in Beskar7
+              </Link>
+            </Flex>
           )
         }
       </Loadable>
-    </InfoCard>
+    </Section>
   );
 };

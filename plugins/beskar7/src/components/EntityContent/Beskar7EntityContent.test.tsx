@@ -58,15 +58,17 @@ describe('Beskar7EntityContent', () => {
     await render();
 
     expect(
-      await screen.findByRole('meter', { name: 'Hosts in use' }),
-    ).toHaveAttribute('aria-valuenow', '20');
-    expect(screen.getByRole('status')).toHaveTextContent('2 host(s) in Error');
-    const table = screen.getByRole('table', { name: 'hosts in pool gpu' });
+      await screen.findByRole('img', { name: /^Hosts in pool gpu by state/ }),
+    ).toHaveAccessibleName(
+      'Hosts in pool gpu by state: 10 Available, 18 Provisioned, 2 Error',
+    );
+    expect(screen.getByText(/2 host\(s\) in Error/)).toBeInTheDocument();
+    const table = screen.getByRole('region', { name: 'hosts in pool gpu' });
     expect(within(table).getByText('simulator/sim-00')).toBeInTheDocument();
     expect(queries[0]).toBe('?pool=gpu&offset=0&limit=20');
     expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.click(screen.getByRole('button', { name: /Next/ }));
     await waitFor(() =>
       expect(queries).toContain('?pool=gpu&offset=20&limit=20'),
     );
@@ -105,6 +107,6 @@ describe('Beskar7EntityContent', () => {
     expect(
       (await screen.findAllByText(/beskar7\.host\.read/)).length,
     ).toBeGreaterThan(0);
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: /hosts in pool/ })).toBeNull();
   });
 });

@@ -1,19 +1,17 @@
-import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  BESKAR7_POOL_ANNOTATION,
-  HOST_STATES,
-} from '@beskar7/backstage-plugin-beskar7-common';
-import { Flex, Grid, Text } from '@backstage/ui';
+import { BESKAR7_POOL_ANNOTATION } from '@beskar7/backstage-plugin-beskar7-common';
+import { Box, Flex, Grid, Link, Table, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { beskar7ApiRef } from '../../api';
+import { withConsumers } from '../shared/consumers';
+import { hostColumns } from '../shared/hostColumns';
+import { HostsByState } from '../shared/HostsByState';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
-import { HostCells } from '../shared/HostCells';
-import { Meter } from '../shared/Meter';
-import { Pager } from '../shared/Pager';
-import { StatusLabel } from '../shared/StatusLabel';
+import { pagePagination } from '../shared/pagination';
+import { usePaths } from '../shared/paths';
+import { Section } from '../shared/Section';
 import { usePolling } from '../shared/usePolling';
 
 const PAGE_SIZE = 20;
@@ -23,13 +21,17 @@ export const Beskar7EntityContent = () => {
   const { entity } = useEntity();
   const pool = entity.metadata.annotations?.[BESKAR7_POOL_ANNOTATION] ?? '';
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const [offset, setOffset] = useState(0);
   const state = usePolling(async () => {
     const [pools, hosts] = await Promise.all([
       api.listPools(),
       api.listHosts({ pool, offset, limit: PAGE_SIZE }),
     ]);
-    return { summary: pools.find(p => p.pool === pool), hosts };
+    return {
+      summary: pools.find(p => p.pool === pool),
+      hosts: { ...hosts, items: await withConsumers(api, hosts.items) },
+    };
   }, [api, pool, offset]);
 
   return (
@@ -43,53 +45,39 @@ export const Beskar7EntityContent = () => {
         {({ summary, hosts }) =>
           summary && (
             <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-              <InfoCard title={`Pool ${pool}`}>
-                <Meter
-                  label="Hosts in use"
-                  value={summary.total - summary.byState.Available}
-                  max={summary.total}
-                />
-                <ul aria-label="hosts by state">
-                  {HOST_STATES.filter(s => summary.byState[s] > 0).map(s => (
-                    <li key={s}>
-                      <StatusLabel value={s} />: {summary.byState[s]}
-                    </li>
-                  ))}
-                </ul>
-                {summary.byState.Error > 0 && (
-                  <Text role="status">
-                    {summary.byState.Error} host(s) in Error:{' '}
-                    <Link to="/beskar7/diagnostics">see diagnostics</Link>
+              <Section title={`Pool ${pool}`}>
+                <Flex direction="column" gap="3">
+                  <Text>
+                    {Math.round(summary.utilisation * 100)}% of {summary.total}{' '}
+                    hosts in use
                   </Text>
-                )}
-              </InfoCard>
+                  <HostsByState
+                    byState={summary.byState}
+                    hostsPath={paths.hosts}
+                    pool={pool}
+                    label={`Hosts in pool ${pool} by state`}
+                  />
+                  {summary.byState.Error > 0 && (
+                    <Text role="status">
+                      {summary.byState.Error} host(s) in Error:{' '}
+                      <Link href={paths.diagnostics}>see diagnostics</Link>
+                    </Text>
+                  )}
+                </Flex>
+              </Section>
               <Grid.Item colSpan={{ initial: '1', md: '2' }}>
-                <InfoCard title="Hosts">
-                  <table
-                    aria-label={`hosts in pool ${pool}`}
-                    style={{ width: '100%', borderCollapse: 'collapse' }}
-                  >
-                    <thead>
-                      <tr style={{ textAlign: 'left' }}>
-                        <th>Name</th>
-                        <th>State</th>
-                        <th>Vendor / model</th>
-                        <th>Consumer</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {hosts.items.map(host => (
-                        <tr key={host.id}>
-                          <HostCells
-                            host={host}
-                            to={`/beskar7/hosts/${host.id}`}
-                          />
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <Pager page={hosts} onOffset={setOffset} />
-                </InfoCard>
+                <Section title="Hosts">
+                  <Box as="section" aria-label={`hosts in pool ${pool}`}>
+                    <Table
+                      columnConfig={hostColumns({
+                        hostHref: paths.host,
+                        machineHref: paths.machine,
+                      })}
+                      data={hosts.items}
+                      pagination={pagePagination(hosts, PAGE_SIZE, setOffset)}
+                    />
+                  </Box>
+                </Section>
               </Grid.Item>
             </Grid.Root>
           )

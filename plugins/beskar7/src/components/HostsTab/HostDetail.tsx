@@ -1,23 +1,42 @@
-import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7HostOperatePermission,
   beskar7HostUpdatePermission,
   HostDetails,
+  Machine,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { Button, Flex, Text } from '@backstage/ui';
+import {
+  Alert,
+  Box,
+  Button,
+  Flex,
+  Grid,
+  Link,
+  Text,
+  TextField,
+} from '@backstage/ui';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
+import { withConsumers } from '../shared/consumers';
+import { Facts } from '../shared/Facts';
+import { ConsumerLink } from '../shared/hostColumns';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
-import { StatusLabel } from '../shared/StatusLabel';
+import { usePaths } from '../shared/paths';
+import { Section } from '../shared/Section';
+import { StateChip } from '../shared/StateChip';
 import { useAction } from '../shared/useAction';
 import { usePolling } from '../shared/usePolling';
+import { HostTimeline } from './HostTimeline';
+import styles from '../shared/Facts.module.css';
 
-const HostView = ({
+const unknown = (value: string | number | undefined, unit = '') =>
+  value === undefined ? '—' : `${value}${unit}`;
+
+const HostActions = ({
   host,
   onChanged,
 }: {
@@ -25,130 +44,187 @@ const HostView = ({
   onChanged: () => void;
 }) => {
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const { run, busy } = useAction();
   const [tags, setTags] = useState(host.tags.join(', '));
-  const hw = host.hardware;
   return (
-    <>
-      <Text variant="title-medium">
-        {host.namespace}/{host.name} <StatusLabel value={host.state} />
-      </Text>
-      {host.errorMessage && (
-        <Text color="danger">Error: {host.errorMessage}</Text>
-      )}
-      <InfoCard title="Hardware">
-        <dl>
-          <dt>Vendor / model</dt>
-          <dd>
-            {[hw.manufacturer, hw.model].filter(Boolean).join(' ') || '—'}
-          </dd>
-          <dt>Serial</dt>
-          <dd>{hw.serialNumber ?? '—'}</dd>
-          <dt>CPU cores / memory / disk</dt>
-          <dd>
-            {hw.cpuCores ?? '?'} cores · {hw.memoryGiB ?? '?'} GiB ·{' '}
-            {hw.diskGiB ?? '?'} GiB
-          </dd>
-          <dt>NICs</dt>
-          <dd>{hw.macAddresses.join(', ') || '—'}</dd>
-          <dt>BMC</dt>
-          <dd data-testid="bmc-address">
-            {host.bmc.address}
-            {host.bmc.insecureSkipVerify ? ' (TLS verification off)' : ''}
-          </dd>
-          <dt>Pool · consumer</dt>
-          <dd>
-            {host.pool} · {host.consumerId ?? 'free'}
-          </dd>
-        </dl>
-      </InfoCard>
-      <Flex gap="2" align="end">
-        <IfAllowed permission={beskar7HostUpdatePermission}>
-          <label>
-            Tags{' '}
-            <input
-              aria-label="Tags"
-              value={tags}
-              onChange={e => setTags(e.target.value)}
-            />
-          </label>
-          <Button
-            size="small"
+    <Flex gap="3" align="end">
+      <IfAllowed permission={beskar7HostUpdatePermission}>
+        <TextField
+          label="Tags"
+          size="small"
+          description="Comma-separated"
+          value={tags}
+          onChange={setTags}
+        />
+        <Button
+          size="small"
+          variant="secondary"
+          isDisabled={busy}
+          onPress={() =>
+            run(
+              'Save tags',
+              () =>
+                api.updateHost(host.id, {
+                  tags: tags
+                    .split(',')
+                    .map(t => t.trim())
+                    .filter(Boolean),
+                }),
+              onChanged,
+            )
+          }
+        >
+          Save tags
+        </Button>
+      </IfAllowed>
+      <IfAllowed permission={beskar7HostOperatePermission}>
+        {host.consumerId && (
+          <ConfirmButton
+            label="Release"
             isDisabled={busy}
-            onPress={() =>
-              run(
-                'Save tags',
-                () =>
-                  api.updateHost(host.id, {
-                    tags: tags
-                      .split(',')
-                      .map(t => t.trim())
-                      .filter(Boolean),
-                  }),
-                onChanged,
-              )
+            question={`Release ${host.name}? Its machine loses the host, which is wiped and powered off.`}
+            onConfirm={() =>
+              run('Release', () => api.releaseHost(host.id), onChanged)
             }
-          >
-            Save tags
-          </Button>
-        </IfAllowed>
-        <IfAllowed permission={beskar7HostOperatePermission}>
-          {host.consumerId && (
-            <ConfirmButton
-              label="Release"
-              isDisabled={busy}
-              question={`Release ${host.name}? Its machine loses the host, which is wiped and powered off.`}
-              onConfirm={() =>
-                run('Release', () => api.releaseHost(host.id), onChanged)
-              }
-            />
-          )}
-          {host.state === 'Error' && (
-            <ConfirmButton
-              label="Recover"
-              isDisabled={busy}
-              question={`Recover ${host.name}? It will be inspected again through its BMC.`}
-              onConfirm={() =>
-                run('Recover', () => api.recoverHost(host.id), onChanged)
-              }
-            />
-          )}
-        </IfAllowed>
-        {host.state === 'Error' && (
-          <Link
-            to={`../../runbooks/host-state-recovery?hostId=${encodeURIComponent(
-              host.id,
-            )}`}
-          >
-            Recover step by step (host state recovery runbook)
-          </Link>
+          />
         )}
-      </Flex>
-      <InfoCard title="State history">
-        <ol aria-label="state history">
-          {host.events.map(e => (
-            <li key={e.id}>
-              {new Date(e.createdAt).toLocaleString()}: {e.fromState ?? '—'} →{' '}
-              {e.toState} ({e.reason}
-              {e.message ? `: ${e.message}` : ''})
-            </li>
-          ))}
-        </ol>
-      </InfoCard>
-    </>
+        {host.state === 'Error' && (
+          <ConfirmButton
+            label="Recover"
+            isDisabled={busy}
+            question={`Recover ${host.name}? It will be inspected again through its BMC.`}
+            onConfirm={() =>
+              run('Recover', () => api.recoverHost(host.id), onChanged)
+            }
+          />
+        )}
+      </IfAllowed>
+      {host.state === 'Error' && (
+        <Link href={paths.runbook('host-state-recovery', { hostId: host.id })}>
+          Recover step by step (host state recovery runbook)
+        </Link>
+      )}
+    </Flex>
   );
 };
 
-/** One host: hardware, BMC address (never credentials), history and actions. */
+const HostView = ({
+  host,
+  consumer,
+  onChanged,
+}: {
+  host: HostDetails;
+  consumer?: Machine;
+  onChanged: () => void;
+}) => {
+  const paths = usePaths();
+  const hw = host.hardware;
+  return (
+    <Flex direction="column" gap="4">
+      <Flex align="center" gap="3">
+        <Text as="h2" variant="title-small">
+          {host.namespace}/{host.name}
+        </Text>
+        <StateChip value={host.state} size="medium" />
+      </Flex>
+      {host.errorMessage && (
+        <Alert status="danger" icon title={`Error: ${host.errorMessage}`} />
+      )}
+      <HostActions host={host} onChanged={onChanged} />
+      <Grid.Root columns={{ initial: '1', md: '2', lg: '3' }} gap="4">
+        <Section title="System">
+          <Facts
+            items={[
+              { label: 'Vendor', value: unknown(hw.manufacturer) },
+              { label: 'Model', value: unknown(hw.model) },
+              { label: 'Serial', value: unknown(hw.serialNumber) },
+              { label: 'Pool', value: host.pool },
+              { label: 'Failure domain', value: unknown(host.failureDomain) },
+              {
+                label: 'Consumer',
+                value: (
+                  <ConsumerLink
+                    host={{ ...host, consumer }}
+                    machineHref={paths.machine}
+                  />
+                ),
+              },
+              {
+                label: 'Labels',
+                value:
+                  Object.entries(host.labels)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ') || '—',
+              },
+            ]}
+          />
+        </Section>
+        <Section title="CPU, memory and disks">
+          <Facts
+            items={[
+              { label: 'CPU cores', value: unknown(hw.cpuCores) },
+              { label: 'Memory', value: unknown(hw.memoryGiB, ' GiB') },
+              { label: 'Disk', value: unknown(hw.diskGiB, ' GiB') },
+            ]}
+          />
+        </Section>
+        <Section title="Network interfaces">
+          {hw.macAddresses.length === 0 ? (
+            <Text color="secondary">Not inspected yet.</Text>
+          ) : (
+            <Facts
+              items={hw.macAddresses.map((mac, i) => ({
+                label: `NIC ${i + 1} MAC`,
+                value: <Text className={styles.mono}>{mac}</Text>,
+              }))}
+            />
+          )}
+        </Section>
+        <Section title="BMC">
+          <Facts
+            items={[
+              {
+                label: 'Address',
+                value: host.bmc.address,
+                testId: 'bmc-address',
+              },
+              { label: 'Vendor', value: unknown(hw.manufacturer) },
+              {
+                label: 'TLS verification',
+                value: host.bmc.insecureSkipVerify ? 'off' : 'on',
+              },
+              { label: 'CA bundle', value: unknown(host.bmc.caBundleRef) },
+            ]}
+          />
+        </Section>
+      </Grid.Root>
+      <Section title="State history">
+        <HostTimeline events={host.events} />
+      </Section>
+      <Box>
+        <Link href={paths.hosts}>All hosts</Link>
+      </Box>
+    </Flex>
+  );
+};
+
+/** One host: inventory in sections, BMC address (never credentials), history and actions. */
 export const HostDetail = () => {
   const { id = '' } = useParams();
   const api = useApi(beskar7ApiRef);
-  const state = usePolling(() => api.getHost(id), [api, id]);
+  const state = usePolling(async () => {
+    const host = await api.getHost(id);
+    const [row] = await withConsumers(api, [host]);
+    return { host, consumer: row.consumer };
+  }, [api, id]);
   return (
     <Flex direction="column" gap="4">
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
-        {host => <HostView host={host} onChanged={state.retry} />}
+        {({ host, consumer }) => (
+          <HostView host={host} consumer={consumer} onChanged={state.retry} />
+        )}
       </Loadable>
     </Flex>
   );

@@ -1,15 +1,8 @@
-import {
-  HOST_STATES,
-  HostState,
-} from '@beskar7/backstage-plugin-beskar7-common';
-import { Flex } from '@backstage/ui';
+import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
+import { Flex, SearchField, Select, TextField } from '@backstage/ui';
+import { HostListView } from './hostQuery';
 
-export interface HostFilterValues {
-  state?: HostState;
-  pool?: string;
-  text?: string;
-  tag?: string;
-}
+const ANY = 'any';
 
 /** Filters of the host list; every change goes to the server as a query. */
 export const HostFilters = ({
@@ -17,62 +10,50 @@ export const HostFilters = ({
   pools,
   onChange,
 }: {
-  value: HostFilterValues;
+  value: HostListView;
   pools: string[];
-  onChange: (value: HostFilterValues) => void;
+  onChange: (value: Partial<HostListView>) => void;
 }) => (
-  <Flex gap="4" align="end" role="search">
-    <label>
-      State{' '}
-      <select
-        aria-label="State"
-        value={value.state ?? ''}
-        onChange={e =>
-          onChange({
-            ...value,
-            state: (e.target.value || undefined) as HostState,
-          })
-        }
-      >
-        <option value="">any</option>
-        {HOST_STATES.map(s => (
-          <option key={s}>{s}</option>
-        ))}
-      </select>
-    </label>
-    <label>
-      Pool{' '}
-      <select
-        aria-label="Pool"
-        value={value.pool ?? ''}
-        onChange={e =>
-          onChange({ ...value, pool: e.target.value || undefined })
-        }
-      >
-        <option value="">any</option>
-        {pools.map(p => (
-          <option key={p}>{p}</option>
-        ))}
-      </select>
-    </label>
-    <label>
-      Tag{' '}
-      <input
-        aria-label="Tag"
-        value={value.tag ?? ''}
-        onChange={e => onChange({ ...value, tag: e.target.value || undefined })}
-      />
-    </label>
-    <label>
-      Search{' '}
-      <input
-        aria-label="Search hosts"
-        placeholder="name, model, serial"
-        value={value.text ?? ''}
-        onChange={e =>
-          onChange({ ...value, text: e.target.value || undefined })
-        }
-      />
-    </label>
+  <Flex gap="3" align="end" role="search" aria-label="Filter hosts">
+    <Select
+      label="State"
+      selectionMode="single"
+      options={[
+        { id: ANY, label: 'Any state' },
+        ...HOST_STATES.map(s => ({ id: s, label: s })),
+      ]}
+      value={value.state ?? ANY}
+      onChange={key =>
+        onChange({
+          state:
+            key === ANY || !key ? undefined : (key as HostListView['state']),
+        })
+      }
+    />
+    <Select
+      label="Pool"
+      selectionMode="single"
+      options={[
+        { id: ANY, label: 'Any pool' },
+        ...pools.map(p => ({ id: p, label: p })),
+      ]}
+      value={value.pool ?? ANY}
+      onChange={key =>
+        onChange({ pool: key === ANY || !key ? undefined : String(key) })
+      }
+    />
+    <TextField
+      label="Tag"
+      size="small"
+      value={value.tag ?? ''}
+      onChange={tag => onChange({ tag: tag || undefined })}
+    />
+    <SearchField
+      label="Search hosts"
+      size="small"
+      placeholder="name, model, serial"
+      value={value.text ?? ''}
+      onChange={text => onChange({ text: text || undefined })}
+    />
   </Flex>
 );

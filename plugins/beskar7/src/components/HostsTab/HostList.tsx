@@ -1,85 +1,78 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Flex } from '@backstage/ui';
-import { useState } from 'react';
+import { Box, Flex, Table } from '@backstage/ui';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef } from '../../api';
-import { HostCells } from '../shared/HostCells';
+import { withConsumers } from '../shared/consumers';
+import { hostColumns } from '../shared/hostColumns';
 import { LastUpdated } from '../shared/LastUpdated';
-import { Pager } from '../shared/Pager';
-import { Loadable } from '../shared/Loadable';
+import { EmptyState, LoadError } from '../shared/Loadable';
+import { pagePagination } from '../shared/pagination';
+import { usePaths } from '../shared/paths';
 import { usePolling } from '../shared/usePolling';
-import { HostFilterValues, HostFilters } from './HostFilters';
+import { HostFilters } from './HostFilters';
+import { HostListView, readView, toQuery, writeView } from './hostQuery';
 
 const PAGE_SIZE = 25;
 
-/** Every host, filtered and paged by the server so that large fleets stay fast. */
+/** Every host, filtered, sorted and paged by the server so that large fleets stay fast. */
 export const HostList = () => {
   const api = useApi(beskar7ApiRef);
-  const [filters, setFilters] = useState<HostFilterValues>({});
-  const [offset, setOffset] = useState(0);
+  const paths = usePaths();
+  const [params, setParams] = useSearchParams();
+  const view = readView(params);
+  const key = writeView(view).toString();
   const pools = useAsync(() => api.listPools(), [api]);
-  const state = usePolling(
-    () =>
-      api.listHosts({
-        state: filters.state && [filters.state],
-        pool: filters.pool,
-        text: filters.text,
-        tags: filters.tag ? [filters.tag] : undefined,
-        offset,
-        limit: PAGE_SIZE,
-      }),
-    [api, filters, offset],
-  );
-  const changeFilters = (value: HostFilterValues) => {
-    setFilters(value);
-    setOffset(0);
-  };
+  const state = usePolling(async () => {
+    const page = await api.listHosts(toQuery(view, PAGE_SIZE));
+    return { ...page, items: await withConsumers(api, page.items) };
+    // The view is read from the URL on each render; its string is the dependency.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key]);
+  const change = (patch: Partial<HostListView>) =>
+    setParams(writeView({ ...view, offset: 0, ...patch }), { replace: true });
 
   return (
     <Flex direction="column" gap="4">
       <HostFilters
-        value={filters}
+        value={view}
         pools={(pools.value ?? []).map(p => p.pool)}
-        onChange={changeFilters}
+        onChange={change}
       />
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
-      <Loadable
-        {...state}
-        isEmpty={page => page.totalCount === 0}
-        emptyTitle="No host matches these filters"
-      >
-        {page => (
-          <>
-            <table
-              aria-label="hosts"
-              style={{ width: '100%', borderCollapse: 'collapse' }}
-            >
-              <thead>
-                <tr style={{ textAlign: 'left' }}>
-                  <th>Name</th>
-                  <th>State</th>
-                  <th>Vendor / model</th>
-                  <th>Consumer</th>
-                  <th>Pool</th>
-                  <th>Tags</th>
-                  <th>Last change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map(host => (
-                  <tr key={host.id}>
-                    <HostCells host={host} to={host.id} />
-                    <td>{host.pool}</td>
-                    <td>{host.tags.join(', ')}</td>
-                    <td>{new Date(host.updatedAt).toLocaleString()}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager page={page} onOffset={setOffset} />
-          </>
-        )}
-      </Loadable>
+      {state.error ? (
+        <LoadError error={state.error} />
+      ) : (
+        <Box as="section" aria-label="hosts">
+          <Table
+            columnConfig={hostColumns({
+              hostHref: paths.host,
+              machineHref: paths.machine,
+              full: true,
+            })}
+            data={state.value?.items}
+            isPending={state.value === undefined}
+            emptyState={<EmptyState title="No host matches these filters" />}
+            sort={{
+              descriptor: view.orderBy
+                ? {
+                    column: view.orderBy,
+                    direction:
+                      view.order === 'desc' ? 'descending' : 'ascending',
+                  }
+                : null,
+              onSortChange: d =>
+                change({
+                  orderBy: String(d.column) as HostListView['orderBy'],
+                  order: d.direction === 'descending' ? 'desc' : 'asc',
+                }),
+            }}
+            pagination={pagePagination(state.value, PAGE_SIZE, offset =>
+              change({ offset }),
+            )}
+          />
+        </Box>
+      )}
     </Flex>
   );
 };

@@ -1,6 +1,7 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Route, Routes } from 'react-router-dom';
@@ -23,7 +24,21 @@ const render = (
   );
 
 describe('HostsTab', () => {
-  it('asks the server for the filtered page it shows', async () => {
+  const machine = {
+    id: '22222222-2222-4222-8222-222222222222',
+    name: 'web-0',
+    namespace: 'default',
+    phase: 'Provisioned',
+  };
+  const heldHost = {
+    ...sampleHost,
+    id: '33333333-3333-4333-8333-333333333333',
+    name: 'sim-01',
+    state: 'Provisioned',
+    consumerId: machine.id,
+  };
+
+  function fleet() {
     const queries: string[] = [];
     server.use(
       http.get('*/api/beskar7/pools', () =>
@@ -31,32 +46,79 @@ describe('HostsTab', () => {
           items: [{ pool: 'default', total: 60, byState: {}, utilisation: 0 }],
         }),
       ),
+      http.get('*/api/beskar7/machines/:id', () => HttpResponse.json(machine)),
       http.get('*/api/beskar7/hosts', ({ request }) => {
         queries.push(new URL(request.url).search);
         return HttpResponse.json({
-          items: [sampleHost],
+          items: [sampleHost, heldHost],
           totalCount: 60,
           offset: 0,
           limit: 25,
         });
       }),
     );
+    return queries;
+  }
+
+  it('asks the server for the filtered page it shows', async () => {
+    const user = userEvent.setup();
+    const queries = fleet();
     await render('/hosts', AuthorizeResult.ALLOW);
 
     expect(await screen.findByText('simulator/sim-00')).toBeInTheDocument();
     expect(queries[0]).toBe('?offset=0&limit=25');
 
-    fireEvent.change(screen.getByLabelText('State'), {
-      target: { value: 'Error' },
-    });
+    await user.click(screen.getByRole('button', { name: /State/ }));
+    await user.click(await screen.findByRole('option', { name: 'Error' }));
     await waitFor(() =>
       expect(queries).toContain('?state=Error&offset=0&limit=25'),
     );
 
-    fireEvent.click(await screen.findByRole('button', { name: 'Next' }));
+    await user.click(screen.getByRole('button', { name: /Next/ }));
     await waitFor(() =>
       expect(queries).toContain('?state=Error&offset=25&limit=25'),
     );
+  });
+
+  it('sorts by a column header through the API', async () => {
+    const user = userEvent.setup();
+    const queries = fleet();
+    await render('/hosts', AuthorizeResult.ALLOW);
+    await screen.findByText('simulator/sim-00');
+
+    await user.click(screen.getByRole('columnheader', { name: /State/ }));
+    await waitFor(() =>
+      expect(queries).toContain('?offset=0&limit=25&orderBy=state&order=asc'),
+    );
+    await user.click(screen.getByRole('columnheader', { name: /State/ }));
+    await waitFor(() =>
+      expect(queries).toContain('?offset=0&limit=25&orderBy=state&order=desc'),
+    );
+    // Columns the API cannot sort by offer no sorting.
+    expect(
+      screen.getByRole('columnheader', { name: 'Consumer' }),
+    ).not.toHaveAttribute('aria-sort');
+  });
+
+  it('opens filtered by the link it came from', async () => {
+    const queries = fleet();
+    await render('/hosts?state=Available&pool=default', AuthorizeResult.ALLOW);
+    await screen.findByText('simulator/sim-00');
+    expect(queries[0]).toBe('?state=Available&pool=default&offset=0&limit=25');
+  });
+
+  it("names the consumer by its machine's namespace/name, with a link", async () => {
+    fleet();
+    await render('/hosts', AuthorizeResult.ALLOW);
+    const link = await screen.findByRole('link', { name: 'default/web-0' });
+    expect(link).toHaveAttribute('href', `/beskar7/machines/${machine.id}`);
+    // Each state has its own chip: Available and Provisioned differ.
+    const hosts = screen.getByRole('region', { name: 'hosts' });
+    const available = hosts.querySelector('[data-state="Available"]');
+    const provisioned = hosts.querySelector('[data-state="Provisioned"]');
+    expect(available).toHaveTextContent('Available');
+    expect(provisioned).toHaveTextContent('Provisioned');
+    expect(available?.className).not.toEqual(provisioned?.className);
   });
 
   it('shows an empty state when nothing matches', async () => {
@@ -117,7 +179,8 @@ describe('HostsTab', () => {
     expect(await screen.findByTestId('bmc-address')).toHaveTextContent(
       'https://10.0.0.5',
     );
-    expect(screen.getByText(/Available → Error \(Drill\)/)).toBeInTheDocument();
+    const history = screen.getByRole('list', { name: 'state history' });
+    expect(history).toHaveTextContent(/Available.*Error.*Drill/);
     expect(screen.queryByText(/rack-a/)).not.toBeInTheDocument();
     // Without the permission, no action is offered.
     expect(
@@ -149,6 +212,9 @@ describe('HostsTab', () => {
       ),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Recover' }));
+    expect(
+      await screen.findByRole('dialog', { name: 'Recover?' }),
+    ).toHaveTextContent('It will be inspected again through its BMC.');
     expect(recovered).toBe(0);
     fireEvent.click(screen.getByRole('button', { name: 'Confirm recover' }));
     await waitFor(() => expect(recovered).toBe(1));

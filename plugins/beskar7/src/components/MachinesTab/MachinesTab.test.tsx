@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
@@ -33,19 +33,33 @@ describe('MachinesTab', () => {
     );
     await renderWithApis(<MachinesTab />, { authorize: AuthorizeResult.ALLOW });
 
-    fireEvent.change(await screen.findByLabelText('Name prefix'), {
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Request machines' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Request machines',
+    });
+    fireEvent.change(within(dialog).getByLabelText(/Name prefix/), {
       target: { value: 'web' },
     });
-    fireEvent.change(screen.getByLabelText('Image URL'), {
+    fireEvent.change(within(dialog).getByLabelText(/Image URL/), {
       target: { value: 'ftp://x' },
     });
-    fireEvent.change(screen.getByLabelText('Pool'), {
+    fireEvent.change(within(dialog).getByLabelText('Pool'), {
       target: { value: 'gpu' },
     });
-    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Request' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'imageUrl: must be an http or https',
+    // The message shows next to the field it names, which is marked invalid.
+    const imageUrl = within(dialog).getByLabelText(/Image URL/);
+    await waitFor(() =>
+      expect(imageUrl).toHaveAttribute('aria-invalid', 'true'),
+    );
+    expect(imageUrl).toHaveAccessibleDescription(
+      'must be an http or https image URL without credentials in it',
+    );
+    expect(within(dialog).getByLabelText('Pool')).not.toHaveAttribute(
+      'aria-invalid',
     );
     expect(bodies[0]).toMatchObject({
       name: 'web-0',
@@ -67,6 +81,8 @@ describe('MachinesTab', () => {
     expect(
       await screen.findByText('No machine requested yet'),
     ).toBeInTheDocument();
-    expect(screen.queryByLabelText('Name prefix')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Request machines' }),
+    ).not.toBeInTheDocument();
   });
 });

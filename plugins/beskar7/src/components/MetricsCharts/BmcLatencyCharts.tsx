@@ -1,10 +1,14 @@
-import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  ALERT_LIMITS,
+  MetricsSummary,
+} from '@beskar7/backstage-plugin-beskar7-common';
+import { LatencyBarChart } from '../charts/LatencyBarChart';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { formatMs } from '../shared/format';
-import { LatencyBars } from '../shared/LatencyBars';
-import { LineChart } from '../shared/LineChart';
-import { bmcLatencySeries, windowText } from './metricsSeries';
+import { bmcLatencySeries, sampleTimes, windowText } from './metricsSeries';
 
 const NONE = 'No BMC operation in the window.';
+const P95_LIMIT = { name: 'p95 limit', value: ALERT_LIMITS.bmcOperationP95Ms };
 
 /** BMC operation latency by vendor (and, in detail, by operation and over time). */
 export const BmcLatencyCharts = ({
@@ -17,22 +21,27 @@ export const BmcLatencyCharts = ({
   const { byVendor, byOperation } = summary.bmcOperations;
   return (
     <>
-      <LatencyBars
+      <LatencyBarChart
         title={`By vendor, ${windowText(summary)}`}
         rows={byVendor.map(v => ({ ...v, name: v.vendor }))}
+        threshold={P95_LIMIT}
         emptyText={NONE}
       />
       {detailed && (
         <>
-          <LatencyBars
+          <LatencyBarChart
             title={`By operation, ${windowText(summary)}`}
             rows={byOperation.map(o => ({ ...o, name: o.operation }))}
+            threshold={P95_LIMIT}
             emptyText={NONE}
           />
-          <LineChart
+          <TimeSeriesChart
             title="p95 by vendor over time"
+            times={sampleTimes(summary)}
             series={bmcLatencySeries(summary)}
             format={formatMs}
+            unit="latency"
+            threshold={P95_LIMIT}
             emptyText="No BMC operation in the history yet."
           />
         </>

@@ -1,11 +1,15 @@
-import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  ALERT_LIMITS,
+  MetricsSummary,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Text } from '@backstage/ui';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { formatMs, formatRate } from '../shared/format';
-import { LineChart } from '../shared/LineChart';
 import {
   claimLatencySeries,
   conflictRateSeries,
   emptyText,
+  sampleTimes,
   windowText,
 } from './metricsSeries';
 
@@ -20,16 +24,24 @@ export const ClaimCharts = ({ summary }: { summary: MetricsSummary }) => {
         p50 {formatMs(claims.latency.p50Ms)}, p95{' '}
         {formatMs(claims.latency.p95Ms)}
       </Text>
-      <LineChart
+      <TimeSeriesChart
         title="Claim conflict rate"
+        times={sampleTimes(summary)}
         series={[conflictRateSeries(summary)]}
         format={formatRate}
+        unit="% of attempts"
+        threshold={{
+          name: 'Alert above',
+          value: ALERT_LIMITS.claimConflictRate,
+        }}
         emptyText={emptyText(summary)}
       />
-      <LineChart
+      <TimeSeriesChart
         title="Claim latency"
+        times={sampleTimes(summary)}
         series={[claimLatencySeries(summary)]}
         format={formatMs}
+        unit="latency"
         emptyText={emptyText(summary)}
       />
     </>

@@ -1,10 +1,13 @@
-import { InfoCard } from '@backstage/core-components';
-import { Text } from '@backstage/ui';
+import { Alert } from '@backstage/ui';
 import { describeError } from '../../api/describeError';
 
-/** Why the charts are missing (often a missing permission), in words, not a collapsed panel. */
+/** Why the charts are missing (often a missing permission), in words. */
 export const MetricsUnavailable = ({ error }: { error: Error }) => (
-  <InfoCard title="Metrics unavailable">
-    <Text role="alert">{describeError(error)}</Text>
-  </InfoCard>
+  <Alert
+    status="warning"
+    icon
+    title="Metrics unavailable"
+    description={describeError(error)}
+    role="alert"
+  />
 );

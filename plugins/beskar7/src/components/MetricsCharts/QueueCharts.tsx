@@ -1,8 +1,7 @@
 import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
-import { LineChart } from '../shared/LineChart';
-import { emptyText } from './metricsSeries';
-
-const count = (n: number | undefined) => (n === undefined ? '–' : String(n));
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
+import { formatCount } from '../shared/format';
+import { emptyText, sampleTimes } from './metricsSeries';
 
 /** Queue length against its maximum, running operations against maxConcurrentOps. */
 export const QueueCharts = ({
@@ -16,21 +15,27 @@ export const QueueCharts = ({
   const last = series.at(-1);
   return (
     <>
-      <LineChart
+      <TimeSeriesChart
         title="Queue length"
+        times={sampleTimes(summary)}
         series={[{ name: 'Queued', values: series.map(p => p.queueLength) }]}
-        limit={last && { name: 'max', value: last.maxQueueSize }}
-        format={count}
+        threshold={last && { name: 'Queue limit', value: last.maxQueueSize }}
+        format={formatCount}
+        unit="jobs"
+        integer
         emptyText={emptyText(summary)}
       />
       {withProcessing && (
-        <LineChart
+        <TimeSeriesChart
           title="Operations running"
+          times={sampleTimes(summary)}
           series={[{ name: 'Running', values: series.map(p => p.processing) }]}
-          limit={
+          threshold={
             last && { name: 'maxConcurrentOps', value: last.maxConcurrentOps }
           }
-          format={count}
+          format={formatCount}
+          unit="operations"
+          integer
           emptyText={emptyText(summary)}
         />
       )}

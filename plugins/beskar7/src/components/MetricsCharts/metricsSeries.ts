@@ -1,7 +1,11 @@
 import { MetricsSummary } from '@beskar7/backstage-plugin-beskar7-common';
-import { ChartSeries } from '../shared/LineChart';
+import { ChartSeries } from '../charts/TimeSeriesChart';
 
 /** The chart lines a metrics summary's history holds, one function per chart. */
+
+export function sampleTimes(summary: MetricsSummary): string[] {
+  return summary.series.map(p => p.at);
+}
 
 export function conflictRateSeries(summary: MetricsSummary): ChartSeries {
   return {
@@ -35,7 +39,7 @@ export function windowText(summary: MetricsSummary): string {
 }
 
 export function emptyText(summary: MetricsSummary): string {
-  return `No samples yet: one is taken every ${
+  return `A sample is taken every ${
     summary.sampleIntervalMs / 1000
-  } s.`;
+  } s; the chart starts with the first.`;
 }

@@ -1,7 +1,7 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -64,32 +64,54 @@ function fleet(summary: { body: object; status?: number }) {
   );
 }
 
+/** The legend entries of the chart titled `name`. */
+async function legend(name: string | RegExp) {
+  const figure = await screen.findByRole('figure', { name });
+  return within(figure)
+    .getAllByTestId('chart-legend')
+    .map(e => e.textContent);
+}
+
 describe('OverviewTab', () => {
   it('shows the claim conflict rate, claim latency and BMC latency by vendor as charts', async () => {
     fleet({ body: sampleSummary });
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.ALLOW });
 
-    expect(
-      await screen.findByRole('img', { name: /^Claim conflict rate:/ }),
-    ).toHaveAccessibleName('Claim conflict rate: Conflict rate 5.0%');
-    expect(
-      screen.getByRole('img', { name: /^Claim latency:/ }),
-    ).toHaveAccessibleName('Claim latency: Claim p95 40 ms');
-    expect(
-      screen.getByRole('img', { name: /^Queue length:/ }),
-    ).toHaveAccessibleName('Queue length: Queued 3, max 100');
-    expect(screen.getByText(/^dell:/)).toHaveTextContent(
-      'dell: p50 2.5 s, p95 9.0 s (12 ops)',
-    );
+    // Each legend gives the current value and the alert limit.
+    expect(await legend('Claim conflict rate')).toEqual([
+      'Conflict rate: 5.0%',
+      'Alert above: 15.0%',
+    ]);
+    expect(await legend('Claim latency')).toEqual(['Claim p95: 40 ms']);
+    expect(await legend('Queue length')).toEqual([
+      'Queued: 3',
+      'Queue limit: 100',
+    ]);
+    expect(await legend(/^By vendor/)).toEqual([
+      'p50: dell 2.5 s (12 ops), hpe 800 ms (4 ops)',
+      'p95: dell 9.0 s (12 ops), hpe 1.5 s (4 ops)',
+      'p95 limit: 5.0 s',
+    ]);
     expect(screen.getByTestId('claim-summary')).toHaveTextContent('12.5%');
-    expect(screen.getByRole('link', { name: 'open runbook' })).toHaveAttribute(
+    expect(
+      screen.getByRole('link', { name: 'Open the runbook' }),
+    ).toHaveAttribute(
       'href',
       expect.stringContaining('runbooks/claim-conflicts'),
     );
+    // Hosts by state: counts and shares, each linking to the filtered list.
+    const states = screen.getByRole('group', { name: 'Hosts by state' });
+    expect(
+      within(states).getByRole('img', { name: /^Hosts by state:/ }),
+    ).toHaveAccessibleName('Hosts by state: 1 Available, 3 Provisioned');
+    expect(
+      within(states).getByRole('link', { name: '3 Provisioned hosts' }),
+    ).toHaveAttribute('href', '/beskar7/hosts?state=Provisioned');
+    expect(within(states).getByText('75%')).toBeInTheDocument();
     expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
   });
 
-  it('shows a spinner while loading', async () => {
+  it('shows skeletons while loading', async () => {
     fleet({ body: sampleSummary });
     server.use(
       http.get('*/api/beskar7/pools', async () => {
@@ -98,7 +120,9 @@ describe('OverviewTab', () => {
       }),
     );
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.ALLOW });
-    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('status', { name: 'Loading' }),
+    ).toBeInTheDocument();
   });
 
   it('says what is missing on a fresh replica', async () => {
@@ -107,8 +131,12 @@ describe('OverviewTab', () => {
     expect(
       await screen.findByText('No BMC operation in the window.'),
     ).toBeInTheDocument();
+    // Every chart says it has no data yet, and why, instead of an empty box.
+    expect(screen.getAllByTestId('chart-empty')).toHaveLength(4);
     expect(
-      screen.getAllByText('No samples yet: one is taken every 10 s.'),
+      screen.getAllByText(
+        'A sample is taken every 10 s; the chart starts with the first.',
+      ),
     ).toHaveLength(3);
     expect(screen.getByTestId('claim-summary')).toHaveTextContent(
       '0 conflict(s) in 0 attempt(s), –',
@@ -131,7 +159,7 @@ describe('OverviewTab', () => {
       'Not allowed: beskar7.host.read',
     );
     expect(screen.getByText('Metrics unavailable')).toBeInTheDocument();
-    expect(screen.getByText('Queued: 3 / 100')).toBeInTheDocument();
+    expect(screen.getByTestId('queued')).toHaveTextContent('3 / 100 jobs');
   });
 
   it('shows the server error when the fleet cannot be read', async () => {

@@ -1,7 +1,6 @@
-import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
-import { Flex, Grid, Text } from '@backstage/ui';
+import { Flex, Grid, Link, Text } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import { HealthCard } from '../Beskar7Page/HealthCard';
 import {
@@ -10,108 +9,118 @@ import {
   MetricsUnavailable,
   QueueCharts,
 } from '../MetricsCharts';
+import { HostsByState } from '../shared/HostsByState';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
-import { Meter } from '../shared/Meter';
-import { StatusLabel } from '../shared/StatusLabel';
+import { usePaths } from '../shared/paths';
+import { Section } from '../shared/Section';
+import { Stat } from '../shared/Stat';
+import { StateChip } from '../shared/StateChip';
 import { usePolling } from '../shared/usePolling';
+import { PoolTable } from './PoolTable';
 
-/** The fleet at a glance: capacity, queue and what needs attention. */
+/** The fleet at a glance: state, capacity, queue, trends and what needs attention. */
 export const OverviewTab = () => {
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const state = usePolling(async () => {
-    const [pools, queue, diagnostics, pending, metrics] = await Promise.all([
+    const [pools, queue, diagnostics, machines, metrics] = await Promise.all([
       api.listPools(),
       api.getQueue(),
       api.getDiagnostics(),
       api.listMachines({ offset: 0, limit: 1 }),
       api.getMetricsSummary(30).catch((error: Error) => error),
     ]);
-    return { pools, queue, diagnostics, pending, metrics };
+    return { pools, queue, diagnostics, machines, metrics };
   }, [api]);
   return (
     <Flex direction="column" gap="4">
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
-        {({ pools, queue, diagnostics, pending, metrics }) => {
+        {({ pools, queue, diagnostics, machines, metrics }) => {
           const totals = Object.fromEntries(
             HOST_STATES.map(s => [
               s,
               pools.reduce((n, p) => n + p.byState[s], 0),
             ]),
-          );
+          ) as Record<(typeof HOST_STATES)[number], number>;
           const alerts = diagnostics.checks.filter(c => c.status !== 'ok');
           return (
-            <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-              <InfoCard title="Hosts by state">
-                <ul aria-label="hosts by state">
-                  {HOST_STATES.map(s => (
-                    <li key={s}>
-                      <StatusLabel value={s} />: {totals[s]}
-                    </li>
-                  ))}
-                </ul>
-              </InfoCard>
-              <InfoCard title="Utilisation per pool">
-                {pools.length === 0 && <Text>No hosts registered yet.</Text>}
-                {pools.map(p => (
-                  <Meter
-                    key={p.pool}
-                    label={`${p.pool} (${Math.round(p.utilisation * 100)}%)`}
-                    value={p.total - p.byState.Available}
-                    max={p.total}
-                  />
-                ))}
-              </InfoCard>
-              <InfoCard title="Provisioning queue">
-                <Meter
-                  label="Queued"
-                  value={queue.length}
-                  max={queue.maxQueueSize}
-                />
-                <Meter
-                  label="Running"
-                  value={queue.processing}
-                  max={queue.maxConcurrentOps}
-                  warnAt={1.1}
-                />
-                <Text>
-                  {pending.totalCount} machine request(s) in total
-                  {queue.paused ? ' · queue paused' : ''}
-                </Text>
-                {!(metrics instanceof Error) && (
-                  <QueueCharts summary={metrics} withProcessing={false} />
-                )}
-              </InfoCard>
+            <Flex direction="column" gap="4">
+              <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+                <Section title="Hosts by state">
+                  <HostsByState byState={totals} hostsPath={paths.hosts} />
+                </Section>
+                <Section title="Provisioning queue">
+                  <Flex direction="column" gap="3">
+                    <Flex gap="6">
+                      <Stat
+                        label="Queued"
+                        value={queue.length}
+                        limit={queue.maxQueueSize}
+                        unit="jobs"
+                        testId="queued"
+                      />
+                      <Stat
+                        label="Running"
+                        value={queue.processing}
+                        limit={queue.maxConcurrentOps}
+                        unit="operations"
+                      />
+                    </Flex>
+                    <Text variant="body-small">
+                      {machines.totalCount} machine request(s) in total
+                      {queue.paused ? ' · queue paused' : ''}
+                      {queue.draining ? ' · queue draining' : ''}
+                    </Text>
+                    {!(metrics instanceof Error) && (
+                      <QueueCharts summary={metrics} withProcessing={false} />
+                    )}
+                  </Flex>
+                </Section>
+                <Section title="Alerts">
+                  <Flex direction="column" gap="2">
+                    <Flex align="center" gap="2">
+                      <Text variant="body-small">Overall</Text>
+                      <StateChip value={diagnostics.status} />
+                    </Flex>
+                    {alerts.length === 0 && <Text>All checks pass.</Text>}
+                    {alerts.map(a => (
+                      <Flex key={a.id} direction="column" gap="1">
+                        <Flex align="center" gap="2">
+                          <StateChip value={a.status} />
+                          <Text weight="bold">{a.title}</Text>
+                        </Flex>
+                        <Text variant="body-small">{a.message}</Text>
+                        {a.runbookId && (
+                          <Link href={paths.runbook(a.runbookId)}>
+                            Open the runbook
+                          </Link>
+                        )}
+                      </Flex>
+                    ))}
+                  </Flex>
+                </Section>
+              </Grid.Root>
+              <Section title="Utilisation per pool">
+                <PoolTable pools={pools} />
+              </Section>
               {metrics instanceof Error ? (
                 <MetricsUnavailable error={metrics} />
               ) : (
-                <>
-                  <InfoCard title="Claims">
-                    <ClaimCharts summary={metrics} />
-                  </InfoCard>
-                  <InfoCard title="BMC operation latency by vendor">
+                <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+                  <Section title="Claims">
+                    <Flex direction="column" gap="3">
+                      <ClaimCharts summary={metrics} />
+                    </Flex>
+                  </Section>
+                  <Section title="BMC operation latency by vendor">
                     <BmcLatencyCharts summary={metrics} detailed={false} />
-                  </InfoCard>
-                </>
+                  </Section>
+                </Grid.Root>
               )}
-              <InfoCard title="Alerts">
-                {alerts.length === 0 && <Text>All checks pass.</Text>}
-                <ul aria-label="alerts">
-                  {alerts.map(a => (
-                    <li key={a.id}>
-                      <StatusLabel value={a.status} /> {a.title}: {a.message}{' '}
-                      {a.runbookId && (
-                        <Link to={`../runbooks/${a.runbookId}`}>
-                          open runbook
-                        </Link>
-                      )}
-                    </li>
-                  ))}
-                </ul>
-              </InfoCard>
               <HealthCard />
-            </Grid.Root>
+            </Flex>
           );
         }}
       </Loadable>

@@ -1,7 +1,18 @@
-import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { beskar7QueueManagePermission } from '@beskar7/backstage-plugin-beskar7-common';
-import { Button, Flex, Grid, Text } from '@backstage/ui';
+import {
+  BmcCooldownStatus,
+  beskar7QueueManagePermission,
+  QueueStatus,
+} from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Button,
+  CellText,
+  ColumnConfig,
+  Flex,
+  Grid,
+  Table,
+  Text,
+} from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import {
   BmcLatencyCharts,
@@ -12,10 +23,32 @@ import {
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
-import { Meter } from '../shared/Meter';
+import { EmptyState, Loadable } from '../shared/Loadable';
+import { Section } from '../shared/Section';
+import { Stat } from '../shared/Stat';
+import { StateChip } from '../shared/StateChip';
 import { useAction } from '../shared/useAction';
 import { usePolling } from '../shared/usePolling';
+
+const COOLDOWN_COLUMNS: ColumnConfig<BmcCooldownStatus & { id: string }>[] = [
+  {
+    id: 'bmc',
+    label: 'BMC',
+    isRowHeader: true,
+    cell: c => <CellText title={c.bmcAddress} />,
+  },
+  {
+    id: 'remaining',
+    label: 'Free in',
+    cell: c => <CellText title={`${(c.remainingMs / 1000).toFixed(1)} s`} />,
+  },
+];
+
+/** The queue's state in a word: draining, paused or running. */
+function queueState(queue: QueueStatus): string {
+  if (queue.draining) return 'Draining';
+  return queue.paused ? 'Paused' : 'Running';
+}
 
 /** Queue health: backlog against its limit, concurrency, BMC cooldowns, claim and BMC latency. */
 export const QueueTab = () => {
@@ -34,102 +67,118 @@ export const QueueTab = () => {
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       <Loadable {...state}>
         {({ queue, metrics }) => (
-          <>
-            <InfoCard title="Provisioning queue">
-              <Flex direction="column" gap="2">
-                <Text data-testid="queue-state">
-                  {queue.paused ? 'Paused' : 'Running'}
-                  {queue.draining ? ', draining (new jobs refused)' : ''}
-                </Text>
-                <Meter
+          <Flex direction="column" gap="4">
+            <Section
+              title="Provisioning queue"
+              actions={
+                <IfAllowed permission={beskar7QueueManagePermission}>
+                  <Flex gap="2">
+                    {queue.paused || queue.draining ? (
+                      <Button
+                        size="small"
+                        variant="secondary"
+                        isDisabled={busy}
+                        onPress={() =>
+                          run(
+                            'Resume queue',
+                            () => api.changeQueue('resume'),
+                            state.retry,
+                          )
+                        }
+                      >
+                        Resume
+                      </Button>
+                    ) : (
+                      <Button
+                        size="small"
+                        variant="secondary"
+                        isDisabled={busy}
+                        onPress={() =>
+                          run(
+                            'Pause queue',
+                            () => api.changeQueue('pause'),
+                            state.retry,
+                          )
+                        }
+                      >
+                        Pause
+                      </Button>
+                    )}
+                    <ConfirmButton
+                      label="Drain"
+                      isDisabled={busy || queue.draining}
+                      question="Drain the queue? New provisioning requests are refused until it is resumed."
+                      onConfirm={() =>
+                        run(
+                          'Drain queue',
+                          () => api.changeQueue('drain'),
+                          state.retry,
+                        )
+                      }
+                    />
+                  </Flex>
+                </IfAllowed>
+              }
+            >
+              <Flex gap="6" align="end">
+                <Flex direction="column" gap="1">
+                  <Text variant="body-small" color="secondary">
+                    State
+                  </Text>
+                  <Flex data-testid="queue-state" align="center" gap="2">
+                    <StateChip value={queueState(queue)} />
+                  </Flex>
+                </Flex>
+                <Stat
                   label="Queue length"
                   value={queue.length}
-                  max={queue.maxQueueSize}
+                  limit={queue.maxQueueSize}
+                  unit="jobs"
+                  testId="queue-length"
                 />
-                <Meter
+                <Stat
                   label="Operations running (all replicas)"
                   value={queue.processing}
-                  max={queue.maxConcurrentOps}
-                  warnAt={1.1}
+                  limit={queue.maxConcurrentOps}
+                  unit="operations"
                 />
-                <Text variant="body-small">
-                  {queue.workerCount} worker(s) on the replica that answered
-                </Text>
-              </Flex>
-            </InfoCard>
-            <IfAllowed permission={beskar7QueueManagePermission}>
-              <Flex gap="2">
-                {queue.paused || queue.draining ? (
-                  <Button
-                    isDisabled={busy}
-                    onPress={() =>
-                      run(
-                        'Resume queue',
-                        () => api.changeQueue('resume'),
-                        state.retry,
-                      )
-                    }
-                  >
-                    Resume
-                  </Button>
-                ) : (
-                  <Button
-                    isDisabled={busy}
-                    onPress={() =>
-                      run(
-                        'Pause queue',
-                        () => api.changeQueue('pause'),
-                        state.retry,
-                      )
-                    }
-                  >
-                    Pause
-                  </Button>
-                )}
-                <ConfirmButton
-                  label="Drain"
-                  isDisabled={busy || queue.draining}
-                  question="Drain the queue? New provisioning requests are refused until it is resumed."
-                  onConfirm={() =>
-                    run(
-                      'Drain queue',
-                      () => api.changeQueue('drain'),
-                      state.retry,
-                    )
-                  }
+                <Stat
+                  label="Workers on the replica that answered"
+                  value={queue.workerCount}
+                  unit="workers"
                 />
               </Flex>
-            </IfAllowed>
+            </Section>
             {metrics instanceof Error ? (
               <MetricsUnavailable error={metrics} />
             ) : (
               <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-                <InfoCard title="Queue over time">
-                  <QueueCharts summary={metrics} />
-                </InfoCard>
-                <InfoCard title="Claims">
-                  <ClaimCharts summary={metrics} />
-                </InfoCard>
-                <InfoCard title="BMC operation latency">
-                  <BmcLatencyCharts summary={metrics} />
-                </InfoCard>
+                <Section title="Queue over time">
+                  <Flex direction="column" gap="4">
+                    <QueueCharts summary={metrics} />
+                  </Flex>
+                </Section>
+                <Section title="Claims">
+                  <Flex direction="column" gap="4">
+                    <ClaimCharts summary={metrics} />
+                  </Flex>
+                </Section>
+                <Section title="BMC operation latency">
+                  <Flex direction="column" gap="4">
+                    <BmcLatencyCharts summary={metrics} />
+                  </Flex>
+                </Section>
               </Grid.Root>
             )}
-            <InfoCard title="BMC cooldowns in effect">
-              {queue.cooldowns.length === 0 ? (
-                <Text>No BMC is cooling down.</Text>
-              ) : (
-                <ul aria-label="cooldowns">
-                  {queue.cooldowns.map(c => (
-                    <li key={c.bmcAddress}>
-                      {c.bmcAddress}: free in{' '}
-                      {(c.remainingMs / 1000).toFixed(1)} s
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </InfoCard>
-          </>
+            <Section title="BMC cooldowns in effect">
+              <Table
+                columnConfig={COOLDOWN_COLUMNS}
+                data={queue.cooldowns.map(c => ({ ...c, id: c.bmcAddress }))}
+                pagination={{ type: 'none' }}
+                emptyState={<EmptyState title="No BMC is cooling down." />}
+              />
+            </Section>
+          </Flex>
         )}
       </Loadable>
     </Flex>

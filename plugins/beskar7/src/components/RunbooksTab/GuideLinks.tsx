@@ -1,7 +1,6 @@
-import { Link } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { RunbookSummary } from '@beskar7/backstage-plugin-beskar7-common';
-import { Flex, Text } from '@backstage/ui';
+import { Flex, Link, Text } from '@backstage/ui';
 
 /**
  * The runbook's operator guide and its reference section, as links into
@@ -18,7 +17,7 @@ export const GuideLinks = ({ definition }: { definition: RunbookSummary }) => {
       {guides.map(g => (
         <Text key={g.path} variant="body-small">
           {base ? (
-            <Link to={new URL(g.path, base).toString()}>{g.title}</Link>
+            <Link href={new URL(g.path, base).toString()}>{g.title}</Link>
           ) : (
             `${g.title}: ${g.path}`
           )}

@@ -1,20 +1,100 @@
-import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7RunbookExecutePermission,
+  RunbookParameter,
   RunbookRun,
   RunbookSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { Button, Flex, Text } from '@backstage/ui';
+import {
+  Alert,
+  Box,
+  Button,
+  Cell,
+  CellText,
+  ColumnConfig,
+  Flex,
+  Link,
+  NumberField,
+  Select,
+  Switch,
+  Table,
+  Text,
+  TextField,
+} from '@backstage/ui';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef, describeError } from '../../api';
 import { IfAllowed } from '../shared/IfAllowed';
-import { Loadable } from '../shared/Loadable';
-import { StatusLabel } from '../shared/StatusLabel';
+import { EmptyState, Loadable } from '../shared/Loadable';
+import { usePaths } from '../shared/paths';
+import { Section } from '../shared/Section';
+import { StateChip } from '../shared/StateChip';
 import { GuideLinks } from './GuideLinks';
 import { RunbookStepList } from './RunbookStepList';
+
+type Value = string | number | boolean;
+
+/** The parameter's starting value: from the link (`?hostId=`), else its default. */
+function initialValue(p: RunbookParameter, query: URLSearchParams): Value {
+  const given = query.get(p.name);
+  if (given !== null) {
+    if (p.type === 'number') return Number(given);
+    if (p.type === 'boolean') return given === 'true';
+    return given;
+  }
+  return p.default ?? (p.type === 'boolean' ? false : '');
+}
+
+/** One input per parameter, the control fitting its type. */
+const ParameterField = ({
+  parameter: p,
+  value,
+  onChange,
+}: {
+  parameter: RunbookParameter;
+  value: Value;
+  onChange: (value: Value) => void;
+}) => {
+  if (p.type === 'boolean') {
+    return (
+      <Switch label={p.title} isSelected={value === true} onChange={onChange} />
+    );
+  }
+  if (p.type === 'number') {
+    return (
+      <NumberField
+        label={p.title}
+        description={p.description}
+        isRequired={p.required}
+        value={typeof value === 'number' ? value : NaN}
+        onChange={v => onChange(Number.isNaN(v) ? '' : v)}
+      />
+    );
+  }
+  if (p.enum) {
+    return (
+      <Select
+        label={p.title}
+        description={p.description}
+        isRequired={p.required}
+        selectionMode="single"
+        options={p.enum.map(v => ({ id: v, label: v }))}
+        value={String(value) || null}
+        onChange={key => onChange(key ? String(key) : '')}
+      />
+    );
+  }
+  return (
+    <TextField
+      label={p.title}
+      description={p.description}
+      isRequired={p.required}
+      value={String(value)}
+      onChange={onChange}
+    />
+  );
+};
 
 const RunControl = ({
   definition,
@@ -30,12 +110,9 @@ const RunControl = ({
   const [run, setRun] = useState<RunbookRun>();
   const [error, setError] = useState<string>();
   const [dryRun, setDryRun] = useState(false);
-  const [parameters, setParameters] = useState<Record<string, string>>(
+  const [parameters, setParameters] = useState<Record<string, Value>>(() =>
     Object.fromEntries(
-      definition.parameters.map(p => [
-        p.name,
-        query.get(p.name) ?? (p.default === undefined ? '' : String(p.default)),
-      ]),
+      definition.parameters.map(p => [p.name, initialValue(p, query)]),
     ),
   );
   const act = async (action: () => Promise<RunbookRun>) => {
@@ -47,74 +124,90 @@ const RunControl = ({
       setError(describeError(e));
     }
   };
-  const typed = () =>
-    Object.fromEntries(
-      definition.parameters
-        .filter(p => parameters[p.name] !== '')
-        .map(p => {
-          const raw = parameters[p.name];
-          if (p.type === 'number') return [p.name, Number(raw)];
-          if (p.type === 'boolean') return [p.name, raw === 'true'];
-          return [p.name, raw];
-        }),
-    );
+  const given = () =>
+    Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== ''));
 
   return (
     <IfAllowed permission={beskar7RunbookExecutePermission}>
-      <InfoCard title={run ? `Run ${run.id.slice(0, 8)}` : 'Start'}>
-        {!run && (
-          <Flex direction="column" gap="2">
-            {definition.parameters.map(p => (
-              <label key={p.name}>
-                {p.title}
-                {p.required ? ' *' : ''}{' '}
-                <input
-                  aria-label={p.title}
+      <Section title={run ? `Run ${run.id.slice(0, 8)}` : 'Start a run'}>
+        <Flex direction="column" gap="3">
+          {!run && (
+            <Flex direction="column" gap="3">
+              {definition.parameters.map(p => (
+                <ParameterField
+                  key={p.name}
+                  parameter={p}
                   value={parameters[p.name]}
-                  onChange={e =>
-                    setParameters(v => ({ ...v, [p.name]: e.target.value }))
+                  onChange={v =>
+                    setParameters(all => ({ ...all, [p.name]: v }))
                   }
-                />{' '}
-                <Text variant="body-small">{p.description}</Text>
-              </label>
-            ))}
-            <label>
-              <input
-                type="checkbox"
-                checked={dryRun}
-                onChange={e => setDryRun(e.target.checked)}
-              />{' '}
-              Dry run (changes nothing)
-            </label>
-            <Button
-              onPress={() =>
-                act(() =>
-                  api.startRunbook(definition.id, {
-                    dryRun,
-                    parameters: typed(),
-                  }),
-                )
-              }
-            >
-              Start
-            </Button>
-          </Flex>
-        )}
-        {run && <RunbookStepList definition={definition} run={run} act={act} />}
-        {error && (
-          <Text color="danger" role="alert">
-            {error}
-          </Text>
-        )}
-      </InfoCard>
+                />
+              ))}
+              <Switch
+                label="Dry run (changes nothing)"
+                isSelected={dryRun}
+                onChange={setDryRun}
+              />
+              <Box>
+                <Button
+                  onPress={() =>
+                    act(() =>
+                      api.startRunbook(definition.id, {
+                        dryRun,
+                        parameters: given(),
+                      }),
+                    )
+                  }
+                >
+                  Start
+                </Button>
+              </Box>
+            </Flex>
+          )}
+          {run && (
+            <RunbookStepList definition={definition} run={run} act={act} />
+          )}
+          {error && <Alert status="danger" icon title={error} role="alert" />}
+        </Flex>
+      </Section>
     </IfAllowed>
   );
 };
+
+const HISTORY_COLUMNS: ColumnConfig<RunbookRun>[] = [
+  {
+    id: 'started',
+    label: 'Started',
+    isRowHeader: true,
+    cell: r => <CellText title={new Date(r.createdAt).toLocaleString()} />,
+  },
+  { id: 'by', label: 'By', cell: r => <CellText title={r.startedBy} /> },
+  {
+    id: 'status',
+    label: 'Status',
+    cell: r => (
+      <Cell>
+        <StateChip value={r.status} />
+      </Cell>
+    ),
+  },
+  {
+    id: 'mode',
+    label: 'Mode',
+    cell: r => <CellText title={r.dryRun ? 'dry run' : 'live'} />,
+  },
+  {
+    id: 'steps',
+    label: 'Steps run',
+    cell: r => <CellText title={String(r.steps.length)} />,
+  },
+];
 
 /** One procedure: start it (or a dry run), then go step by step. */
 export const RunbookRunner = () => {
   const { id = '' } = useParams();
   const api = useApi(beskar7ApiRef);
+  const paths = usePaths();
   const runbook = useAsync(() => api.getRunbook(id), [api, id]);
   const [revision, setRevision] = useState(0);
   const history = useAsync(() => api.listRunbookRuns(id), [api, id, revision]);
@@ -122,33 +215,33 @@ export const RunbookRunner = () => {
     <Loadable {...runbook}>
       {definition => (
         <Flex direction="column" gap="4">
-          <Text variant="title-medium">{definition.title}</Text>
+          <Flex align="center" gap="3">
+            <Text as="h2" variant="title-small">
+              {definition.title}
+            </Text>
+            <StateChip value={definition.severity} size="medium" />
+          </Flex>
           <Text>When: {definition.symptoms.join('; ')}</Text>
           <GuideLinks definition={definition} />
           <RunControl
             definition={definition}
             onRunChanged={() => setRevision(r => r + 1)}
           />
-          <InfoCard title="Earlier runs">
-            <Loadable
-              {...history}
-              isEmpty={p => p.totalCount === 0}
-              emptyTitle="Never run"
-            >
+          <Section title="Earlier runs">
+            <Loadable {...history}>
               {page => (
-                <ul aria-label="run history">
-                  {page.items.map(r => (
-                    <li key={r.id}>
-                      {new Date(r.createdAt).toLocaleString()} by {r.startedBy}
-                      {r.dryRun ? ' (dry run)' : ''}:{' '}
-                      <StatusLabel value={r.status} />
-                    </li>
-                  ))}
-                </ul>
+                <Table
+                  columnConfig={HISTORY_COLUMNS}
+                  data={page.items}
+                  pagination={{ type: 'none' }}
+                  emptyState={<EmptyState title="Never run" />}
+                />
               )}
             </Loadable>
-          </InfoCard>
-          <Link to="..">All runbooks</Link>
+          </Section>
+          <Box>
+            <Link href={paths.runbooks}>All runbooks</Link>
+          </Box>
         </Flex>
       )}
     </Loadable>

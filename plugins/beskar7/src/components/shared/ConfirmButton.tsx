@@ -1,11 +1,18 @@
-import { Button, Flex, Text } from '@backstage/ui';
-import { KeyboardEvent, useEffect, useRef, useState } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  Flex,
+  Text,
+} from '@backstage/ui';
+import { useState } from 'react';
 
 /**
- * A destructive action asks before it runs: the first press shows what will
- * happen, and only "Confirm" does it. Focus moves to "Cancel" (the safe
- * choice) so keyboard users are not left on a button that vanished; Escape
- * cancels and returns focus to the action.
+ * A destructive action asks before it runs: the button opens a dialog that
+ * says what will happen, and only its "Confirm" does it. Focus starts on
+ * "Cancel" (the safe choice); Escape cancels and focus returns to the button.
  */
 export const ConfirmButton = ({
   label,
@@ -18,64 +25,45 @@ export const ConfirmButton = ({
   onConfirm: () => void;
   isDisabled?: boolean;
 }) => {
-  const [asking, setAsking] = useState(false);
-  const [cancelled, setCancelled] = useState(false);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const safeChoice = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) safeChoice.current?.focus();
-    else if (cancelled) trigger.current?.focus();
-  }, [asking, cancelled]);
-  const cancel = () => {
-    setCancelled(true);
-    setAsking(false);
-  };
-
-  if (!asking) {
-    return (
+  const [open, setOpen] = useState(false);
+  return (
+    <>
       <Button
-        ref={trigger}
         size="small"
         destructive
         isDisabled={isDisabled}
-        onPress={() => {
-          setCancelled(false);
-          setAsking(true);
-        }}
+        onPress={() => setOpen(true)}
       >
         {label}
       </Button>
-    );
-  }
-  return (
-    <Flex
-      align="center"
-      gap="2"
-      role="alertdialog"
-      aria-label={`${label}?`}
-      onKeyDown={(event: KeyboardEvent) => {
-        if (event.key === 'Escape') cancel();
-      }}
-    >
-      <Text>{question}</Text>
-      <Button
-        size="small"
-        destructive
-        onPress={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        Confirm {label.toLocaleLowerCase()}
-      </Button>
-      <Button
-        ref={safeChoice}
-        size="small"
-        variant="secondary"
-        onPress={cancel}
-      >
-        Cancel
-      </Button>
-    </Flex>
+      <Dialog isOpen={open} onOpenChange={setOpen}>
+        <DialogHeader>{label}?</DialogHeader>
+        <DialogBody>
+          <Text>{question}</Text>
+        </DialogBody>
+        <DialogFooter>
+          <Flex gap="2" justify="end">
+            <Button
+              variant="secondary"
+              // The safe choice has focus when the dialog opens (WAI-ARIA alert dialog pattern).
+              // eslint-disable-next-line jsx-a11y/no-autofocus
+              autoFocus
+              onPress={() => setOpen(false)}
+            >
+              Cancel
+            </Button>
+            <Button
+              destructive
+              onPress={() => {
+                setOpen(false);
+                onConfirm();
+              }}
+            >
+              Confirm {label.toLocaleLowerCase()}
+            </Button>
+          </Flex>
+        </DialogFooter>
+      </Dialog>
+    </>
   );
 };

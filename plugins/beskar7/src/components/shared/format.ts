@@ -10,3 +10,8 @@ export function formatMs(ms: number | undefined): string {
 export function formatRate(rate: number | undefined): string {
   return rate === undefined ? '–' : `${(rate * 100).toFixed(1)}%`;
 }
+
+/** A count; a dash when nothing was measured. */
+export function formatCount(n: number | undefined): string {
+  return n === undefined ? '–' : String(n);
+}

@@ -1,0 +1,49 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Page, test } from '@playwright/test';
+
+/** Signs in as the guest and opens `path`. */
+export async function signIn(page: Page, path: string) {
+  await page.goto(path);
+  const enterButton = page.getByRole('button', { name: 'Enter' });
+  await expect(enterButton).toBeVisible();
+  await enterButton.click();
+}
+
+/**
+ * Collects what the browser reports as errors on a page (console errors,
+ * uncaught exceptions, failed requests answered 4xx/5xx); `check()` fails
+ * the test when there is any.
+ */
+export function watchConsole(page: Page) {
+  const errors: string[] = [];
+  page.on('console', m => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', e => errors.push(`uncaught: ${e.message}`));
+  page.on('response', r => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  return {
+    check: () => expect(errors, 'errors in the browser console').toEqual([]),
+  };
+}
+
+/** Scans the page with axe: no violation of impact serious or critical. */
+export async function expectAccessible(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+    }));
+  expect(serious, `serious or critical axe violations on ${name}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  const path = test.info().outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await test.info().attach(name, { path, contentType: 'image/png' });
+}

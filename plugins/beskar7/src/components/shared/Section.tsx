@@ -1,0 +1,23 @@
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import { ReactNode } from 'react';
+
+/** A titled card: every card of the plugin has the same header and type sizes. */
+export const Section = ({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) => (
+  <Card aria-label={title} role="region">
+    <CardHeader>
+      <Text as="h3" variant="title-x-small" weight="bold">
+        {title}
+      </Text>
+      {actions}
+    </CardHeader>
+    <CardBody>{children}</CardBody>
+  </Card>
+);
