@@ -112,6 +112,12 @@ export interface Config {
         username: string;
         /** @visibility secret */
         password: string;
+        /**
+         * Where this login may be sent: CIDRs, addresses, host names,
+         * `*.domain`, or whole origins (`https://10.0.0.5:8443`). A host whose
+         * BMC is elsewhere cannot use it; a login that lists none is sent nowhere.
+         */
+        allowedAddresses?: string[];
       };
     };
     /**
@@ -124,6 +130,15 @@ export interface Config {
       hosts?: number;
       /** Pool the simulated hosts are registered in (default `default`). */
       pool?: string;
+      /** BMC i listens on 127.0.0.1:basePort+i (default: free ports). */
+      basePort?: number;
+      /**
+       * The simulated BMCs' password (default: a random one per process).
+       * @visibility secret
+       */
+      password?: string;
+      /** Another process serves the fleet (`yarn simulator --base-port`); needs basePort and password. */
+      external?: boolean;
     };
   };
 }

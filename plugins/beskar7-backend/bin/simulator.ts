@@ -5,7 +5,10 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/beskar7-backend/bin/simulator.ts [--count 12] [--vendors dell,hpe]
  *     [--https] [--power-delay-ms 2000] [--latency-ms 0] [--out fleet.json]
+ *     [--base-port 18600]
  *
+ * With --base-port, BMC i listens on base-port + i: replicas configured with
+ * beskar7.simulator.{external: true, basePort, password} share this fleet.
  * The password comes from BESKAR7_SIM_PASSWORD or is generated. `--out`
  * writes a manifest (hosts, credentials, CA) readable only by the owner, for
  * scripts that register the hosts; stdout never shows the password.
@@ -27,6 +30,7 @@ async function main() {
       'power-delay-ms': { type: 'string', default: '2000' },
       'latency-ms': { type: 'string', default: '0' },
       out: { type: 'string' },
+      'base-port': { type: 'string' },
     },
   });
   const vendors = values.vendors?.split(',').map(v => v.trim()) ?? [];
@@ -47,6 +51,7 @@ async function main() {
     powerDelayMs: Number(values['power-delay-ms']),
     latencyMs: Number(values['latency-ms']),
     password: process.env.BESKAR7_SIM_PASSWORD || undefined,
+    basePort: values['base-port'] ? Number(values['base-port']) : undefined,
   });
   if (values.out) {
     const manifest = {

@@ -72,7 +72,11 @@ function replicaConfig(fleet: SimulatedHost[]) {
       credentials: Object.fromEntries(
         fleet.map(h => [
           `simulator-${h.name}`,
-          { username: h.username, password: h.password },
+          {
+            username: h.username,
+            password: h.password,
+            allowedAddresses: [h.url],
+          },
         ]),
       ),
     },

@@ -24,6 +24,7 @@ import { MachineStore } from './database/MachineStore';
 import { readBmcAddressPolicy } from './config/readInventoryConfig';
 import { InventoryService } from './inventory/InventoryService';
 import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
+import { simulatedFleetFromConfig } from './inventory/simulatedFleetFromConfig';
 import { MachineService } from './machines/MachineService';
 import {
   METRICS_SAMPLE_INTERVAL_MS,
@@ -35,7 +36,6 @@ import { poolMax, poolShortfall } from './database/connectionPool';
 import { createReplicaServices } from './replicaServices';
 import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
 import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
-import { startSimulatedFleet } from './simulator';
 
 const PACKAGE = '@beskar7/backstage-plugin-beskar7-backend';
 
@@ -102,7 +102,6 @@ export const beskar7Plugin = createBackendPlugin({
           metrics,
           queueMetrics,
           configCredentials,
-          credentials,
           provisioners,
           claims,
           queue,
@@ -123,10 +122,8 @@ export const beskar7Plugin = createBackendPlugin({
               logger.warn(`Reconciling host ${id} failed: ${error}`),
             );
         if (config.getOptionalBoolean('beskar7.simulator.enabled')) {
-          const fleet = await startSimulatedFleet({
-            count: config.getOptionalNumber('beskar7.simulator.hosts') ?? 12,
-          });
-          lifecycle.addShutdownHook(() => fleet.stop());
+          const fleet = await simulatedFleetFromConfig(config);
+          if (fleet.stop) lifecycle.addShutdownHook(fleet.stop);
           const hosts = await registerSimulatedFleet(
             fleet,
             new HostStore(knex),
@@ -165,6 +162,7 @@ export const beskar7Plugin = createBackendPlugin({
           claims,
           notifyHost,
           bmcAddresses,
+          replica.credentialGate,
         );
         const runbooks = new RunbookEngine({
           knex,
@@ -178,7 +176,7 @@ export const beskar7Plugin = createBackendPlugin({
             config,
             queue,
             inventory,
-            credentials,
+            credentials: replica.credentialGate,
             circuits: () => provisioners.circuitStatuses(),
             coordination: {
               mode: claims.mode,

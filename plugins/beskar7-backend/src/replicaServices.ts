@@ -11,9 +11,13 @@ import {
 } from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
-import { readBmcAddressPolicy } from './config/readInventoryConfig';
+import {
+  readBmcAddressPolicy,
+  resolveHostName,
+} from './config/readInventoryConfig';
 import { BmcAddressPolicy } from './inventory/bmcAddressPolicy';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
+import { CredentialGate } from './credentials/CredentialGate';
 import { CredentialResolver } from './credentials/types';
 import {
   HostOperationHandler,
@@ -68,6 +72,12 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   const configCredentials = new ConfigCredentialResolver(config);
   const credentials =
     options.credentials?.(configCredentials) ?? configCredentials;
+  // Every login leaves through here, checked against where it may be sent.
+  const credentialGate = new CredentialGate(
+    credentials,
+    configCredentials,
+    resolveHostName,
+  );
   const bmcAddresses = options.bmcAddresses ?? readBmcAddressPolicy(config);
   const provisioners = new BmcProvisionerFactory({
     logger,
@@ -98,7 +108,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
       knex,
       logger,
       metrics: queueMetrics,
-      executor: new RedfishHostOperationExecutor(provisioners, credentials),
+      executor: new RedfishHostOperationExecutor(provisioners, credentialGate),
     }),
   });
   const reconcilers = new Reconcilers({
@@ -144,6 +154,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     queueMetrics,
     configCredentials,
     credentials,
+    credentialGate,
     provisioners,
     claims,
     queue,

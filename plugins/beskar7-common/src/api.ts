@@ -98,6 +98,8 @@ export interface RegisterHostRequest {
     credentialsRef: string;
     insecureSkipVerify?: boolean;
     caBundleRef?: string;
+    /** Send the BMC login over plain HTTP (an `http://` address); off by default. */
+    allowPlainHttp?: boolean;
   };
 }
 

@@ -48,6 +48,16 @@ export const beskar7RunbookDestructivePermission = createPermission({
   attributes: { action: 'delete' },
 });
 
+/**
+ * Use a BMC credential: register a host that names a `credentialsRef`. Apart
+ * from `beskar7.host.update`, so that registering hosts does not imply
+ * sending every secret to a BMC of one's choosing.
+ */
+export const beskar7CredentialUsePermission = createPermission({
+  name: 'beskar7.credential.use',
+  attributes: {},
+});
+
 /** @public */
 export const beskar7Permissions = [
   beskar7HostReadPermission,
@@ -58,4 +68,5 @@ export const beskar7Permissions = [
   beskar7QueueManagePermission,
   beskar7RunbookExecutePermission,
   beskar7RunbookDestructivePermission,
+  beskar7CredentialUsePermission,
 ];

@@ -88,6 +88,11 @@ export interface BmcConnection {
   insecureSkipVerify: boolean;
   /** Reference to a CA bundle used to verify this BMC's certificate. */
   caBundleRef?: string;
+  /**
+   * The host's explicit opt-in to sending the BMC login over plain HTTP (an
+   * `http://` address); without it the backend never sends it there.
+   */
+  allowPlainHttp?: boolean;
 }
 
 /** @public */

@@ -36,16 +36,23 @@ export class RouteGuard {
    */
   async authorize(
     from: Request | BackstageCredentials,
-    permission: BasicPermission,
+    permission: BasicPermission | BasicPermission[],
   ): Promise<Caller> {
     const credentials = isCredentials(from)
       ? asCaller(from)
       : await this.httpAuth.credentials(from, { allow: ['user', 'service'] });
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    const wanted = Array.isArray(permission) ? permission : [permission];
+    const decisions = await this.permissions.authorize(
+      wanted.map(p => ({ permission: p })),
+      { credentials },
+    );
+    const missing = wanted.filter(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
+    if (missing.length > 0) {
+      throw new NotAllowedError(
+        `Missing permission ${missing.map(p => p.name).join(', ')}`,
+      );
     }
     return credentials;
   }
@@ -53,7 +60,7 @@ export class RouteGuard {
   /** Authorizes, then runs `action` inside an audit event that records its outcome. */
   audited<T>(
     from: Request | BackstageCredentials,
-    permission: BasicPermission,
+    permission: BasicPermission | BasicPermission[],
     eventId: string,
     meta: JsonObject,
     action: (credentials: Caller) => Promise<T>,
@@ -74,7 +81,7 @@ export class RouteGuard {
    */
   async auditedInput<I, T>(
     from: Request | BackstageCredentials,
-    permission: BasicPermission,
+    permission: BasicPermission | BasicPermission[],
     eventId: string,
     input: { parse: () => I; meta: (input: I) => JsonObject },
     action: (input: I, credentials: Caller) => Promise<T>,

@@ -1,4 +1,5 @@
 import {
+  beskar7CredentialUsePermission,
   beskar7HostOperatePermission,
   beskar7HostReadPermission,
   beskar7HostUpdatePermission,
@@ -89,9 +90,10 @@ export async function createRouter(
   });
 
   router.post('/hosts', async (req, res) => {
+    // Naming a credential sends it to the BMC: its own permission.
     const host = await guard.auditedInput(
       req,
-      beskar7HostUpdatePermission,
+      [beskar7HostUpdatePermission, beskar7CredentialUsePermission],
       'host-register',
       {
         parse: () => parseRegisterHost(bodyOf(req)),

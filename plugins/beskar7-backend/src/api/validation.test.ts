@@ -26,7 +26,11 @@ describe('request validation', () => {
       pool: 'default',
       labels: {},
       tags: [],
-      bmc: { ...goodHost.bmc, insecureSkipVerify: false },
+      bmc: {
+        ...goodHost.bmc,
+        insecureSkipVerify: false,
+        allowPlainHttp: false,
+      },
     });
   });
 

@@ -79,6 +79,7 @@ const registerHost = z.strictObject({
     credentialsRef: z.string().min(1).max(253),
     insecureSkipVerify: z.boolean().default(false),
     caBundleRef: z.string().min(1).max(253).optional(),
+    allowPlainHttp: z.boolean().default(false),
   }),
 });
 

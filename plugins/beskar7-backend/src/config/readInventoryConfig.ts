@@ -3,10 +3,15 @@ import { lookup } from 'node:dns/promises';
 import {
   BmcAddressPolicy,
   BmcAllowlistEntryError,
+  HostResolver,
 } from '../inventory/bmcAddressPolicy';
 import { ProvisioningConfigError } from './readProvisioningConfig';
 
 export const BMC_ALLOWLIST_KEY = 'beskar7.inventory.bmcAddressAllowlist';
+
+/** How BMC host names are judged: by what the system resolver returns. */
+export const resolveHostName: HostResolver = name =>
+  lookup(name, { all: true });
 
 /** Reads `beskar7.inventory`; a bad allowlist stops start-up with the key named. */
 export function readBmcAddressPolicy(config: Config): BmcAddressPolicy {
@@ -19,9 +24,7 @@ export function readBmcAddressPolicy(config: Config): BmcAddressPolicy {
     ]);
   }
   try {
-    return BmcAddressPolicy.create(entries, name =>
-      lookup(name, { all: true }),
-    );
+    return BmcAddressPolicy.create(entries, resolveHostName);
   } catch (error) {
     if (error instanceof BmcAllowlistEntryError) {
       throw new ProvisioningConfigError([

@@ -18,8 +18,10 @@ describe('ConfigCredentialResolver', () => {
 
   it('prefers config over a registered login and falls back to it', async () => {
     const resolver = new ConfigCredentialResolver(config);
-    resolver.register('rack-a', { username: 'x', password: 'y' });
-    resolver.register('sim', { username: 'sim', password: 'pw' });
+    resolver.register('rack-a', { username: 'x', password: 'y' }, []);
+    resolver.register('sim', { username: 'sim', password: 'pw' }, [
+      'http://127.0.0.1:8000',
+    ]);
     await expect(resolver.resolve('rack-a')).resolves.toMatchObject({
       username: 'admin',
     });

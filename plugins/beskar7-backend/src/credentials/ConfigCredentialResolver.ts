@@ -1,19 +1,35 @@
 import { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
-import { BmcCredentials, CredentialResolver } from './types';
+import { BmcCredentials, CredentialResolver, CredentialScopes } from './types';
 
 /**
- * Reads `beskar7.credentials.<ref>.{username,password}` from app-config
- * (usually filled from environment variables), and falls back to logins
- * registered at run time (the simulated fleet's).
+ * Reads `beskar7.credentials.<ref>.{username,password,allowedAddresses}`
+ * from app-config (usually filled from environment variables), and falls
+ * back to logins registered at run time (the simulated fleet's).
  */
-export class ConfigCredentialResolver implements CredentialResolver {
-  private readonly registered = new Map<string, BmcCredentials>();
+export class ConfigCredentialResolver
+  implements CredentialResolver, CredentialScopes
+{
+  private readonly registered = new Map<
+    string,
+    { credentials: BmcCredentials; allowedAddresses: string[] }
+  >();
 
   constructor(private readonly config: Config) {}
 
-  register(ref: string, credentials: BmcCredentials): void {
-    this.registered.set(ref, credentials);
+  /** A login known only at run time, usable at `allowedAddresses` alone. */
+  register(
+    ref: string,
+    credentials: BmcCredentials,
+    allowedAddresses: string[],
+  ): void {
+    this.registered.set(ref, { credentials, allowedAddresses });
+  }
+
+  allowedAddresses(ref: string): string[] | undefined {
+    const entry = this.config.getOptionalConfig(`beskar7.credentials.${ref}`);
+    if (entry) return entry.getOptionalStringArray('allowedAddresses') ?? [];
+    return this.registered.get(ref)?.allowedAddresses;
   }
 
   async resolve(ref: string): Promise<BmcCredentials> {
@@ -26,7 +42,7 @@ export class ConfigCredentialResolver implements CredentialResolver {
     }
     const registered = this.registered.get(ref);
     if (registered) {
-      return registered;
+      return registered.credentials;
     }
     throw new NotFoundError(`No BMC credentials named '${ref}'`);
   }

@@ -13,3 +13,18 @@ export interface CredentialResolver {
   /** The PEM bundle a host's `bmc.caBundleRef` names, read at use time like the login. */
   resolveCaBundle(ref: string): Promise<string>;
 }
+
+/** Where each credential may be sent. */
+export interface CredentialScopes {
+  /**
+   * The `allowedAddresses` of credential `ref` (empty when it declares
+   * none), or undefined when no credential of that name is known here.
+   */
+  allowedAddresses(ref: string): string[] | undefined;
+}
+
+/** What the credential rules look at: the host and how its BMC is reached. */
+export interface CredentialUse {
+  namespace: string;
+  bmc: { address: string; credentialsRef: string; allowPlainHttp?: boolean };
+}

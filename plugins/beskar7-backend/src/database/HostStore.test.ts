@@ -40,7 +40,12 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
         model: undefined,
         serialNumber: undefined,
       },
-      bmc: { ...input.bmc, insecureSkipVerify: false, caBundleRef: undefined },
+      bmc: {
+        ...input.bmc,
+        insecureSkipVerify: false,
+        caBundleRef: undefined,
+        allowPlainHttp: false,
+      },
       state: 'Enrolling',
       errorMessage: undefined,
       consumerId: undefined,

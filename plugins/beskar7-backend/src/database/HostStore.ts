@@ -33,6 +33,7 @@ export interface CreateHostInput {
     credentialsRef: string;
     insecureSkipVerify?: boolean;
     caBundleRef?: string;
+    allowPlainHttp?: boolean;
   };
   /** Initial state; `Enrolling` unless the caller knows better (tests, imports). */
   state?: HostState;
@@ -87,6 +88,24 @@ export class HostStore {
   }
 
   async create(input: CreateHostInput): Promise<Host> {
+    const { host, created } = await this.createIfAbsent(input);
+    if (!created) {
+      throw new ConflictError(
+        `Host ${input.namespace}/${input.name} already exists`,
+      );
+    }
+    return host;
+  }
+
+  /**
+   * Registers the host unless one of that namespace and name exists, in one
+   * statement under the unique key: of replicas registering the same host
+   * at once, one creates it and the others get it, none fails. Another
+   * unique key (a host already holding that BMC) is still a conflict.
+   */
+  async createIfAbsent(
+    input: CreateHostInput,
+  ): Promise<{ host: Host; created: boolean }> {
     assertValidBmcAddress(input.bmc.address);
     const now = new Date();
     const id = randomUUID();
@@ -97,35 +116,47 @@ export class HostStore {
       tags: input.tags ?? [],
       failureDomain: input.failureDomain,
       hardware: { macAddresses: [], ...input.hardware },
-      bmc: { insecureSkipVerify: false, ...input.bmc },
+      bmc: { insecureSkipVerify: false, allowPlainHttp: false, ...input.bmc },
     };
     try {
       await this.knex.transaction(async trx => {
-        await trx(HOSTS_TABLE).insert({
-          id,
-          name: input.name,
-          namespace: input.namespace,
-          ...hostSpecToColumns(spec),
-          state,
-          version: 0,
-          created_at: now,
-          updated_at: now,
-        });
-        await new HostEventStore(trx).record({
-          hostId: id,
-          toState: state,
-          reason: 'Registered',
-        });
+        await trx(HOSTS_TABLE)
+          .insert({
+            id,
+            name: input.name,
+            namespace: input.namespace,
+            ...hostSpecToColumns(spec),
+            state,
+            version: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict(['namespace', 'name'])
+          .ignore();
+        const inserted = await trx(HOSTS_TABLE).where({ id }).first('id');
+        if (inserted) {
+          await new HostEventStore(trx).record({
+            hostId: id,
+            toState: state,
+            reason: 'Registered',
+          });
+        }
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
-          `Host ${input.namespace}/${input.name} already exists`,
+          `Host ${input.namespace}/${input.name} conflicts with a registered host`,
         );
       }
       throw error;
     }
-    return this.require(id);
+    const host = await this.getByName(input.namespace, input.name);
+    if (!host) {
+      throw new NotFoundError(
+        `Host ${input.namespace}/${input.name} was deleted while it was registered`,
+      );
+    }
+    return { host, created: host.id === id };
   }
 
   async get(id: string): Promise<Host | undefined> {

@@ -33,6 +33,7 @@ export interface HostRow {
   credentials_ref: string;
   insecure_skip_verify: boolean | number;
   ca_bundle_ref: string | null;
+  bmc_allow_plain_http: boolean | number;
   state: HostState;
   power_state: PowerState | null;
   power_state_observed_at: Date | string | number | null;
@@ -66,6 +67,7 @@ export function rowToHost(row: HostRow): Host {
       credentialsRef: row.credentials_ref,
       insecureSkipVerify: Boolean(row.insecure_skip_verify),
       caBundleRef: toOptional(row.ca_bundle_ref),
+      allowPlainHttp: Boolean(row.bmc_allow_plain_http),
     },
     state: row.state,
     powerState: toOptional(row.power_state),
@@ -108,6 +110,7 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
     columns.credentials_ref = spec.bmc.credentialsRef;
     columns.insecure_skip_verify = spec.bmc.insecureSkipVerify;
     columns.ca_bundle_ref = spec.bmc.caBundleRef ?? null;
+    columns.bmc_allow_plain_http = spec.bmc.allowPlainHttp ?? false;
   }
   return columns;
 }

@@ -13,6 +13,7 @@ import { ClaimCoordinator } from '../claims';
 import { HostSearch } from '../database/HostSearch';
 import { HostStore } from '../database/HostStore';
 import { applyHostTransition } from '../lifecycle/applyHostTransition';
+import { CredentialGate } from '../credentials/CredentialGate';
 import { BmcAddressPolicy } from './bmcAddressPolicy';
 
 /** How many recent state changes a host's detail view carries. */
@@ -34,6 +35,8 @@ export class InventoryService {
     private readonly bmcAddresses: BmcAddressPolicy = BmcAddressPolicy.create(
       undefined,
     ),
+    /** Refuses a registration whose credential may not go to its BMC. */
+    private readonly credentials?: Pick<CredentialGate, 'refusal'>,
   ) {
     this.hosts = new HostStore(knex);
     this.search = new HostSearch(knex);
@@ -62,6 +65,8 @@ export class InventoryService {
         `Invalid host registration: bmc.address: ${refusal}`,
       );
     }
+    const credentialRefusal = await this.credentials?.refusal(request);
+    if (credentialRefusal) throw credentialRefusal;
     const host = await this.hosts.create({ ...request, state: 'Enrolling' });
     this.onChange(host.id);
     return host;

@@ -107,6 +107,8 @@ export class BmcAddressPolicy {
   private constructor(
     readonly entries: string[] | undefined,
     private readonly resolve: HostResolver | undefined,
+    /** The config key of the entries, named in refusals. */
+    private readonly key: string,
   ) {
     const ranges: Range[] = [];
     const names = new Set<string>();
@@ -152,8 +154,9 @@ export class BmcAddressPolicy {
   static create(
     entries: string[] | undefined,
     resolve?: HostResolver,
+    key = 'beskar7.inventory.bmcAddressAllowlist',
   ): BmcAddressPolicy {
-    return new BmcAddressPolicy(entries, resolve);
+    return new BmcAddressPolicy(entries, resolve, key);
   }
 
   get hasAllowlist(): boolean {
@@ -185,10 +188,10 @@ export class BmcAddressPolicy {
     if (FORBIDDEN.check(ip, family)) {
       return this.explicitlyForbidden.check(ip, family)
         ? undefined
-        : `${ip} is a link-local or cloud metadata address; list its range in beskar7.inventory.bmcAddressAllowlist to allow it`;
+        : `${ip} is a link-local or cloud metadata address; list its range in ${this.key} to allow it`;
     }
     if (this.hasAllowlist && !this.allowed.check(ip, family)) {
-      return `${ip} is outside beskar7.inventory.bmcAddressAllowlist`;
+      return `${ip} is outside ${this.key}`;
     }
     return undefined;
   }
@@ -197,13 +200,13 @@ export class BmcAddressPolicy {
     const listed =
       this.names.has(name) || this.suffixes.some(s => name.endsWith(s));
     if (FORBIDDEN_NAMES.has(name) && !this.names.has(name)) {
-      return `${name} is a cloud metadata service; list it in beskar7.inventory.bmcAddressAllowlist to allow it`;
+      return `${name} is a cloud metadata service; list it in ${this.key} to allow it`;
     }
     if (listed) return undefined;
     const resolved = await this.lookup(name);
     if (resolved === undefined) {
       return this.hasAllowlist
-        ? `${name} does not resolve, so it cannot be checked against beskar7.inventory.bmcAddressAllowlist`
+        ? `${name} does not resolve, so it cannot be checked against ${this.key}`
         : undefined;
     }
     for (const { address } of resolved) {

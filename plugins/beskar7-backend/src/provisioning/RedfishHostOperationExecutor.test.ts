@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConfigCredentialResolver } from '../credentials/ConfigCredentialResolver';
+import { CredentialGate } from '../credentials/CredentialGate';
 import { BmcProvisionerFactory } from '../redfish';
 import { SimulatedFleet, startSimulatedFleet } from '../simulator';
 import { RedfishHostOperationExecutor } from './RedfishHostOperationExecutor';
@@ -45,23 +46,26 @@ describe('RedfishHostOperationExecutor and CA bundles', () => {
       ...bmc,
     },
   });
-  const executor = (caBundles: Record<string, string>) =>
-    new RedfishHostOperationExecutor(
-      factory,
-      new ConfigCredentialResolver(
-        new ConfigReader({
-          beskar7: {
-            credentials: {
-              sim: {
-                username: fleet.hosts[0].username,
-                password: fleet.hosts[0].password,
-              },
+  const executor = (caBundles: Record<string, string>) => {
+    const credentials = new ConfigCredentialResolver(
+      new ConfigReader({
+        beskar7: {
+          credentials: {
+            sim: {
+              username: fleet.hosts[0].username,
+              password: fleet.hosts[0].password,
+              allowedAddresses: [fleet.hosts[0].url],
             },
-            caBundles,
           },
-        }),
-      ),
+          caBundles,
+        },
+      }),
     );
+    return new RedfishHostOperationExecutor(
+      factory,
+      new CredentialGate(credentials, credentials),
+    );
+  };
 
   it('verifies the BMC against the bundle that beskar7.caBundles names', async () => {
     const inventory = await executor({ 'sim-ca': fleet.ca! }).inspect(

@@ -1,5 +1,5 @@
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import { CredentialResolver } from '../credentials/types';
+import { CredentialGate } from '../credentials/CredentialGate';
 import {
   HostInventory,
   HostOperationExecutor,
@@ -12,13 +12,14 @@ import { provisioningSteps } from './provisioningSteps';
 
 /**
  * The lifecycle's BMC work done over Redfish. Credentials are resolved at
- * each use, so a rotated secret applies to the next operation. Every step is
+ * each use, so a rotated secret applies to the next operation, and only
+ * through the gate, which checks again where the credential may go. Every step is
  * safe to repeat, which a retried or taken-over job relies on.
  */
 export class RedfishHostOperationExecutor implements HostOperationExecutor {
   constructor(
     private readonly provisioners: BmcProvisionerFactory,
-    private readonly credentials: CredentialResolver,
+    private readonly credentials: CredentialGate,
   ) {}
 
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
@@ -96,7 +97,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     work: (bmc: BmcProvisioner) => Promise<T>,
   ): Promise<T> {
     context.signal.throwIfAborted();
-    const credentials = await this.credentials.resolve(host.bmc.credentialsRef);
+    const credentials = await this.credentials.loginFor(host);
     const caBundle = host.bmc.caBundleRef
       ? await this.credentials.resolveCaBundle(host.bmc.caBundleRef)
       : undefined;

@@ -14,7 +14,7 @@ import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { ProvisioningConfigError, validateProvisioningConfig } from '../config';
 import { readClaimsConfig } from '../config/readClaimsConfig';
-import { CredentialResolver } from '../credentials/types';
+import { CredentialGate } from '../credentials/CredentialGate';
 import { HostSearch } from '../database/HostSearch';
 import { HostStore } from '../database/HostStore';
 import { HOSTS_TABLE } from '../database/hostRows';
@@ -36,7 +36,8 @@ export interface ServiceRunbookActionsOptions {
   config: Config;
   queue: ProvisioningQueue;
   inventory: InventoryService;
-  credentials: CredentialResolver;
+  /** BMC logins, handed out only where each credential may go. */
+  credentials: Pick<CredentialGate, 'loginFor'>;
   coordination: CoordinationSettings;
   circuits: () => BmcCircuitStatus[];
 }
@@ -145,9 +146,7 @@ export class ServiceRunbookActions implements RunbookActions {
   async probeBmc(hostId: string, upTo: BmcProbeLayer): Promise<BmcProbeReport> {
     const host = await this.hosts.get(hostId);
     if (!host) throw new NotFoundError(`Host ${hostId} not found`);
-    const login = await this.options.credentials.resolve(
-      host.bmc.credentialsRef,
-    );
+    const login = await this.options.credentials.loginFor(host);
     return probeBmc(
       {
         address: host.bmc.address,

@@ -26,6 +26,20 @@ export interface SimulatedFleetOptions {
   sessionService?: boolean;
   /** Name prefix of the hosts; `sim` gives sim-00, sim-01, ... */
   namePrefix?: string;
+  /** BMC i listens on port basePort + i; free ports by default. */
+  basePort?: number;
+}
+
+/** Name and vendor of BMC `index`: the same in every process given the same options. */
+export function simulatedHostIdentity(
+  index: number,
+  options: Pick<SimulatedFleetOptions, 'vendors' | 'namePrefix'> = {},
+): { name: string; vendor: SimulatedVendor } {
+  const vendors = options.vendors?.length ? options.vendors : SIMULATED_VENDORS;
+  return {
+    name: `${options.namePrefix ?? 'sim'}-${String(index).padStart(2, '0')}`,
+    vendor: vendors[index % vendors.length],
+  };
 }
 
 export interface SimulatedHost {
@@ -51,23 +65,20 @@ export interface SimulatedFleet {
 export async function startSimulatedFleet(
   options: SimulatedFleetOptions = {},
 ): Promise<SimulatedFleet> {
-  const vendors = options.vendors?.length
-    ? options.vendors
-    : [...SIMULATED_VENDORS];
   const username = options.username ?? 'admin';
   const password = options.password ?? randomBytes(12).toString('base64url');
   const tls = options.https ? await generateSimulatorCertificate() : undefined;
   const gauge = new ConcurrencyGauge();
-  const prefix = options.namePrefix ?? 'sim';
   const count = options.trees?.length ?? options.count ?? 12;
 
   const hosts: SimulatedHost[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const vendor = options.trees ? 'tree' : vendors[i % vendors.length];
+      const identity = simulatedHostIdentity(i, options);
+      const vendor = options.trees ? 'tree' : identity.vendor;
       const tree = options.trees
         ? options.trees[i]
-        : generateTree(vendor as SimulatedVendor, i);
+        : generateTree(identity.vendor, i);
       const bmc = await SimulatedBmc.start({
         tree,
         credentials: { username, password },
@@ -78,9 +89,10 @@ export async function startSimulatedFleet(
         sessionService: options.sessionService,
         tls: tls && { key: tls.key, cert: tls.cert },
         fleetGauge: gauge,
+        port: options.basePort === undefined ? undefined : options.basePort + i,
       });
       hosts.push({
-        name: `${prefix}-${String(i).padStart(2, '0')}`,
+        name: identity.name,
         vendor,
         url: bmc.url,
         username,

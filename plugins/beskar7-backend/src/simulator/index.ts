@@ -1,5 +1,6 @@
 export {
   startSimulatedFleet,
+  simulatedHostIdentity,
   type SimulatedFleet,
   type SimulatedFleetOptions,
   type SimulatedHost,

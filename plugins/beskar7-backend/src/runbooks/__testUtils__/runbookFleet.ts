@@ -96,7 +96,12 @@ export async function startRunbookFleet(
         data: {
           beskar7: {
             credentials: {
-              [CREDENTIALS_REF]: { username: 'operator', password },
+              [CREDENTIALS_REF]: {
+                username: 'operator',
+                password,
+                // The simulated BMCs listen on loopback.
+                allowedAddresses: ['127.0.0.1'],
+              },
             },
             claims: options.claims ?? { mode: 'optimistic' },
             provisioning: {
@@ -145,7 +150,11 @@ export async function startRunbookFleet(
     const host = await call<Host>('post', '/hosts', {
       name,
       pool: POOL,
-      bmc: { address: bmc.url, credentialsRef: CREDENTIALS_REF },
+      bmc: {
+        address: bmc.url,
+        credentialsRef: CREDENTIALS_REF,
+        allowPlainHttp: true,
+      },
     });
     return eventually(
       () => getHost(host.id),
