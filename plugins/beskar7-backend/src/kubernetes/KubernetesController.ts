@@ -396,7 +396,7 @@ export class KubernetesController {
     const writer =
       plural === PHYSICAL_HOST.plural ? this.hostWriter : this.machineWriter;
     const { namespace, name } = obj.metadata;
-    await this.writing(() =>
+    const { after } = await this.writing(() =>
       (writer as CustomObjectWriter<KubeObject>).updateStatus(
         namespace,
         name,
@@ -409,7 +409,9 @@ export class KubernetesController {
         },
       ),
     );
-    if (refusal) {
+    // Said once: a stale cache (a resync before the watch caught up) finds
+    // the condition written already, and records nothing.
+    if (refusal && after) {
       await this.events.record(obj, {
         type: 'Warning',
         reason: refusal.reason,

@@ -1,0 +1,103 @@
+import {
+  AuthorizationV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  REAL_CLUSTER_ENV,
+  REAL_CLUSTER_SKIPPED,
+} from './__testUtils__/kubeTestEnvironment';
+import { GROUP } from './types';
+
+const RBAC = resolve(__dirname, '../../../../deploy/backend/rbac.yaml');
+
+/*
+ * The shipped ClusterRole, judged by the real API server's RBAC authorizer:
+ * every request the controller makes on the two kinds and on Events.
+ */
+const realCluster = process.env[REAL_CLUSTER_ENV] ? it : it.skip;
+if (!process.env[REAL_CLUSTER_ENV]) {
+  it.skip(`shipped RBAC ${REAL_CLUSTER_SKIPPED}`, () => {});
+}
+
+realCluster(
+  'the shipped ClusterRole allows what the controller does',
+  async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(process.env[REAL_CLUSTER_ENV]!);
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const authz = kc.makeApiClient(AuthorizationV1Api);
+    const shipped = parseAllDocuments(readFileSync(RBAC, 'utf8'))
+      .map(d => d.toJS())
+      .find(
+        d =>
+          d.kind === 'ClusterRole' && d.metadata.name === 'beskar7-backstage',
+      );
+    const name = `beskar7-rbac-test-${randomBytes(4).toString('hex')}`;
+    const user = `system:serviceaccount:beskar7:${name}`;
+    await rbac.createClusterRole({
+      body: { ...shipped, metadata: { name } },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name,
+        },
+        subjects: [{ kind: 'ServiceAccount', name, namespace: 'beskar7' }],
+      },
+    });
+    try {
+      const requests: Array<[string, string, string, string?]> = [
+        ...['get', 'list', 'watch', 'update'].flatMap(verb =>
+          ['physicalhosts', 'beskar7machines'].map(
+            r => [verb, GROUP, r] as [string, string, string],
+          ),
+        ),
+        ['update', GROUP, 'physicalhosts', 'status'],
+        ['update', GROUP, 'beskar7machines', 'status'],
+        ['create', '', 'events'],
+        ['update', '', 'events'],
+      ];
+      const denied: string[] = [];
+      // The binding reaches the authorizer's cache within a moment.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        denied.length = 0;
+        for (const [verb, group, resource, subresource] of requests) {
+          const review = await authz.createSubjectAccessReview({
+            body: {
+              spec: {
+                user,
+                groups: ['system:serviceaccounts'],
+                resourceAttributes: {
+                  verb,
+                  group,
+                  resource,
+                  subresource,
+                  namespace: 'fleet',
+                },
+              },
+            },
+          });
+          if (!review.status?.allowed) {
+            denied.push(
+              `${verb} ${resource}${subresource ? `/${subresource}` : ''}`,
+            );
+          }
+        }
+        if (denied.length === 0) break;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(denied).toEqual([]);
+    } finally {
+      await rbac.deleteClusterRoleBinding({ name }).catch(() => {});
+      await rbac.deleteClusterRole({ name }).catch(() => {});
+    }
+  },
+);
