@@ -56,6 +56,9 @@ step "Tests"
 # CI=true: run once (no watch) and make a missing PostgreSQL fail the run.
 CI=true yarn test --verbose
 
+step "Monitoring: promtool rules and unit tests, alert drill with a real Prometheus"
+bash scripts/monitoring.sh
+
 step "Backup and restore drill"
 bash scripts/backup-restore-drill.sh
 

@@ -88,6 +88,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
         .labels(e.operation, e.vendor, e.outcome)
         .observe(e.seconds),
   });
+  queueMetrics.bindCircuits(() => provisioners.circuitStatuses());
 
   const claims = createClaimCoordinator({
     mode: claimsConfig.mode,

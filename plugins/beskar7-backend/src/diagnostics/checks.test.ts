@@ -147,6 +147,16 @@ describe('diagnostics checks', () => {
     expect(c.runbookId).toBe(status === 'ok' ? undefined : 'queue-backlog');
   });
 
+  it('counts running jobs against maxQueueSize, as the queue does', () => {
+    const c = check(
+      healthy({
+        queue: ok(queue({ length: 8, processing: 2, maxQueueSize: 10 })),
+      }),
+      'queue-length',
+    );
+    expect(c.status).toBe('error');
+  });
+
   it('warns about a paused queue and points at the drain-and-reset runbook', () => {
     const c = check(
       healthy({ queue: ok(queue({ paused: true })) }),

@@ -313,7 +313,11 @@ export const queueLengthCheck: Check = snapshot => {
   if (failed || !snapshot.queue.ok) return failed!;
   const queue = snapshot.queue.value;
   let status: CheckStatus = 'ok';
-  if (queue.length >= t.errorAtShareOfMax * queue.maxQueueSize) {
+  // maxQueueSize bounds queued and running jobs together.
+  if (
+    queue.length + queue.processing >=
+    t.errorAtShareOfMax * queue.maxQueueSize
+  ) {
     status = 'error';
   } else if (queue.length > t.warningAbove) status = 'warning';
   const switches = [

@@ -18,4 +18,16 @@ describe('CounterWindow', () => {
     // The sample at 0 fell out; the one at 30 s (total 10) is the base.
     expect(await window.delta(60_000)).toEqual({ total: 15 });
   });
+
+  it('counts what happened before its first read, while younger than the window', async () => {
+    let now = 0;
+    let total = 0;
+    const window = new CounterWindow(
+      async () => ({ total }),
+      () => now,
+    );
+    now = 20_000;
+    total = 7;
+    expect(await window.delta(60_000)).toEqual({ total: 7 });
+  });
 });

@@ -1,17 +1,20 @@
 /**
  * Turns cumulative counters into "over the last N minutes": each read keeps a
  * timestamped sample, and a window's value is the difference between now and
- * the oldest sample inside the window (or the first sample, while the
+ * the oldest sample inside the window (or zero at creation, while the
  * process is younger than the window). Samples older than the longest window
  * asked for are dropped.
  */
 export class CounterWindow<K extends string> {
-  private samples: Array<{ at: number; values: Record<K, number> }> = [];
+  private samples: Array<{ at: number; values: Partial<Record<K, number>> }>;
 
+  /** Counters start at zero with the process: what they count before the first read is in the window. */
   constructor(
     private readonly read: () => Promise<Record<K, number>>,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.samples = [{ at: clock(), values: {} }];
+  }
 
   async delta(windowMs: number): Promise<Record<K, number>> {
     const now = this.clock();

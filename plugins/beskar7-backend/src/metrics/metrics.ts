@@ -11,12 +11,14 @@ export type ClaimConflictReason =
   | 'none';
 
 /** Leader election events of the claim coordinator. */
-export type LeaderElectionEvent =
-  | 'acquired'
-  | 'renewed'
-  | 'renew_failed'
-  | 'lost'
-  | 'released';
+export const LEADER_ELECTION_EVENTS = [
+  'acquired',
+  'renewed',
+  'renew_failed',
+  'lost',
+  'released',
+] as const;
+export type LeaderElectionEvent = (typeof LEADER_ELECTION_EVENTS)[number];
 
 /**
  * Every metric of the Beskar7 backend plugin, on a registry of its own (so
@@ -34,7 +36,7 @@ export interface Beskar7Metrics {
 export function createBeskar7Metrics(
   registry: Registry = new Registry(),
 ): Beskar7Metrics {
-  return {
+  const metrics: Beskar7Metrics = {
     registry,
     hostClaimAttempts: new Counter({
       name: 'beskar7_host_claim_attempts_total',
@@ -58,4 +60,10 @@ export function createBeskar7Metrics(
       registers: [registry],
     }),
   };
+  // Each event starts at 0: rate() cannot see the first increment of a
+  // series that appears at 1, so a replica's first acquisition would not count.
+  for (const event of LEADER_ELECTION_EVENTS) {
+    metrics.leaderElections.inc({ event_type: event }, 0);
+  }
+  return metrics;
 }

@@ -18,13 +18,18 @@ export interface QueueMetrics {
   /** The configured limits, so that alerts can compare against them. */
   queueMaxSize: Gauge;
   maxConcurrentOps: Gauge;
+  /** BMCs whose circuit breaker refuses calls now, in this replica. */
+  openCircuits: Gauge;
   /** Points the gauges at a queue; until then they report their last set value. */
   bindQueue(source: QueueGaugeSource): void;
+  /** Points the open-circuit gauge at this replica's breakers. */
+  bindCircuits(source: () => Array<{ state: string }>): void;
 }
 
 /** Creates the queue and lifecycle metrics on `registry`. */
 export function createQueueMetrics(registry: Registry): QueueMetrics {
   let source: QueueGaugeSource | undefined;
+  let circuits: (() => Array<{ state: string }>) | undefined;
   // Both gauges come from one count query per scrape.
   let pending: Promise<{ queued: number; running: number }> | undefined;
   const read = () => {
@@ -94,8 +99,21 @@ export function createQueueMetrics(registry: Registry): QueueMetrics {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    openCircuits: new Gauge({
+      name: 'beskar7_bmc_circuits_open',
+      help: 'BMCs whose circuit breaker is open (calls refused until a probe succeeds), in this replica.',
+      registers: [registry],
+      collect() {
+        if (circuits) {
+          this.set(circuits().filter(c => c.state === 'open').length);
+        }
+      },
+    }),
     bindQueue(next) {
       source = next;
+    },
+    bindCircuits(next) {
+      circuits = next;
     },
   };
 }

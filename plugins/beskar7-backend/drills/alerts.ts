@@ -1,0 +1,682 @@
+/* eslint-disable no-console */
+/**
+ * Alert drill: Debian's Prometheus scrapes running backend replicas (the real
+ * plugin on a scratch PostgreSQL database, simulated BMCs over HTTP) with a
+ * static scrape token and evaluates deploy/monitoring's rules while faults are
+ * caused for real. For each alert the drill waits until Prometheus reports it
+ * firing (/api/v1/alerts), prints the time from fault to firing, checks that
+ * the alert's runbook_url names a runbook the portal opens, and runs that
+ * runbook's diagnosis step on the fleet, which must reach the same verdict.
+ * Finally every PromQL expression of the Grafana dashboard must return a series.
+ *
+ *   yarn drill:alerts          # short: the shipped rules with every `for:` cut to 5 s (a copy made at run time)
+ *   yarn drill:alerts --long   # long: the shipped rules unchanged (minutes per alert)
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { JsonObject } from '@backstage/types';
+import {
+  Host,
+  Machine,
+  RunbookRun,
+} from '@beskar7/backstage-plugin-beskar7-common';
+import { knex as createKnex } from 'knex';
+import { stringify } from 'yaml';
+import { HOSTS_TABLE } from '../src/database/hostRows';
+import { LEASES_TABLE } from '../src/database/LeaseStore';
+import { SimulatedHost, startSimulatedFleet } from '../src/simulator';
+import { readDrillArgs } from './form';
+import { DrillBackend, startDrillBackend } from './monitoring/drillBackend';
+import { PrometheusServer } from './monitoring/prometheusServer';
+import {
+  alertRules,
+  GRAFANA_DASHBOARD_FILE,
+  PrometheusRule,
+  readRuleGroups,
+  runbookId,
+  withShortFor,
+} from './monitoring/rules';
+import { createPostgresScratch } from './scratchDatabase';
+
+const { long, form, pgUrl } = readDrillArgs({});
+const SHORT_FOR_SECONDS = 5;
+/** How long a fault may take to fire its alert: the shipped `for:` needs minutes. */
+const FIRE_TIMEOUT_MS = long ? 12 * 60_000 : 120_000;
+const MAX_QUEUE_SIZE = 10;
+const POOLS = { flaky: 4, latency: 4, contend: 6, busy: 4, bulk: 14 } as const;
+type Pool = keyof typeof POOLS;
+
+const scrapeToken = randomBytes(24).toString('base64url');
+const operatorToken = randomBytes(24).toString('base64url');
+const password = randomBytes(12).toString('base64url');
+
+function backendConfig(claims: JsonObject): JsonObject {
+  return {
+    backend: {
+      baseUrl: 'http://127.0.0.1',
+      auth: {
+        externalAccess: [
+          // Prometheus may read, and only this plugin.
+          {
+            type: 'static',
+            options: { token: scrapeToken, subject: 'prometheus' },
+            accessRestrictions: [
+              { plugin: 'beskar7', permission: 'beskar7.host.read' },
+            ],
+          },
+          {
+            type: 'static',
+            options: { token: operatorToken, subject: 'alert-drill' },
+          },
+        ],
+      },
+    },
+    beskar7: {
+      credentials: { fleet: { username: 'operator', password } },
+      claims,
+      provisioning: {
+        maxQueueSize: MAX_QUEUE_SIZE,
+        maxConcurrentOps: 2,
+        workerCount: 2,
+        // Retries of a failing BMC wait on it: the cooldown alert's fault.
+        bmcCooldownPeriod: '1s',
+        pollInterval: '50ms',
+        reconcileInterval: '500ms',
+        operationTimeout: '20s',
+        leaseDuration: '5s',
+        retry: { maxRetries: 10, initialBackoff: '100ms', maxBackoff: '300ms' },
+      },
+    },
+  };
+}
+
+const OPTIMISTIC = { mode: 'optimistic' };
+const LEADER = {
+  mode: 'leader',
+  leaderElection: {
+    leaseDuration: '3s',
+    renewDeadline: '2s',
+    retryPeriod: '500ms',
+  },
+};
+
+/** The operator's side: the plugin's API with a static token. */
+function apiOf(backend: DrillBackend) {
+  return async function call<T>(method: string, path: string, body?: unknown) {
+    const res = await fetch(`${backend.api}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${operatorToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 300) {
+      throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out waiting for ${what}: ${JSON.stringify(value)}`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+interface Proof {
+  alert: string;
+  fault: string;
+  /** From the fault's start to Prometheus reporting the alert firing. */
+  firedAfterSeconds?: number;
+  runbook: string;
+  verdict?: string;
+  violation?: string;
+}
+
+async function main(): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'beskar7-alert-drill-'));
+  const groups = readRuleGroups();
+  const rulesFile = join(dir, 'rules.yaml');
+  // The short form's copy: same expressions, `for:` cut so that CI waits seconds.
+  writeFileSync(
+    rulesFile,
+    stringify(long ? groups : withShortFor(groups, SHORT_FOR_SECONDS)),
+  );
+  const alerts = new Map(alertRules(groups).map(r => [r.alert!, r]));
+  const proofs: Proof[] = [];
+
+  const prometheus = await PrometheusServer.start({
+    dir,
+    rulesFile,
+    scrapeToken,
+    intervalSeconds: 1,
+  });
+  const scratch = await createPostgresScratch(pgUrl);
+  const db = createKnex({ client: 'pg', connection: scratch.url });
+  const total = Object.values(POOLS).reduce((a, b) => a + b, 0);
+  const sims = await startSimulatedFleet({
+    count: total,
+    username: 'operator',
+    password,
+    namePrefix: 'alert',
+  });
+  const replicas: DrillBackend[] = [];
+  const stopReplicas = async () => {
+    await Promise.all(replicas.splice(0).map(r => r.stop()));
+    prometheus.setTargets([]);
+  };
+  const startReplicas = async (count: number, claims: JsonObject) => {
+    await stopReplicas();
+    for (let i = 0; i < count; i++) {
+      replicas.push(
+        await startDrillBackend(scratch.url, backendConfig(claims)),
+      );
+    }
+    prometheus.setTargets(replicas.map(r => r.target));
+    await until(
+      'Prometheus to scrape every replica with the token',
+      () => prometheus.targets(),
+      ts =>
+        ts.length === count &&
+        ts.every(t => t.health === 'up') &&
+        ts.every(t => replicas.some(r => t.scrapeUrl.includes(r.target))),
+      30_000,
+    );
+  };
+  const api = () => apiOf(replicas[0]);
+
+  /** Waits until Prometheus reports `alertname` firing; the seconds since `since`. */
+  async function firing(
+    alertname: string,
+    since: number,
+    keepFaulting?: () => Promise<void>,
+  ) {
+    const deadline = Date.now() + FIRE_TIMEOUT_MS;
+    for (;;) {
+      if (await prometheus.firing(alertname))
+        return (Date.now() - since) / 1000;
+      if (Date.now() > deadline) {
+        const queue = replicas.length
+          ? await api()('GET', '/queue').catch(e => String(e))
+          : 'no replica';
+        throw new Error(
+          `${alertname} did not fire within ${
+            FIRE_TIMEOUT_MS / 1000
+          } s; queue: ${JSON.stringify(queue)}; alerts: ${JSON.stringify(
+            (await prometheus.alerts()).map(
+              a => `${a.labels.alertname}:${a.state}`,
+            ),
+          )}`,
+        );
+      }
+      await (keepFaulting?.() ?? sleep(500));
+    }
+  }
+
+  /**
+   * One alert's proof: the fault fires it, its runbook_url opens a runbook
+   * the backend serves, and that runbook's diagnosis agrees.
+   */
+  async function prove(
+    alertname: string,
+    fault: string,
+    since: number,
+    diagnose: (runbook: string) => Promise<string>,
+    keepFaulting?: () => Promise<void>,
+  ) {
+    const rule: PrometheusRule | undefined = alerts.get(alertname);
+    const proof: Proof = { alert: alertname, fault, runbook: '?' };
+    proofs.push(proof);
+    try {
+      if (!rule) throw new Error(`no alert ${alertname} in the rules`);
+      proof.runbook = runbookId(rule);
+      proof.firedAfterSeconds = Number(
+        (await firing(alertname, since, keepFaulting)).toFixed(1),
+      );
+      proof.verdict = await diagnose(proof.runbook);
+    } catch (error) {
+      proof.violation = String(error instanceof Error ? error.message : error);
+    }
+    console.log(
+      `${proof.violation ? 'VIOLATION' : 'fired'}: ${alertname} after ${
+        proof.firedAfterSeconds ?? '-'
+      } s (${fault}); ${proof.runbook}: ${proof.violation ?? proof.verdict}`,
+    );
+  }
+
+  /** Starts a run and resumes it to its first failed step (or the end). */
+  async function diagnosis(
+    runbook: string,
+    parameters: Record<string, unknown> = {},
+    on = replicas[0],
+  ): Promise<RunbookRun> {
+    const call = apiOf(on);
+    const run = await call<RunbookRun>('POST', `/runbooks/${runbook}/runs`, {
+      parameters,
+      dryRun: false,
+    });
+    return call<RunbookRun>('POST', `/runbooks/runs/${run.id}/resume`, {});
+  }
+  const step = (run: RunbookRun, id: string) => {
+    const found = run.steps.filter(s => s.stepId === id).at(-1);
+    if (!found)
+      throw new Error(
+        `${run.runbookId}: step ${id} has not run (${run.steps.map(
+          s => `${s.stepId}:${s.status}`,
+        )})`,
+      );
+    return found;
+  };
+
+  const byPool = new Map<Pool, Array<{ sim: SimulatedHost; host: Host }>>();
+  let requested = 0;
+  const requestMachine = (pool: Pool, on = replicas[0]) =>
+    apiOf(on)<Machine>('POST', '/machines', {
+      name: `alert-${pool}-${requested++}`,
+      imageUrl: 'https://images.example/os.iso',
+      configUrl: 'https://config.example/m.yaml',
+      osFamily: 'flatcar',
+      provisioningMode: 'RemoteConfig',
+      requirements: { pool },
+    });
+  const machine = (id: string) => api()<Machine>('GET', `/machines/${id}`);
+
+  try {
+    // One replica until the contention fault: two would race for every claim.
+    await startReplicas(1, OPTIMISTIC);
+    // Register the fleet a few hosts at a time: inspections go through the queue.
+    let next = 0;
+    for (const [pool, count] of Object.entries(POOLS) as Array<
+      [Pool, number]
+    >) {
+      const members = sims.hosts.slice(next, next + count);
+      next += count;
+      const registered: Array<{ sim: SimulatedHost; host: Host }> = [];
+      for (let i = 0; i < members.length; i += 4) {
+        const batch = await Promise.all(
+          members.slice(i, i + 4).map(async sim => ({
+            sim,
+            host: await api()<Host>('POST', '/hosts', {
+              name: sim.name,
+              pool,
+              bmc: { address: sim.bmc.url, credentialsRef: 'fleet' },
+            }),
+          })),
+        );
+        for (const { sim, host } of batch) {
+          await until(
+            `${sim.name} to be inspected`,
+            () => api()<Host>('GET', `/hosts/${host.id}`),
+            h => h.state === 'Available',
+            60_000,
+          );
+          registered.push({ sim, host });
+        }
+      }
+      byPool.set(pool, registered);
+    }
+    console.log(
+      `Alert drill (${form}): ${total} simulated BMCs registered, a replica scraped by Prometheus ${prometheus.url}`,
+    );
+
+    // Each alert's runbook_url opens /beskar7/runbooks/<id> in the portal; the
+    // page reads GET /runbooks/<id>, which must answer with that runbook.
+    for (const rule of alerts.values()) {
+      const id = runbookId(rule);
+      const served = await api()<{ id: string }>('GET', `/runbooks/${id}`);
+      if (served.id !== id) {
+        throw new Error(
+          `${rule.alert}: GET /runbooks/${id} answered ${served.id}`,
+        );
+      }
+    }
+
+    // 1. BMCs fail until their circuit opens: their provisioning retries
+    // fail and open the breakers.
+    const flaky = byPool.get('flaky')!;
+    let since = Date.now();
+    for (const { sim } of flaky)
+      sim.bmc.faults.set([{ kind: 'status', status: 503 }]);
+    const flakyMachines = await Promise.all(
+      flaky.map(() => requestMachine('flaky')),
+    );
+    const flakyHost = async () => {
+      for (const m of flakyMachines) {
+        const hostId = (await machine(m.id)).hostId;
+        if (hostId) return hostId;
+      }
+      return flaky[0].host.id;
+    };
+    const bmcVerdict = async (runbook: string) => {
+      const hostId = await flakyHost();
+      // Each replica keeps its own breakers: ask every one.
+      for (const replica of replicas) {
+        const run = await diagnosis(runbook, { hostId }, replica);
+        const failed = run.steps.find(s => s.status === 'failed');
+        if (!failed) continue;
+        return `${failed.stepId} failed: ${
+          failed.verification?.message ?? failed.summary
+        }`;
+      }
+      throw new Error(`no replica's ${runbook} run found the failing BMC`);
+    };
+    await prove(
+      'Beskar7BmcCircuitOpen',
+      'BMCs answer 503 until their breakers open',
+      since,
+      bmcVerdict,
+    );
+    await prove(
+      'Beskar7BmcErrorRateHigh',
+      'BMCs answer 503',
+      since,
+      bmcVerdict,
+    );
+    for (const { sim } of flaky) sim.bmc.faults.clear();
+
+    // 2. Claims slowed by a lock on the hosts table held by another session.
+    since = Date.now();
+    const lockFor = (ms: number) =>
+      db.transaction(async trx => {
+        await trx.raw(`LOCK TABLE ${HOSTS_TABLE} IN EXCLUSIVE MODE`);
+        await sleep(ms);
+      });
+    const latencyMachines: Machine[] = [];
+    const locked = lockFor(7_000);
+    for (let i = 0; i < POOLS.latency; i++) {
+      // One replica asks: claims must not race before the contention fault.
+      latencyMachines.push(await requestMachine('latency'));
+    }
+    await locked;
+    await prove(
+      'Beskar7ClaimLatencyHigh',
+      'a session holds a lock on the hosts table for 7 s',
+      since,
+      async runbook => {
+        for (const replica of replicas) {
+          const run = await diagnosis(runbook, {}, replica);
+          const latency = step(run, 'claim-latency');
+          if (
+            (latency.data as { claimSamples?: number }).claimSamples &&
+            latency.status === 'failed'
+          ) {
+            return `claim-latency failed: ${latency.verification?.message}`;
+          }
+        }
+        throw new Error('no replica found claim latency over its limit');
+      },
+    );
+
+    // 3. Claims contended by replicas: three replicas race for a small pool,
+    // machines released and asked for again until the alert fires.
+    await startReplicas(3, OPTIMISTIC);
+    since = Date.now();
+    const contendWave = async () => {
+      const wave = await Promise.all(
+        Array.from({ length: POOLS.contend * 2 }, (_, i) =>
+          requestMachine('contend', replicas[i % replicas.length]),
+        ),
+      );
+      await sleep(2_000);
+      await Promise.all(
+        wave.map(m =>
+          api()('POST', `/machines/${m.id}/release`).catch(() => undefined),
+        ),
+      );
+    };
+    await prove(
+      'Beskar7ClaimConflictRateHigh',
+      'three replicas race for a pool of six hosts',
+      since,
+      async runbook => {
+        const seen: string[] = [];
+        // Each replica judges its own attempts: more waves until one has enough.
+        for (let round = 0; round < 5; round++) {
+          for (const replica of replicas) {
+            const run = await diagnosis(
+              runbook,
+              { targetMode: 'leader' },
+              replica,
+            );
+            const measured = step(run, 'measure-conflicts');
+            const message = measured.verification?.message ?? '';
+            if (message.startsWith('Confirmed'))
+              return `measure-conflicts: ${message}`;
+            seen.push(message);
+          }
+          await contendWave();
+        }
+        throw new Error(
+          `claim-conflicts did not confirm conflicts: ${seen.join(' | ')}`,
+        );
+      },
+      contendWave,
+    );
+    // 4. Retries wait on their BMC's cooldown: virtual media stays busy (409)
+    // on four BMCs, so each provisioning attempt fails and is retried at once.
+    // A fresh replica: its diagnostics judge the share of jobs that waited.
+    await startReplicas(1, OPTIMISTIC);
+    since = Date.now();
+    for (const { sim } of byPool.get('busy')!)
+      sim.bmc.faults.set([{ kind: 'mediaInUse' }]);
+    await Promise.all(byPool.get('busy')!.map(() => requestMachine('busy')));
+    await prove(
+      'Beskar7BmcCooldownRateHigh',
+      'virtual media busy on 4 BMCs: retries wait on the cooldown',
+      since,
+      async () => {
+        const seen: string[] = [];
+        for (const replica of replicas) {
+          const report = await apiOf(replica)<{
+            checks: Array<{
+              id: string;
+              status: string;
+              message: string;
+              runbookId?: string;
+            }>;
+          }>('GET', '/diagnostics');
+          const check = report.checks.find(c => c.id === 'bmc-cooldowns');
+          if (
+            check &&
+            check.status !== 'ok' &&
+            check.runbookId === 'queue-backlog'
+          ) {
+            return `diagnostics bmc-cooldowns ${check.status}: ${check.message}`;
+          }
+          seen.push(`${check?.status}: ${check?.message}`);
+        }
+        throw new Error(
+          `no replica's diagnostics saw cooldowns set the pace: ${seen.join(
+            ' | ',
+          )}`,
+        );
+      },
+    );
+    for (const { sim } of byPool.get('busy')!) sim.bmc.faults.clear();
+
+    // 5. The queue fills past its limit: machine requests for a pool of slow BMCs.
+    since = Date.now();
+    for (const { sim } of byPool.get('bulk')!) sim.bmc.latencyMs = 1_500;
+    await Promise.all(
+      byPool
+        .get('bulk')!
+        .map((_, i) => requestMachine('bulk', replicas[i % replicas.length])),
+    );
+    const queueVerdict = async (runbook: string) => {
+      const run = await diagnosis(runbook, { observeSeconds: 1 });
+      const status = step(run, 'queue-status');
+      const q = status.data as {
+        length: number;
+        processing: number;
+        maxQueueSize: number;
+      };
+      if (!((q.length + q.processing) / q.maxQueueSize > 0.8)) {
+        throw new Error(
+          `queue-status saw ${q.length} + ${q.processing} of ${q.maxQueueSize}`,
+        );
+      }
+      return `queue-status: ${status.summary}`;
+    };
+    await prove(
+      'Beskar7QueueUtilisationHigh',
+      'machine requests for 14 slow BMCs, queue limit 10',
+      since,
+      queueVerdict,
+    );
+    await prove(
+      'Beskar7QueueNearlyFull',
+      'machine requests for 14 slow BMCs, queue limit 10',
+      since,
+      queueVerdict,
+    );
+    for (const { sim } of byPool.get('bulk')!) sim.bmc.latencyMs = 0;
+
+    // Every panel of the dashboard has data by now.
+    const dashboard = JSON.parse(readFileSync(GRAFANA_DASHBOARD_FILE, 'utf8'));
+    const panels: Array<{
+      title: string;
+      targets?: Array<{ expr: string }>;
+      panels?: unknown[];
+    }> = dashboard.panels;
+    let emptyPanels = 0;
+    for (const panel of panels) {
+      for (const target of panel.targets ?? []) {
+        const result = await prometheus.query(target.expr);
+        if (result.length === 0) {
+          emptyPanels += 1;
+          console.log(
+            `VIOLATION: dashboard panel "${panel.title}": ${target.expr} returns no series`,
+          );
+        }
+      }
+    }
+    console.log(
+      `dashboard: ${
+        panels.flatMap(p => p.targets ?? []).length
+      } expressions queried, ${emptyPanels} empty`,
+    );
+
+    // 6. Leadership churns: the coordinator lease lapses in the database
+    // every 2 s, as when the leader cannot renew in time.
+    await startReplicas(3, LEADER);
+    await until(
+      'a leader',
+      () => db(LEASES_TABLE).whereNotNull('holder_id').first(),
+      Boolean,
+      30_000,
+    );
+    since = Date.now();
+    const lapse = async () => {
+      await db(LEASES_TABLE).update({ expires_at_ms: 0 });
+      await sleep(2_000);
+    };
+    await prove(
+      'Beskar7LeaderElectionUnstable',
+      'the coordinator lease lapses every 2 s',
+      since,
+      async runbook => {
+        let lapsing = true;
+        const running = (async () => {
+          while (lapsing) await lapse();
+        })();
+        let counted: RunbookRun;
+        try {
+          counted = await diagnosis(runbook, { observeSeconds: 5 });
+          // lease-holder fails while the lease is lapsed: acknowledged, the count goes on.
+          if (counted.status === 'step-failed') {
+            const call = apiOf(replicas[0]);
+            await call('POST', `/runbooks/runs/${counted.id}/acknowledge`, {
+              note: 'lease lapsing in the drill',
+            });
+            counted = await call<RunbookRun>(
+              'POST',
+              `/runbooks/runs/${counted.id}/resume`,
+              {},
+            );
+          }
+        } finally {
+          lapsing = false;
+          await running;
+        }
+        const transitions = step(counted, 'count-transitions');
+        if (transitions.verification?.passed !== false)
+          throw new Error(`count-transitions: ${transitions.summary}`);
+        return `count-transitions failed: ${transitions.verification.message}`;
+      },
+      lapse,
+    );
+
+    // 7. Every replica stops.
+    since = Date.now();
+    await stopReplicas();
+    await prove(
+      'Beskar7BackendDown',
+      'every replica stopped',
+      since,
+      async runbook => {
+        // No replica left to run a diagnosis: the page's route is checked before.
+        return `${runbook}: no backend to diagnose (route checked while up)`;
+      },
+    );
+  } finally {
+    await stopReplicas();
+    await prometheus.stop();
+    await sims.stop();
+    await db.destroy();
+    await scratch.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const unproven = [...alerts.keys()].filter(
+    a => !proofs.some(p => p.alert === a),
+  );
+  for (const a of unproven) console.log(`VIOLATION: no fault fired ${a}`);
+  console.table(
+    proofs.map(p => ({
+      alert: p.alert,
+      firedAfterS: p.firedAfterSeconds ?? '-',
+      runbook: p.runbook,
+      ok: !p.violation,
+    })),
+  );
+  const violations = proofs.filter(p => p.violation).length + unproven.length;
+  console.log(
+    JSON.stringify({
+      drill: `alerts (${form})`,
+      forSeconds: long ? 'as shipped' : SHORT_FOR_SECONDS,
+      firedAfterSeconds: Object.fromEntries(
+        proofs.map(p => [p.alert, p.firedAfterSeconds ?? null]),
+      ),
+      violations,
+    }),
+  );
+  return violations === 0;
+}
+
+// process.exit: a stopped test backend may leave timers behind, and its
+// shutdown path must not decide the drill's exit code.
+main().then(
+  ok => process.exit(ok ? 0 : 1),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
