@@ -470,17 +470,25 @@ async function main(): Promise<boolean> {
       },
       contendWave,
     );
-    // 4. Retries wait on their BMC's cooldown: virtual media stays busy (409)
-    // on four BMCs, so each provisioning attempt fails and is retried at once.
+    // 4. Retries wait on their BMC's cooldown: every change (boot order,
+    // media, power) fails with 500 on four BMCs, so each provisioning
+    // attempt fails and is retried.
     // A fresh replica: its diagnostics judge the share of jobs that waited.
     await startReplicas(1, OPTIMISTIC);
     since = Date.now();
-    for (const { sim } of byPool.get('busy')!)
-      sim.bmc.faults.set([{ kind: 'mediaInUse' }]);
+    for (const { sim } of byPool.get('busy')!) {
+      sim.bmc.faults.set([
+        {
+          kind: 'status',
+          status: 500,
+          operations: ['reset', 'setBoot', 'insertMedia', 'patchMedia'],
+        },
+      ]);
+    }
     await Promise.all(byPool.get('busy')!.map(() => requestMachine('busy')));
     await prove(
       'Beskar7BmcCooldownRateHigh',
-      'virtual media busy on 4 BMCs: retries wait on the cooldown',
+      'changes fail with 500 on 4 BMCs: retries wait on the cooldown',
       since,
       async () => {
         const seen: string[] = [];
