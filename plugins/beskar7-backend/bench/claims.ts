@@ -1,9 +1,11 @@
 /*
- * The claim race benchmark (`yarn bench:claims`): N simulated replicas, each
- * with its own connection pool, claim hosts for M machines over H hosts in
- * one coordination mode; then the same connections run plain single-row
- * update transactions, so that the claim rate reads as a fraction of what
- * the database can do at all. Prints, last, one JSON line.
+ * The claim race benchmark (`yarn bench:claims`): N replicas, each a child
+ * process (bench/claimsReplica.ts) with its own connection pool, claim
+ * hosts for M machines over H hosts in one coordination mode, taking the
+ * machines from one queue held here; then the same processes and pools run
+ * plain single-row update transactions, so that the claim rate reads as a
+ * fraction of what the database can do at all in the same run. Prints,
+ * last, one JSON line.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/beskar7-backend/bench/claims.ts \
@@ -17,28 +19,30 @@ import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { Knex, knex as createKnex } from 'knex';
-import { randomBytes } from 'node:crypto';
+import { knex as createKnex, Knex } from 'knex';
+import { ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createClaimCoordinator } from '../src/claims/createClaimCoordinator';
-import { LeaderClaimCoordinator } from '../src/claims/LeaderClaimCoordinator';
-import { ClaimCoordinator } from '../src/claims/types';
+import { percentile } from '../drills/drillSupport';
+import { createPostgresScratch } from '../drills/scratchDatabase';
+import { CLAIM_COORDINATOR_LEASE } from '../src/claims/LeaderClaimCoordinator';
+import { LeaderElectionTiming } from '../src/claims/leaderElection';
 import { applyDatabaseMigrations } from '../src/database/migrations';
-import { Beskar7Metrics, createBeskar7Metrics } from '../src/metrics';
 import { checkClaimInvariants } from '../src/__testUtils__/claimInvariants';
-import { runClaimRace } from '../src/__testUtils__/claimRace';
+import { RaceEntry } from '../src/__testUtils__/claimRace';
 import {
   insertAvailableHosts,
   insertPendingMachines,
 } from '../src/__testUtils__/fleet';
 import {
   openReplicaPools,
-  ReplicaPools,
+  ReplicaTarget,
 } from '../src/__testUtils__/replicaPools';
+import { FromReplica, ToReplica } from './claimsReplica';
 
 interface BenchOptions {
   db: 'sqlite' | 'postgres';
@@ -97,178 +101,193 @@ function readOptions(argv: string[]): BenchOptions {
   };
 }
 
-/** A scratch database for one run, and how to get rid of it. */
+const LEADER_ELECTION: LeaderElectionTiming = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 100,
+};
+
+const BASELINE_TABLE = 'beskar7_bench_baseline';
+
+const REPLY_TYPES: string[] = ['ready', 'next', 'raced', 'baselined'];
+
+/** A scratch database for one run: where replicas find it, and how to get rid of it. */
 async function createScratchDatabase(
   options: BenchOptions,
-  replicas: number,
-): Promise<{ pools: ReplicaPools; drop(): Promise<void> }> {
+): Promise<{ target: ReplicaTarget; drop(): Promise<void> }> {
   if (options.db === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'beskar7-bench-'));
-    const pools = openReplicaPools(
-      { sqliteFile: join(dir, 'bench.sqlite') },
-      replicas,
-    );
     return {
-      pools,
+      target: { sqliteFile: join(dir, 'bench.sqlite') },
       async drop() {
-        await pools.close();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   }
-  const server =
+  const scratch = await createPostgresScratch(
     process.env.BESKAR7_BENCH_POSTGRES ??
-    'postgresql://postgres@127.0.0.1:5432';
-  const admin = createKnex({ client: 'pg', connection: server });
-  const database = `beskar7_bench_${randomBytes(6).toString('hex')}`;
-  await admin.raw('CREATE DATABASE ??', [database]);
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  const pools = openReplicaPools(
-    { postgres: { connectionString: url.toString() } },
-    replicas,
-    options.poolSize,
+      'postgresql://postgres@127.0.0.1:5432',
   );
   return {
-    pools,
-    async drop() {
-      await pools.close();
-      await admin.raw('DROP DATABASE ?? WITH (FORCE)', [database]);
-      await admin.destroy();
-    },
+    target: { postgres: { connectionString: scratch.url } },
+    drop: () => scratch.drop(),
   };
 }
 
-/**
- * Plain single-row update transactions from the same connections: each
- * worker updates a row of its own, so the rate measures the database and
- * the round trips, not row contention.
- */
-async function measureBaseline(
-  clients: Knex[],
-  concurrency: number,
-  seconds: number,
-): Promise<number> {
-  const table = 'beskar7_bench_baseline';
-  const workers = clients.length * concurrency;
-  await clients[0].schema.createTable(table, t => {
-    t.integer('id').primary();
-    t.integer('n').notNullable();
-  });
-  await clients[0](table).insert(
-    Array.from({ length: workers }, (_, id) => ({ id, n: 0 })),
-  );
-  let updates = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, id) => {
-      const knex = clients[id % clients.length];
-      while (performance.now() < deadline) {
-        await retryBusy(() =>
-          knex.transaction(trx => trx(table).where({ id }).increment('n', 1)),
-        );
-        updates++;
+/** One replica process, and the answers it sends back. */
+class Replica {
+  private readonly child: ChildProcess;
+  private readonly replies: FromReplica[] = [];
+  private readonly waiting: Array<(message: FromReplica) => void> = [];
+
+  constructor(onNext: (replica: Replica) => void) {
+    this.child = fork(join(__dirname, 'claimsReplica.ts'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message: FromReplica) => {
+      // The TypeScript loader sends messages of its own (`watch`).
+      if (!REPLY_TYPES.includes(message.type)) return;
+      if (message.type === 'next') onNext(this);
+      else if (this.waiting.length) this.waiting.shift()!(message);
+      else this.replies.push(message);
+    });
+    this.child.once('exit', code => {
+      if (code !== 0) {
+        console.error(`a replica exited with ${code}`);
+        process.exit(1);
       }
-    }),
-  );
-  return updates / ((performance.now() - started) / 1000);
+    });
+  }
+
+  send(message: ToReplica) {
+    this.child.send(message);
+  }
+
+  /** The next answer other than a request for a machine. */
+  reply<T extends FromReplica['type']>(
+    type: T,
+  ): Promise<Extract<FromReplica, { type: T }>> {
+    const check = (message: FromReplica) => {
+      if (message.type !== type) {
+        throw new Error(`expected ${type} from a replica, got ${message.type}`);
+      }
+      return message as Extract<FromReplica, { type: T }>;
+    };
+    const queued = this.replies.shift();
+    if (queued) return Promise.resolve(check(queued));
+    return new Promise(resolve =>
+      this.waiting.push(message => resolve(check(message))),
+    );
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null) return;
+    this.child.removeAllListeners('exit');
+    const exited = once(this.child, 'exit');
+    this.send({ type: 'stop' });
+    await exited;
+  }
 }
 
-/** SQLite answers "busy" instead of waiting (see replicaPools); so do we. */
-async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
+/** Until the claim coordinator lease has a holder: election time is not claim time. */
+async function waitForLeader(knex: Knex) {
   for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-      await new Promise(resolve => setTimeout(resolve, Math.random() * 2));
-    }
+    const lease = await knex('beskar7_leases')
+      .where({ name: CLAIM_COORDINATOR_LEASE })
+      .whereNotNull('holder_id')
+      .first();
+    if (lease) return;
+    await new Promise(resolve => setTimeout(resolve, 20));
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-/** Claim attempts summed over every replica's metrics, by outcome. */
-async function attemptsByOutcome(metrics: Beskar7Metrics[]) {
-  const totals: Record<string, number> = {};
-  for (const m of metrics) {
-    for (const v of (await m.hostClaimAttempts.get()).values) {
-      const outcome = String(v.labels.outcome);
-      totals[outcome] = (totals[outcome] ?? 0) + v.value;
-    }
-  }
-  return totals;
 }
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
-  const { pools, drop } = await createScratchDatabase(
-    options,
-    options.replicas,
-  );
-  const coordinators: ClaimCoordinator[] = [];
+  const { target, drop } = await createScratchDatabase(options);
+  const [knex] = openReplicaPools(target, 1).clients;
+  const replicas: Replica[] = [];
   try {
-    const [first] = pools.clients;
-    await applyDatabaseMigrations(first);
-    await insertAvailableHosts(first, { count: options.hosts });
-    const machines = await insertPendingMachines(first, {
+    await applyDatabaseMigrations(knex);
+    await insertAvailableHosts(knex, { count: options.hosts });
+    const machines = await insertPendingMachines(knex, {
       count: options.machines,
     });
-
-    const metrics = pools.clients.map(() => createBeskar7Metrics());
-    pools.clients.forEach((knex, i) =>
-      coordinators.push(
-        createClaimCoordinator({
-          mode: options.mode,
-          knex,
-          metrics: metrics[i],
-          replicaId: `bench-replica-${i}`,
-          leaderElection: {
-            leaseDurationMs: 15_000,
-            renewDeadlineMs: 10_000,
-            retryPeriodMs: 100,
-          },
-        }),
-      ),
+    const queue = machines.map(m => m.id);
+    const workers = options.replicas * options.concurrency;
+    await knex.schema.createTable(BASELINE_TABLE, t => {
+      t.integer('id').primary();
+      t.integer('n').notNullable();
+    });
+    await knex(BASELINE_TABLE).insert(
+      Array.from({ length: workers }, (_, id) => ({ id, n: 0 })),
     );
-    await Promise.all(coordinators.map(c => c.start()));
-    if (options.mode === 'leader') {
-      // Election time is not claim time.
-      while (!coordinators.some(c => (c as LeaderClaimCoordinator).isLeader)) {
-        await new Promise(resolve => setTimeout(resolve, 10));
+    if (options.db === 'postgres') await knex.raw('VACUUM ANALYZE');
+
+    for (let i = 0; i < options.replicas; i++) {
+      replicas.push(
+        new Replica(replica =>
+          replica.send({ type: 'machine', id: queue.shift() }),
+        ),
+      );
+    }
+    replicas.forEach((replica, i) =>
+      replica.send({
+        type: 'start',
+        target,
+        mode: options.mode,
+        poolSize: options.poolSize,
+        replica: i,
+        leaderElection: LEADER_ELECTION,
+      }),
+    );
+    await Promise.all(replicas.map(r => r.reply('ready')));
+    if (options.mode === 'leader') await waitForLeader(knex);
+
+    const load = loadavg()[0];
+    const started = performance.now();
+    replicas.forEach(r =>
+      r.send({ type: 'race', concurrency: options.concurrency }),
+    );
+    const raced = await Promise.all(replicas.map(r => r.reply('raced')));
+    const elapsedSeconds = (performance.now() - started) / 1000;
+
+    const baselines = await Promise.all(
+      replicas.map((replica, i) => {
+        replica.send({
+          type: 'baseline',
+          table: BASELINE_TABLE,
+          rowIds: Array.from(
+            { length: options.concurrency },
+            (_, w) => i * options.concurrency + w,
+          ),
+          seconds: options.baselineSeconds,
+        });
+        return replica.reply('baselined');
+      }),
+    );
+    const baselineUpdatesPerSecond = baselines.reduce(
+      (sum, b) => sum + b.updates / b.seconds,
+      0,
+    );
+
+    const report = await checkClaimInvariants(knex);
+    const entries: RaceEntry[] = raced.flatMap(r => r.entries);
+    const attempts: Record<string, number> = {};
+    for (const r of raced) {
+      for (const [outcome, n] of Object.entries(r.attempts)) {
+        attempts[outcome] = (attempts[outcome] ?? 0) + n;
       }
     }
-
-    const started = performance.now();
-    const entries = await runClaimRace(
-      coordinators,
-      machines.map(m => m.id),
-      { concurrencyPerReplica: options.concurrency },
-    );
-    const elapsedSeconds = (performance.now() - started) / 1000;
-    await Promise.all(coordinators.map(c => c.stop()));
-
-    const report = await checkClaimInvariants(first);
-    const attempts = await attemptsByOutcome(metrics);
     const conflicts = attempts.conflict ?? 0;
     const writes = (attempts.success ?? 0) + conflicts;
     const claimed = entries.filter(e => e.result.outcome === 'claimed').length;
     const latencies = entries.map(e => e.latencyMs).sort((a, b) => a - b);
-
-    const baselineUpdatesPerSecond = await measureBaseline(
-      pools.clients,
-      options.concurrency,
-      options.baselineSeconds,
-    );
     const claimsPerSecond = claimed / elapsedSeconds;
     const result = {
       db: options.db,
       mode: options.mode,
       replicas: options.replicas,
+      replicaProcesses: true,
       connectionsPerReplica: options.poolSize,
       claimsInFlightPerReplica: options.concurrency,
       hosts: options.hosts,
@@ -289,19 +308,23 @@ async function main() {
         3,
       ),
       cpus: cpus().length,
+      loadAverage: round(load, 2),
     };
     console.log(
-      `${result.mode} on ${result.db}, ${result.replicas} replicas: ` +
+      `${result.mode} on ${result.db}, ${result.replicas} replica processes: ` +
         `${claimed}/${result.machines} claimed in ${elapsedSeconds.toFixed(
           2,
         )} s, ` +
-        `${result.conflictRate * 100}% conflicts, p95 ${result.p95Ms} ms, ` +
+        `${round(result.conflictRate * 100, 2)}% conflicts, p95 ${
+          result.p95Ms
+        } ms, ` +
         `${result.throughputVsBaseline}x the baseline update rate`,
     );
     console.log(JSON.stringify(result));
     if (result.doubleClaims || result.halfClaims) process.exitCode = 1;
   } finally {
-    await Promise.all(coordinators.map(c => c.stop()));
+    await Promise.all(replicas.map(r => r.stop()));
+    await knex.destroy();
     await drop();
   }
 }

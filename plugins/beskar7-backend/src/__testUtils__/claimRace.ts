@@ -35,13 +35,30 @@ export async function runClaimRace(
   machineIds: string[],
   options: ClaimRaceOptions,
 ): Promise<RaceEntry[]> {
-  const maxCalls = options.maxCallsPerMachine ?? 100;
   const queue = [...machineIds];
+  const entries = await Promise.all(
+    coordinators.map((coordinator, replica) =>
+      claimEach(coordinator, replica, async () => queue.shift(), options),
+    ),
+  );
+  return entries.flat();
+}
+
+/**
+ * One replica's part of a race: `concurrencyPerReplica` workers claim the
+ * machines `next` hands out until it has none left.
+ */
+export async function claimEach(
+  coordinator: ClaimCoordinator,
+  replica: number,
+  next: () => Promise<string | undefined>,
+  options: ClaimRaceOptions,
+): Promise<RaceEntry[]> {
+  const maxCalls = options.maxCallsPerMachine ?? 100;
   const entries: RaceEntry[] = [];
 
-  async function worker(replica: number) {
-    const coordinator = coordinators[replica];
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+  async function worker() {
+    for (let id = await next(); id !== undefined; id = await next()) {
       const started = performance.now();
       let calls = 0;
       let conflicts = 0;
@@ -66,11 +83,7 @@ export async function runClaimRace(
   }
 
   await Promise.all(
-    coordinators.flatMap((_, replica) =>
-      Array.from({ length: options.concurrencyPerReplica }, () =>
-        worker(replica),
-      ),
-    ),
+    Array.from({ length: options.concurrencyPerReplica }, () => worker()),
   );
   return entries;
 }

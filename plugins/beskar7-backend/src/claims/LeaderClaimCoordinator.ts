@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { ClaimRequestStore } from '../database/ClaimRequestStore';
+import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
@@ -16,7 +17,7 @@ import {
 } from './leaderElection';
 import { LeaseElector, LeaseLostError } from './LeaseElector';
 import { releaseClaim } from './release';
-import { assignHosts, needsLabelsOrTags } from './batchAssignment';
+import { Assignment, assignHosts, needsLabelsOrTags } from './batchAssignment';
 import { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';
 
 export const CLAIM_COORDINATOR_LEASE = 'beskar7-claim-coordinator';
@@ -66,6 +67,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private readonly claimTimeoutMs: number;
   private readonly waiters = new Map<string, Waiter[]>();
   private stopped = true;
+  /** Ends the serve loop's idle wait, while it waits. */
+  private wakeLeader?: () => void;
   private loops: Promise<void>[] = [];
 
   constructor(private readonly options: LeaderClaimCoordinatorOptions) {
@@ -128,6 +131,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     const loaded = await loadClaimableMachine(this.machines, machineId);
     if ('result' in loaded) return loaded.result;
     await this.requests.enqueue(machineId, this.replicaId);
+    this.wakeLeader?.();
     return new Promise<ClaimResult>((resolve, reject) => {
       let timeout: NodeJS.Timeout | undefined = undefined;
       const waiter: Waiter = {
@@ -169,7 +173,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       try {
         const served = await this.serveBatch(token);
         failures = 0;
-        if (served === 0) await sleep(this.pollIntervalMs);
+        if (served === 0) await this.idle();
       } catch (error) {
         if (!(error instanceof LeaseLostError)) {
           this.options.logger?.warn(`Claim batch failed: ${error}`);
@@ -187,7 +191,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
 
   /**
    * Serves the oldest pending requests in one fenced transaction. Returns how
-   * many requests it answered.
+   * many requests it answered. Claims waiting on this replica are answered
+   * at once; the others learn from their own replica's poll.
    */
   private async serveBatch(token: number): Promise<number> {
     const pending = await this.requests.listPending(this.batchSize);
@@ -199,6 +204,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       { withLabelsAndTags: claimable.some(needsLabelsOrTags) },
     );
     const { assignments, unserved } = assignHosts(claimable, candidates);
+    // Requests answered here are removed; the others' requesters read `no_hosts`.
+    const localUnserved = unserved.filter(id => this.waiters.has(id));
 
     try {
       await this.knex.transaction(async trx => {
@@ -210,14 +217,16 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
             )}`,
           );
         }
-        for (const { machine, host } of assignments) {
-          await writeClaim(trx, machine.id, host);
-        }
+        await this.writeAssignments(trx, assignments);
         await this.requests.remove(trx, [
           ...assignments.map(a => a.machine.id),
           ...stale,
+          ...localUnserved,
         ]);
-        await this.requests.markNoHosts(trx, unserved);
+        await this.requests.markNoHosts(
+          trx,
+          unserved.filter(id => !localUnserved.includes(id)),
+        );
         await this.elector.fence(trx, token);
       });
     } catch (error) {
@@ -231,13 +240,64 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       }
       throw error;
     }
-    for (let i = 0; i < assignments.length; i++) {
+    const answer = { attempts: 0, conflicts: 0 };
+    for (const { machine, host } of assignments) {
       this.claimMetrics.attempt('success');
+      this.settle(machine.id, {
+        result: {
+          ...answer,
+          machineId: machine.id,
+          outcome: 'claimed',
+          hostId: host.id,
+        },
+      });
     }
-    for (let i = 0; i < unserved.length; i++) {
+    for (const machineId of unserved) {
       this.claimMetrics.attempt('no_hosts');
+      if (localUnserved.includes(machineId)) {
+        this.settle(machineId, {
+          result: { ...answer, machineId, outcome: 'no_hosts' },
+        });
+      }
     }
     return pending.length;
+  }
+
+  /** The batch's claims: one statement on PostgreSQL, one claim at a time on SQLite. */
+  private async writeAssignments(
+    trx: Knex.Transaction,
+    assignments: Assignment[],
+  ): Promise<void> {
+    if (!isPostgres(trx)) {
+      for (const { machine, host } of assignments) {
+        await writeClaim(trx, machine.id, host);
+      }
+      return;
+    }
+    const written = await writeClaimBatch(
+      trx,
+      assignments.map(({ machine, host }) => ({
+        machineId: machine.id,
+        host: { id: host.id, version: host.version },
+      })),
+    );
+    if (written !== assignments.length) {
+      throw new ClaimLostError('optimistic_lock');
+    }
+  }
+
+  /** Waits a poll interval, or less if a claim of this replica is queued meanwhile. */
+  private idle(): Promise<void> {
+    return new Promise<void>(resolve => {
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.wakeLeader = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => {
+      this.wakeLeader = undefined;
+    });
   }
 
   /** While claims wait on this replica, polls their requests for answers. */

@@ -1,9 +1,9 @@
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { isPostgres } from '../database/dialect';
-import { isTransientDatabaseError } from '../database/errors';
-import { ClaimCandidate, HostStore } from '../database/HostStore';
-import { HOSTS_TABLE } from '../database/hostRows';
+import { isConnectionLost, isTransientDatabaseError } from '../database/errors';
+import { ClaimStatementResult, ClaimStore } from '../database/ClaimStore';
+import { HostStore } from '../database/HostStore';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
@@ -13,7 +13,11 @@ import {
   jitteredBackoffMs,
   sleep,
 } from './backoff';
-import { loadClaimableMachine } from './claimableMachine';
+import {
+  answerForClaimed,
+  loadClaimableMachine,
+  machineNotFound,
+} from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
@@ -25,43 +29,40 @@ export interface LockingClaimCoordinatorOptions {
   metrics: Beskar7Metrics;
   /** Transactions tried per claim when the database is busy (default 10). */
   maxAttempts?: number;
-  /** PostgreSQL: ranked hosts offered per locking statement (default 16). */
-  lockBatchSize?: number;
   backoff?: BackoffOptions;
 }
 
 type Outcome =
   | { kind: 'claimed'; hostId: string }
   | { kind: 'no_hosts' }
-  | { kind: 'all_locked' }
   | { kind: 'machine_taken' };
 
 /**
- * Claims inside one short transaction that locks before it decides. On
- * PostgreSQL it locks the machine row, then takes the first of the machine's
- * ranked hosts that `FOR UPDATE SKIP LOCKED` grants (rows other claimers hold
- * are skipped, not waited for). On SQLite the first statement is a write,
- * which takes the database's write lock at once (the effect of `BEGIN
- * IMMEDIATE`), so the hosts read next cannot change before the claim is
- * written. Either way no attempt loses a race; only a busy database is
- * retried, after a jittered backoff and outside any transaction.
+ * Claims that lock before they decide. On PostgreSQL a claim is one
+ * statement (ClaimStore): it locks the machine row, then takes the first of
+ * the machine's ranked eligible hosts that `FOR UPDATE SKIP LOCKED` grants
+ * (rows other claimers hold are skipped, not waited for). On SQLite the
+ * transaction's first statement is a write, which takes the database's
+ * write lock at once (the effect of `BEGIN IMMEDIATE`), so the hosts read
+ * next cannot change before the claim is written. Either way no attempt
+ * loses a race; only a busy database is retried, after a jittered backoff
+ * and outside any transaction.
  */
 export class LockingClaimCoordinator implements ClaimCoordinator {
   readonly mode = 'locking';
   private readonly machines: MachineStore;
   private readonly claimMetrics: ClaimMetrics;
   private readonly maxAttempts: number;
-  private readonly lockBatchSize: number;
   private readonly backoff: BackoffOptions;
-  private readonly postgres: boolean;
+  /** PostgreSQL only: claims in one statement. */
+  private readonly claims?: ClaimStore;
 
   constructor(private readonly options: LockingClaimCoordinatorOptions) {
     this.machines = new MachineStore(options.knex);
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.maxAttempts = options.maxAttempts ?? 10;
-    this.lockBatchSize = options.lockBatchSize ?? 16;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.postgres = isPostgres(options.knex);
+    if (isPostgres(options.knex)) this.claims = new ClaimStore(options.knex);
   }
 
   async start(): Promise<void> {}
@@ -84,7 +85,73 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
     return releaseClaim(this.options.knex, machineId);
   }
 
-  private async claimOnce(machineId: string): Promise<ClaimResult> {
+  private claimOnce(machineId: string): Promise<ClaimResult> {
+    return this.claims
+      ? this.claimInStatements(this.claims, machineId)
+      : this.claimInTransactions(machineId);
+  }
+
+  /**
+   * PostgreSQL: each attempt is one statement that locks the machine and
+   * takes its best eligible host no other transaction holds.
+   */
+  private async claimInStatements(
+    claims: ClaimStore,
+    machineId: string,
+  ): Promise<ClaimResult> {
+    const stats = { machineId, attempts: 0, conflicts: 0 };
+    let unavailable = false;
+    while (stats.attempts < this.maxAttempts) {
+      if (stats.attempts > 0) {
+        await sleep(jitteredBackoffMs(stats.attempts, this.backoff));
+      }
+      stats.attempts++;
+      let result: ClaimStatementResult;
+      try {
+        result = await claims.claim(machineId, {
+          kind: 'skip_locked',
+          exclude: [],
+        });
+      } catch (error) {
+        this.claimMetrics.attempt('error');
+        // A claim is idempotent: asked again, a machine that got its host answers with it.
+        unavailable = isConnectionLost(error);
+        if (unavailable || isTransientDatabaseError(error)) continue;
+        throw error;
+      }
+      unavailable = false;
+      switch (result.kind) {
+        case 'claimed':
+          this.claimMetrics.attempt('success');
+          return { ...stats, outcome: 'claimed', hostId: result.hostId };
+        case 'missing':
+          throw machineNotFound(machineId);
+        case 'not_pending':
+          // Found held (by this machine's claim elsewhere): nothing was written.
+          return {
+            ...answerForClaimed(machineId, result),
+            ...stats,
+            attempts: stats.attempts - 1,
+          };
+        default:
+          if (!result.eligibleLeft) {
+            this.claimMetrics.attempt('no_hosts');
+            return { ...stats, outcome: 'no_hosts' };
+          }
+          // Every eligible host is locked by claims in flight; some may fail.
+          this.claimMetrics.attempt('conflict', 'already_claimed');
+          stats.conflicts++;
+      }
+    }
+    return {
+      ...stats,
+      outcome: 'retry',
+      reason: unavailable ? 'database_unavailable' : 'attempts_exhausted',
+    };
+  }
+
+  /** SQLite: a transaction whose first statement takes the write lock. */
+  private async claimInTransactions(machineId: string): Promise<ClaimResult> {
     const loaded = await loadClaimableMachine(this.machines, machineId);
     if ('result' in loaded) return loaded.result;
     const { machine } = loaded;
@@ -101,7 +168,7 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
           this.claimInTransaction(trx, machine),
         );
       } catch (error) {
-        // Not expected while the locks hold; counted, and tried again.
+        // Not expected while the lock holds; counted, and tried again.
         if (error instanceof ClaimLostError) {
           this.claimMetrics.attempt('conflict', conflictReason(error));
           stats.conflicts++;
@@ -118,15 +185,10 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
         case 'no_hosts':
           this.claimMetrics.attempt('no_hosts');
           return { ...stats, outcome: 'no_hosts' };
-        case 'machine_taken': {
+        default: {
           const again = await loadClaimableMachine(this.machines, machineId);
           if ('result' in again) return { ...again.result, ...stats };
-          break;
         }
-        default:
-          // Every eligible host is locked by claims in flight; some may fail.
-          this.claimMetrics.attempt('conflict', 'already_claimed');
-          stats.conflicts++;
       }
     }
     return { ...stats, outcome: 'retry', reason: 'attempts_exhausted' };
@@ -136,48 +198,20 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
     trx: Knex.Transaction,
     machine: Machine,
   ): Promise<Outcome> {
-    // A write first: locks the machine row (PostgreSQL) or the whole database (SQLite).
+    // A write first: takes SQLite's write lock before anything is read.
     const touched = await trx(MACHINES_TABLE)
       .where({ id: machine.id, phase: 'Pending' })
       .whereNull('host_id')
       .update({ updated_at: new Date() });
     if (touched !== 1) return { kind: 'machine_taken' };
 
-    const ranked = selectHosts(
+    const [host] = selectHosts(
       machine,
       await new HostStore(trx).listClaimCandidates(machine.requirements),
     );
-    if (ranked.length === 0) return { kind: 'no_hosts' };
-    const host = this.postgres
-      ? await this.lockFirstFree(trx, ranked)
-      : ranked[0];
-    if (!host) return { kind: 'all_locked' };
+    if (!host) return { kind: 'no_hosts' };
     await writeClaim(trx, machine.id, { id: host.id });
     return { kind: 'claimed', hostId: host.id };
-  }
-
-  /**
-   * Locks the first host, in the machine's order, that no other transaction
-   * holds, and only that one: `ORDER BY` its rank, `LIMIT 1`, `SKIP LOCKED`.
-   * Ranks go to PostgreSQL a slice at a time to keep the statement small.
-   */
-  private async lockFirstFree(
-    trx: Knex.Transaction,
-    ranked: ClaimCandidate[],
-  ): Promise<ClaimCandidate | undefined> {
-    for (let i = 0; i < ranked.length; i += this.lockBatchSize) {
-      const ids = ranked.slice(i, i + this.lockBatchSize).map(h => h.id);
-      const row: { id: string } | undefined = await trx(HOSTS_TABLE)
-        .select('id')
-        .whereIn('id', ids)
-        .where('state', 'Available')
-        .orderByRaw('array_position(?::text[], id)', [ids])
-        .forUpdate()
-        .skipLocked()
-        .first();
-      if (row) return ranked.find(h => h.id === row.id);
-    }
-    return undefined;
   }
 }
 

@@ -1,7 +1,13 @@
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
-import { isTransientDatabaseError } from '../database/errors';
+import { isConnectionLost, isTransientDatabaseError } from '../database/errors';
+import {
+  ClaimStatementResult,
+  ClaimStore,
+  HostChoice,
+} from '../database/ClaimStore';
+import { isPostgres } from '../database/dialect';
 import { ClaimCandidate, HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
@@ -11,21 +17,36 @@ import {
   jitteredBackoffMs,
   sleep,
 } from './backoff';
-import { loadClaimableMachine } from './claimableMachine';
+import {
+  answerForClaimed,
+  loadClaimableMachine,
+  machineNotFound,
+} from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
 import { OneClaimPerMachine } from './oneClaimPerMachine';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
 import { selectHosts } from './selection';
-import { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';
+import {
+  ClaimCoordinator,
+  ClaimResult,
+  ClaimStats,
+  ReleaseResult,
+} from './types';
 
 export interface OptimisticClaimCoordinatorOptions {
   knex: Knex;
   metrics: Beskar7Metrics;
   /** Conditional writes tried per claim before answering `retry` (default 10). */
   maxAttempts?: number;
-  /** Conflicts tolerated on one read of the candidates before reading again (default 3). */
+  /** Conflicts tolerated on one ranking of the candidates before ranking again (default 3). */
   conflictsPerRead?: number;
+  /**
+   * PostgreSQL: at or below this many eligible hosts (default 100), claims
+   * in flight on every replica mostly want the same few, so a claim passes
+   * over hosts another transaction is writing instead of racing for them.
+   */
+  scarceHosts?: number;
   backoff?: BackoffOptions;
 }
 
@@ -36,11 +57,14 @@ type AttemptOutcome =
   | { kind: 'transient' };
 
 /**
- * Claims with conditional updates and no locks held across reads: read the
- * eligible hosts, rank them, and try `UPDATE ... WHERE id = ? AND version = ?
- * AND state = 'Available'` down the machine's order. A lost race moves on to
- * the next host; after a few, the candidates are read again after a jittered
- * backoff. Nothing sleeps inside a transaction.
+ * Claims with conditional updates and no locks held across reads: rank the
+ * eligible hosts and try `UPDATE ... WHERE id = ? AND version = ? AND state
+ * = 'Available'` down the machine's order. On PostgreSQL the ranking and the
+ * first write are one statement (ClaimStore), which on a loss also returns
+ * the next few candidates; on SQLite the candidates are read and ranked in
+ * process. A lost race moves on to the next host without ranking again;
+ * after a few, the hosts are ranked again after a jittered backoff. Nothing
+ * sleeps inside a transaction.
  */
 export class OptimisticClaimCoordinator implements ClaimCoordinator {
   readonly mode = 'optimistic';
@@ -49,6 +73,7 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   private readonly claimMetrics: ClaimMetrics;
   private readonly maxAttempts: number;
   private readonly conflictsPerRead: number;
+  private readonly scarceHosts: number;
   private readonly backoff: BackoffOptions;
   /** Hosts this replica is trying right now: its own claims never race each other. */
   private readonly inFlight = new Set<string>();
@@ -62,6 +87,8 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   private readonly reads = new Map<string, Promise<ClaimCandidate[]>>();
 
   private readonly oneAtATime = new OneClaimPerMachine();
+  /** PostgreSQL only: claims in one statement each. */
+  private readonly claims?: ClaimStore;
 
   constructor(private readonly options: OptimisticClaimCoordinatorOptions) {
     this.hosts = new HostStore(options.knex);
@@ -69,7 +96,9 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.maxAttempts = options.maxAttempts ?? 10;
     this.conflictsPerRead = options.conflictsPerRead ?? 3;
+    this.scarceHosts = options.scarceHosts ?? 100;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    if (isPostgres(options.knex)) this.claims = new ClaimStore(options.knex);
   }
 
   async start(): Promise<void> {}
@@ -96,7 +125,115 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     return releaseClaim(this.options.knex, machineId);
   }
 
-  private async claimOnce(machineId: string): Promise<ClaimResult> {
+  private claimOnce(machineId: string): Promise<ClaimResult> {
+    return this.claims
+      ? this.claimInStatements(this.claims, machineId)
+      : this.claimWithReads(machineId);
+  }
+
+  /**
+   * PostgreSQL: the first statement ranks in the database and writes the
+   * best host; if that write loses, it also brought the next candidates,
+   * which are written one by one (each a statement of its own) before the
+   * hosts are ranked again.
+   */
+  private async claimInStatements(
+    claims: ClaimStore,
+    machineId: string,
+  ): Promise<ClaimResult> {
+    const stats = { machineId, attempts: 0, conflicts: 0 };
+    let unavailable = false;
+    for (
+      let rank = 0;
+      rank < this.maxAttempts && stats.attempts < this.maxAttempts;
+      rank++
+    ) {
+      if (rank > 0) await sleep(jitteredBackoffMs(rank, this.backoff));
+      stats.attempts++;
+      const ranked = await this.statement(claims, machineId, {
+        kind: 'ranked',
+        exclude: [...this.inFlight],
+        ranked: this.conflictsPerRead + 1,
+        scarce: this.scarceHosts,
+      });
+      unavailable = ranked.kind === 'transient' && Boolean(ranked.lost);
+      if (ranked.kind === 'transient') continue;
+      if (ranked.kind === 'claimed') {
+        return { ...stats, outcome: 'claimed', hostId: ranked.hostId };
+      }
+      if (ranked.kind === 'answer') return heldAnswer(ranked.answer, stats);
+      if (!ranked.eligibleLeft) {
+        this.claimMetrics.attempt('no_hosts');
+        return { ...stats, outcome: 'no_hosts' };
+      }
+      if (!ranked.lost) continue; // every eligible host is this replica's in flight
+      stats.conflicts++;
+      for (const host of ranked.next) {
+        if (stats.attempts >= this.maxAttempts) break;
+        if (this.inFlight.has(host.id)) continue;
+        stats.attempts++;
+        this.inFlight.add(host.id);
+        const next = await this.statement(claims, machineId, {
+          kind: 'host',
+          host,
+        }).finally(() => this.inFlight.delete(host.id));
+        if (next.kind === 'claimed') {
+          return { ...stats, outcome: 'claimed', hostId: next.hostId };
+        }
+        if (next.kind === 'answer') return heldAnswer(next.answer, stats);
+        if (next.kind === 'transient') {
+          unavailable = Boolean(next.lost);
+          break;
+        }
+        stats.conflicts++;
+      }
+    }
+    return {
+      ...stats,
+      outcome: 'retry',
+      reason: unavailable ? 'database_unavailable' : 'attempts_exhausted',
+    };
+  }
+
+  /** One claim statement, counted; the machine's own answer when it is not Pending. */
+  private async statement(
+    claims: ClaimStore,
+    machineId: string,
+    choice: HostChoice,
+  ): Promise<
+    | Exclude<ClaimStatementResult, { kind: 'missing' | 'not_pending' }>
+    | { kind: 'answer'; answer: ClaimResult }
+    /** `lost`: the connection went away. */
+    | { kind: 'transient'; lost?: boolean }
+  > {
+    let result: ClaimStatementResult;
+    try {
+      result = await claims.claim(machineId, choice);
+    } catch (error) {
+      this.claimMetrics.attempt('error');
+      // A claim is idempotent: asked again, a machine that got its host answers with it.
+      if (isConnectionLost(error)) return { kind: 'transient', lost: true };
+      if (isTransientDatabaseError(error)) return { kind: 'transient' };
+      throw error;
+    }
+    switch (result.kind) {
+      case 'claimed':
+        this.claimMetrics.attempt('success');
+        return result;
+      case 'missing':
+        throw machineNotFound(machineId);
+      case 'not_pending':
+        return { kind: 'answer', answer: answerForClaimed(machineId, result) };
+      default:
+        if (result.lost || choice.kind === 'host') {
+          this.claimMetrics.attempt('conflict', 'optimistic_lock');
+        }
+        return result;
+    }
+  }
+
+  /** SQLite: read and rank the candidates in process, write them in turn. */
+  private async claimWithReads(machineId: string): Promise<ClaimResult> {
     const loaded = await loadClaimableMachine(this.machines, machineId);
     if ('result' in loaded) return loaded.result;
     const { machine } = loaded;
@@ -206,4 +343,9 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       this.inFlight.delete(host.id);
     }
   }
+}
+
+/** The machine was found held: the statement that found it wrote nothing. */
+function heldAnswer(answer: ClaimResult, stats: ClaimStats): ClaimResult {
+  return { ...answer, ...stats, attempts: stats.attempts - 1 };
 }

@@ -23,22 +23,33 @@ export async function loadClaimableMachine(
   machineId: string,
 ): Promise<{ machine: Machine } | { result: ClaimResult }> {
   const machine = await machines.get(machineId);
-  if (!machine) throw new NotFoundError(`Machine ${machineId} not found`);
+  if (!machine) throw machineNotFound(machineId);
+  if (machine.phase === 'Pending' && !machine.hostId) return { machine };
+  return { result: answerForClaimed(machineId, machine) };
+}
+
+/**
+ * The answer for a machine found not claimable (no longer `Pending` without
+ * a host): its host if it holds one, else a ConflictError.
+ */
+export function answerForClaimed(
+  machineId: string,
+  machine: { phase: MachinePhase; hostId?: string },
+): ClaimResult {
   if (machine.hostId && HOLDING_PHASES.includes(machine.phase)) {
     return {
-      result: {
-        outcome: 'claimed',
-        machineId,
-        hostId: machine.hostId,
-        attempts: 0,
-        conflicts: 0,
-      },
+      outcome: 'claimed',
+      machineId,
+      hostId: machine.hostId,
+      attempts: 0,
+      conflicts: 0,
     };
   }
-  if (machine.phase !== 'Pending') {
-    throw new ConflictError(
-      `Machine ${machineId} is ${machine.phase}; only a Pending machine can claim a host`,
-    );
-  }
-  return { machine };
+  throw new ConflictError(
+    `Machine ${machineId} is ${machine.phase}; only a Pending machine can claim a host`,
+  );
+}
+
+export function machineNotFound(machineId: string): NotFoundError {
+  return new NotFoundError(`Machine ${machineId} not found`);
 }

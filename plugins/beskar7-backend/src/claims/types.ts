@@ -8,10 +8,13 @@ export type ClaimResult =
   | (ClaimStats & { outcome: 'claimed'; hostId: string })
   /** No host matches the machine's requirements right now. */
   | (ClaimStats & { outcome: 'no_hosts' })
-  /** Eligible hosts exist but none was won in time; ask again later. */
+  /**
+   * No host was won in time (eligible hosts exist, or the database could not
+   * be reached); the machine is still Pending. Ask again later.
+   */
   | (ClaimStats & {
       outcome: 'retry';
-      reason: 'attempts_exhausted' | 'timeout';
+      reason: 'attempts_exhausted' | 'timeout' | 'database_unavailable';
     });
 
 export interface ClaimStats {

@@ -15,18 +15,12 @@ export type ClaimRequestStatus =
 export class ClaimRequestStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Queues a claim for the machine; a previous unanswerable request is asked again. */
+  /**
+   * Queues a claim for the machine, in one statement; a previous
+   * unanswerable request is asked again, a pending one keeps its place.
+   */
   async enqueue(machineId: string, requestedBy: string): Promise<void> {
     const now = new Date();
-    await this.knex(CLAIM_REQUESTS_TABLE)
-      .where({ machine_id: machineId })
-      .whereNotNull('outcome')
-      .update({
-        outcome: null,
-        requested_by: requestedBy,
-        created_at: now,
-        resolved_at: null,
-      });
     await this.knex(CLAIM_REQUESTS_TABLE)
       .insert({
         machine_id: machineId,
@@ -34,7 +28,13 @@ export class ClaimRequestStore {
         created_at: now,
       })
       .onConflict('machine_id')
-      .ignore();
+      .merge({
+        outcome: null,
+        requested_by: requestedBy,
+        created_at: now,
+        resolved_at: null,
+      })
+      .whereNotNull(`${CLAIM_REQUESTS_TABLE}.outcome`);
   }
 
   /** The oldest pending requests with their machines. */

@@ -34,3 +34,27 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = codeOf(error);
   return code !== undefined && TRANSIENT_CODES.has(code);
 }
+
+/** PostgreSQL: the server ended the session or cannot take one now; sockets that broke. */
+const CONNECTION_LOST_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+]);
+
+/**
+ * True when the connection went away under the statement (a terminated
+ * backend, a restarting server). Whether a statement that was running then
+ * committed is unknown: only an idempotent operation may simply be retried.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code !== undefined) return CONNECTION_LOST_CODES.has(code);
+  return /Connection terminated/i.test(String((error as Error)?.message));
+}

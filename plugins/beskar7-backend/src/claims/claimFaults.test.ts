@@ -1,0 +1,129 @@
+import { Knex, knex as createKnex } from 'knex';
+import { createServer } from 'node:net';
+import { HOST_EVENTS_TABLE } from '../database/HostEventStore';
+import { HOSTS_TABLE } from '../database/hostRows';
+import { MACHINES_TABLE } from '../database/machineRows';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { createBeskar7Metrics } from '../metrics';
+import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  insertAvailableHosts,
+  insertPendingMachines,
+} from '../__testUtils__/fleet';
+import { createClaimCoordinator } from './createClaimCoordinator';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+/** The backend running a claim statement, once it waits for a lock. */
+async function blockedClaimBackend(knex: Knex): Promise<number> {
+  for (;;) {
+    const { rows } = await knex.raw(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'
+          AND query LIKE '%beskar7_fnv1a32%'`,
+    );
+    if (rows.length > 0) return rows[0].pid;
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
+/** A port nothing listens on: connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+describe.each(
+  databases.eachSupportedId().filter(([id]) => id === 'POSTGRES_15'),
+)('claims when the connection dies, on %p', databaseId => {
+  it.each(['optimistic', 'locking'] as const)(
+    '%s: a claim whose connection is terminated mid-statement leaves nothing half done and is retried',
+    async mode => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 3 });
+      const [busy] = await insertAvailableHosts(knex, {
+        count: 1,
+        prefix: 'busy',
+        describe: () => ({ pool: 'elsewhere' }),
+      });
+      const [machine] = await insertPendingMachines(knex, {
+        count: 1,
+        requirements: () => ({ pool: 'default' }),
+      });
+      const coordinator = createClaimCoordinator({
+        mode,
+        knex,
+        metrics: createBeskar7Metrics(),
+      });
+
+      // Another transaction, not yet committed, makes a host of another
+      // pool point at the machine: the claim's own host write then waits
+      // on the unique index of hosts.consumer_id, after it locked the
+      // machine and a host and wrote the host row.
+      const blocker = await knex.transaction();
+      await blocker(HOSTS_TABLE)
+        .where({ id: busy.id })
+        .update({ consumer_id: machine.id });
+      const claim = coordinator.claim(machine.id);
+      const pid = await blockedClaimBackend(knex);
+      await knex.raw('SELECT pg_terminate_backend(?)', [pid]);
+
+      // The retry waits for the same lock: what is committed is untouched.
+      expect(await blockedClaimBackend(knex)).not.toBe(pid);
+      expect(
+        await knex(HOSTS_TABLE).whereNotNull('consumer_id').select('id'),
+      ).toEqual([]);
+      expect(
+        await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
+      ).toMatchObject({ phase: 'Pending', host_id: null });
+      expect(await knex(HOST_EVENTS_TABLE)).toEqual([]);
+
+      await blocker.rollback();
+      const result = await claim;
+      expect(result).toMatchObject({ outcome: 'claimed' });
+      expect(await checkClaimInvariants(knex)).toEqual({
+        doubleClaims: [],
+        halfClaims: [],
+        inconsistentHosts: [],
+      });
+      expect(
+        await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
+      ).toMatchObject({
+        phase: 'Claimed',
+        host_id: result.outcome === 'claimed' ? result.hostId : undefined,
+      });
+      expect(await knex(HOST_EVENTS_TABLE)).toHaveLength(1);
+    },
+  );
+
+  it.each(['optimistic', 'locking'] as const)(
+    '%s: with the database unreachable, the claim answers retry and says why',
+    async mode => {
+      const unreachable = createKnex({
+        client: 'pg',
+        connection: `postgresql://postgres@127.0.0.1:${await closedPort()}/none`,
+        pool: { min: 0, max: 1 },
+      });
+      try {
+        const coordinator = createClaimCoordinator({
+          mode,
+          knex: unreachable,
+          metrics: createBeskar7Metrics(),
+        });
+        expect(await coordinator.claim('machine-1')).toMatchObject({
+          outcome: 'retry',
+          reason: 'database_unavailable',
+        });
+      } finally {
+        await unreachable.destroy();
+      }
+    },
+  );
+});
