@@ -17,13 +17,14 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-/** The backend running a claim statement, once it waits for a lock. */
-async function blockedClaimBackend(knex: Knex): Promise<number> {
+/** The backend running a claim statement (other than `except`), once it waits for a lock. */
+async function blockedClaimBackend(knex: Knex, except = 0): Promise<number> {
   for (;;) {
     const { rows } = await knex.raw(
       `SELECT pid FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'
-          AND query LIKE '%beskar7_fnv1a32%'`,
+          AND query LIKE '%beskar7_fnv1a32%' AND pid <> ?`,
+      [except],
     );
     if (rows.length > 0) return rows[0].pid;
     await new Promise(resolve => setTimeout(resolve, 20));
@@ -68,25 +69,30 @@ describe.each(
       // on the unique index of hosts.consumer_id, after it locked the
       // machine and a host and wrote the host row.
       const blocker = await knex.transaction();
-      await blocker(HOSTS_TABLE)
-        .where({ id: busy.id })
-        .update({ consumer_id: machine.id });
-      const claim = coordinator.claim(machine.id);
-      const pid = await blockedClaimBackend(knex);
-      await knex.raw('SELECT pg_terminate_backend(?)', [pid]);
+      let result;
+      try {
+        await blocker(HOSTS_TABLE)
+          .where({ id: busy.id })
+          .update({ consumer_id: machine.id });
+        const claim = coordinator.claim(machine.id);
+        const pid = await blockedClaimBackend(knex);
+        await knex.raw('SELECT pg_terminate_backend(?)', [pid]);
 
-      // The retry waits for the same lock: what is committed is untouched.
-      expect(await blockedClaimBackend(knex)).not.toBe(pid);
-      expect(
-        await knex(HOSTS_TABLE).whereNotNull('consumer_id').select('id'),
-      ).toEqual([]);
-      expect(
-        await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
-      ).toMatchObject({ phase: 'Pending', host_id: null });
-      expect(await knex(HOST_EVENTS_TABLE)).toEqual([]);
+        // The retry waits for the same lock: what is committed is untouched.
+        await blockedClaimBackend(knex, pid);
+        expect(
+          await knex(HOSTS_TABLE).whereNotNull('consumer_id').select('id'),
+        ).toEqual([]);
+        expect(
+          await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
+        ).toMatchObject({ phase: 'Pending', host_id: null });
+        expect(await knex(HOST_EVENTS_TABLE)).toEqual([]);
 
-      await blocker.rollback();
-      const result = await claim;
+        await blocker.rollback();
+        result = await claim;
+      } finally {
+        if (!blocker.isCompleted()) await blocker.rollback();
+      }
       expect(result).toMatchObject({ outcome: 'claimed' });
       expect(await checkClaimInvariants(knex)).toEqual({
         doubleClaims: [],
@@ -97,7 +103,7 @@ describe.each(
         await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
       ).toMatchObject({
         phase: 'Claimed',
-        host_id: result.outcome === 'claimed' ? result.hostId : undefined,
+        host_id: result.outcome === 'claimed' ? result.hostId : null,
       });
       expect(await knex(HOST_EVENTS_TABLE)).toHaveLength(1);
     },

@@ -87,6 +87,7 @@ function randomHost(rng: Rng, index: number): TestHost {
 function randomRequirements(rng: Rng): HostRequirements {
   const requirements: HostRequirements = {};
   const sometimes = () => rng.next() < 0.3;
+  if (sometimes()) requirements.namespace = rng.pick(['default', 'x😀']);
   if (sometimes()) requirements.pool = rng.pick(['p1', 'p2', 'p3']);
   if (sometimes()) requirements.failureDomain = rng.pick(['fd1', 'fd2']);
   if (sometimes()) requirements.minCpuCores = rng.pick([1, 16, 32, 64]);
@@ -257,6 +258,11 @@ describe.each(
     const rng = random(7);
     const hosts = Array.from({ length: 80 }, (_, i) => randomHost(rng, i));
     await insertHosts(knex, hosts);
+    // Hosts asked to leave the inventory are never claimed.
+    const leaving = new Set(hosts.slice(0, 5).map(h => h.id));
+    await knex(HOSTS_TABLE)
+      .whereIn('id', [...leaving])
+      .update({ removal_requested_at: new Date() });
     let nonEmpty = 0;
     for (let i = 0; i < 150; i++) {
       const requirements = randomRequirements(rng);
@@ -266,7 +272,7 @@ describe.each(
         requirements,
       });
       const expected = hosts
-        .filter(h => matchesRequirements(h, requirements))
+        .filter(h => !leaving.has(h.id) && matchesRequirements(h, requirements))
         .map(h => h.id)
         .sort();
       if (expected.length > 0 && expected.length < hosts.length) nonEmpty++;

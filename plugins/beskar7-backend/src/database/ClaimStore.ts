@@ -47,7 +47,8 @@ export type HostChoice =
  * matchesRequirements in -common has them; a test holds the two together.
  */
 export const ELIGIBLE_SQL = `
-  h.state = 'Available' AND h.consumer_id IS NULL
+  h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+  AND (m.req->>'namespace' IS NULL OR h.namespace = m.req->>'namespace')
   AND (m.req->>'pool' IS NULL OR h.pool = m.req->>'pool')
   AND (m.req->>'failureDomain' IS NULL OR h.failure_domain = m.req->>'failureDomain')
   AND (m.req->>'minCpuCores' IS NULL OR h.cpu_cores >= (m.req->>'minCpuCores')::numeric)
@@ -101,7 +102,7 @@ export class ClaimStore {
            SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
           FROM pick, m
          WHERE h.id = pick.id AND h.version = pick.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL
+           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
         RETURNING h.id),
       machine AS (
         UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
@@ -174,7 +175,7 @@ export async function writeClaimBatch(
            SET state = 'Claimed', consumer_id = b.machine_id, version = h.version + 1, updated_at = ?
           FROM batch b
          WHERE h.id = b.host_id AND h.version = b.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL
+           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
         RETURNING h.id, b.machine_id),
       machines AS (
         UPDATE ${MACHINES_TABLE} m SET host_id = hosts.id, phase = 'Claimed', updated_at = ?
