@@ -168,6 +168,50 @@ describe('HostSearch', () => {
     },
   );
 
+  it.each(
+    databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+  )(
+    'pages a descending sort through an index, not by sorting every host, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await seed(new HostStore(knex));
+      const plans = await knex.transaction(async trx => {
+        // Four rows are cheaper to sort; forbid it to see whether an index serves the order.
+        await trx.raw('SET LOCAL enable_sort = off');
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
+        const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
+          queries.push(q);
+        knex.on('query', record);
+        const search = new HostSearch(trx);
+        for (const orderBy of ['updatedAt', 'state', 'name'] as const) {
+          await search.search({ orderBy, order: 'desc' });
+        }
+        knex.off('query', record);
+        const explained: string[] = [];
+        for (const { sql, bindings } of queries.filter(q =>
+          q.sql.includes(' as "page"'),
+        )) {
+          const result = await trx.raw(
+            `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
+            bindings,
+          );
+          explained.push(
+            result.rows
+              .map((r: Record<string, string>) => r['QUERY PLAN'])
+              .join('\n'),
+          );
+        }
+        return explained;
+      });
+      expect(plans).toHaveLength(3);
+      expect(plans[0]).toContain('beskar7_hosts_by_updated_at_desc');
+      expect(plans[1]).toContain('beskar7_hosts_by_state_desc');
+      expect(plans[2]).toContain('beskar7_hosts_by_name_desc');
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'summarises pools by state on %p',
     async databaseId => {
