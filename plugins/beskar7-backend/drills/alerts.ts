@@ -46,7 +46,7 @@ const SHORT_FOR_SECONDS = 5;
 /** How long a fault may take to fire its alert: the shipped `for:` needs minutes. */
 const FIRE_TIMEOUT_MS = long ? 12 * 60_000 : 120_000;
 const MAX_QUEUE_SIZE = 10;
-const POOLS = { flaky: 4, latency: 4, contend: 6, busy: 4, bulk: 14 } as const;
+const POOLS = { flaky: 4, latency: 4, contend: 6, busy: 10, bulk: 14 } as const;
 type Pool = keyof typeof POOLS;
 
 const scrapeToken = randomBytes(24).toString('base64url');
@@ -75,7 +75,14 @@ function backendConfig(claims: JsonObject): JsonObject {
       },
     },
     beskar7: {
-      credentials: { fleet: { username: 'operator', password } },
+      // The simulated BMCs are on loopback: the login is sent there only.
+      credentials: {
+        fleet: {
+          username: 'operator',
+          password,
+          allowedAddresses: ['127.0.0.1'],
+        },
+      },
       claims,
       provisioning: {
         maxQueueSize: MAX_QUEUE_SIZE,
@@ -338,7 +345,12 @@ async function main(): Promise<boolean> {
             host: await api()<Host>('POST', '/hosts', {
               name: sim.name,
               pool,
-              bmc: { address: sim.bmc.url, credentialsRef: 'fleet' },
+              // The simulated BMCs speak plain HTTP on loopback.
+              bmc: {
+                address: sim.bmc.url,
+                credentialsRef: 'fleet',
+                allowPlainHttp: true,
+              },
             }),
           })),
         );
@@ -492,7 +504,7 @@ async function main(): Promise<boolean> {
       contendWave,
     );
     // 4. Retries wait on their BMC's cooldown: every change (boot order,
-    // media, power) fails with 500 on four BMCs, so each provisioning
+    // media, power) fails with 500 on ten BMCs, so each provisioning
     // attempt fails and is retried.
     // A fresh replica: its diagnostics judge the share of jobs that waited.
     await startReplicas(1, OPTIMISTIC);
@@ -509,7 +521,7 @@ async function main(): Promise<boolean> {
     await Promise.all(byPool.get('busy')!.map(() => requestMachine('busy')));
     await prove(
       'Beskar7BmcCooldownRateHigh',
-      'changes fail with 500 on 4 BMCs: retries wait on the cooldown',
+      'changes fail with 500 on 10 BMCs: retries wait on the cooldown',
       since,
       async () => {
         const seen: string[] = [];
