@@ -149,12 +149,15 @@ async function until<T>(
 }
 
 /**
- * Alerts whose fault has not yet been seen to fire them: their proof runs and
- * prints, but does not fail the drill. Each says why.
+ * Alerts whose proof is not complete yet: it runs and prints, but does not
+ * fail the drill. Each says why.
  */
 const REPORTED_ONLY: Record<string, string> = {
+  // Fires (about 26 s), but the diagnostics' cooldown check judges the share
+  // of due jobs that waited (warning above 50%; 45% in the drill), not the
+  // rate of waits the alert uses: the two disagree on this fault.
   Beskar7BmcCooldownRateHigh:
-    'retries of failing BMCs have not yet pushed the wait rate over 0.3/s within the timeout; see the printed rate',
+    'the alert (waits per second) and the diagnostics check (share of due jobs that waited) disagree',
 };
 
 interface Proof {
