@@ -9,6 +9,7 @@
  */
 const SORT_KEYS = ['name', 'state', 'pool', 'manufacturer', 'updated_at'];
 
+/** @param {string} key */
 const columns = key =>
   key === 'name'
     ? 'name DESC, namespace, id'
