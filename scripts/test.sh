@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install from the lockfile, type-check,
-# lint, check formatting, run every package's tests (the backend's database
-# tests on SQLite and PostgreSQL), and build the backend.
+# lint, check formatting and the API reports, run every package's tests (the
+# backend's database tests on SQLite and PostgreSQL), build the backend, run
+# the browser tests and install the packed plugins into a new app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -30,6 +31,9 @@ yarn lint:all
 
 step "Formatting"
 yarn prettier:check
+
+step "API reports"
+yarn build:api-reports --ci
 
 step "Kubernetes control plane (etcd and kube-apiserver on free ports)"
 # The Kubernetes suites run against it (BESKAR7_TEST_KUBECONFIG); when its
@@ -70,5 +74,8 @@ yarn build:backend
 
 step "Browser tests"
 bash scripts/e2e.sh
+
+step "Install test (a new app from @backstage/create-app, the READMEs' lines)"
+bash scripts/install-test.sh
 
 step "All checks passed"
