@@ -78,6 +78,17 @@ echo '{ "private": true, "packageManager": "yarn@4.13.0" }' >"$WORK/package.json
 (cd "$WORK" && BACKSTAGE_APP_NAME=beskar7-install-test \
   npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app)
 APP="$WORK/app"
+# create-app seeds the app's yarn.lock from its Backstage release ("fetching
+# yarn.lock seed") on a host this machine cannot reach; without a seed every
+# package gets its newest version in range, and releases mix (a newer
+# signals-backend than backend-defaults 0.18 serves fails the backend's
+# start-up). This repository is on the same release: its lockfile is the seed.
+if ! cmp -s backstage.json "$APP/backstage.json"; then
+  echo "the new app is on another Backstage release than this repository:" >&2
+  cat backstage.json "$APP/backstage.json" >&2
+  exit 1
+fi
+cp yarn.lock "$APP/yarn.lock"
 
 step "point the app at the local registry for @beskar7"
 (
@@ -157,5 +168,9 @@ node scripts/install-test/check.mjs "$BASE" "$WORK" || {
   tail -60 "$WORK/backend.log" >&2
   exit 1
 }
+if grep -q "Backend startup failed" "$WORK/backend.log"; then
+  grep -A3 "Backend startup failed" "$WORK/backend.log" >&2
+  exit 1
+fi
 
 step "install test passed in $((SECONDS - started)) s"
