@@ -73,4 +73,11 @@ backend.add(
   import('@beskar7/backstage-plugin-scaffolder-backend-module-beskar7'),
 );
 backend.add(import('@beskar7/backstage-plugin-catalog-backend-module-beskar7'));
-backend.start();
+
+// A backend whose plugins did not all start would keep answering 503 with
+// the plugin stopped: exit with the reason instead, so that the orchestrator
+// restarts it (a database it cannot reach, too many clients, a bad config).
+backend.start().catch(error => {
+  process.stderr.write(`Backend failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

@@ -76,6 +76,9 @@ const HOSTILE_VALUES: unknown[] = [
 
 const HUGE = 'x'.repeat(300 * 1024);
 
+/** A line of a V8 stack trace, as JSON or text would carry it. */
+const STACK_TRACE = /(\\n|\n)\s+at [^\s]+ \(|node_modules\//;
+
 /** Bodies the first rounds send: broken, over the size limit, deeply nested, a huge field inside the limit. */
 const SPECIAL_BODIES = [
   '{"unterminated": ',
@@ -157,7 +160,7 @@ function hostileBody(next: () => number, depth = 0): unknown {
 describe.each(databases.eachSupportedId())(
   'hostile input on %p',
   databaseId => {
-    it('never answers 5xx on any documented route and keeps serving', async () => {
+    it('never answers 5xx or shows a stack trace on any documented route, and keeps serving', async () => {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
         features: [beskar7Plugin, mockServices.database.factory({ knex })],
@@ -200,6 +203,16 @@ describe.each(databases.eachSupportedId())(
                 );
             }
             const res = await req;
+            // Stack traces are shown in development only (Backstage's error
+            // handler): this mode answers as production does.
+            if (STACK_TRACE.test(res.text)) {
+              failures.push(
+                `${method.toUpperCase()} ${path} -> a stack trace in ${res.text.slice(
+                  0,
+                  200,
+                )}`,
+              );
+            }
             if (res.status >= 500) {
               failures.push(
                 `${method.toUpperCase()} ${path} -> ${

@@ -8,11 +8,13 @@ import {
   beskar7QueueManagePermission,
   KubernetesHealth,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
+import { isDatabaseUnavailable } from '../database/errors';
 import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
@@ -33,6 +35,9 @@ import {
   parseUpdateHost,
   plausibleId,
 } from './validation';
+
+/** When a client should try again after the database failed under its request. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export interface RouterOptions {
   knex: Knex;
@@ -243,6 +248,28 @@ export async function createRouter(
     const result = validateProvisioningConfig(bodyOf(req));
     res.json(result);
   });
+
+  // A database that failed under a request leaves its outcome unknown:
+  // 503 with a retry hint; retrying is safe, every write is idempotent or checked.
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!isDatabaseUnavailable(error)) {
+        next(error);
+        return;
+      }
+      res.set('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      next(
+        new ServiceUnavailableError(
+          'The database is unavailable, so the outcome of this request is unknown; retry it later',
+        ),
+      );
+    },
+  );
 
   return router;
 }

@@ -58,3 +58,32 @@ export function isConnectionLost(error: unknown): boolean {
   if (code !== undefined) return CONNECTION_LOST_CODES.has(code);
   return /Connection terminated/i.test(String((error as Error)?.message));
 }
+
+/** Beyond a lost connection: no connection to be had (too many clients, unreachable, refused). */
+const UNAVAILABLE_CODES = new Set([
+  '53300',
+  '08001',
+  '08004',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * True when the database failed under the request, so that whether a
+ * write happened is unknown: retrying later is the answer, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isConnectionLost(error)) return true;
+  const code = codeOf(error);
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  const { name, message } = (error ?? {}) as {
+    name?: string;
+    message?: string;
+  };
+  return (
+    name === 'KnexTimeoutError' ||
+    /not currently accepting connections|the database system is (starting up|shutting down)/.test(
+      String(message),
+    )
+  );
+}

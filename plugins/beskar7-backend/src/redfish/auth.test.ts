@@ -99,18 +99,18 @@ describe.each(CASES)(
         login,
       );
       const outcome = await provisioner.inspect().then(
-      inventory => ({
-        vendor: inventory.vendor,
-        sessions: bmc.counters.sessionsCreated,
-      }),
-      error => ({ error: error.constructor }),
-    );
-    expect(outcome).toEqual(
-      'ok' in client
-        ? { vendor: 'supermicro', sessions: client.sessions }
-        : { error: client.error },
-    );
-    await provisioner.close();
+        inventory => ({
+          vendor: inventory.vendor,
+          sessions: bmc.counters.sessionsCreated,
+        }),
+        error => ({ error: error.constructor }),
+      );
+      expect(outcome).toEqual(
+        'ok' in client
+          ? { vendor: 'supermicro', sessions: client.sessions }
+          : { error: client.error },
+      );
+      await provisioner.close();
       await factory.close();
       expect(bmc.sessionsOpen).toBe(0);
     });
