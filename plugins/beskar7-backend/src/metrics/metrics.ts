@@ -3,12 +3,14 @@ import { Counter, Histogram, Registry } from 'prom-client';
 /** Outcome of one claim attempt (one try at one host, or a search that found none). */
 export type ClaimAttemptOutcome = 'success' | 'conflict' | 'no_hosts' | 'error';
 
+const CONFLICT_REASONS = [
+  'optimistic_lock',
+  'already_claimed',
+  'invalid_state',
+] as const;
+
 /** Why a claim attempt lost: `none` unless the outcome is `conflict`. */
-export type ClaimConflictReason =
-  | 'optimistic_lock'
-  | 'already_claimed'
-  | 'invalid_state'
-  | 'none';
+export type ClaimConflictReason = (typeof CONFLICT_REASONS)[number] | 'none';
 
 /** Leader election events of the claim coordinator. */
 export const LEADER_ELECTION_EVENTS = [
@@ -64,6 +66,11 @@ export function createBeskar7Metrics(
   // series that appears at 1, so a replica's first acquisition would not count.
   for (const event of LEADER_ELECTION_EVENTS) {
     metrics.leaderElections.inc({ event_type: event }, 0);
+  }
+  // Conflicts too: with none yet, the conflict rate and the dashboard's
+  // conflicts panel show 0 instead of no series.
+  for (const reason of CONFLICT_REASONS) {
+    metrics.hostClaimAttempts.inc({ outcome: 'conflict', conflict_reason: reason }, 0);
   }
   return metrics;
 }
