@@ -181,6 +181,26 @@ const HostView = ({
             />
           )}
         </Section>
+        <Section title="Power">
+          <Facts
+            items={[
+              {
+                label: 'Power state',
+                value: (
+                  <Flex data-testid="power-state">
+                    <StateChip value={host.powerState ?? 'Unknown'} />
+                  </Flex>
+                ),
+              },
+              {
+                label: 'Read from the BMC',
+                value: host.powerStateObservedAt
+                  ? new Date(host.powerStateObservedAt).toLocaleString()
+                  : 'not yet',
+              },
+            ]}
+          />
+        </Section>
         <Section title="BMC">
           <Facts
             items={[

@@ -157,6 +157,8 @@ describe('HostsTab', () => {
   const failedHost = {
     ...sampleHost,
     state: 'Error',
+    powerState: 'Off',
+    powerStateObservedAt: '2026-11-22T10:06:00.000Z',
     errorMessage: 'BMC unreachable',
     events: [
       {
@@ -181,6 +183,7 @@ describe('HostsTab', () => {
     );
     const history = screen.getByRole('list', { name: 'state history' });
     expect(history).toHaveTextContent(/Available.*Error.*Drill/);
+    expect(screen.getByTestId('power-state')).toHaveTextContent('Off');
     expect(screen.queryByText(/rack-a/)).not.toBeInTheDocument();
     // Without the permission, no action is offered.
     expect(

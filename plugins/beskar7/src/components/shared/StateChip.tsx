@@ -9,6 +9,7 @@ import {
   RiInformationLine,
   RiLoader4Line,
   RiLockLine,
+  RiShutDownLine,
   RiSearchEyeLine,
   RiServerLine,
   RiSkipForwardLine,
@@ -33,6 +34,7 @@ const ICONS: Record<Glyph, RemixiconComponentType> = {
   failed: RiCloseCircleLine,
   skipped: RiSkipForwardLine,
   info: RiInformationLine,
+  power: RiShutDownLine,
 };
 
 /** The class giving an element a value's tone (its colours as CSS variables). */

@@ -28,7 +28,8 @@ export type Glyph =
   | 'warning'
   | 'failed'
   | 'skipped'
-  | 'info';
+  | 'info'
+  | 'power';
 
 export interface Look {
   tone: Tone;
@@ -84,6 +85,11 @@ const STATUS_LOOK: Record<string, Look> = {
   Draining: { tone: 'warning', glyph: 'releasing' },
   skipped: { tone: 'neutral', glyph: 'skipped' },
   next: { tone: 'info', glyph: 'pending' },
+  On: { tone: 'success', glyph: 'power' },
+  Off: { tone: 'neutral', glyph: 'power' },
+  PoweringOn: { tone: 'working', glyph: 'working' },
+  PoweringOff: { tone: 'working', glyph: 'working' },
+  Unknown: { tone: 'neutral', glyph: 'pending' },
   'not run': { tone: 'neutral', glyph: 'pending' },
   aborted: { tone: 'neutral', glyph: 'skipped' },
   'rolled-back': { tone: 'neutral', glyph: 'released' },
