@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, screenshot, signIn, watchConsole } from './portal';
 
-// The tests share one backend: the machine the first test provisions is the
-// consumer the later ones look for.
-test.describe.configure({ mode: 'serial' });
+// The tests share one backend and run in order: the machine the first test
+// provisions is the consumer the host list shows.
+
+// Every page is scanned with axe, which takes a while on a busy machine.
+test.describe.configure({ timeout: 180_000 });
 
 let browserErrors: ReturnType<typeof watchConsole>;
 test.beforeEach(({ page }) => {
@@ -22,10 +24,12 @@ test('a machine requested in the portal gets provisioned', async ({ page }) => {
   await dialog.getByRole('button', { name: /OS family/ }).click();
   await page.getByRole('option', { name: 'flatcar' }).click();
   await dialog.getByRole('button', { name: /Provisioning mode/ }).click();
-  await page.getByRole('option', { name: 'PXE' }).click();
+  await page.getByRole('option', { name: 'PXE', exact: true }).click();
   await expectAccessible(page, 'the machine request dialog');
   await dialog.getByRole('button', { name: 'Request' }).click();
-  await expect(dialog.getByRole('status')).toContainText('Requested e2e-0');
+  await expect(dialog.getByText('Requested e2e-0')).toBeVisible({
+    timeout: 60_000,
+  });
   await dialog.getByRole('button', { name: 'Close' }).last().click();
 
   const row = page.getByRole('row', { name: /default\/e2e-0/ });
@@ -39,6 +43,8 @@ test('a machine requested in the portal gets provisioned', async ({ page }) => {
 test('a bad request shows the message next to the field the API rejected', async ({
   page,
 }) => {
+  // The API's 400 is the point of the test.
+  browserErrors.expect(/400.*\/api\/beskar7\/machines|status of 400/);
   await signIn(page, '/beskar7/machines');
   await page.getByRole('button', { name: 'Request machines' }).click();
   const dialog = page.getByRole('dialog', { name: 'Request machines' });
@@ -133,12 +139,13 @@ test('queue health charts the queue, claims and BMC latency with time and units'
     });
   }).toPass({ timeout: 60_000 });
   // Time on the x axis, readable; the unit on the y axis; the limit in the legend.
+  // (recharts draws tick labels in a layer of their own, outside the axis group)
   await expect(
-    queueLength
-      .locator('.recharts-xAxis .recharts-cartesian-axis-tick-value')
-      .first(),
-  ).toHaveText(/\d{1,2}:\d{2}/);
-  await expect(queueLength.locator('.recharts-yAxis')).toContainText('jobs');
+    queueLength.locator('svg text', { hasText: /\d{1,2}:\d{2}/ }).first(),
+  ).toBeVisible();
+  await expect(
+    queueLength.locator('svg text', { hasText: 'jobs' }).first(),
+  ).toBeVisible();
   await expect(queueLength.getByTestId('chart-legend').last()).toContainText(
     /Queue limit: \d+/,
   );

@@ -56,7 +56,7 @@ const RunbookCard = ({ runbook }: { runbook: RunbookSummary }) => {
           </Flex>
         </Flex>
       </CardHeader>
-      <CardBody>
+      <CardBody style={{ overflow: 'visible' }}>
         <Text variant="body-small" color="secondary">
           When you see
         </Text>

@@ -44,6 +44,7 @@ const StepEvidence = ({ result }: { result: RunbookStepResult }) => (
       <Box
         as="pre"
         className={styles.evidence}
+        role="region"
         aria-label="evidence"
         tabIndex={0}
       >

@@ -56,7 +56,7 @@ export const ChartFrame = ({
           </Text>
         </Flex>
       )}
-      <Flex gap="3" className={styles.legend} aria-label={`${title} legend`}>
+      <Flex gap="3" className={styles.legend}>
         {legend.map(entry => (
           <Text
             key={entry.name}

@@ -18,6 +18,7 @@ export const Section = ({
       </Text>
       {actions}
     </CardHeader>
-    <CardBody>{children}</CardBody>
+    {/* Cards grow with their content: a scrolling body would need keyboard access. */}
+    <CardBody style={{ overflow: 'visible' }}>{children}</CardBody>
   </Card>
 );
