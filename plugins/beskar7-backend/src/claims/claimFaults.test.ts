@@ -68,6 +68,12 @@ describe.each(
       // pool point at the machine: the claim's own host write then waits
       // on the unique index of hosts.consumer_id, after it locked the
       // machine and a host and wrote the host row.
+      // The test watches through a pool of its own: the coordinator's pool
+      // may hand out the terminated connection once more before dropping it.
+      const observer = createKnex({
+        client: 'pg',
+        connection: knex.client.config.connection,
+      });
       const blocker = await knex.transaction();
       let result;
       try {
@@ -75,23 +81,24 @@ describe.each(
           .where({ id: busy.id })
           .update({ consumer_id: machine.id });
         const claim = coordinator.claim(machine.id);
-        const pid = await blockedClaimBackend(knex);
-        await knex.raw('SELECT pg_terminate_backend(?)', [pid]);
+        const pid = await blockedClaimBackend(observer);
+        await observer.raw('SELECT pg_terminate_backend(?)', [pid]);
 
         // The retry waits for the same lock: what is committed is untouched.
-        await blockedClaimBackend(knex, pid);
+        await blockedClaimBackend(observer, pid);
         expect(
-          await knex(HOSTS_TABLE).whereNotNull('consumer_id').select('id'),
+          await observer(HOSTS_TABLE).whereNotNull('consumer_id').select('id'),
         ).toEqual([]);
         expect(
-          await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
+          await observer(MACHINES_TABLE).where({ id: machine.id }).first(),
         ).toMatchObject({ phase: 'Pending', host_id: null });
-        expect(await knex(HOST_EVENTS_TABLE)).toEqual([]);
+        expect(await observer(HOST_EVENTS_TABLE)).toEqual([]);
 
         await blocker.rollback();
         result = await claim;
       } finally {
         if (!blocker.isCompleted()) await blocker.rollback();
+        await observer.destroy();
       }
       expect(result).toMatchObject({ outcome: 'claimed' });
       expect(await checkClaimInvariants(knex)).toEqual({
