@@ -33,6 +33,7 @@ import {
   checkClaimInvariants,
   ClaimInvariantReport,
 } from '../src/__testUtils__/claimInvariants';
+import { parseBmcEndpoint } from '../src/redfish/bmcEndpoint';
 
 interface Fingerprint {
   /** Rows and an md5 of their text form, per table. */
@@ -99,9 +100,11 @@ async function fill(knex: Knex, hostCount: number, machineCount: number) {
         labels: { rack: `r${i % 8}` },
         tags: i % 5 === 0 ? ['nvme'] : [],
         hardware: { cpuCores: 32, memoryGiB: 256, diskGiB: 1024 },
-        // A few hosts share a BMC, as blades in a chassis do.
+        // Hosts share a BMC two by two, as blades in a chassis do: one system each.
         bmc: {
-          address: `https://bmc-${Math.floor(i / 2)}.drill.test`,
+          address: `https://bmc-${Math.floor(
+            i / 2,
+          )}.drill.test/redfish/v1/Systems/${(i % 2) + 1}`,
           credentialsRef: 'rack-a',
         },
       }),
@@ -169,7 +172,9 @@ async function fill(knex: Knex, hostCount: number, machineCount: number) {
     replicaId: 'drill-replica',
     handler: { run: async () => {}, giveUp: async () => {} },
   });
-  const bmcOf = new Map(registered.map(h => [h.id, h.bmc.address]));
+  const bmcOf = new Map(
+    registered.map(h => [h.id, parseBmcEndpoint(h.bmc.address).endpoint]),
+  );
   const enqueue = (c: { machineId: string; hostId: string }) =>
     queue.enqueue({
       hostId: c.hostId,

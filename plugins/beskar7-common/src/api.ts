@@ -108,6 +108,8 @@ export interface UpdateHostRequest {
   pool?: string;
   labels?: Record<string, string>;
   tags?: string[];
+  /** The BMC's TLS settings, e.g. after a certificate rotation; `caBundleRef: null` removes it. */
+  bmc?: { insecureSkipVerify?: boolean; caBundleRef?: string | null };
 }
 
 /** Body of `POST /machines`. */

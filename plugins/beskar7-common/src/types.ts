@@ -106,6 +106,11 @@ export interface Host {
   failureDomain?: string;
   hardware: HardwareDetails;
   bmc: BmcConnection;
+  /**
+   * `Id` of the Redfish ComputerSystem this host is: from the address when
+   * it names one, else read at the first inspection.
+   */
+  systemId?: string;
   state: HostState;
   /**
    * Power state last read from the BMC (at inspection, after provisioning

@@ -48,4 +48,13 @@ export interface VendorQuirks {
     alwaysSendTransferProtocol?: boolean;
   };
   kernelParams: KernelParamsMechanism;
+  bootOverride?: {
+    /**
+     * False when the BMC does not honour `BootSourceOverrideEnabled: Once`
+     * (it keeps the override as `Continuous`, or allows only that) though
+     * its allowable values do not say so: beskar7 then sets `Continuous`
+     * and clears the override when provisioning finishes and on release.
+     */
+    once?: boolean;
+  };
 }

@@ -99,6 +99,30 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     expect(patched.body.tags).toEqual(['gpu', 'nvme']);
     expect(patched.body.version).toBe(created.body.version + 1);
 
+    // Certificate rotation: the BMC's TLS settings, and nothing else of it.
+    const rotated = await request(server)
+      .patch(`/api/beskar7/hosts/${created.body.id}`)
+      .set(auth)
+      .send({ bmc: { caBundleRef: 'rack-a-ca', insecureSkipVerify: false } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.bmc).toEqual({
+      address: 'https://10.0.0.1',
+      credentialsRef: 'rack-a',
+      insecureSkipVerify: false,
+      caBundleRef: 'rack-a-ca',
+    });
+    const cleared = await request(server)
+      .patch(`/api/beskar7/hosts/${created.body.id}`)
+      .set(auth)
+      .send({ bmc: { caBundleRef: null } });
+    expect(cleared.body.bmc.caBundleRef).toBeUndefined();
+    const readdressed = await request(server)
+      .patch(`/api/beskar7/hosts/${created.body.id}`)
+      .set(auth)
+      .send({ bmc: { address: 'https://10.9.9.9' } });
+    expect(readdressed.status).toBe(400);
+    expect(readdressed.body.error.message).toMatch(/bmc/);
+
     const pools = await request(server).get('/api/beskar7/pools').set(auth);
     expect(pools.body.items).toEqual([
       expect.objectContaining({ pool: 'gpu', total: 1 }),
@@ -149,6 +173,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     const available = await store.create({
       ...host,
       name: 'node-claimed',
+      bmc: { ...host.bmc, address: 'https://10.0.0.2' },
       namespace: 'default',
       state: 'Available',
       hardware: { macAddresses: [] },
@@ -185,6 +210,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     const failed = await store.create({
       ...host,
       name: 'node-failed',
+      bmc: { ...host.bmc, address: 'https://10.0.0.3' },
       namespace: 'default',
       state: 'Error',
       hardware: { macAddresses: [] },
@@ -212,6 +238,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     await new HostStore(knex).create({
       ...host,
       name: 'node-metrics',
+      bmc: { ...host.bmc, address: 'https://10.0.0.4' },
       namespace: 'default',
       pool: 'metrics',
       state: 'Available',

@@ -125,7 +125,12 @@ export async function createRouter(
             hostId: plausibleId(req.params.id),
             patch: parseUpdateHost(bodyOf(req)),
           }),
-          meta: ({ hostId, patch }) => ({ hostId, fields: Object.keys(patch) }),
+          // A TLS change is recorded as it is: a host may stop verifying.
+          meta: ({ hostId, patch }) => ({
+            hostId,
+            fields: Object.keys(patch),
+            ...(patch.bmc && { bmcTls: patch.bmc }),
+          }),
         },
         ({ hostId, patch }) => inventory.updateHost(hostId, patch),
       ),

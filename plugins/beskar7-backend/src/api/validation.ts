@@ -83,8 +83,16 @@ const registerHost = z.strictObject({
   }),
 });
 
+const bmcTls = z
+  .strictObject({
+    insecureSkipVerify: z.boolean(),
+    caBundleRef: z.string().min(1).max(253).nullable(),
+  })
+  .partial()
+  .refine(b => Object.keys(b).length > 0, 'must change at least one field');
+
 const updateHost = z
-  .strictObject({ pool: dnsLabel, labels, tags })
+  .strictObject({ pool: dnsLabel, labels, tags, bmc: bmcTls })
   .partial()
   .refine(u => Object.keys(u).length > 0, 'must change at least one field');
 

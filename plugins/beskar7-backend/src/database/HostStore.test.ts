@@ -101,19 +101,26 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
   it('lists with filters and pre-filters claim candidates in SQL', async () => {
     const store = await createStore();
     await store.create({ ...input, state: 'Available' });
+    // Each host is its own server: one BMC address each.
+    const bmcOf = (n: number) => ({
+      ...input.bmc,
+      address: `https://10.0.0.${n}`,
+    });
     await store.create({
       ...input,
       name: 'node-2',
+      bmc: bmcOf(2),
       pool: 'cpu',
       state: 'Available',
     });
     await store.create({
       ...input,
       name: 'node-3',
+      bmc: bmcOf(3),
       hardware: { ...input.hardware, cpuCores: 8 },
       state: 'Available',
     });
-    await store.create({ ...input, name: 'node-4' });
+    await store.create({ ...input, name: 'node-4', bmc: bmcOf(4) });
 
     expect((await store.list({ pool: 'gpu' })).map(h => h.name)).toEqual([
       'node-1',

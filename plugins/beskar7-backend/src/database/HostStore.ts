@@ -7,8 +7,8 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { assertValidBmcAddress } from './bmcAddress';
-import { isUniqueViolation } from './errors';
+import { bmcKeyColumns } from './bmcAddress';
+import { DuplicateHostError, isUniqueViolation } from './errors';
 import { HostEventStore } from './HostEventStore';
 import {
   HOSTS_TABLE,
@@ -106,7 +106,7 @@ export class HostStore {
   async createIfAbsent(
     input: CreateHostInput,
   ): Promise<{ host: Host; created: boolean }> {
-    assertValidBmcAddress(input.bmc.address);
+    const key = bmcKeyColumns(input.bmc.address);
     const now = new Date();
     const id = randomUUID();
     const state = input.state ?? 'Enrolling';
@@ -144,8 +144,11 @@ export class HostStore {
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          `Host ${input.namespace}/${input.name} conflicts with a registered host`,
+        throw (
+          (await this.duplicateOf(key)) ??
+          new ConflictError(
+            `Host ${input.namespace}/${input.name} conflicts with a registered host`,
+          )
         );
       }
       throw error;
@@ -157,6 +160,60 @@ export class HostStore {
       );
     }
     return { host, created: host.id === id };
+  }
+
+  /** The host holding a BMC endpoint's system, as the error that names it. */
+  async duplicateOf(
+    key: { bmc_endpoint: string; system_id: string },
+    exceptId?: string,
+  ): Promise<DuplicateHostError | undefined> {
+    const row = await this.knex<HostRow>(HOSTS_TABLE)
+      .select('id', 'namespace', 'name')
+      .where(key)
+      .modify(q => {
+        if (exceptId) q.whereNot({ id: exceptId });
+      })
+      .first();
+    return (
+      row &&
+      new DuplicateHostError(
+        row,
+        key.system_id
+          ? `System ${key.system_id} of BMC ${key.bmc_endpoint}`
+          : `BMC ${key.bmc_endpoint}`,
+      )
+    );
+  }
+
+  /**
+   * Records which system of its BMC a host registered by the bare address
+   * is; refused (DuplicateHostError) when another host holds that system.
+   */
+  async resolveSystem(id: string, systemId: string): Promise<Host> {
+    const row = await this.knex<HostRow>(HOSTS_TABLE).where({ id }).first();
+    if (!row) throw new NotFoundError(`Host ${id} not found`);
+    try {
+      await this.knex(HOSTS_TABLE)
+        .where({ id, system_id: '' })
+        .update({ system_id: systemId });
+    } catch (error) {
+      const duplicate =
+        isUniqueViolation(error) &&
+        (await this.duplicateOf(
+          { bmc_endpoint: row.bmc_endpoint, system_id: systemId },
+          id,
+        ));
+      throw duplicate || error;
+    }
+    return this.require(id);
+  }
+
+  /** Hosts of one BMC endpoint (every system of it). */
+  async listByEndpoint(endpoint: string): Promise<Host[]> {
+    const rows = await this.knex<HostRow>(HOSTS_TABLE)
+      .where({ bmc_endpoint: endpoint })
+      .orderBy('system_id');
+    return rows.map(rowToHost);
   }
 
   async get(id: string): Promise<Host | undefined> {
@@ -197,14 +254,42 @@ export class HostStore {
     expectedVersion: number,
     patch: Partial<HostSpec>,
   ): Promise<Host> {
-    if (patch.bmc) assertValidBmcAddress(patch.bmc.address);
-    const updated = await this.knex(HOSTS_TABLE)
-      .where({ id, version: expectedVersion })
-      .update({
-        ...hostSpecToColumns(patch),
-        version: this.knex.raw('version + 1'),
-        updated_at: new Date(),
-      });
+    const columns = hostSpecToColumns(patch);
+    if (patch.bmc) {
+      const current = await this.knex<HostRow>(HOSTS_TABLE)
+        .select('bmc_endpoint', 'system_id')
+        .where({ id })
+        .first();
+      // The same bare BMC address keeps the system its inspection resolved.
+      if (
+        current &&
+        !columns.system_id &&
+        columns.bmc_endpoint === current.bmc_endpoint
+      ) {
+        columns.system_id = current.system_id;
+      }
+    }
+    let updated: number;
+    try {
+      updated = await this.knex(HOSTS_TABLE)
+        .where({ id, version: expectedVersion })
+        .update({
+          ...columns,
+          version: this.knex.raw('version + 1'),
+          updated_at: new Date(),
+        });
+    } catch (error) {
+      const duplicate =
+        isUniqueViolation(error) &&
+        (await this.duplicateOf(
+          {
+            bmc_endpoint: columns.bmc_endpoint as string,
+            system_id: columns.system_id as string,
+          },
+          id,
+        ));
+      throw duplicate || error;
+    }
     if (updated === 0) {
       throw await versionConflict(this.knex, id, expectedVersion);
     }

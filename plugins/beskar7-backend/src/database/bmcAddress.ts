@@ -1,16 +1,15 @@
 import { InputError } from '@backstage/errors';
+import { parseBmcEndpoint } from '../redfish/bmcEndpoint';
 
-/** Rejects anything but an absolute http(s) URL as a BMC address. */
-export function assertValidBmcAddress(address: string): void {
-  let url: URL;
+/**
+ * The columns that make a host's server unique (endpoint and system id);
+ * an address that is no BMC address is refused with a 400.
+ */
+export function bmcKeyColumns(address: string) {
   try {
-    url = new URL(address);
-  } catch {
-    throw new InputError(`BMC address is not a valid URL: ${address}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(
-      `BMC address must be an http or https URL, got ${url.protocol}`,
-    );
+    const { endpoint, systemId } = parseBmcEndpoint(address);
+    return { bmc_endpoint: endpoint, system_id: systemId ?? '' };
+  } catch (error) {
+    throw new InputError(`bmc.address: ${(error as Error).message}`);
   }
 }

@@ -1,3 +1,22 @@
+import { ConflictError } from '@backstage/errors';
+
+/**
+ * The server is registered already, as another host: a BMC endpoint plus
+ * system id is one host only. Callers (the API, the Kubernetes side) tell
+ * it apart from a name clash by its class, and name `existing` to the user.
+ */
+export class DuplicateHostError extends ConflictError {
+  constructor(
+    readonly existing: { id: string; namespace: string; name: string },
+    what: string,
+  ) {
+    super(
+      `${what} is registered already as host ${existing.namespace}/${existing.name} (${existing.id})`,
+    );
+    // `name` stays ConflictError: Backstage's error handler answers 409 by it.
+  }
+}
+
 /** Error codes of a unique constraint violation (PostgreSQL, SQLite). */
 const UNIQUE_VIOLATION_CODES = new Set([
   '23505',

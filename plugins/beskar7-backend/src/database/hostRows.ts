@@ -3,6 +3,7 @@ import {
   HostState,
   PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { bmcKeyColumns } from './bmcAddress';
 import {
   parseJson,
   toIsoTimestamp,
@@ -30,6 +31,8 @@ export interface HostRow {
   disk_gib: number | null;
   mac_addresses: string;
   bmc_address: string;
+  bmc_endpoint: string;
+  system_id: string;
   credentials_ref: string;
   insecure_skip_verify: boolean | number;
   ca_bundle_ref: string | null;
@@ -69,6 +72,7 @@ export function rowToHost(row: HostRow): Host {
       caBundleRef: toOptional(row.ca_bundle_ref),
       allowPlainHttp: Boolean(row.bmc_allow_plain_http),
     },
+    systemId: row.system_id || undefined,
     state: row.state,
     powerState: toOptional(row.power_state),
     powerStateObservedAt: toOptionalIsoTimestamp(row.power_state_observed_at),
@@ -107,6 +111,7 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
   }
   if (spec.bmc !== undefined) {
     columns.bmc_address = spec.bmc.address;
+    Object.assign(columns, bmcKeyColumns(spec.bmc.address));
     columns.credentials_ref = spec.bmc.credentialsRef;
     columns.insecure_skip_verify = spec.bmc.insecureSkipVerify;
     columns.ca_bundle_ref = spec.bmc.caBundleRef ?? null;

@@ -3,10 +3,12 @@ import { Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUniqueViolation } from './errors';
 
-const migrationsDir = resolvePackagePath(
+export const migrationsDir = resolvePackagePath(
   '@beskar7/backstage-plugin-beskar7-backend',
   'migrations',
 );
+
+export const MIGRATIONS_TABLE = 'beskar7_knex_migrations';
 
 /**
  * Brings the plugin's schema up to date; safe to run from every replica at
@@ -23,7 +25,7 @@ export async function applyDatabaseMigrations(
     try {
       await knex.migrate.latest({
         directory: migrationsDir,
-        tableName: 'beskar7_knex_migrations',
+        tableName: MIGRATIONS_TABLE,
       });
       return;
     } catch (error) {

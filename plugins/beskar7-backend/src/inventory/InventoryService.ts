@@ -12,9 +12,13 @@ import { Knex } from 'knex';
 import { ClaimCoordinator } from '../claims';
 import { HostSearch } from '../database/HostSearch';
 import { HostStore } from '../database/HostStore';
-import { applyHostTransition } from '../lifecycle/applyHostTransition';
 import { CredentialGate } from '../credentials/CredentialGate';
+import { bmcKeyColumns } from '../database/bmcAddress';
+import { DuplicateHostError } from '../database/errors';
+import { recoverHost } from '../lifecycle/hostActions';
 import { BmcAddressPolicy } from './bmcAddressPolicy';
+
+export { DuplicateHostError };
 
 /** How many recent state changes a host's detail view carries. */
 const RECENT_EVENTS = 50;
@@ -67,6 +71,14 @@ export class InventoryService {
     }
     const credentialRefusal = await this.credentials?.refusal(request);
     if (credentialRefusal) throw credentialRefusal;
+    const key = registrationKey(request.bmc.address);
+    // A bare BMC address stands for every system of the BMC.
+    const [sameBmc] = key.system_id
+      ? []
+      : await this.hosts.listByEndpoint(key.bmc_endpoint);
+    if (sameBmc) {
+      throw new DuplicateHostError(sameBmc, `BMC ${key.bmc_endpoint}`);
+    }
     const host = await this.hosts.create({ ...request, state: 'Enrolling' });
     this.onChange(host.id);
     return host;
@@ -74,7 +86,21 @@ export class InventoryService {
 
   async updateHost(id: string, patch: UpdateHostRequest): Promise<Host> {
     const host = await this.requireHost(id);
-    return this.hosts.update(id, host.version, patch);
+    const { bmc, ...rest } = patch;
+    return this.hosts.update(id, host.version, {
+      ...rest,
+      ...(bmc && {
+        bmc: {
+          ...host.bmc,
+          insecureSkipVerify:
+            bmc.insecureSkipVerify ?? host.bmc.insecureSkipVerify,
+          caBundleRef:
+            bmc.caBundleRef === null
+              ? undefined
+              : bmc.caBundleRef ?? host.bmc.caBundleRef,
+        },
+      }),
+    });
   }
 
   deleteHost(id: string): Promise<void> {
@@ -91,17 +117,13 @@ export class InventoryService {
     return this.requireHost(id);
   }
 
-  /** Error -> Enrolling: the host is inspected again before anyone may claim it. */
-  /** Error -> Enrolling; `message` says who asked, in the host's history. */
+  /**
+   * Recovers a host in Error (see lifecycle's recoverHost: a failed
+   * deprovisioning runs again, anything else is inspected again); `message`
+   * says who asked, in the host's history.
+   */
   async recoverHost(id: string, message?: string): Promise<Host> {
-    await applyHostTransition(this.knex, {
-      hostId: id,
-      to: 'Enrolling',
-      from: 'Error',
-      reason: 'RecoveryRequested',
-      message,
-      recovery: true,
-    });
+    await recoverHost(this.knex, { hostId: id, message }, undefined);
     this.onChange(id);
     return this.requireHost(id);
   }
@@ -110,5 +132,15 @@ export class InventoryService {
     const host = await this.hosts.get(id);
     if (!host) throw new NotFoundError(`Host ${id} not found`);
     return host;
+  }
+}
+
+function registrationKey(address: string) {
+  try {
+    return bmcKeyColumns(address);
+  } catch (error) {
+    throw new InputError(
+      `Invalid host registration: ${(error as Error).message}`,
+    );
   }
 }

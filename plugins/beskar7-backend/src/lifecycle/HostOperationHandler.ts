@@ -1,11 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
+import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { HostStore } from '../database/HostStore';
 import { hostSpecToColumns, powerStateColumns } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { QueueMetrics } from '../metrics/queueMetrics';
+import { parseBmcEndpoint } from '../redfish/bmcEndpoint';
 import { JobHandler, JobOperation, ProvisioningJob } from '../queue/types';
 import { applyHostTransition } from './applyHostTransition';
 import { InvalidTransitionError } from './errors';
@@ -83,7 +85,10 @@ export class HostOperationHandler implements JobHandler {
     }
   }
 
-  private async inspect(host: Host, context: OperationContext) {
+  private async inspect(found: Host, context: OperationContext) {
+    const host = found.systemId
+      ? found
+      : await this.resolveSystem(found, context);
     const inventory = await this.options.executor.inspect(host, context);
     await this.transition({
       hostId: host.id,
@@ -98,6 +103,62 @@ export class HostOperationHandler implements JobHandler {
         ...powerStateColumns(inventory.powerState),
       },
     });
+  }
+
+  /**
+   * A host registered by its bare BMC address becomes the BMC's first system
+   * no other host holds; each further free system is registered as a host of
+   * its own (`<name>-<system id>`), so every server behind the BMC is usable.
+   */
+  private async resolveSystem(
+    host: Host,
+    context: OperationContext,
+  ): Promise<Host> {
+    const systems = await this.options.executor.listSystems(host, context);
+    const { endpoint } = parseBmcEndpoint(host.bmc.address);
+    const others = (await this.hosts.listByEndpoint(endpoint)).filter(
+      h => h.id !== host.id,
+    );
+    const taken = new Set(others.map(h => h.systemId));
+    const [mine, ...rest] = systems.filter(id => !taken.has(id));
+    if (!mine) {
+      throw new Error(
+        `every system of BMC ${endpoint} (${systems.join(
+          ', ',
+        )}) is registered as another host already: ${others
+          .map(h => `${h.namespace}/${h.name}`)
+          .join(', ')}`,
+      );
+    }
+    const resolved = await this.hosts.resolveSystem(host.id, mine);
+    for (const systemId of rest) {
+      try {
+        const sibling = await this.hosts.create({
+          name: `${host.name}-${systemId
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, '-')}`,
+          namespace: host.namespace,
+          pool: host.pool,
+          labels: host.labels,
+          tags: host.tags,
+          failureDomain: host.failureDomain,
+          bmc: {
+            ...host.bmc,
+            address: new URL(
+              `/redfish/v1/Systems/${encodeURIComponent(systemId)}`,
+              host.bmc.address,
+            ).toString(),
+          },
+        });
+        this.options.logger.info(
+          `Host ${host.namespace}/${host.name} is system ${mine} of BMC ${endpoint}; registered its system ${systemId} as host ${sibling.namespace}/${sibling.name}`,
+        );
+      } catch (error) {
+        // Registered meanwhile (by another replica, or by hand).
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return resolved;
   }
 
   private async provision(host: Host, context: OperationContext) {

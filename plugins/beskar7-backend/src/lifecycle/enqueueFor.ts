@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
+import { parseBmcEndpoint } from '../redfish/bmcEndpoint';
 import { detectVendor } from '../redfish/vendors';
 import {
   HostChangedError,
@@ -26,7 +27,8 @@ export async function enqueueFor(
       hostId: host.id,
       operation,
       machineId: host.consumerId,
-      bmcAddress: host.bmc.address,
+      // Per BMC, not per host: the systems of one BMC share its limits.
+      bmcAddress: parseBmcEndpoint(host.bmc.address).endpoint,
       vendor: detectVendor({ manufacturer: host.hardware.manufacturer }).id,
       // A reconciler may have read the host just before its job finished.
       hostVersion: host.version,

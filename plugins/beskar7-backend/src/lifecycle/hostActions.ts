@@ -1,5 +1,6 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
+import { HostEventStore } from '../database/HostEventStore';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { QueueMetrics } from '../metrics/queueMetrics';
 import { applyHostTransition } from './applyHostTransition';
@@ -42,18 +43,26 @@ export function failHost(
   );
 }
 
-/** Error -> Enrolling on an operator's request; the host is inspected again. */
-export function recoverHost(
+/**
+ * An operator's recovery of a host in Error, finishing what failed: a host
+ * whose deprovisioning failed goes back to Deprovisioning (eject, power off,
+ * clear overrides, then Available); any other is inspected again
+ * (Enrolling), as the state machine says.
+ */
+export async function recoverHost(
   knex: Knex,
   request: { hostId: string; message?: string },
   metrics: Metrics,
 ) {
+  const events = await new HostEventStore(knex).list(request.hostId);
+  const failedIn = events.reverse().find(e => e.toState === 'Error')?.fromState;
   return applyHostTransition(
     knex,
     {
       hostId: request.hostId,
-      to: 'Enrolling',
-      reason: 'Recovery',
+      from: 'Error',
+      to: failedIn === 'Deprovisioning' ? 'Deprovisioning' : 'Enrolling',
+      reason: 'RecoveryRequested',
       message: request.message,
       recovery: true,
     },

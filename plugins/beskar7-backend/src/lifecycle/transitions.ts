@@ -73,8 +73,12 @@ export const HOST_TRANSITIONS: Transition[] = [
       description:
         from === 'Provisioning'
           ? 'released mid-provisioning; the running job ends, then cleanup runs'
+          : from === 'Error'
+          ? 'released by its machine, or recovered after a failed deprovisioning (the cleanup runs again)'
           : 'released by its machine',
-      guard: requireConsumer,
+      // A recovered deprovisioning runs again even if its machine is gone.
+      guard: c =>
+        from === 'Error' && c.recovery ? undefined : requireConsumer(c),
     }),
   ),
   {

@@ -33,6 +33,8 @@ export interface OperationOutcome {
  * what it set; every call must honour `signal` and be safe to repeat.
  */
 export interface HostOperationExecutor {
+  /** The `Id`s of the ComputerSystems behind the host's BMC. */
+  listSystems(host: Host, context: OperationContext): Promise<string[]>;
   inspect(host: Host, context: OperationContext): Promise<HostInventory>;
   provision(
     host: Host,

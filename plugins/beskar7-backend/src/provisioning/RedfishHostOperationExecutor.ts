@@ -7,6 +7,7 @@ import {
   OperationOutcome,
 } from '../lifecycle';
 import { BmcProvisioner, BmcProvisionerFactory } from '../redfish';
+import { systemIdOf } from '../redfish/bmcEndpoint';
 import { RedfishUnsupportedError } from '../redfish/errors';
 import { provisioningSteps } from './provisioningSteps';
 
@@ -38,6 +39,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     const steps = provisioningSteps(machine);
     return this.withBmc(host, context, async bmc => {
       let powerState: OperationOutcome['powerState'];
+      let continuousOverride = false;
       for (const step of steps) {
         context.signal.throwIfAborted();
         switch (step.kind) {
@@ -47,9 +49,13 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
           case 'setKernelParams':
             await bmc.setKernelParams(step.osFamily, step.configUrl);
             break;
-          case 'oneTimeBoot':
-            await bmc.setOneTimeBoot(step.target, { mode: machine.bootMode });
+          case 'oneTimeBoot': {
+            const override = await bmc.setOneTimeBoot(step.target, {
+              mode: machine.bootMode,
+            });
+            continuousOverride = override.enabled === 'Continuous';
             break;
+          }
           case 'powerCycle':
             await bmc.reboot();
             break;
@@ -69,8 +75,16 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
             );
         }
       }
+      // A BMC that does not honour Once would boot the media again at every reset.
+      if (continuousOverride) await bmc.clearBootOverride();
       return { powerState };
     });
+  }
+
+  async listSystems(host: Host, context: OperationContext): Promise<string[]> {
+    return this.withBmc(host, context, async bmc =>
+      (await bmc.systems()).map(systemIdOf),
+    );
   }
 
   async deprovision(
@@ -86,6 +100,8 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
       }
       context.signal.throwIfAborted();
       await bmc.powerOff({ force: true });
+      context.signal.throwIfAborted();
+      await bmc.clearBootOverride();
       // powerOff returns once the BMC reports Off.
       return { powerState: 'Off' };
     });
@@ -102,7 +118,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
       ? await this.credentials.resolveCaBundle(host.bmc.caBundleRef)
       : undefined;
     const bmc = this.provisioners.forHost(
-      host.bmc,
+      { ...host.bmc, systemId: host.systemId },
       credentials,
       caBundle,
       context.signal,

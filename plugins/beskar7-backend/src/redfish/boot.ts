@@ -1,4 +1,5 @@
 import { BootMode } from '@beskar7/backstage-plugin-beskar7-common';
+import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { RedfishClient } from './client';
 import { RedfishUnsupportedError } from './errors';
 import { Resource } from './odata';
@@ -15,14 +16,33 @@ export function bootOverrideOf(system: Resource): BootOverride {
 }
 
 /**
- * Sets a one-time boot override, then reads the system again to confirm the
- * BMC took it (some accept a PATCH and ignore part of it).
+ * `Once` unless the BMC does not honour it: its allowable values leave it
+ * out, or the vendor table says so. Then `Continuous`, which the caller
+ * must clear once the boot it was for has happened.
+ */
+export function overrideEnabledFor(
+  boot: Resource,
+  vendor?: Pick<VendorQuirks, 'bootOverride'>,
+): 'Once' | 'Continuous' {
+  const allowed = boot['BootSourceOverrideEnabled@Redfish.AllowableValues'];
+  const onceAllowed = !Array.isArray(allowed) || allowed.includes('Once');
+  return vendor?.bootOverride?.once === false || !onceAllowed
+    ? 'Continuous'
+    : 'Once';
+}
+
+/**
+ * Sets a boot override for the next boot, then reads the system again to
+ * confirm the BMC took it (some accept a PATCH and ignore part of it). The
+ * override read back says whether it is `Once` or `Continuous`: a BMC that
+ * keeps a `Once` as `Continuous` booted as asked, but must be cleared.
  */
 export async function setOneTimeBoot(
   client: RedfishClient,
   systemPath: string,
   target: BootTarget,
   options: { mode?: BootMode; uefiTarget?: string } = {},
+  vendor?: Pick<VendorQuirks, 'bootOverride'>,
 ): Promise<BootOverride> {
   const system = await client.get(systemPath);
   const boot = system.Boot;
@@ -45,9 +65,10 @@ export async function setOneTimeBoot(
       'boot target UefiTarget needs a UEFI path',
     );
   }
+  const enabled = overrideEnabledFor(boot, vendor);
   const patch: Resource = {
     BootSourceOverrideTarget: target,
-    BootSourceOverrideEnabled: 'Once',
+    BootSourceOverrideEnabled: enabled,
   };
   if (options.mode && 'BootSourceOverrideMode' in boot) {
     patch.BootSourceOverrideMode = options.mode;
@@ -60,14 +81,34 @@ export async function setOneTimeBoot(
   const readBack = bootOverrideOf(await client.get(systemPath));
   const took =
     readBack.target === target &&
-    readBack.enabled === 'Once' &&
+    (readBack.enabled === enabled || readBack.enabled === 'Continuous') &&
     (target !== 'UefiTarget' || readBack.uefiTarget === options.uefiTarget) &&
     (!patch.BootSourceOverrideMode ||
       readBack.mode === patch.BootSourceOverrideMode);
   if (!took) {
     throw new RedfishUnsupportedError(
       client.address,
-      `the boot override did not take effect: asked for ${target} once, the BMC reports ${readBack.target} (${readBack.enabled})`,
+      `the boot override did not take effect: asked for ${target} (${enabled}), the BMC reports ${readBack.target} (${readBack.enabled})`,
+    );
+  }
+  return readBack;
+}
+
+/** Turns the boot override off, unless it is off already. */
+export async function clearBootOverride(
+  client: RedfishClient,
+  systemPath: string,
+): Promise<BootOverride> {
+  const current = bootOverrideOf(await client.get(systemPath));
+  if (current.enabled === 'Disabled') return current;
+  await client.patch(systemPath, {
+    Boot: { BootSourceOverrideEnabled: 'Disabled' },
+  });
+  const readBack = bootOverrideOf(await client.get(systemPath));
+  if (readBack.enabled !== 'Disabled') {
+    throw new RedfishUnsupportedError(
+      client.address,
+      `the boot override was not cleared: the BMC still reports ${readBack.target} (${readBack.enabled})`,
     );
   }
   return readBack;

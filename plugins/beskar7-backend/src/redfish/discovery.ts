@@ -1,4 +1,5 @@
 import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
+import { systemIdOf } from './bmcEndpoint';
 import { RedfishClient } from './client';
 import { RedfishUnsupportedError } from './errors';
 import { linkOf, memberLinks, Resource } from './odata';
@@ -14,10 +15,8 @@ export interface DiscoveredService {
   biosPath?: string;
 }
 
-export async function discoverService(
-  client: RedfishClient,
-  extraVendors: VendorQuirks[],
-): Promise<DiscoveredService> {
+/** The `@odata.id` of every ComputerSystem the service lists. */
+export async function listSystems(client: RedfishClient): Promise<string[]> {
   const root = await client.root();
   const systemsPath = linkOf(root.Systems);
   if (!systemsPath) {
@@ -26,11 +25,36 @@ export async function discoverService(
       'the service root links no Systems collection',
     );
   }
-  const [systemPath] = memberLinks(await client.get(systemsPath));
-  if (!systemPath) {
+  const systems = memberLinks(await client.get(systemsPath));
+  if (systems.length === 0) {
     throw new RedfishUnsupportedError(
       client.address,
       'the Systems collection is empty',
+    );
+  }
+  return systems;
+}
+
+/**
+ * Follows the links of one ComputerSystem (`systemId`, else the first the
+ * service lists) to what provisioning needs.
+ */
+export async function discoverService(
+  client: RedfishClient,
+  extraVendors: VendorQuirks[],
+  systemId?: string,
+): Promise<DiscoveredService> {
+  const root = await client.root();
+  const systems = await listSystems(client);
+  const systemPath = systemId
+    ? systems.find(path => systemIdOf(path) === systemId)
+    : systems[0];
+  if (!systemPath) {
+    throw new RedfishUnsupportedError(
+      client.address,
+      `system ${systemId} does not exist; the BMC lists ${systems
+        .map(systemIdOf)
+        .join(', ')}`,
     );
   }
   const system = await client.get(systemPath);

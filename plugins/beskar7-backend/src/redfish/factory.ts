@@ -7,6 +7,7 @@ import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { DEFAULT_RETRY_POLICY } from './backoff';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from './circuitBreaker';
 import { RedfishClient } from './client';
+import { parseBmcEndpoint, systemIdOf } from './bmcEndpoint';
 import { DiscoveredService, discoverService } from './discovery';
 import { RedfishError } from './errors';
 import { RedfishProvisioner } from './provisioner';
@@ -30,7 +31,8 @@ interface BmcEntry {
   credentialsDigest: string;
   insecure: boolean;
   ca?: string;
-  service?: Promise<DiscoveredService>;
+  /** Discovery per ComputerSystem id ('' for the first system). */
+  services: Map<string, Promise<DiscoveredService>>;
   users: number;
   idleTimer?: NodeJS.Timeout;
 }
@@ -59,7 +61,7 @@ export class BmcProvisionerFactory {
    * provisioner's requests (an operation's deadline, a stopping replica).
    */
   forHost(
-    connection: BmcConnection,
+    connection: BmcConnection & { systemId?: string },
     credentials: BmcCredentials,
     caBundle?: string,
     signal?: AbortSignal,
@@ -86,10 +88,12 @@ export class BmcProvisionerFactory {
     clearTimeout(entry.idleTimer);
     entry.users += 1;
     const current = entry;
+    const systemId =
+      connection.systemId ?? parseBmcEndpoint(connection.address).systemId;
     return new RedfishProvisioner(
       {
         client: signal ? current.client.withSignal(signal) : current.client,
-        service: () => this.service(current),
+        service: () => this.service(current, systemId),
         release: () => this.release(origin, current),
       },
       {
@@ -155,16 +159,42 @@ export class BmcProvisionerFactory {
       credentialsDigest: digest(credentials),
       insecure,
       ca,
+      services: new Map(),
       users: 0,
     };
   }
 
-  private service(entry: BmcEntry): Promise<DiscoveredService> {
-    entry.service ??= discoverService(entry.client, this.vendors).catch(e => {
-      entry.service = undefined;
-      throw e;
-    });
-    return entry.service;
+  private service(
+    entry: BmcEntry,
+    systemId: string | undefined,
+  ): Promise<DiscoveredService> {
+    const key = systemId ?? '';
+    let service = entry.services.get(key);
+    if (!service) {
+      service = discoverService(entry.client, this.vendors, systemId).catch(
+        e => {
+          entry.services.delete(key);
+          throw e;
+        },
+      );
+      entry.services.set(key, service);
+    }
+    return service;
+  }
+
+  /** The ComputerSystem ids a BMC lists; closes what it opened. */
+  async listSystems(
+    connection: BmcConnection,
+    credentials: BmcCredentials,
+    caBundle?: string,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
+    const provisioner = this.forHost(connection, credentials, caBundle, signal);
+    try {
+      return (await provisioner.systems()).map(systemIdOf);
+    } finally {
+      await provisioner.close();
+    }
   }
 
   private release(origin: string, entry: BmcEntry): void {

@@ -1,9 +1,9 @@
 import { BootMode, OsFamily } from '@beskar7/backstage-plugin-beskar7-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { PowerAction } from '@beskar7/backstage-plugin-beskar7-node';
-import { bootOverrideOf, setOneTimeBoot } from './boot';
+import { bootOverrideOf, clearBootOverride, setOneTimeBoot } from './boot';
 import { RedfishClient } from './client';
-import { DiscoveredService } from './discovery';
+import { DiscoveredService, listSystems } from './discovery';
 import { RedfishError, RedfishUnsupportedError } from './errors';
 import { powerStateOf, readInventory } from './inventory';
 import { getKernelParams, setKernelParams } from './kernelParamsOnBmc';
@@ -45,6 +45,10 @@ export class RedfishProvisioner implements BmcProvisioner {
     private readonly settings: ProvisionerSettings,
   ) {
     this.address = bmc.client.address;
+  }
+
+  systems(): Promise<string[]> {
+    return listSystems(this.bmc.client);
   }
 
   inspect(): Promise<BmcInventory> {
@@ -99,7 +103,19 @@ export class RedfishProvisioner implements BmcProvisioner {
     options: { mode?: BootMode; uefiTarget?: string } = {},
   ): Promise<BootOverride> {
     return this.op('setOneTimeBoot', service =>
-      setOneTimeBoot(this.bmc.client, service.systemPath, target, options),
+      setOneTimeBoot(
+        this.bmc.client,
+        service.systemPath,
+        target,
+        options,
+        service.vendor,
+      ),
+    );
+  }
+
+  clearBootOverride(): Promise<BootOverride> {
+    return this.op('clearBootOverride', service =>
+      clearBootOverride(this.bmc.client, service.systemPath),
     );
   }
 

@@ -24,7 +24,8 @@ export type BmcOperation =
   | 'ejectMedia'
   | 'getMedia'
   | 'setKernelParams'
-  | 'getKernelParams';
+  | 'getKernelParams'
+  | 'clearBootOverride';
 
 /** Reported once per provisioner operation, for metrics. */
 export interface BmcOperationEvent {
@@ -102,6 +103,8 @@ export interface KernelParamsStatus {
  */
 export interface BmcProvisioner {
   readonly address: string;
+  /** The `@odata.id` of every ComputerSystem the BMC lists. */
+  systems(): Promise<string[]>;
   inspect(): Promise<BmcInventory>;
   powerState(): Promise<PowerState>;
   powerOn(): Promise<void>;
@@ -114,6 +117,8 @@ export interface BmcProvisioner {
     options?: { mode?: BootMode; uefiTarget?: string },
   ): Promise<BootOverride>;
   getBootOverride(): Promise<BootOverride>;
+  /** Turns a boot override off (a Continuous one stays until told). */
+  clearBootOverride(): Promise<BootOverride>;
   insertMedia(imageUrl: string): Promise<VirtualMediaStatus>;
   ejectMedia(): Promise<VirtualMediaStatus>;
   getMedia(): Promise<VirtualMediaStatus>;

@@ -1,4 +1,5 @@
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { parseBmcEndpoint } from '../../redfish/bmcEndpoint';
 import {
   abortableDelay,
   BmcActivityRecorder,
@@ -27,6 +28,11 @@ export class FakeHostExecutor implements HostOperationExecutor {
     this.failing.delete(hostId);
   }
 
+  /** One system per BMC: the one its address names, else `1`. */
+  async listSystems(host: Host): Promise<string[]> {
+    return [parseBmcEndpoint(host.bmc.address).systemId ?? '1'];
+  }
+
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
     await this.work(host, context);
     return {
@@ -49,7 +55,10 @@ export class FakeHostExecutor implements HostOperationExecutor {
   }
 
   private async work(host: Host, { jobId, signal }: OperationContext) {
-    const op = this.recorder.begin(jobId, host.bmc.address);
+    const op = this.recorder.begin(
+      jobId,
+      parseBmcEndpoint(host.bmc.address).endpoint,
+    );
     try {
       await abortableDelay(this.latencyMs, signal);
       const failure = this.failing.get(host.id);

@@ -45,7 +45,8 @@ export async function insertHosts(
       tags: [],
       hardware: { manufacturer: 'Dell Inc.', cpuCores: 16, macAddresses: [] },
       bmc: {
-        address: h.bmcAddress,
+        // Hosts of one BMC are its systems.
+        address: `${h.bmcAddress}/redfish/v1/Systems/${h.name}`,
         credentialsRef: 'test',
         insecureSkipVerify: false,
       },

@@ -1,0 +1,227 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import request from 'supertest';
+import { createTestDatabases } from './__testUtils__/databases';
+import { beskar7Plugin } from './plugin';
+import { generateTree, SimulatedBmc } from './simulator';
+import { simGet } from './simulator/testing';
+
+const databases = createTestDatabases();
+const auth = { Authorization: mockCredentials.user.header() };
+const credentials = { username: 'admin', password: 'variants-Secret-3' };
+
+/** Polls until `check` holds; the jest timeout bounds it. */
+async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean) {
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/**
+ * BMCs unlike the usual one-server, session-offering kind, through the
+ * public API: an enclosure with several systems, BMCs that do not honour a
+ * one-time boot override, and a deprovisioning that fails half-way.
+ */
+describe.each(databases.eachSupportedId())(
+  'real-world BMCs on %p',
+  databaseId => {
+    let bmcs: SimulatedBmc[] = [];
+    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+    const api = (path: string) => `/api/beskar7${path}`;
+    const get = async (path: string) =>
+      (await request(server).get(api(path)).set(auth)).body;
+    const post = (path: string, body?: object) =>
+      request(server).post(api(path)).set(auth).send(body);
+    const hostsOfPool = async (pool: string): Promise<Host[]> =>
+      (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
+
+    beforeAll(async () => {
+      const tree = (opts: Parameters<typeof generateTree>[2]) =>
+        generateTree('supermicro', 1, opts);
+      bmcs = await Promise.all([
+        SimulatedBmc.start({ tree: tree({ systems: 3 }), credentials }),
+        SimulatedBmc.start({
+          tree: tree({ bootOverrideEnabled: ['Disabled', 'Continuous'] }),
+          credentials,
+        }),
+        SimulatedBmc.start({
+          tree: tree({ sessionService: false }),
+          credentials,
+          onceBecomesContinuous: true,
+        }),
+        SimulatedBmc.start({
+          tree: tree({}),
+          credentials,
+          sessionCreatedStatus: 204,
+        }),
+      ]);
+      const knex = await databases.init(databaseId);
+      ({ server } = await startTestBackend({
+        features: [
+          beskar7Plugin,
+          schedulerServiceFactory,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              beskar7: {
+                credentials: { lab: credentials },
+                provisioning: {
+                  maxConcurrentOps: 4,
+                  workerCount: 4,
+                  bmcCooldownPeriod: '0s',
+                  pollInterval: '20ms',
+                  reconcileInterval: '200ms',
+                  retry: { maxRetries: 0, initialBackoff: '0s' },
+                },
+              },
+            },
+          }),
+        ],
+      }));
+    });
+    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
+
+    const register = (name: string, pool: string, address: string) =>
+      post('/hosts', { name, pool, bmc: { address, credentialsRef: 'lab' } });
+
+    it('registers every system of an enclosure as its own host, each once', async () => {
+      const enclosure = bmcs[0];
+      expect(
+        (await register('blade', 'enclosure', `${enclosure.url}/`)).status,
+      ).toBe(201);
+      const hosts = await eventually(
+        () => hostsOfPool('enclosure'),
+        all => all.length === 3 && all.every(h => h.state === 'Available'),
+      );
+      expect(hosts.map(h => [h.name, h.systemId])).toEqual([
+        ['blade', 'Node1'],
+        ['blade-node2', 'Node2'],
+        ['blade-node3', 'Node3'],
+      ]);
+      // Each host is read from its own system, not the first one.
+      expect(new Set(hosts.map(h => h.hardware.serialNumber)).size).toBe(3);
+      expect(hosts[1].hardware.serialNumber).toBe(
+        (await simGet(enclosure, '/redfish/v1/Systems/Node2')).SerialNumber,
+      );
+
+      const again = await register(
+        'blade-again',
+        'enclosure',
+        `${enclosure.url}/redfish/v1/Systems/Node2`,
+      );
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('default/blade-node2');
+
+      // A system the BMC does not have: the inspection says which it has.
+      await register(
+        'ghost',
+        'ghost',
+        `${enclosure.url}/redfish/v1/Systems/Node9`,
+      );
+      const [ghost] = await eventually(
+        () => hostsOfPool('ghost'),
+        ([h]) => h?.state === 'Error',
+      );
+      expect(ghost.errorMessage).toMatch(
+        /system Node9 does not exist; the BMC lists Node1, Node2, Node3/,
+      );
+    }, 60_000);
+
+    it('provisions PreBakedISO and PXE where Once is not honoured, and clears the override', async () => {
+      expect(
+        (await register('continuous-only', 'continuous', bmcs[1].url)).status,
+      ).toBe(201);
+      expect(
+        (await register('once-kept', 'continuous', bmcs[2].url)).status,
+      ).toBe(201);
+      await eventually(
+        () => hostsOfPool('continuous'),
+        all => all.length === 2 && all.every(h => h.state === 'Available'),
+      );
+      const machines: Machine[] = [];
+      for (const mode of ['PreBakedISO', 'PXE']) {
+        const res = await post('/machines', {
+          name: `cont-${mode.toLowerCase()}`,
+          imageUrl: 'https://images.example/os.iso',
+          osFamily: 'flatcar',
+          provisioningMode: mode,
+          requirements: { pool: 'continuous' },
+        });
+        expect(res.status).toBe(201);
+        machines.push(res.body);
+      }
+      const done = await eventually(
+        () => Promise.all(machines.map(m => get(`/machines/${m.id}`))),
+        all => all.every(m => ['Provisioned', 'Failed'].includes(m.phase)),
+      );
+      expect(done.map(m => [m.phase, m.failureReason])).toEqual([
+        ['Provisioned', undefined],
+        ['Provisioned', undefined],
+      ]);
+      for (const bmc of [bmcs[1], bmcs[2]]) {
+        // It booted what was asked, and will not boot it again at the next reset.
+        expect(bmc.machine.boots.map(b => b.target)).toEqual([
+          expect.stringMatching(/^(Cd|Pxe)$/),
+        ]);
+        expect(
+          (await simGet(bmc, bmc.machine.systemPath)).Boot
+            .BootSourceOverrideEnabled,
+        ).toBe('Disabled');
+      }
+    }, 60_000);
+
+    it('recovers a failed deprovisioning by running it again before Available', async () => {
+      const bmc = bmcs[3];
+      expect((await register('flaky', 'flaky', bmc.url)).status).toBe(201);
+      await eventually(
+        () => hostsOfPool('flaky'),
+        ([h]) => h?.state === 'Available',
+      );
+      const machine = (
+        await post('/machines', {
+          name: 'flaky-0',
+          imageUrl: 'https://images.example/os.iso',
+          osFamily: 'flatcar',
+          provisioningMode: 'PreBakedISO',
+          requirements: { pool: 'flaky' },
+        })
+      ).body as Machine;
+      await eventually(
+        () => get(`/machines/${machine.id}`),
+        m => m.phase === 'Provisioned',
+      );
+      // The BMC refuses to power off mid-way through the cleanup.
+      bmc.faults.set([{ kind: 'status', status: 400, operations: ['reset'] }]);
+      await post(`/machines/${machine.id}/release`);
+      const [failed] = await eventually(
+        () => hostsOfPool('flaky'),
+        ([h]) => h.state === 'Error',
+      );
+      expect(failed.powerState).toBe('On');
+
+      bmc.faults.set([]);
+      expect((await post(`/hosts/${failed.id}/recover`)).status).toBe(200);
+      const [recovered] = await eventually(
+        () => hostsOfPool('flaky'),
+        ([h]) => h.state === 'Available',
+      );
+      expect(recovered.powerState).toBe('Off');
+      const system = await simGet(bmc, bmc.machine.systemPath);
+      expect(system.PowerState).toBe('Off');
+      expect(system.Boot.BootSourceOverrideEnabled).toBe('Disabled');
+      const media = bmc.tree.ofType('VirtualMedia').filter(d => d.Inserted);
+      expect(media).toEqual([]);
+      const details = await get(`/hosts/${failed.id}`);
+      expect(
+        details.events.slice(0, 3).map((e: { toState: string }) => e.toState),
+      ).toEqual(['Available', 'Deprovisioning', 'Error']);
+    }, 60_000);
+  },
+);
