@@ -40,6 +40,15 @@ export const TRANSIENT_STATES: HostState[] = [
  * The host state machine: every allowed change, and its guard. Nothing
  * else may change a host's state (see applyHostTransition).
  */
+const RELEASE_FROM = {
+  Claimed: 'released by its machine',
+  Provisioning:
+    'released mid-provisioning; the running job ends, then cleanup runs',
+  Provisioned: 'released by its machine',
+  Error:
+    'released by its machine, or recovered after a failed deprovisioning (the cleanup runs again)',
+};
+
 export const HOST_TRANSITIONS: Transition[] = [
   {
     from: 'Enrolling',
@@ -70,12 +79,7 @@ export const HOST_TRANSITIONS: Transition[] = [
     (from): Transition => ({
       from,
       to: 'Deprovisioning',
-      description:
-        from === 'Provisioning'
-          ? 'released mid-provisioning; the running job ends, then cleanup runs'
-          : from === 'Error'
-          ? 'released by its machine, or recovered after a failed deprovisioning (the cleanup runs again)'
-          : 'released by its machine',
+      description: RELEASE_FROM[from],
       // A recovered deprovisioning runs again even if its machine is gone.
       guard: c =>
         from === 'Error' && c.recovery ? undefined : requireConsumer(c),

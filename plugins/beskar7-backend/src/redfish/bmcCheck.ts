@@ -71,13 +71,31 @@ function writeChecks(imageUrl: string): Check[] {
         return `${o.target} (${o.enabled})`;
       },
     ],
-    ['power on / restart', async bmc => (await bmc.reboot(), 'On')],
-    ['eject media', async bmc => (await bmc.ejectMedia(), 'ejected')],
+    [
+      'power on / restart',
+      async bmc => {
+        await bmc.reboot();
+        return 'On';
+      },
+    ],
+    [
+      'eject media',
+      async bmc => {
+        await bmc.ejectMedia();
+        return 'ejected';
+      },
+    ],
     [
       'clear boot override',
       async bmc => (await bmc.clearBootOverride()).enabled,
     ],
-    ['power off', async bmc => (await bmc.powerOff({ force: true }), 'Off')],
+    [
+      'power off',
+      async bmc => {
+        await bmc.powerOff({ force: true });
+        return 'Off';
+      },
+    ],
   ];
 }
 
