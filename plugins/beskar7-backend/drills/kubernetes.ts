@@ -175,11 +175,18 @@ async function main() {
         return undefined;
       }
     };
+    /** The Lease's holder once it is one other than `previous`. */
+    const nextHolder = async (previous?: string): Promise<string> => {
+      for (;;) {
+        const current = await holder();
+        if (current && current !== previous) return current;
+        await sleep(100);
+      }
+    };
     let started = 0;
     const next = () => start(`replica-${started++}`);
     const replicas = [next(), next()];
-    let leader: string | undefined;
-    while (!(leader = await holder())) await sleep(100);
+    let leader = await nextHolder();
     // Settled: every object taken in (finalizer) and published.
     await sleep(10_000);
 
@@ -200,15 +207,15 @@ async function main() {
     );
 
     for (let round = 0; round < TAKEOVERS; round++) {
-      const killed = replicas.find(r => r.name === leader);
+      const holding = leader;
+      const killed = replicas.find(r => r.name === holding);
       if (!killed) {
         violations.push(`Lease holder ${leader} is no replica of the drill`);
         break;
       }
       killed.child.kill('SIGKILL');
       const killedAt = performance.now();
-      let successor: string | undefined;
-      while ((successor = await holder()) === leader) await sleep(100);
+      const successor = await nextHolder(leader);
       const seconds = (performance.now() - killedAt) / 1000;
       console.log(
         `  Lease takeover after SIGKILL of the leader: ${seconds.toFixed(

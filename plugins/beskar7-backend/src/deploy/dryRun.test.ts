@@ -131,9 +131,9 @@ describeReal('deploy/ against a real API server (dry run)', () => {
       ...policy,
       spec: { ...(policy as any).spec, policyTypes: ['Sideways'] },
     };
-    await expect(
-      dryRunApply(client, inRunNamespace(broken)),
-    ).rejects.toThrow(/Sideways/);
+    await expect(dryRunApply(client, inRunNamespace(broken))).rejects.toThrow(
+      /Sideways/,
+    );
   });
 });
 

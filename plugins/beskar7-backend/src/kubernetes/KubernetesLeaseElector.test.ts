@@ -117,8 +117,9 @@ describe.each(kubeTargets())('KubernetesLeaseElector (%s)', target => {
   });
 
   // The real API server is paused with SIGSTOP (scripts/kube-cluster.sh).
-  const canPause = target === 'test server' || apiServerPausable();
-  (canPause ? it : it.skip)(
+  const whenPausable =
+    target === 'test server' || apiServerPausable() ? it : it.skip;
+  whenPausable(
     'stops leading when it cannot renew within the renew deadline',
     async () => {
       const { elector, events } = replica('cut-off', 'cut-off', false);
