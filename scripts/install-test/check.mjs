@@ -99,20 +99,22 @@ const pools = await eventually(
 console.log(pools.map(e => e.metadata.name).join(', '));
 
 step('the plugin page in Chromium');
-const browser = await chromium.launch({
-  executablePath:
-    process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'beskar7-chromium-'))}`,
-  ],
-});
+const browser = await chromium.launchPersistentContext(
+  mkdtempSync(join(tmpdir(), 'beskar7-chromium-')),
+  {
+    executablePath:
+      process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+);
 const page = await browser.newPage();
 try {
   await page.goto(`${baseUrl}/beskar7/hosts`);
