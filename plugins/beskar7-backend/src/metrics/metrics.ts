@@ -70,7 +70,10 @@ export function createBeskar7Metrics(
   // Conflicts too: with none yet, the conflict rate and the dashboard's
   // conflicts panel show 0 instead of no series.
   for (const reason of CONFLICT_REASONS) {
-    metrics.hostClaimAttempts.inc({ outcome: 'conflict', conflict_reason: reason }, 0);
+    metrics.hostClaimAttempts.inc(
+      { outcome: 'conflict', conflict_reason: reason },
+      0,
+    );
   }
   return metrics;
 }
