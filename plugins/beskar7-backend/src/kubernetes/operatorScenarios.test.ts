@@ -438,6 +438,50 @@ realCluster('operator scenarios (real cluster)', () => {
     );
   });
 
+  it('refuses a second PhysicalHost for a server already registered, naming the first, and never claims it', async () => {
+    replica();
+    await createHost('h-original', 'duplicate');
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-original'),
+      h => h?.state === 'Available',
+      100,
+    );
+    // The same BMC written another way: host case, default port, trailing
+    // slash.
+    await custom.createNamespacedCustomObject({
+      ...ref(PHYSICAL_HOST.plural),
+      body: {
+        apiVersion: API_VERSION,
+        kind: PHYSICAL_HOST.kind,
+        metadata: { name: 'h-copy' },
+        spec: {
+          redfishConnection: {
+            address: 'https://BMC-H-ORIGINAL.example:443/',
+            credentialsSecretRef: 'bmc',
+          },
+          pool: 'duplicate',
+        },
+      },
+    });
+    const copy = await eventually(
+      () => get(PHYSICAL_HOST.plural, 'h-copy'),
+      h =>
+        (h.status?.conditions ?? []).some(
+          (c: { type: string }) => c.type === 'Accepted',
+        ),
+      100,
+    );
+    expect(copy.status.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'Accepted',
+        status: 'False',
+        reason: 'SpecConflict',
+        message: expect.stringContaining(`${env.namespace}/h-original`),
+      }),
+    );
+    expect(await hosts.getByName(env.namespace, 'h-copy')).toBeUndefined();
+  });
+
   it('claims hosts of the machine’s own namespace only, unless cross-namespace claims are configured', async () => {
     // A host of another namespace, with no PhysicalHost at all.
     const elsewhere = `${env.namespace}-other`;
