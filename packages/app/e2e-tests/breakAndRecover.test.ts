@@ -91,8 +91,10 @@ test('a broken BMC is diagnosed and its host recovered with the runbook', async 
     .click();
   await expect(page.getByTestId('bmc-address')).toBeVisible();
   await page.getByRole('link', { name: /Recover step by step/ }).click();
-  await expect(page.getByLabel('Host', { exact: true })).toHaveValue(host.id);
-  await page.getByLabel('Re-enrollment wait').fill('90');
+  await expect(
+    page.getByRole('textbox', { name: 'Host', exact: true }),
+  ).toHaveValue(host.id);
+  await page.getByRole('textbox', { name: 'Re-enrollment wait' }).fill('90');
   await page.getByRole('button', { name: 'Start' }).click();
 
   const steps = page.getByRole('list', { name: 'steps' });
