@@ -139,6 +139,7 @@ const HostView = ({
               { label: 'Vendor', value: unknown(hw.manufacturer) },
               { label: 'Model', value: unknown(hw.model) },
               { label: 'Serial', value: unknown(hw.serialNumber) },
+              { label: 'Redfish system', value: unknown(host.systemId) },
               { label: 'Pool', value: host.pool },
               { label: 'Failure domain', value: unknown(host.failureDomain) },
               {
