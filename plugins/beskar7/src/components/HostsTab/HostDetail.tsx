@@ -216,6 +216,13 @@ const HostView = ({
                 value: host.bmc.insecureSkipVerify ? 'off' : 'on',
               },
               { label: 'CA bundle', value: unknown(host.bmc.caBundleRef) },
+              {
+                label: 'Login over plain HTTP',
+                value: host.bmc.allowPlainHttp
+                  ? 'allowed (the password crosses the network unencrypted)'
+                  : 'never',
+                testId: 'bmc-plain-http',
+              },
             ]}
           />
         </Section>

@@ -194,6 +194,26 @@ describe('HostsTab', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says when a host lets its BMC login cross plain HTTP', async () => {
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () =>
+        HttpResponse.json({
+          ...sampleHost,
+          bmc: {
+            ...sampleHost.bmc,
+            address: 'http://10.0.0.5',
+            allowPlainHttp: true,
+          },
+          events: [],
+        }),
+      ),
+    );
+    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.DENY);
+    expect(await screen.findByTestId('bmc-plain-http')).toHaveTextContent(
+      /allowed/,
+    );
+  });
+
   it('recovers a failed host after confirmation, with the permission', async () => {
     let recovered = 0;
     server.use(
