@@ -72,8 +72,8 @@ describe.each(databases.eachSupportedId())(
             data: {
               beskar7: {
                 credentials: {
-                lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-              },
+                  lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
+                },
                 provisioning: {
                   maxConcurrentOps: 4,
                   workerCount: 4,
@@ -91,7 +91,11 @@ describe.each(databases.eachSupportedId())(
     afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
     const register = (name: string, pool: string, address: string) =>
-      post('/hosts', { name, pool, bmc: { address, credentialsRef: 'lab', allowPlainHttp: true } });
+      post('/hosts', {
+        name,
+        pool,
+        bmc: { address, credentialsRef: 'lab', allowPlainHttp: true },
+      });
 
     it('registers every system of an enclosure as its own host, each once', async () => {
       const enclosure = bmcs[0];
