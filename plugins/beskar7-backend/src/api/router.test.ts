@@ -109,6 +109,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       address: 'https://10.0.0.1',
       credentialsRef: 'rack-a',
       insecureSkipVerify: false,
+      allowPlainHttp: false,
       caBundleRef: 'rack-a-ca',
     });
     const cleared = await request(server)

@@ -142,7 +142,7 @@ async function insertHosts(knex: Knex, hosts: TestHost[]) {
             macAddresses: [],
           },
           bmc: {
-            address: `https://bmc-${i}.test`,
+            address: `https://bmc-${h.id}.test`,
             credentialsRef: 'c',
             insecureSkipVerify: false,
           },
