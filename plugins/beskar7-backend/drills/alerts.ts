@@ -161,6 +161,10 @@ const REPORTED_ONLY: Record<string, string> = {
   // conflict: this fault no longer fires the alert.
   Beskar7ClaimConflictRateHigh:
     'replicas racing for a small pool no longer conflict since the claim statement; a fault that still does is to be found',
+  // Seen once at 17:30 on 80ea72f: the claims of that phase did not wait on
+  // the 7 s table lock (p95 24 ms), so the alert did not fire.
+  Beskar7ClaimLatencyHigh:
+    'a lock on the hosts table no longer always delays the one-statement claim; a fault that reliably does is to be found',
   Beskar7BmcCooldownRateHigh:
     'the alert (waits per second) and the diagnostics check (share of due jobs that waited) disagree',
 };
