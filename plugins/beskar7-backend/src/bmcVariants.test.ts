@@ -14,6 +14,9 @@ import { simGet } from './simulator/testing';
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'variants-Secret-3' };
+const tree = (opts: Parameters<typeof generateTree>[2]) =>
+  generateTree('supermicro', 1, opts);
+const tree3 = () => tree({ systems: 3 });
 
 /** Polls until `check` holds; the jest timeout bounds it. */
 async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean) {
@@ -43,10 +46,8 @@ describe.each(databases.eachSupportedId())(
       (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
 
     beforeAll(async () => {
-      const tree = (opts: Parameters<typeof generateTree>[2]) =>
-        generateTree('supermicro', 1, opts);
       bmcs = await Promise.all([
-        SimulatedBmc.start({ tree: tree({ systems: 3 }), credentials }),
+        SimulatedBmc.start({ tree: tree3(), credentials }),
         SimulatedBmc.start({
           tree: tree({ bootOverrideEnabled: ['Disabled', 'Continuous'] }),
           credentials,
@@ -125,19 +126,28 @@ describe.each(databases.eachSupportedId())(
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain('default/blade-node2');
 
-      // A system the BMC does not have: the inspection says which it has.
-      await register(
+      // A system the BMC does not have is refused, naming those it has.
+      const ghost = await register(
         'ghost',
         'ghost',
         `${enclosure.url}/redfish/v1/Systems/Node9`,
       );
-      const [ghost] = await eventually(
-        () => hostsOfPool('ghost'),
+      expect(ghost.status).toBe(400);
+      expect(ghost.body.error.message).toBe(
+        'Invalid host registration: bmc.address: the BMC has no system "Node9"; it lists Node1, Node2, Node3',
+      );
+      expect(await hostsOfPool('ghost')).toEqual([]);
+
+      // A BMC that cannot be asked now: enrolment asks again and reports.
+      const silent = await SimulatedBmc.start({ tree: tree3(), credentials });
+      const address = `${silent.url}/redfish/v1/Systems/Node9`;
+      await silent.stop();
+      expect((await register('later', 'later', address)).status).toBe(201);
+      const [later] = await eventually(
+        () => hostsOfPool('later'),
         ([h]) => h?.state === 'Error',
       );
-      expect(ghost.errorMessage).toMatch(
-        /system Node9 does not exist; the BMC lists Node1, Node2, Node3/,
-      );
+      expect(later.errorMessage).toMatch(/ECONNREFUSED|connect/i);
     }, 60_000);
 
     it('provisions PreBakedISO and PXE where Once is not honoured, and clears the override', async () => {

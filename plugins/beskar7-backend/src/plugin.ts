@@ -157,13 +157,15 @@ export const beskar7Plugin = createBackendPlugin({
           timeout: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
           fn: () => metricsHistory.sample(),
         });
-        const inventory = new InventoryService(
+        const inventory = new InventoryService({
           knex,
           claims,
-          notifyHost,
+          onChange: notifyHost,
           bmcAddresses,
-          replica.credentialGate,
-        );
+          credentials: replica.credentialGate,
+          systems: (target, signal) =>
+            replica.executor.systemsOf(target, signal),
+        });
         const runbooks = new RunbookEngine({
           knex,
           logger,

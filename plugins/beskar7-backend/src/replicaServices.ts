@@ -90,6 +90,11 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   });
   queueMetrics.bindCircuits(() => provisioners.circuitStatuses());
 
+  const executor = new RedfishHostOperationExecutor(
+    provisioners,
+    credentialGate,
+  );
+
   const claims = createClaimCoordinator({
     mode: claimsConfig.mode,
     leaderElection: claimsConfig.leaderElection,
@@ -109,7 +114,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
       knex,
       logger,
       metrics: queueMetrics,
-      executor: new RedfishHostOperationExecutor(provisioners, credentialGate),
+      executor,
     }),
   });
   const reconcilers = new Reconcilers({
@@ -157,6 +162,8 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     credentials,
     credentialGate,
     provisioners,
+    /** The BMC work; registration also asks it which systems a BMC has. */
+    executor,
     claims,
     queue,
     reconcilers,

@@ -17,6 +17,7 @@ import { bmcKeyColumns } from '../database/bmcAddress';
 import { DuplicateHostError } from '../database/errors';
 import { recoverHost } from '../lifecycle/hostActions';
 import { BmcAddressPolicy } from './bmcAddressPolicy';
+import { BmcSystems, missingSystemRefusal } from './namedSystem';
 
 export { DuplicateHostError };
 
@@ -27,23 +28,42 @@ const RECENT_EVENTS = 50;
  * The host inventory as operators use it: register, describe, find, and the
  * two interventions (release a held host, recover a failed one).
  */
+export interface InventoryServiceOptions {
+  knex: Knex;
+  claims: Pick<ClaimCoordinator, 'release'>;
+  /** Called after a write that reconcilers should act on soon. */
+  onChange?: (hostId: string) => void;
+  bmcAddresses?: BmcAddressPolicy;
+  /** Refuses a registration whose credential may not go to its BMC. */
+  credentials?: Pick<CredentialGate, 'refusal'>;
+  /** Asks a BMC which systems it has, so that a named one is known to exist. */
+  systems?: BmcSystems;
+}
+
+/**
+ * The host inventory as operators use it: register, describe, find, and the
+ * two interventions (release a held host, recover a failed one).
+ */
 export class InventoryService {
+  private readonly knex: Knex;
+  private readonly claims: Pick<ClaimCoordinator, 'release'>;
+  private readonly onChange: (hostId: string) => void;
+  private readonly bmcAddresses: BmcAddressPolicy;
+  private readonly credentials?: Pick<CredentialGate, 'refusal'>;
+  private readonly systems?: BmcSystems;
   private readonly hosts: HostStore;
   private readonly search: HostSearch;
 
-  constructor(
-    private readonly knex: Knex,
-    private readonly claims: Pick<ClaimCoordinator, 'release'>,
-    /** Called after a write that reconcilers should act on soon. */
-    private readonly onChange: (hostId: string) => void = () => {},
-    private readonly bmcAddresses: BmcAddressPolicy = BmcAddressPolicy.create(
-      undefined,
-    ),
-    /** Refuses a registration whose credential may not go to its BMC. */
-    private readonly credentials?: Pick<CredentialGate, 'refusal'>,
-  ) {
-    this.hosts = new HostStore(knex);
-    this.search = new HostSearch(knex);
+  constructor(options: InventoryServiceOptions) {
+    this.knex = options.knex;
+    this.claims = options.claims;
+    this.onChange = options.onChange ?? (() => {});
+    this.bmcAddresses =
+      options.bmcAddresses ?? BmcAddressPolicy.create(undefined);
+    this.credentials = options.credentials;
+    this.systems = options.systems;
+    this.hosts = new HostStore(this.knex);
+    this.search = new HostSearch(this.knex);
   }
 
   listHosts(query: ListHostsQuery): Promise<Page<Host>> {
@@ -78,6 +98,18 @@ export class InventoryService {
       : await this.hosts.listByEndpoint(key.bmc_endpoint);
     if (sameBmc) {
       throw new DuplicateHostError(sameBmc, `BMC ${key.bmc_endpoint}`);
+    }
+    if (key.system_id && this.systems) {
+      const missing = await missingSystemRefusal(
+        this.systems,
+        request,
+        key.system_id,
+      );
+      if (missing) {
+        throw new InputError(
+          `Invalid host registration: bmc.address: ${missing}`,
+        );
+      }
     }
     const host = await this.hosts.create({ ...request, state: 'Enrolling' });
     this.onChange(host.id);

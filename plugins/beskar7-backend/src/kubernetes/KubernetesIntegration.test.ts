@@ -94,7 +94,7 @@ describe.each(kubeTargets())('Kubernetes integration (%s)', target => {
       }),
       hosts,
       machines,
-      inventory: new InventoryService(knex, claims),
+      inventory: new InventoryService({ knex, claims }),
       machineService: new MachineService(machines, claims),
       isActive: () => true,
       publishIntervalMs: 100,

@@ -155,7 +155,7 @@ realCluster('operator scenarios (real cluster)', () => {
       timing: resolveLeaderElectionTiming({}),
       hosts,
       machines,
-      inventory: new InventoryService(knex, claims),
+      inventory: new InventoryService({ knex, claims }),
       machineService: new MachineService(machines, claims),
       isActive: options.active ?? (() => true),
       publishIntervalMs: 100,
@@ -485,7 +485,7 @@ realCluster('operator scenarios (real cluster)', () => {
   it('claims hosts of the machine’s own namespace only, unless cross-namespace claims are configured', async () => {
     // A host of another namespace, with no PhysicalHost at all.
     const elsewhere = `${env.namespace}-other`;
-    const host = await new InventoryService(knex, claims).registerHost({
+    const host = await new InventoryService({ knex, claims }).registerHost({
       name: 'h-elsewhere',
       namespace: elsewhere,
       pool: 'shared',

@@ -1,5 +1,10 @@
-import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  BmcConnection,
+  Host,
+  Machine,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { CredentialGate } from '../credentials/CredentialGate';
+import { CredentialUse } from '../credentials/types';
 import {
   HostInventory,
   HostOperationExecutor,
@@ -10,6 +15,14 @@ import { BmcProvisioner, BmcProvisionerFactory } from '../redfish';
 import { systemIdOf } from '../redfish/bmcEndpoint';
 import { RedfishUnsupportedError } from '../redfish/errors';
 import { provisioningSteps } from './provisioningSteps';
+
+/** A BMC to talk to: a host's, or one being registered. */
+type BmcTarget = CredentialUse & {
+  bmc: Omit<BmcConnection, 'insecureSkipVerify'> & {
+    insecureSkipVerify?: boolean;
+  };
+  systemId?: string;
+};
 
 /**
  * The lifecycle's BMC work done over Redfish. Credentials are resolved at
@@ -24,7 +37,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
   ) {}
 
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
-    return this.withBmc(host, context, async bmc => {
+    return this.withBmc(host, context.signal, async bmc => {
       const { vendor, systemPath, powerState, health, disks, ...hardware } =
         await bmc.inspect();
       return { hardware, vendor, powerState };
@@ -37,7 +50,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     context: OperationContext,
   ): Promise<OperationOutcome> {
     const steps = provisioningSteps(machine);
-    return this.withBmc(host, context, async bmc => {
+    return this.withBmc(host, context.signal, async bmc => {
       let powerState: OperationOutcome['powerState'];
       let continuousOverride = false;
       for (const step of steps) {
@@ -81,8 +94,13 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     });
   }
 
-  async listSystems(host: Host, context: OperationContext): Promise<string[]> {
-    return this.withBmc(host, context, async bmc =>
+  listSystems(host: Host, context: OperationContext): Promise<string[]> {
+    return this.systemsOf(host, context.signal);
+  }
+
+  /** Also asked before a host exists: a registration naming a system. */
+  systemsOf(target: BmcTarget, signal: AbortSignal): Promise<string[]> {
+    return this.withBmc(target, signal, async bmc =>
       (await bmc.systems()).map(systemIdOf),
     );
   }
@@ -91,7 +109,7 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     host: Host,
     context: OperationContext,
   ): Promise<OperationOutcome> {
-    return this.withBmc(host, context, async bmc => {
+    return this.withBmc(host, context.signal, async bmc => {
       try {
         await bmc.ejectMedia();
       } catch (error) {
@@ -108,20 +126,24 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
   }
 
   private async withBmc<T>(
-    host: Host,
-    context: OperationContext,
+    host: BmcTarget,
+    signal: AbortSignal,
     work: (bmc: BmcProvisioner) => Promise<T>,
   ): Promise<T> {
-    context.signal.throwIfAborted();
+    signal.throwIfAborted();
     const credentials = await this.credentials.loginFor(host);
     const caBundle = host.bmc.caBundleRef
       ? await this.credentials.resolveCaBundle(host.bmc.caBundleRef)
       : undefined;
     const bmc = this.provisioners.forHost(
-      { ...host.bmc, systemId: host.systemId },
+      {
+        ...host.bmc,
+        insecureSkipVerify: host.bmc.insecureSkipVerify ?? false,
+        systemId: host.systemId,
+      },
       credentials,
       caBundle,
-      context.signal,
+      signal,
     );
     try {
       return await work(bmc);
