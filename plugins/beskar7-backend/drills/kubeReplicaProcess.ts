@@ -60,7 +60,7 @@ async function run({
     timing: resolveLeaderElectionTiming({}),
     hosts: new HostStore(knex),
     machines,
-    inventory: new InventoryService(knex, claims),
+    inventory: new InventoryService({ knex, claims }),
     machineService: new MachineService(machines, claims),
     isActive: () => true,
   });
