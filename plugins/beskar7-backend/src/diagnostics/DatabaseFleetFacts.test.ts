@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import Knex from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { HostStore } from '../database/HostStore';
+import { applyDatabaseMigrations } from '../database/migrations';
 import { Reconcilers } from '../lifecycle';
 import { createBeskar7Metrics } from '../metrics';
 import { createQueueMetrics } from '../metrics/queueMetrics';
@@ -46,4 +49,47 @@ describe('DatabaseFleetFacts latencies', () => {
     expect(latencies.reconcileP95Ms).toBeGreaterThan(50);
     await knex.destroy();
   });
+});
+
+const databases = createTestDatabases();
+
+describe('DatabaseFleetFacts plain-HTTP opt-ins', () => {
+  it.each(databases.eachSupportedId())(
+    'lists hosts whose login goes over http:// by opt-in, whatever the scheme’s case, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const hosts = new HostStore(knex);
+      const register = (
+        name: string,
+        address: string,
+        allowPlainHttp: boolean,
+      ) =>
+        hosts.create({
+          name,
+          namespace: 'lab',
+          pool: 'p',
+          bmc: { address, credentialsRef: 'rack', allowPlainHttp },
+        });
+      await register('tls', 'https://10.0.0.1', true);
+      await register('opted-in', 'http://10.0.0.2', true);
+      await register('upper', 'HTTP://10.0.0.3', true);
+      await register('not-opted-in', 'http://10.0.0.4', false);
+      const metrics = createBeskar7Metrics();
+      const facts = new DatabaseFleetFacts({
+        knex,
+        metrics,
+        queueMetrics: createQueueMetrics(metrics.registry),
+        queueStatus: async () => {
+          throw new Error('not read here');
+        },
+        replicas: async () => [],
+        mode: 'optimistic',
+      });
+      expect(await facts.plainHttpHosts()).toEqual([
+        { namespace: 'lab', name: 'opted-in', address: 'http://10.0.0.2' },
+        { namespace: 'lab', name: 'upper', address: 'HTTP://10.0.0.3' },
+      ]);
+    },
+  );
 });

@@ -20,6 +20,7 @@ import {
   FleetFacts,
   LatencyFacts,
   LeaderInfo,
+  PlainHttpHost,
   RateSample,
   ReplicaInfo,
   WarningEvent,
@@ -78,6 +79,20 @@ export class DatabaseFleetFacts implements FleetFacts {
     >;
     for (const row of rows) counts[row.state] = Number(row.count);
     return counts;
+  }
+
+  async plainHttpHosts(): Promise<PlainHttpHost[]> {
+    const rows = await this.options
+      .knex(HOSTS_TABLE)
+      .where({ bmc_allow_plain_http: true })
+      .andWhereRaw('lower(bmc_address) like ?', ['http:%'])
+      .orderBy(['namespace', 'name'])
+      .select('namespace', 'name', 'bmc_address');
+    return rows.map(r => ({
+      namespace: r.namespace,
+      name: r.name,
+      address: r.bmc_address,
+    }));
   }
 
   async pendingMachines(): Promise<number> {

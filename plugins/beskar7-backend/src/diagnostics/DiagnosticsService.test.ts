@@ -47,6 +47,7 @@ function facts(overrides: Partial<FleetFacts> = {}) {
     coordinationMode: () => 'optimistic',
     databaseLatencyMs: async () => 2,
     latencies: async () => ({ claimSamples: 0, reconcileSamples: 0 }),
+    plainHttpHosts: async () => [],
     ...overrides,
   };
   return { facts: base, calls };

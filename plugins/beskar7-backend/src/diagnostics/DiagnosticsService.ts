@@ -29,6 +29,7 @@ export class DiagnosticsService {
       replicas,
       leader,
       databaseLatencyMs,
+      plainHttpHosts,
     ] = await Promise.all([
       measure(() => f.hostCountsByState()),
       measure(() => f.pendingMachines()),
@@ -42,6 +43,7 @@ export class DiagnosticsService {
       measure(() => f.replicas()),
       measure(() => f.leader()),
       measure(() => f.databaseLatencyMs()),
+      measure(() => f.plainHttpHosts()),
     ]);
     return {
       coordinationMode: f.coordinationMode(),
@@ -55,6 +57,7 @@ export class DiagnosticsService {
       replicas,
       leader,
       databaseLatencyMs,
+      plainHttpHosts,
     };
   }
 

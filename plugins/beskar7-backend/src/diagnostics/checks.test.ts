@@ -59,6 +59,7 @@ function healthy(overrides: Partial<FleetSnapshot> = {}): FleetSnapshot {
     ]),
     leader: ok({ holderId: 'r1', fencingToken: 3, live: true }),
     databaseLatencyMs: ok(4),
+    plainHttpHosts: ok([]),
     ...overrides,
   };
 }
@@ -88,6 +89,7 @@ describe('diagnostics checks', () => {
       ['queue-length', 'ok'],
       ['bmc-errors', 'ok'],
       ['bmc-cooldowns', 'ok'],
+      ['plain-http-logins', 'ok'],
     ]);
     expect(report.checks.filter(c => c.runbookId)).toEqual([]);
   });
@@ -261,6 +263,42 @@ describe('diagnostics checks', () => {
     expect(
       check(healthy({ databaseLatencyMs: ok(ms) }), 'database').status,
     ).toBe(status);
+  });
+
+  it('lists plain-HTTP opt-ins, and warns when a login crosses the network in clear text', () => {
+    const host = (name: string, address: string) => ({
+      namespace: 'lab',
+      name,
+      address,
+    });
+    const local = [
+      host('sim-1', 'http://127.0.0.1:8001'),
+      host('sim-2', 'http://localhost:8002'),
+      host('sim-3', 'http://[::1]:8003'),
+    ];
+    expect(
+      check(healthy({ plainHttpHosts: ok(local) }), 'plain-http-logins'),
+    ).toMatchObject({
+      status: 'ok',
+      value: 3,
+      message: expect.stringMatching(
+        /^3 host\(s\) opted in to plain HTTP, all on this machine's loopback: lab\/sim-1 \(http:\/\/127.0.0.1:8001\)/,
+      ),
+    });
+    const exposed = check(
+      healthy({
+        plainHttpHosts: ok([...local, host('rack-7', 'http://10.0.7.9')]),
+      }),
+      'plain-http-logins',
+    );
+    expect(exposed).toMatchObject({
+      status: 'warning',
+      value: 4,
+      runbookId: 'bmc-connectivity',
+    });
+    expect(exposed.message).toBe(
+      '1 host(s) send their BMC login over the network in clear text, by their own bmc.allowPlainHttp opt-in: lab/rack-7 (http://10.0.7.9)',
+    );
   });
 
   it('reports an unreachable database as an error and other unreadable facts as warnings', () => {

@@ -412,6 +412,49 @@ export const databaseCheck: Check = snapshot => {
 };
 
 /** The checks in the order the report lists them. */
+/** A loopback address: a login sent there never crosses a network. */
+function staysOnMachine(address: string): boolean {
+  const host = new URL(address).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** Every plain-HTTP opt-in is listed; one whose login crosses a network warns. */
+export const plainHttpCheck: Check = snapshot => {
+  const base = {
+    id: 'plain-http-logins',
+    title: 'BMC logins over plain HTTP',
+    threshold: 'warning when a login crosses the network in clear text',
+    runbookId: THRESHOLDS.plainHttpLogins.runbookId,
+  };
+  const failed = unmeasured(base, snapshot.plainHttpHosts);
+  if (failed || !snapshot.plainHttpHosts.ok) return failed!;
+  const hosts = snapshot.plainHttpHosts.value;
+  const exposed = hosts.filter(h => !staysOnMachine(h.address));
+  const names = (list: typeof hosts) =>
+    list.map(h => `${h.namespace}/${h.name} (${h.address})`).join(', ');
+  let message = 'No host sends its BMC login over plain HTTP';
+  if (exposed.length > 0) {
+    message = `${
+      exposed.length
+    } host(s) send their BMC login over the network in clear text, by their own bmc.allowPlainHttp opt-in: ${names(
+      exposed,
+    )}`;
+  } else if (hosts.length > 0) {
+    message = `${
+      hosts.length
+    } host(s) opted in to plain HTTP, all on this machine's loopback: ${names(
+      hosts,
+    )}`;
+  }
+  return {
+    ...base,
+    status: exposed.length > 0 ? 'warning' : 'ok',
+    value: hosts.length,
+    message,
+    runbookId: exposed.length > 0 ? base.runbookId : undefined,
+  };
+};
+
 export const CHECKS: Check[] = [
   replicasCheck,
   databaseCheck,
@@ -424,4 +467,5 @@ export const CHECKS: Check[] = [
   queueLengthCheck,
   bmcErrorsCheck,
   bmcCooldownsCheck,
+  plainHttpCheck,
 ];

@@ -47,6 +47,13 @@ export interface LatencyFacts {
   reconcileSamples: number;
 }
 
+/** A host whose BMC login is sent over plain HTTP, by its own opt-in. */
+export interface PlainHttpHost {
+  namespace: string;
+  name: string;
+  address: string;
+}
+
 /**
  * What the diagnostics (and the runbooks) read about the fleet. Implemented
  * on the real stores and metrics by the plugin; every method reads, none
@@ -73,4 +80,6 @@ export interface FleetFacts {
   /** Round trip of a trivial query; throws when the database is unreachable. */
   databaseLatencyMs(): Promise<number>;
   latencies(): Promise<LatencyFacts>;
+  /** Hosts opted in to sending the BMC login over plain HTTP. */
+  plainHttpHosts(): Promise<PlainHttpHost[]>;
 }

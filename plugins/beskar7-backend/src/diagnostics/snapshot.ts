@@ -3,7 +3,13 @@ import {
   HostState,
   QueueStatus,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { LeaderInfo, RateSample, ReplicaInfo, WarningEvent } from './ports';
+import {
+  LeaderInfo,
+  PlainHttpHost,
+  RateSample,
+  ReplicaInfo,
+  WarningEvent,
+} from './ports';
 
 /** A fact as gathered: its value, or why it could not be read. */
 export type Measured<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -21,6 +27,7 @@ export interface FleetSnapshot {
   replicas: Measured<ReplicaInfo[]>;
   leader: Measured<LeaderInfo | undefined>;
   databaseLatencyMs: Measured<number>;
+  plainHttpHosts: Measured<PlainHttpHost[]>;
 }
 
 /** Runs `read`, turning a thrown error into a failed measurement. */

@@ -48,6 +48,7 @@ export const THRESHOLDS = {
     minSamples: 20,
     runbookId: 'queue-backlog',
   },
+  plainHttpLogins: { runbookId: 'bmc-connectivity' },
   databaseLatency: {
     warningAboveMs: 100,
     errorAboveMs: 1000,

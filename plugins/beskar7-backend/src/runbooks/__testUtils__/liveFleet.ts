@@ -132,6 +132,7 @@ export function startLiveFleet(knex: Knex) {
       return Date.now() - started;
     },
     latencies: async () => ({ claimSamples: 0, reconcileSamples: 0 }),
+    plainHttpHosts: async () => [],
   };
 
   return {
