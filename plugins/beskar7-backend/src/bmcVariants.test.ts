@@ -10,6 +10,7 @@ import { createTestDatabases } from './__testUtils__/databases';
 import { beskar7Plugin } from './plugin';
 import { generateTree, SimulatedBmc } from './simulator';
 import { simGet } from './simulator/testing';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
@@ -17,15 +18,6 @@ const credentials = { username: 'admin', password: 'variants-Secret-3' };
 const tree = (opts: Parameters<typeof generateTree>[2]) =>
   generateTree('supermicro', 1, opts);
 const tree3 = () => tree({ systems: 3 });
-
-/** Polls until `check` holds; the jest timeout bounds it. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean) {
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 /**
  * BMCs unlike the usual one-server, session-offering kind, through the

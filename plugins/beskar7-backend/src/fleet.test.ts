@@ -13,19 +13,11 @@ import request from 'supertest';
 import { createTestDatabases } from './__testUtils__/databases';
 import { HostStore } from './database/HostStore';
 import { beskar7Plugin } from './plugin';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
 const HOSTS = 8;
-
-/** Polls until `check` holds; the jest timeout bounds it. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean) {
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
 
 describe.each(databases.eachSupportedId())(
   'a simulated fleet end to end on %p',

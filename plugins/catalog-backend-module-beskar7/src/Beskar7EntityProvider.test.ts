@@ -13,7 +13,8 @@ import {
   beskar7ServiceRef,
 } from '@beskar7/backstage-plugin-beskar7-node';
 import request from 'supertest';
-import { eventually, startBeskar7 } from './__testUtils__/startBeskar7';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { startBeskar7 } from './__testUtils__/startBeskar7';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
 import { catalogModuleBeskar7 } from './module';
 

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { eventually, startBeskar7 } from './__testUtils__/startBeskar7';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { startBeskar7 } from './__testUtils__/startBeskar7';
 import { scaffolderModuleBeskar7 } from './module';
 
 const template: Entity = parse(

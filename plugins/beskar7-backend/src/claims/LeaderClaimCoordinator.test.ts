@@ -12,20 +12,15 @@ import {
   insertAvailableHosts,
   insertPendingMachines,
 } from '../__testUtils__/fleet';
-import { sleep } from './backoff';
 import {
   CLAIM_COORDINATOR_LEASE,
   LeaderClaimCoordinator,
 } from './LeaderClaimCoordinator';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
-
-/** Resolves once the predicate holds; the test timeout bounds the wait. */
-async function eventually(predicate: () => boolean) {
-  while (!predicate()) await sleep(10);
-}
 
 /**
  * Calls `onHit` when a transaction of `knex` issues its `nth` statement that
@@ -74,7 +69,9 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
       const machines = await insertPendingMachines(knex, { count: 30 });
 
       coordinators.forEach(c => c.start());
-      await eventually(() => coordinators.some(c => c.isLeader));
+      await eventually(() => coordinators.some(c => c.isLeader), Boolean, {
+        intervalMs: 10,
+      });
       const leader = coordinators.findIndex(c => c.isLeader);
       const leases = new LeaseStore(knex);
       const before = await leases.get(CLAIM_COORDINATOR_LEASE);
@@ -138,7 +135,9 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
       await insertAvailableHosts(knex, { count: 10 });
       const machines = await insertPendingMachines(knex, { count: 10 });
       coordinators.forEach(c => c.start());
-      await eventually(() => coordinators.some(c => c.isLeader));
+      await eventually(() => coordinators.some(c => c.isLeader), Boolean, {
+        intervalMs: 10,
+      });
       const first = coordinators.findIndex(c => c.isLeader);
 
       const half = machines.slice(0, 5).map(m => m.id);
@@ -147,7 +146,7 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
       // A graceful stop releases the lease: no need to wait 60 s for it to expire.
       await coordinators[first].stop();
       const other = coordinators[1 - first];
-      await eventually(() => other.isLeader);
+      await eventually(() => other.isLeader, Boolean, { intervalMs: 10 });
       const rest = machines.slice(5).map(m => m.id);
       const entries = await runClaimRace([other], rest, {
         concurrencyPerReplica: 5,

@@ -3,7 +3,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   createKubeTestEnvironment,
-  eventually,
   KubeTestEnvironment,
   kubeTargets,
   REAL_CLUSTER_ENV,
@@ -12,6 +11,7 @@ import {
 import { MemoryBackend } from './__testUtils__/MemoryBackend';
 import { KubernetesController } from './KubernetesController';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(30_000);
 

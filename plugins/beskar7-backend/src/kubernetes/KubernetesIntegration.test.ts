@@ -14,7 +14,6 @@ import { createBeskar7Metrics } from '../metrics';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
   createKubeTestEnvironment,
-  eventually,
   KubeTestEnvironment,
   kubeTargets,
 } from './__testUtils__/kubeTestEnvironment';
@@ -23,6 +22,7 @@ import {
   KubernetesIntegration,
 } from './KubernetesIntegration';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,6 @@ import { performance } from 'node:perf_hooks';
 import { resolveLeaderElectionTiming } from '../claims/leaderElection';
 import {
   createKubeTestEnvironment,
-  eventually,
   KubeTestEnvironment,
   kubeTargets,
   apiServerPausable,
@@ -14,6 +13,7 @@ import {
   KubernetesLeaseElector,
 } from './KubernetesLeaseElector';
 import { LeaderElectionEventType } from './ports';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(30_000);
 

@@ -1,13 +1,13 @@
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import {
   createKubeTestEnvironment,
-  eventually,
   KubeTestEnvironment,
   kubeTargets,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
 } from './__testUtils__/kubeTestEnvironment';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 /*
  * What the backend relies on from the API server, checked against the test

@@ -22,7 +22,6 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { statusCodeOf } from './apiErrors';
 import {
   createKubeTestEnvironment,
-  eventually,
   KubeTestEnvironment,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
@@ -39,6 +38,7 @@ import {
   PHYSICAL_HOST,
   VERSION,
 } from './types';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(120_000);
 
@@ -220,7 +220,7 @@ realCluster('operator scenarios (real cluster)', () => {
     eventually(
       () => get(BESKAR7_MACHINE.plural, name),
       m => m.status?.phase === phase,
-      100,
+      { intervalMs: 100 },
     );
 
   async function eventsOf(name: string) {
@@ -235,7 +235,7 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => get(PHYSICAL_HOST.plural, 'h-recreate'),
       h => h.status?.observedPowerState === 'Off',
-      100,
+      { intervalMs: 100 },
     );
     await createMachine('m-recreate', { hostSelector: { pool: 'recreate' } });
     const first = await machinePhase('m-recreate', 'Claimed');
@@ -246,12 +246,12 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => gone(BESKAR7_MACHINE.plural, 'm-recreate'),
       Boolean,
-      100,
+      { intervalMs: 100 },
     );
     await eventually(
       () => hosts.getByName(env.namespace, 'h-recreate'),
       h => h?.state === 'Available' && !h.consumerId,
-      100,
+      { intervalMs: 100 },
     );
 
     // The same name again is a new machine, not the released one.
@@ -342,7 +342,7 @@ realCluster('operator scenarios (real cluster)', () => {
         m.status?.conditions?.some(
           (c: any) => c.type === 'Accepted' && c.status === 'False',
         ),
-      100,
+      { intervalMs: 100 },
     );
     expect(reported.status.phase).toBe('Claimed');
     expect(
@@ -368,7 +368,7 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => get(PHYSICAL_HOST.plural, 'h-idle-failover'),
       h => h.metadata.finalizers?.includes(FINALIZER),
-      100,
+      { intervalMs: 100 },
     );
     const b = replica({ active: () => leader === 'b' });
     await b.whenSynced();
@@ -387,17 +387,17 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => gone(BESKAR7_MACHINE.plural, 'm-failover'),
       Boolean,
-      100,
+      { intervalMs: 100 },
     );
     await eventually(
       () => gone(PHYSICAL_HOST.plural, 'h-idle-failover'),
       Boolean,
-      100,
+      { intervalMs: 100 },
     );
     await eventually(
       () => hosts.getByName(env.namespace, 'h-failover'),
       h => h?.state === 'Available' && !h.consumerId,
-      100,
+      { intervalMs: 100 },
     );
     expect(
       await hosts.getByName(env.namespace, 'h-idle-failover'),
@@ -410,10 +410,12 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => hosts.getByName(env.namespace, 'h-idle'),
       h => h?.state === 'Available',
-      100,
+      { intervalMs: 100 },
     );
     await remove(PHYSICAL_HOST.plural, 'h-idle');
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-idle'), Boolean, 100);
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-idle'), Boolean, {
+      intervalMs: 100,
+    });
     expect(await hosts.getByName(env.namespace, 'h-idle')).toBeUndefined();
 
     await createHost('h-busy', 'delete-busy');
@@ -423,14 +425,16 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => eventsOf('h-busy'),
       events => events.some(e => e.reason === 'HostInUse'),
-      100,
+      { intervalMs: 100 },
     );
     expect(await gone(PHYSICAL_HOST.plural, 'h-busy')).toBe(false);
 
     // Released, and another machine waits for that pool: it never gets it.
     await createMachine('m-waiting', { hostSelector: { pool: 'delete-busy' } });
     await remove(BESKAR7_MACHINE.plural, 'm-busy');
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-busy'), Boolean, 100);
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-busy'), Boolean, {
+      intervalMs: 100,
+    });
     expect(await hosts.getByName(env.namespace, 'h-busy')).toBeUndefined();
     await new Promise(r => setTimeout(r, 1_000));
     expect((await machines.getByName(env.namespace, 'm-waiting'))?.phase).toBe(
@@ -444,7 +448,7 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => hosts.getByName(env.namespace, 'h-original'),
       h => h?.state === 'Available',
-      100,
+      { intervalMs: 100 },
     );
     // The same BMC written another way: host case, default port, trailing
     // slash.
@@ -469,7 +473,7 @@ realCluster('operator scenarios (real cluster)', () => {
         (h.status?.conditions ?? []).some(
           (c: { type: string }) => c.type === 'Accepted',
         ),
-      100,
+      { intervalMs: 100 },
     );
     expect(copy.status.conditions).toContainEqual(
       expect.objectContaining({
@@ -502,12 +506,12 @@ realCluster('operator scenarios (real cluster)', () => {
     await eventually(
       () => machines.getByName(env.namespace, 'm-own-ns'),
       m => m !== undefined,
-      100,
+      { intervalMs: 100 },
     );
     await eventually(
       () => hosts.get(host.id),
       h => h?.state === 'Available',
-      100,
+      { intervalMs: 100 },
     );
     await new Promise(r => setTimeout(r, 1_000));
     expect(await hosts.get(host.id)).toMatchObject({ state: 'Available' });
@@ -515,11 +519,9 @@ realCluster('operator scenarios (real cluster)', () => {
       'Pending',
     );
     await remove(BESKAR7_MACHINE.plural, 'm-own-ns');
-    await eventually(
-      () => gone(BESKAR7_MACHINE.plural, 'm-own-ns'),
-      Boolean,
-      100,
-    );
+    await eventually(() => gone(BESKAR7_MACHINE.plural, 'm-own-ns'), Boolean, {
+      intervalMs: 100,
+    });
     await Promise.all(replicas.splice(0).map(r => r.stop()));
 
     // The operator's explicit opt-in: shared pools across namespaces.
@@ -568,7 +570,7 @@ realCluster('operator scenarios (real cluster)', () => {
       const taken = await eventually(
         () => get(plural, obj.metadata.name),
         o => o.metadata.finalizers?.includes(FINALIZER),
-        100,
+        { intervalMs: 100 },
       );
       expect(
         taken.status?.conditions?.find((c: any) => c.type === 'Accepted')

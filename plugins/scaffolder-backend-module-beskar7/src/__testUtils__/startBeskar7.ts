@@ -85,15 +85,3 @@ export async function startBeskar7(options: {
     ],
   });
 }
-
-/** Polls until `check` holds; the jest timeout bounds it. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}

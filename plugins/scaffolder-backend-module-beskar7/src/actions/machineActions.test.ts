@@ -14,11 +14,8 @@ import {
   Beskar7Service,
   beskar7ServiceRef,
 } from '@beskar7/backstage-plugin-beskar7-node';
-import {
-  eventually,
-  READ_ONLY_USER,
-  startBeskar7,
-} from '../__testUtils__/startBeskar7';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { READ_ONLY_USER, startBeskar7 } from '../__testUtils__/startBeskar7';
 import { scaffolderModuleBeskar7 } from '../module';
 import { createMachineReleaseAction } from './releaseMachine';
 import { createMachineRequestAction } from './requestMachine';

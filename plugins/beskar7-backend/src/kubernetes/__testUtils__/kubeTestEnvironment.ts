@@ -173,16 +173,3 @@ async function installCrds(kubeConfig: KubeConfig) {
     }
   }
 }
-
-/** Polls until `check` holds; the test's timeout bounds it. */
-export async function eventually<T>(
-  read: () => Promise<T> | T,
-  check: (value: T) => boolean,
-  intervalMs = 25,
-): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    await new Promise(r => setTimeout(r, intervalMs));
-  }
-}

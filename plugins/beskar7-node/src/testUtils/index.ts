@@ -1,0 +1,7 @@
+/**
+ * Helpers for the tests of backend plugins and modules that work with Beskar7.
+ *
+ * @packageDocumentation
+ */
+
+export { eventually, type EventuallyOptions } from './eventually';
