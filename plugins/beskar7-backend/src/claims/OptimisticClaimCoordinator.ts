@@ -166,7 +166,11 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
         this.claimMetrics.attempt('no_hosts');
         return { ...stats, outcome: 'no_hosts' };
       }
-      if (!ranked.lost) continue; // every eligible host is this replica's in flight
+      if (!ranked.lost) {
+        // Every eligible host is this replica's in flight, or held by others.
+        if (ranked.heldByOthers) stats.conflicts++;
+        continue;
+      }
       stats.conflicts++;
       for (const host of ranked.next) {
         if (stats.attempts >= this.maxAttempts) break;
@@ -201,7 +205,14 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     machineId: string,
     choice: HostChoice,
   ): Promise<
-    | Exclude<ClaimStatementResult, { kind: 'missing' | 'not_pending' }>
+    | Exclude<
+        ClaimStatementResult,
+        { kind: 'missing' | 'not_pending' | 'none' }
+      >
+    | (Extract<ClaimStatementResult, { kind: 'none' }> & {
+        /** Counted as a conflict: every eligible host was held by another transaction. */
+        heldByOthers?: boolean;
+      })
     | { kind: 'answer'; answer: ClaimResult }
     /** `lost`: the connection went away. */
     | { kind: 'transient'; lost?: boolean }
@@ -224,11 +235,20 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
         throw machineNotFound(machineId);
       case 'not_pending':
         return { kind: 'answer', answer: answerForClaimed(machineId, result) };
-      default:
+      default: {
         if (result.lost || choice.kind === 'host') {
           this.claimMetrics.attempt('conflict', 'optimistic_lock');
+          return result;
         }
-        return result;
+        // Nothing excluded, hosts eligible, none taken: every one was held
+        // by another transaction (a claim in flight elsewhere), which is a
+        // lost race as much as a changed version (locking mode counts it so).
+        const heldByOthers = result.eligibleLeft && choice.exclude.length === 0;
+        if (heldByOthers) {
+          this.claimMetrics.attempt('conflict', 'already_claimed');
+        }
+        return { ...result, heldByOthers };
+      }
     }
   }
 

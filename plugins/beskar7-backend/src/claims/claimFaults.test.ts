@@ -139,4 +139,48 @@ describe.each(
       }
     },
   );
+
+  it.each(['optimistic', 'locking'] as const)(
+    '%s: every eligible host held by another transaction counts each attempt as a conflict',
+    async mode => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 3 });
+      const [machine] = await insertPendingMachines(knex, {
+        count: 1,
+        requirements: () => ({ pool: 'default' }),
+      });
+      const metrics = createBeskar7Metrics();
+      const coordinator = createClaimCoordinator({
+        mode,
+        knex,
+        metrics,
+      });
+      // A claim stalled elsewhere, as far as this one can tell: the pool's
+      // rows locked by a transaction that does not end.
+      const holder = await knex.transaction();
+      let result;
+      try {
+        await holder(HOSTS_TABLE).where({ pool: 'default' }).forUpdate();
+        result = await coordinator.claim(machine.id);
+      } finally {
+        await holder.rollback();
+      }
+      expect(result).toMatchObject({
+        outcome: 'retry',
+        reason: 'attempts_exhausted',
+        attempts: 10,
+        conflicts: 10,
+      });
+      const attempts = (await metrics.hostClaimAttempts.get()).values;
+      expect(
+        attempts
+          .filter(v => v.value > 0)
+          .map(v => [v.labels.outcome, v.labels.conflict_reason, v.value]),
+      ).toEqual([['conflict', 'already_claimed', 10]]);
+      expect(await coordinator.claim(machine.id)).toMatchObject({
+        outcome: 'claimed',
+      });
+    },
+  );
 });
