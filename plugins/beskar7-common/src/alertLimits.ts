@@ -7,4 +7,10 @@ export const ALERT_LIMITS = {
   claimConflictRate: 0.15,
   /** p95 of one BMC operation; slower means a BMC (or its network) struggles. */
   bmcOperationP95Ms: 5_000,
+  /**
+   * Operations that were due but waited for their BMC's cooldown, per
+   * second over 5 minutes: above it, cooldowns rather than workers set the
+   * pace. The alert sums every replica; a replica's health check its own.
+   */
+  bmcCooldownWaitsPerSecond: 0.3,
 } as const;

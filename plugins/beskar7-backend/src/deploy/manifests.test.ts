@@ -1,4 +1,5 @@
 import {
+  ALERT_LIMITS,
   BOOT_MODES,
   HOST_STATES,
   MACHINE_PHASES,
@@ -161,6 +162,20 @@ describe('deploy/', () => {
       'Beskar7BmcCircuitOpen',
       'Beskar7BackendDown',
     ]);
+  });
+
+  it('alerts at the limits the health checks and charts use (ALERT_LIMITS)', () => {
+    const rules = all
+      .find(({ d }) => d.kind === 'PrometheusRule')!
+      .d.spec.groups.flatMap((g: any) => g.rules);
+    const exprOf = (alert: string) =>
+      String(rules.find((r: any) => r.alert === alert).expr).trim();
+    expect(exprOf('Beskar7ClaimConflictRateHigh')).toBe(
+      `beskar7:claim_conflict_rate:3m > ${ALERT_LIMITS.claimConflictRate}`,
+    );
+    expect(exprOf('Beskar7BmcCooldownRateHigh')).toBe(
+      `beskar7:bmc_cooldown_waits:rate5m > ${ALERT_LIMITS.bmcCooldownWaitsPerSecond}`,
+    );
   });
 
   it('has a dashboard that plots only metrics the code emits or rules record', () => {

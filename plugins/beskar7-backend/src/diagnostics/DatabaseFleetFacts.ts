@@ -15,11 +15,11 @@ import { Beskar7Metrics } from '../metrics';
 import { CounterWindow } from '../metrics/CounterWindow';
 import { histogramTotal, latencySummary } from '../metrics/histogramBuckets';
 import { QueueMetrics } from '../metrics/queueMetrics';
-import { JOBS_TABLE } from '../queue/jobRows';
 import {
   FleetFacts,
   LatencyFacts,
   LeaderInfo,
+  PerSecondSample,
   PlainHttpHost,
   RateSample,
   ReplicaInfo,
@@ -132,15 +132,9 @@ export class DatabaseFleetFacts implements FleetFacts {
     return { total: requests, hits: errors };
   }
 
-  async cooldownWaitRate(windowMs: number): Promise<RateSample> {
-    const [{ waits }, [{ count }]] = await Promise.all([
-      this.cooldowns.delta(windowMs),
-      this.options
-        .knex(JOBS_TABLE)
-        .where('started_at_ms', '>=', Date.now() - windowMs)
-        .count({ count: '*' }),
-    ]);
-    return { total: Number(count) + waits, hits: waits };
+  async cooldownWaits(windowMs: number): Promise<PerSecondSample> {
+    const { delta, ms } = await this.cooldowns.span(windowMs);
+    return { events: delta.waits, seconds: ms / 1000 };
   }
 
   replicas(): Promise<ReplicaInfo[]> {

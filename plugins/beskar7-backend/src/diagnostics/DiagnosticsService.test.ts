@@ -34,7 +34,7 @@ function facts(overrides: Partial<FleetFacts> = {}) {
       cooldowns: [],
     }),
     bmcErrorRate: async () => ({ total: 0, hits: 0 }),
-    cooldownWaitRate: async () => ({ total: 0, hits: 0 }),
+    cooldownWaits: async () => ({ events: 0, seconds: 300 }),
     replicas: async () => [
       {
         id: 'r1',

@@ -39,7 +39,7 @@ export class DiagnosticsService {
       measure(() => f.claimConflictRate(THRESHOLDS.claimConflictRate.windowMs)),
       measure(() => f.queueStatus()),
       measure(() => f.bmcErrorRate(THRESHOLDS.bmcErrorRate.windowMs)),
-      measure(() => f.cooldownWaitRate(THRESHOLDS.cooldownWaitRate.windowMs)),
+      measure(() => f.cooldownWaits(THRESHOLDS.cooldownWaits.windowMs)),
       measure(() => f.replicas()),
       measure(() => f.leader()),
       measure(() => f.databaseLatencyMs()),

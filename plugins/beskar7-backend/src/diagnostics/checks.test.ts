@@ -42,7 +42,7 @@ function healthy(overrides: Partial<FleetSnapshot> = {}): FleetSnapshot {
     claimConflicts: ok({ total: 100, hits: 1 }),
     queue: ok(queue()),
     bmcErrors: ok({ total: 100, hits: 0 }),
-    cooldownWaits: ok({ total: 100, hits: 0 }),
+    cooldownWaits: ok({ events: 0, seconds: 300 }),
     replicas: ok([
       {
         id: 'r1',
@@ -243,15 +243,21 @@ describe('diagnostics checks', () => {
     expect(c.runbookId).toBe(status === 'ok' ? undefined : 'bmc-connectivity');
   });
 
+  // The alert's line: 0.3 waits/s (90 in 5 min); under 20 waits not judged.
   it.each([
-    [50, 'ok'],
-    [51, 'warning'],
-  ])('cooldown waits %i of 100 is %s', (hits, status) => {
+    [90, 300, 'ok'],
+    [91, 300, 'warning'],
+    [19, 10, 'ok'],
+    [20, 10, 'warning'],
+  ])('cooldown waits: %i in %i s is %s', (events, seconds, status) => {
     const c = check(
-      healthy({ cooldownWaits: ok({ total: 100, hits }) }),
+      healthy({ cooldownWaits: ok({ events, seconds }) }),
       'bmc-cooldowns',
     );
-    expect(c.status).toBe(status);
+    expect([c.status, c.runbookId]).toEqual([
+      status,
+      status === 'ok' ? undefined : 'queue-backlog',
+    ]);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { RateSample } from './ports';
 import { FleetSnapshot, Measured } from './snapshot';
-import { THRESHOLDS } from './thresholds';
+import { judgeCooldownWaits, THRESHOLDS } from './thresholds';
 
 type Check = (snapshot: FleetSnapshot) => DiagnosticCheck;
 
@@ -360,18 +360,43 @@ export const bmcErrorsCheck: Check = snapshot => {
 };
 
 export const bmcCooldownsCheck: Check = snapshot => {
-  const t = THRESHOLDS.cooldownWaitRate;
-  const check = rateCheck(
-    {
-      id: 'bmc-cooldowns',
-      title: 'Jobs held back by BMC cooldowns',
-      threshold: `> ${percent(t.warningAbove)} of due jobs`,
-      runbookId: t.runbookId,
-    },
-    snapshot.cooldownWaits,
-    t,
-    (_, s) => `${s.hits} of ${s.total} due jobs waited for a BMC cooldown`,
-  );
+  const t = THRESHOLDS.cooldownWaits;
+  const base = {
+    id: 'bmc-cooldowns',
+    title: 'Operations held back by BMC cooldowns',
+    threshold: `> ${t.warningAbovePerSecond} waits/s over ${
+      t.windowMs / 60_000
+    } min`,
+    runbookId: t.runbookId,
+  };
+  const check = ((): DiagnosticCheck => {
+    const failed = unmeasured(base, snapshot.cooldownWaits);
+    if (failed || !snapshot.cooldownWaits.ok) return failed!;
+    const sample = snapshot.cooldownWaits.value;
+    const { perSecond, judged, over } = judgeCooldownWaits(sample);
+    const value = `${perSecond.toFixed(2)}/s`;
+    if (!judged) {
+      return {
+        ...base,
+        status: 'ok',
+        value,
+        message: `Too few waits to judge (${sample.events}, fewer than ${t.minSamples})`,
+        runbookId: undefined,
+      };
+    }
+    const status = over ? 'warning' : 'ok';
+    return {
+      ...base,
+      status,
+      value,
+      message: `${
+        sample.events
+      } operations waited for a BMC cooldown in ${Math.round(
+        sample.seconds,
+      )} s (${value})`,
+      runbookId: status === 'ok' ? undefined : base.runbookId,
+    };
+  })();
   const cooling = snapshot.queue.ok ? snapshot.queue.value.cooldowns.length : 0;
   return cooling
     ? {

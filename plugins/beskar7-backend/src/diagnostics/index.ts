@@ -1,10 +1,11 @@
 export { DiagnosticsService } from './DiagnosticsService';
 export { evaluateDiagnostics, overallStatus } from './report';
-export { THRESHOLDS } from './thresholds';
+export { judgeCooldownWaits, THRESHOLDS } from './thresholds';
 export type {
   FleetFacts,
   LatencyFacts,
   LeaderInfo,
+  PerSecondSample,
   RateSample,
   ReplicaInfo,
   WarningEvent,

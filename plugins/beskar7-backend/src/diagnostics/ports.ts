@@ -10,6 +10,12 @@ export interface RateSample {
   hits: number;
 }
 
+/** Events counted over a span (the window, or less on a replica younger than it). */
+export interface PerSecondSample {
+  events: number;
+  seconds: number;
+}
+
 /** A warning recorded about a host or machine (Kubernetes-style event). */
 export interface WarningEvent {
   reason: string;
@@ -70,8 +76,8 @@ export interface FleetFacts {
   queueStatus(): Promise<QueueStatus>;
   /** BMC requests (`total`) and those that failed (`hits`). */
   bmcErrorRate(windowMs: number): Promise<RateSample>;
-  /** Jobs due (`total`) and those held back by a BMC cooldown (`hits`). */
-  cooldownWaitRate(windowMs: number): Promise<RateSample>;
+  /** Operations that were due but waited for their BMC's cooldown, in this replica. */
+  cooldownWaits(windowMs: number): Promise<PerSecondSample>;
   replicas(): Promise<ReplicaInfo[]>;
   /** The coordinator lease; undefined when none was ever taken. */
   leader(): Promise<LeaderInfo | undefined>;

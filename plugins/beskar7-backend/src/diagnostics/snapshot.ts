@@ -5,6 +5,7 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   LeaderInfo,
+  PerSecondSample,
   PlainHttpHost,
   RateSample,
   ReplicaInfo,
@@ -23,7 +24,7 @@ export interface FleetSnapshot {
   claimConflicts: Measured<RateSample>;
   queue: Measured<QueueStatus>;
   bmcErrors: Measured<RateSample>;
-  cooldownWaits: Measured<RateSample>;
+  cooldownWaits: Measured<PerSecondSample>;
   replicas: Measured<ReplicaInfo[]>;
   leader: Measured<LeaderInfo | undefined>;
   databaseLatencyMs: Measured<number>;

@@ -1,4 +1,5 @@
 import { ALERT_LIMITS } from '@beskar7/backstage-plugin-beskar7-common';
+import { PerSecondSample } from './ports';
 
 const MINUTE = 60_000;
 
@@ -41,10 +42,11 @@ export const THRESHOLDS = {
     minSamples: 20,
     runbookId: 'bmc-connectivity',
   },
-  cooldownWaitRate: {
-    windowMs: 15 * MINUTE,
-    /** More than half the due jobs waiting on a cooldown: cooldowns, not workers, set the pace. */
-    warningAbove: 0.5,
+  /** The alert's quantity and window (Beskar7BmcCooldownRateHigh). */
+  cooldownWaits: {
+    windowMs: 5 * MINUTE,
+    warningAbovePerSecond: ALERT_LIMITS.bmcCooldownWaitsPerSecond,
+    /** Fewer waits than this are not judged, however short the span they fell in. */
     minSamples: 20,
     runbookId: 'queue-backlog',
   },
@@ -59,3 +61,22 @@ export const THRESHOLDS = {
     splitBrainRunbookId: 'split-brain-recovery',
   },
 } as const;
+
+/**
+ * Cooldown waits judged as Beskar7BmcCooldownRateHigh judges them (waits per
+ * second), by the health check and the performance runbook alike.
+ */
+export function judgeCooldownWaits(sample: PerSecondSample): {
+  perSecond: number;
+  judged: boolean;
+  over: boolean;
+} {
+  const t = THRESHOLDS.cooldownWaits;
+  const perSecond = sample.seconds > 0 ? sample.events / sample.seconds : 0;
+  const judged = sample.events >= t.minSamples;
+  return {
+    perSecond,
+    judged,
+    over: judged && perSecond > t.warningAbovePerSecond,
+  };
+}

@@ -30,4 +30,26 @@ describe('CounterWindow', () => {
     total = 7;
     expect(await window.delta(60_000)).toEqual({ total: 7 });
   });
+
+  it('says how long the delta took to accumulate: since creation, then the window', async () => {
+    let now = 0;
+    let total = 0;
+    const window = new CounterWindow(
+      async () => ({ total }),
+      () => now,
+    );
+    now = 20_000;
+    total = 7;
+    expect(await window.span(60_000)).toEqual({
+      delta: { total: 7 },
+      ms: 20_000,
+    });
+    now = 70_000;
+    total = 9;
+    // The sample at 0 fell out: the base is the read at 20 s.
+    expect(await window.span(60_000)).toEqual({
+      delta: { total: 2 },
+      ms: 50_000,
+    });
+  });
 });

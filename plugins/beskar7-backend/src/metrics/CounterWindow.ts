@@ -17,17 +17,27 @@ export class CounterWindow<K extends string> {
   }
 
   async delta(windowMs: number): Promise<Record<K, number>> {
+    return (await this.span(windowMs)).delta;
+  }
+
+  /** The delta and the milliseconds it covers (less than the window while the process is younger). */
+  async span(
+    windowMs: number,
+  ): Promise<{ delta: Record<K, number>; ms: number }> {
     const now = this.clock();
     const values = await this.read();
     this.samples.push({ at: now, values });
     const inside = this.samples.filter(s => s.at >= now - windowMs);
     this.samples = inside.length > 0 ? inside : [this.samples[0]];
-    const base = this.samples[0].values;
-    return Object.fromEntries(
-      Object.entries(values).map(([key, value]) => [
-        key,
-        (value as number) - (base[key as K] ?? 0),
-      ]),
-    ) as Record<K, number>;
+    const base = this.samples[0];
+    return {
+      delta: Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [
+          key,
+          (value as number) - (base.values[key as K] ?? 0),
+        ]),
+      ) as Record<K, number>,
+      ms: now - base.at,
+    };
   }
 }

@@ -133,7 +133,7 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
       /^Claim p95 \d+(\.\d+)? ms over [1-9]\d* claims$/,
     );
     expect(latest(perf, 'bmc-pace').summary).toBe(
-      'BMC errors 0%, jobs waiting on cooldowns 0%',
+      'BMC errors 0%, cooldown waits 0.00/s (0 in 300 s)',
     );
 
     let capacity = await runbooks.drive(

@@ -122,7 +122,7 @@ export function startLiveFleet(knex: Knex) {
     claimConflictRate: async () => ({ total: 0, hits: 0 }),
     queueStatus: () => queue.status(),
     bmcErrorRate: async () => ({ total: 0, hits: 0 }),
-    cooldownWaitRate: async () => ({ total: 0, hits: 0 }),
+    cooldownWaits: async () => ({ events: 0, seconds: 300 }),
     replicas: async () => replicas,
     leader: async () => undefined,
     coordinationMode: () => 'optimistic',

@@ -1,4 +1,4 @@
-import { THRESHOLDS } from '../../diagnostics';
+import { judgeCooldownWaits, THRESHOLDS } from '../../diagnostics';
 import { LatencyFacts } from '../../diagnostics/ports';
 import { RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, percent, READ_ONLY } from './helpers';
@@ -117,34 +117,37 @@ export const performanceDegradation: RunbookDefinition = {
       run: async ({ facts }) => {
         const [errors, waits] = await Promise.all([
           facts.bmcErrorRate(THRESHOLDS.bmcErrorRate.windowMs),
-          facts.cooldownWaitRate(THRESHOLDS.cooldownWaitRate.windowMs),
+          facts.cooldownWaits(THRESHOLDS.cooldownWaits.windowMs),
         ]);
         const errorRate = errors.total ? errors.hits / errors.total : 0;
-        const waitRate = waits.total ? waits.hits / waits.total : 0;
+        const cooldown = judgeCooldownWaits(waits);
+        const waitsPerSecond = cooldown.perSecond;
         return {
           summary: `BMC errors ${percent(
             errorRate,
-          )}, jobs waiting on cooldowns ${percent(waitRate)}`,
-          data: { errorRate, waitRate },
+          )}, cooldown waits ${waitsPerSecond.toFixed(2)}/s (${
+            waits.events
+          } in ${Math.round(waits.seconds)} s)`,
+          data: { errorRate, waitsPerSecond, cooldownOver: cooldown.over },
         };
       },
       verification: {
         description: `BMC errors at most ${percent(
           THRESHOLDS.bmcErrorRate.warningAbove,
-        )} and cooldown waits at most ${percent(
-          THRESHOLDS.cooldownWaitRate.warningAbove,
-        )}.`,
+        )} and cooldown waits at most ${
+          THRESHOLDS.cooldownWaits.warningAbovePerSecond
+        }/s (judged from ${THRESHOLDS.cooldownWaits.minSamples} waits).`,
         check: (_, o) => {
-          const { errorRate, waitRate } = o.data as {
+          const { errorRate, cooldownOver } = o.data as {
             errorRate: number;
-            waitRate: number;
+            cooldownOver: boolean;
           };
           if (errorRate > THRESHOLDS.bmcErrorRate.warningAbove)
             return {
               passed: false,
               message: `${o.summary}: run bmc-connectivity`,
             };
-          if (waitRate > THRESHOLDS.cooldownWaitRate.warningAbove)
+          if (cooldownOver)
             return {
               passed: false,
               message: `${o.summary}: run queue-backlog`,
