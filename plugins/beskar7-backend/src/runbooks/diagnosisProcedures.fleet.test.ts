@@ -132,8 +132,8 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
     expect(latest(perf, 'claim-latency').summary).toMatch(
       /^Claim p95 \d+(\.\d+)? ms over [1-9]\d* claims$/,
     );
-    expect(latest(perf, 'bmc-pace').summary).toBe(
-      'BMC errors 0%, cooldown waits 0.00/s (0 in 300 s)',
+    expect(latest(perf, 'bmc-pace').summary).toMatch(
+      /^BMC errors 0%, cooldown waits 0\.00\/s \(0 in \d+ s\)$/,
     );
 
     let capacity = await runbooks.drive(
