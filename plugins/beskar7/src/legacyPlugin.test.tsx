@@ -7,7 +7,6 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -16,15 +15,17 @@ import { SWRConfig } from 'swr';
 import { beskar7ApiRef } from './api';
 import { testClient } from './components/__testUtils__/testClient';
 import {
-  emptySummary,
-  sampleQueue,
-} from './components/__testUtils__/metricsFixtures';
+  makeDiagnosticsReport,
+  makeHealth,
+  makeIdleMetricsSummary,
+  makePage,
+  makePool,
+  makeQueue,
+} from './components/__testUtils__/fixtures';
 import { beskar7Plugin, Beskar7Page, EntityBeskar7Card } from './index';
 
 const server = setupServer();
 registerMswTestHooks(server);
-
-const byState = Object.fromEntries(HOST_STATES.map(s => [s, 0]));
 
 /** A legacy app: the API from the test provider, the page mounted at /beskar7. */
 const inLegacyApp = (element: JSX.Element, path = '/') =>
@@ -49,33 +50,18 @@ describe('legacy frontend system', () => {
   beforeEach(() =>
     server.use(
       http.get('*/api/beskar7/pools', () =>
-        HttpResponse.json({
-          items: [
-            {
-              pool: 'gpu',
-              total: 2,
-              byState: { ...byState, Available: 2 },
-              utilisation: 0,
-            },
-          ],
-        }),
+        HttpResponse.json({ items: [makePool('gpu', { Available: 2 })] }),
       ),
-      http.get('*/api/beskar7/queue', () => HttpResponse.json(sampleQueue)),
+      http.get('*/api/beskar7/queue', () => HttpResponse.json(makeQueue())),
       http.get('*/api/beskar7/diagnostics', () =>
-        HttpResponse.json({ generatedAt: '', status: 'ok', checks: [] }),
+        HttpResponse.json(makeDiagnosticsReport([])),
       ),
       http.get('*/api/beskar7/machines', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 1 }),
+        HttpResponse.json(makePage([], { limit: 1 })),
       ),
-      http.get('*/api/beskar7/health', () =>
-        HttpResponse.json({
-          status: 'ok',
-          database: { client: 'pg', reachable: true, latencyMs: 1 },
-          version: '0.1.0',
-        }),
-      ),
+      http.get('*/api/beskar7/health', () => HttpResponse.json(makeHealth())),
       http.get('*/api/beskar7/metrics/summary', () =>
-        HttpResponse.json(emptySummary),
+        HttpResponse.json(makeIdleMetricsSummary()),
       ),
     ),
   );

@@ -5,15 +5,10 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { beskar7ApiRef, Beskar7Client } from '../../api';
+import { beskar7ApiRef } from '../../api';
+import { makeApiError, makeHealth } from '../__testUtils__/fixtures';
+import { testClient } from '../__testUtils__/testClient';
 import { HealthCard } from './HealthCard';
-
-const client = new Beskar7Client({
-  discoveryApi: {
-    getBaseUrl: async pluginId => `http://localhost:7007/api/${pluginId}`,
-  },
-  fetchApi: { fetch: (input, init) => fetch(input, init) },
-});
 
 describe('HealthCard', () => {
   const server = setupServer();
@@ -22,16 +17,16 @@ describe('HealthCard', () => {
   it('shows the health the backend reports', async () => {
     server.use(
       http.get('*/api/beskar7/health', () =>
-        HttpResponse.json({
-          status: 'ok',
-          database: { client: 'pg', reachable: true, latencyMs: 1.25 },
-          version: '0.1.0',
-        }),
+        HttpResponse.json(
+          makeHealth({
+            database: { client: 'pg', reachable: true, latencyMs: 1.25 },
+          }),
+        ),
       ),
     );
 
     await renderInTestApp(<HealthCard />, {
-      apis: [[beskar7ApiRef, client]],
+      apis: [[beskar7ApiRef, testClient]],
     });
 
     expect(await screen.findByTestId('health-status')).toHaveTextContent('ok');
@@ -42,15 +37,12 @@ describe('HealthCard', () => {
   it('shows the error when the backend fails', async () => {
     server.use(
       http.get('*/api/beskar7/health', () =>
-        HttpResponse.json(
-          { error: { name: 'Error', message: 'database gone' } },
-          { status: 503 },
-        ),
+        makeApiError(503, 'Error', 'database gone'),
       ),
     );
 
     await renderInTestApp(<HealthCard />, {
-      apis: [[beskar7ApiRef, client]],
+      apis: [[beskar7ApiRef, testClient]],
     });
 
     expect(await screen.findByText(/database gone/)).toBeInTheDocument();

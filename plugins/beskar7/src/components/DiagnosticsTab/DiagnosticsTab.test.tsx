@@ -1,38 +1,31 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DiagnosticsReport } from '@beskar7/backstage-plugin-beskar7-common';
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import {
+  makeApiError,
+  makeDiagnosticCheck,
+  makeDiagnosticsReport,
+} from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { DiagnosticsTab } from './DiagnosticsTab';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const report: DiagnosticsReport = {
-  generatedAt: '2026-11-27T10:00:00.000Z',
-  status: 'warning',
-  checks: [
-    {
-      id: 'database',
-      title: 'Database reachability',
-      status: 'ok',
-      value: '3 ms',
-      threshold: '< 500 ms',
-      message: 'The database answers',
-    },
-    {
-      id: 'hosts-in-error',
-      title: 'Hosts in Error',
-      status: 'warning',
-      value: 2,
-      threshold: '0',
-      message: '2 host(s) in Error: sim-03, sim-07',
-      runbookId: 'host-state-recovery',
-    },
-  ],
-};
+const report = makeDiagnosticsReport([
+  makeDiagnosticCheck(),
+  makeDiagnosticCheck({
+    id: 'hosts-in-error',
+    title: 'Hosts in Error',
+    status: 'warning',
+    value: 2,
+    threshold: '0',
+    message: '2 host(s) in Error: sim-03, sim-07',
+    runbookId: 'host-state-recovery',
+  }),
+]);
 
 describe('DiagnosticsTab', () => {
   it('shows each check with status, value, threshold and its runbook', async () => {
@@ -84,13 +77,7 @@ describe('DiagnosticsTab', () => {
   it('shows why the report failed', async () => {
     server.use(
       http.get('*/api/beskar7/diagnostics', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'NotAllowedError', message: 'Access denied' },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
-        ),
+        makeApiError(403, 'NotAllowedError', 'Access denied'),
       ),
     );
     await renderWithApis(<DiagnosticsTab />, {

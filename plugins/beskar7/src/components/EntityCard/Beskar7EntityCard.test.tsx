@@ -5,7 +5,7 @@ import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
-import { sampleHost } from '../__testUtils__/testClient';
+import { makeHostDetails, makePool } from '../__testUtils__/fixtures';
 import { Beskar7EntityCard } from './Beskar7EntityCard';
 
 const server = setupServer();
@@ -20,17 +20,13 @@ const entity = (annotations: Record<string, string>, type: string) => ({
 
 describe('Beskar7EntityCard', () => {
   it("shows a host entity's live state", async () => {
+    const host = makeHostDetails({ state: 'Provisioned' });
     server.use(
-      http.get('*/api/beskar7/hosts/:id', () =>
-        HttpResponse.json({ ...sampleHost, state: 'Provisioned', events: [] }),
-      ),
+      http.get('*/api/beskar7/hosts/:id', () => HttpResponse.json(host)),
     );
     await renderWithApis(
       <EntityProvider
-        entity={entity(
-          { 'beskar7.io/host-id': sampleHost.id },
-          'physical-host',
-        )}
+        entity={entity({ 'beskar7.io/host-id': host.id }, 'physical-host')}
       >
         <Beskar7EntityCard />
       </EntityProvider>,
@@ -44,14 +40,7 @@ describe('Beskar7EntityCard', () => {
     server.use(
       http.get('*/api/beskar7/pools', () =>
         HttpResponse.json({
-          items: [
-            {
-              pool: 'gpu',
-              total: 4,
-              byState: { Available: 1 },
-              utilisation: 0.75,
-            },
-          ],
+          items: [makePool('gpu', { Available: 1, Provisioned: 3 })],
         }),
       ),
     );

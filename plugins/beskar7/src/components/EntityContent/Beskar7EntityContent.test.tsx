@@ -1,12 +1,16 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
-import { sampleHost } from '../__testUtils__/testClient';
+import {
+  makeApiError,
+  makeHost,
+  makePage,
+  makePool,
+} from '../__testUtils__/fixtures';
 import { Beskar7EntityContent } from './Beskar7EntityContent';
 
 const server = setupServer();
@@ -18,7 +22,6 @@ const system = {
   metadata: { name: 'ml-platform', annotations: { 'beskar7.io/pool': 'gpu' } },
   spec: { owner: 'group:default/ml' },
 };
-const byState = Object.fromEntries(HOST_STATES.map(s => [s, 0]));
 
 const render = () =>
   renderWithApis(
@@ -35,24 +38,20 @@ describe('Beskar7EntityContent', () => {
       http.get('*/api/beskar7/pools', () =>
         HttpResponse.json({
           items: [
-            {
-              pool: 'gpu',
-              total: 30,
-              byState: { ...byState, Available: 10, Provisioned: 18, Error: 2 },
-              utilisation: 0.6,
-            },
+            makePool('gpu', { Available: 10, Provisioned: 18, Error: 2 }),
           ],
         }),
       ),
       http.get('*/api/beskar7/hosts', ({ request }) => {
-        const search = new URL(request.url).search;
-        queries.push(search);
-        return HttpResponse.json({
-          items: [{ ...sampleHost, pool: 'gpu', state: 'Error' }],
-          totalCount: 30,
-          offset: Number(new URL(request.url).searchParams.get('offset')),
-          limit: 20,
-        });
+        const url = new URL(request.url);
+        queries.push(url.search);
+        return HttpResponse.json(
+          makePage([makeHost({ pool: 'gpu', state: 'Error' })], {
+            totalCount: 30,
+            offset: Number(url.searchParams.get('offset')),
+            limit: 20,
+          }),
+        );
       }),
     );
     await render();
@@ -78,7 +77,7 @@ describe('Beskar7EntityContent', () => {
     server.use(
       http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
       http.get('*/api/beskar7/hosts', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 20 }),
+        HttpResponse.json(makePage([], { limit: 20 })),
       ),
     );
     await render();
@@ -91,16 +90,7 @@ describe('Beskar7EntityContent', () => {
     server.use(
       http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
       http.get('*/api/beskar7/hosts', () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'NotAllowedError',
-              message: 'Not allowed: beskar7.host.read',
-            },
-            response: { statusCode: 403 },
-          },
-          { status: 403 },
-        ),
+        makeApiError(403, 'NotAllowedError', 'Not allowed: beskar7.host.read'),
       ),
     );
     await render();

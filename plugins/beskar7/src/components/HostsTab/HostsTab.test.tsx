@@ -6,7 +6,15 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Route, Routes } from 'react-router-dom';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
-import { sampleHost } from '../__testUtils__/testClient';
+import {
+  makeApiError,
+  makeHost,
+  makeHostDetails,
+  makeHostEvent,
+  makeMachine,
+  makePage,
+  makePool,
+} from '../__testUtils__/fixtures';
 import { HostsTab } from './HostsTab';
 
 const server = setupServer();
@@ -24,37 +32,29 @@ const render = (
   );
 
 describe('HostsTab', () => {
-  const machine = {
-    id: '22222222-2222-4222-8222-222222222222',
-    name: 'web-0',
-    namespace: 'default',
-    phase: 'Provisioned',
-  };
-  const heldHost = {
-    ...sampleHost,
+  const host = makeHost();
+  const machine = makeMachine();
+  const heldHost = makeHost({
     id: '33333333-3333-4333-8333-333333333333',
     name: 'sim-01',
     state: 'Provisioned',
     consumerId: machine.id,
-  };
+  });
 
   function fleet() {
     const queries: string[] = [];
     server.use(
       http.get('*/api/beskar7/pools', () =>
         HttpResponse.json({
-          items: [{ pool: 'default', total: 60, byState: {}, utilisation: 0 }],
+          items: [makePool('default', { Available: 59, Provisioned: 1 })],
         }),
       ),
       http.get('*/api/beskar7/machines/:id', () => HttpResponse.json(machine)),
       http.get('*/api/beskar7/hosts', ({ request }) => {
         queries.push(new URL(request.url).search);
-        return HttpResponse.json({
-          items: [sampleHost, heldHost],
-          totalCount: 60,
-          offset: 0,
-          limit: 25,
-        });
+        return HttpResponse.json(
+          makePage([host, heldHost], { totalCount: 60 }),
+        );
       }),
     );
     return queries;
@@ -124,9 +124,7 @@ describe('HostsTab', () => {
   it('shows an empty state when nothing matches', async () => {
     server.use(
       http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
-      http.get('*/api/beskar7/hosts', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
-      ),
+      http.get('*/api/beskar7/hosts', () => HttpResponse.json(makePage([]))),
     );
     await render('/hosts', AuthorizeResult.ALLOW);
     expect(
@@ -138,45 +136,34 @@ describe('HostsTab', () => {
     server.use(
       http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
       http.get('*/api/beskar7/hosts', () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'InputError',
-              message: 'Invalid host query: limit: too big',
-            },
-            response: { statusCode: 400 },
-          },
-          { status: 400 },
-        ),
+        makeApiError(400, 'InputError', 'Invalid host query: limit: too big'),
       ),
     );
     await render('/hosts', AuthorizeResult.ALLOW);
     expect(await screen.findByText(/limit: too big/)).toBeInTheDocument();
   });
 
-  const failedHost = {
-    ...sampleHost,
+  const failedHost = makeHostDetails({
     state: 'Error',
     powerState: 'Off',
     powerStateObservedAt: '2026-11-22T10:06:00.000Z',
     errorMessage: 'BMC unreachable',
     events: [
-      {
+      makeHostEvent({
         id: 2,
-        hostId: sampleHost.id,
         fromState: 'Available',
         toState: 'Error',
         reason: 'Drill',
         createdAt: '2026-11-22T10:06:00.000Z',
-      },
+      }),
     ],
-  };
+  });
 
   it('shows hardware, the BMC address and history, without credentials', async () => {
     server.use(
       http.get('*/api/beskar7/hosts/:id', () => HttpResponse.json(failedHost)),
     );
-    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.DENY);
+    await render(`/hosts/${host.id}`, AuthorizeResult.DENY);
 
     expect(await screen.findByTestId('bmc-address')).toHaveTextContent(
       'https://10.0.0.5',
@@ -197,18 +184,18 @@ describe('HostsTab', () => {
   it('says when a host lets its BMC login cross plain HTTP', async () => {
     server.use(
       http.get('*/api/beskar7/hosts/:id', () =>
-        HttpResponse.json({
-          ...sampleHost,
-          bmc: {
-            ...sampleHost.bmc,
-            address: 'http://10.0.0.5',
-            allowPlainHttp: true,
-          },
-          events: [],
-        }),
+        HttpResponse.json(
+          makeHostDetails({
+            bmc: {
+              ...host.bmc,
+              address: 'http://10.0.0.5',
+              allowPlainHttp: true,
+            },
+          }),
+        ),
       ),
     );
-    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.DENY);
+    await render(`/hosts/${host.id}`, AuthorizeResult.DENY);
     expect(await screen.findByTestId('bmc-plain-http')).toHaveTextContent(
       /allowed/,
     );
@@ -220,19 +207,17 @@ describe('HostsTab', () => {
       http.get('*/api/beskar7/hosts/:id', () => HttpResponse.json(failedHost)),
       http.post('*/api/beskar7/hosts/:id/recover', () => {
         recovered++;
-        return HttpResponse.json({ ...sampleHost, state: 'Enrolling' });
+        return HttpResponse.json(makeHost({ state: 'Enrolling' }));
       }),
     );
-    await render(`/hosts/${sampleHost.id}`, AuthorizeResult.ALLOW);
+    await render(`/hosts/${host.id}`, AuthorizeResult.ALLOW);
 
     // The guided way, with the host filled in.
     expect(
       await screen.findByRole('link', { name: /Recover step by step/ }),
     ).toHaveAttribute(
       'href',
-      expect.stringContaining(
-        `runbooks/host-state-recovery?hostId=${sampleHost.id}`,
-      ),
+      expect.stringContaining(`runbooks/host-state-recovery?hostId=${host.id}`),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Recover' }));
     expect(

@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { makeApiError, makePage } from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { MachinesTab } from './MachinesTab';
 
@@ -13,21 +14,13 @@ describe('MachinesTab', () => {
   it("shows the API's validation message for a bad request", async () => {
     const bodies: unknown[] = [];
     server.use(
-      http.get('*/api/beskar7/machines', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
-      ),
+      http.get('*/api/beskar7/machines', () => HttpResponse.json(makePage([]))),
       http.post('*/api/beskar7/machines', async ({ request }) => {
         bodies.push(await request.json());
-        return HttpResponse.json(
-          {
-            error: {
-              name: 'InputError',
-              message:
-                'Invalid machine request: imageUrl: must be an http or https image URL without credentials in it',
-            },
-            response: { statusCode: 400 },
-          },
-          { status: 400 },
+        return makeApiError(
+          400,
+          'InputError',
+          'Invalid machine request: imageUrl: must be an http or https image URL without credentials in it',
         );
       }),
     );
@@ -73,9 +66,7 @@ describe('MachinesTab', () => {
 
   it('hides the request form without the permission', async () => {
     server.use(
-      http.get('*/api/beskar7/machines', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 25 }),
-      ),
+      http.get('*/api/beskar7/machines', () => HttpResponse.json(makePage([]))),
     );
     await renderWithApis(<MachinesTab />, { authorize: AuthorizeResult.DENY });
     expect(

@@ -1,80 +1,61 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { HOST_STATES } from '@beskar7/backstage-plugin-beskar7-common';
 import { screen, within } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { chartLegend as legend } from '../__testUtils__/chartLegend';
 import {
-  emptySummary,
-  sampleQueue,
-  sampleSummary,
-} from '../__testUtils__/metricsFixtures';
+  makeApiError,
+  makeDiagnosticCheck,
+  makeDiagnosticsReport,
+  makeHealth,
+  makeIdleMetricsSummary,
+  makeMetricsSummary,
+  makePage,
+  makePool,
+  makeQueue,
+} from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { OverviewTab } from './OverviewTab';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const byState = Object.fromEntries(HOST_STATES.map(s => [s, 0]));
-
-function fleet(summary: { body: object; status?: number }) {
+/** Answers every overview read, and the metrics summary with `summary`. */
+function fleet(summary: () => Response) {
   server.use(
     http.get('*/api/beskar7/pools', () =>
       HttpResponse.json({
-        items: [
-          {
-            pool: 'default',
-            total: 4,
-            byState: { ...byState, Available: 1, Provisioned: 3 },
-            utilisation: 0.75,
-          },
-        ],
+        items: [makePool('default', { Available: 1, Provisioned: 3 })],
       }),
     ),
-    http.get('*/api/beskar7/queue', () => HttpResponse.json(sampleQueue)),
+    http.get('*/api/beskar7/queue', () => HttpResponse.json(makeQueue())),
     http.get('*/api/beskar7/diagnostics', () =>
-      HttpResponse.json({
-        generatedAt: '2026-11-27T12:00:00.000Z',
-        status: 'warning',
-        checks: [
-          {
+      HttpResponse.json(
+        makeDiagnosticsReport([
+          makeDiagnosticCheck({
             id: 'claim-conflict-rate',
             title: 'Claim conflict rate',
             status: 'warning',
             value: 0.125,
+            threshold: '> 15%',
             message: '12.5% of claims lost a race',
             runbookId: 'claim-conflicts',
-          },
-        ],
-      }),
+          }),
+        ]),
+      ),
     ),
     http.get('*/api/beskar7/machines', () =>
-      HttpResponse.json({ items: [], totalCount: 7, offset: 0, limit: 1 }),
+      HttpResponse.json(makePage([], { totalCount: 7, limit: 1 })),
     ),
-    http.get('*/api/beskar7/health', () =>
-      HttpResponse.json({
-        status: 'ok',
-        database: { client: 'pg', reachable: true, latencyMs: 1 },
-        version: '0.1.0',
-      }),
-    ),
-    http.get('*/api/beskar7/metrics/summary', () =>
-      HttpResponse.json(summary.body, { status: summary.status ?? 200 }),
-    ),
+    http.get('*/api/beskar7/health', () => HttpResponse.json(makeHealth())),
+    http.get('*/api/beskar7/metrics/summary', summary),
   );
-}
-
-/** The legend entries of the chart titled `name`. */
-async function legend(name: string | RegExp) {
-  const figure = await screen.findByRole('figure', { name });
-  return within(figure)
-    .getAllByTestId('chart-legend')
-    .map(e => e.textContent);
 }
 
 describe('OverviewTab', () => {
   it('shows the claim conflict rate, claim latency and BMC latency by vendor as charts', async () => {
-    fleet({ body: sampleSummary });
+    fleet(() => HttpResponse.json(makeMetricsSummary()));
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.ALLOW });
 
     // Each legend gives the current value and the alert limit.
@@ -112,7 +93,7 @@ describe('OverviewTab', () => {
   });
 
   it('shows skeletons while loading', async () => {
-    fleet({ body: sampleSummary });
+    fleet(() => HttpResponse.json(makeMetricsSummary()));
     server.use(
       http.get('*/api/beskar7/pools', async () => {
         await delay('infinite');
@@ -126,7 +107,7 @@ describe('OverviewTab', () => {
   });
 
   it('says what is missing on a fresh replica', async () => {
-    fleet({ body: emptySummary });
+    fleet(() => HttpResponse.json(makeIdleMetricsSummary()));
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.ALLOW });
     expect(
       await screen.findByText('No BMC operation in the window.'),
@@ -144,16 +125,9 @@ describe('OverviewTab', () => {
   });
 
   it('shows the rest of the overview when the metrics are refused', async () => {
-    fleet({
-      body: {
-        error: {
-          name: 'NotAllowedError',
-          message: 'Not allowed: beskar7.host.read',
-        },
-        response: { statusCode: 403 },
-      },
-      status: 403,
-    });
+    fleet(() =>
+      makeApiError(403, 'NotAllowedError', 'Not allowed: beskar7.host.read'),
+    );
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.DENY });
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Not allowed: beskar7.host.read',
@@ -163,16 +137,10 @@ describe('OverviewTab', () => {
   });
 
   it('shows the server error when the fleet cannot be read', async () => {
-    fleet({ body: sampleSummary });
+    fleet(() => HttpResponse.json(makeMetricsSummary()));
     server.use(
       http.get('*/api/beskar7/pools', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'Error', message: 'database unreachable' },
-            response: { statusCode: 500 },
-          },
-          { status: 500 },
-        ),
+        makeApiError(500, 'Error', 'database unreachable'),
       ),
     );
     await renderWithApis(<OverviewTab />, { authorize: AuthorizeResult.ALLOW });

@@ -1,42 +1,37 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { screen, within } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { chartLegend as legend } from '../__testUtils__/chartLegend';
 import {
-  emptySummary,
-  sampleQueue,
-  sampleSummary,
-} from '../__testUtils__/metricsFixtures';
+  makeApiError,
+  makeIdleMetricsSummary,
+  makeMetricsSummary,
+  makeQueue,
+} from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { QueueTab } from './QueueTab';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-function answer(summary: object, status = 200) {
+/** Answers the queue, and the metrics summary with `summary`. */
+function answer(summary: () => Response) {
   const windows: string[] = [];
   server.use(
-    http.get('*/api/beskar7/queue', () => HttpResponse.json(sampleQueue)),
+    http.get('*/api/beskar7/queue', () => HttpResponse.json(makeQueue())),
     http.get('*/api/beskar7/metrics/summary', ({ request }) => {
       windows.push(new URL(request.url).searchParams.get('windowMinutes')!);
-      return HttpResponse.json(summary, { status });
+      return summary();
     }),
   );
   return windows;
 }
 
-/** The legend entries of the chart titled `name`. */
-async function legend(name: string | RegExp) {
-  const figure = await screen.findByRole('figure', { name });
-  return within(figure)
-    .getAllByTestId('chart-legend')
-    .map(e => e.textContent);
-}
-
 describe('QueueTab', () => {
   it('charts the queue, claims and BMC latency by vendor from the summary', async () => {
-    const windows = answer(sampleSummary);
+    const windows = answer(() => HttpResponse.json(makeMetricsSummary()));
     await renderWithApis(<QueueTab />, { authorize: AuthorizeResult.ALLOW });
 
     expect(await legend('Queue length')).toEqual([
@@ -74,10 +69,10 @@ describe('QueueTab', () => {
     server.use(
       http.get('*/api/beskar7/queue', async () => {
         await delay('infinite');
-        return HttpResponse.json(sampleQueue);
+        return HttpResponse.json(makeQueue());
       }),
       http.get('*/api/beskar7/metrics/summary', () =>
-        HttpResponse.json(sampleSummary),
+        HttpResponse.json(makeMetricsSummary()),
       ),
     );
     await renderWithApis(<QueueTab />, { authorize: AuthorizeResult.ALLOW });
@@ -88,7 +83,7 @@ describe('QueueTab', () => {
   });
 
   it('says when nothing has been measured yet', async () => {
-    answer(emptySummary);
+    answer(() => HttpResponse.json(makeIdleMetricsSummary()));
     await renderWithApis(<QueueTab />, { authorize: AuthorizeResult.ALLOW });
     expect(
       await screen.findAllByText(
@@ -103,15 +98,8 @@ describe('QueueTab', () => {
   });
 
   it('keeps the queue on screen when the metrics are refused', async () => {
-    answer(
-      {
-        error: {
-          name: 'NotAllowedError',
-          message: 'Not allowed: beskar7.host.read',
-        },
-        response: { statusCode: 403 },
-      },
-      403,
+    answer(() =>
+      makeApiError(403, 'NotAllowedError', 'Not allowed: beskar7.host.read'),
     );
     await renderWithApis(<QueueTab />, { authorize: AuthorizeResult.DENY });
     expect(await screen.findByText('Metrics unavailable')).toBeInTheDocument();
@@ -130,16 +118,10 @@ describe('QueueTab', () => {
   it('shows the server error when the queue cannot be read', async () => {
     server.use(
       http.get('*/api/beskar7/queue', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'Error', message: 'database unreachable' },
-            response: { statusCode: 500 },
-          },
-          { status: 500 },
-        ),
+        makeApiError(500, 'Error', 'database unreachable'),
       ),
       http.get('*/api/beskar7/metrics/summary', () =>
-        HttpResponse.json(sampleSummary),
+        HttpResponse.json(makeMetricsSummary()),
       ),
     );
     await renderWithApis(<QueueTab />, { authorize: AuthorizeResult.ALLOW });

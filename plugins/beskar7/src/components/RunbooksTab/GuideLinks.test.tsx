@@ -4,26 +4,23 @@ import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Route, Routes } from 'react-router-dom';
+import { makePage, makeRunbook } from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { RunbooksTab } from './RunbooksTab';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const runbook = {
+const runbook = makeRunbook({
   id: 'claim-conflicts',
   title: 'Host claim conflicts',
   symptoms: ['Claim conflict rate above 15%'],
-  severity: 'warning',
   guide: 'docs/runbooks.md#claim-conflicts',
   operatorGuide: {
     title: 'Scaling: coordination modes',
     path: 'docs/scaling.md#coordination-modes',
   },
-  parameters: [],
-  steps: [],
-  destructive: false,
-};
+});
 
 const render = (config?: { beskar7: { docsBaseUrl: string } }) => {
   server.use(
@@ -31,7 +28,7 @@ const render = (config?: { beskar7: { docsBaseUrl: string } }) => {
       HttpResponse.json(runbook),
     ),
     http.get('*/api/beskar7/runbooks/runs', () =>
-      HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 20 }),
+      HttpResponse.json(makePage([], { limit: 20 })),
     ),
   );
   return renderWithApis(

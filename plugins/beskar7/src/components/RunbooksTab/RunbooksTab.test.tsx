@@ -1,39 +1,25 @@
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  RunbookRun,
-  RunbookSummary,
-} from '@beskar7/backstage-plugin-beskar7-common';
+import { RunbookRun } from '@beskar7/backstage-plugin-beskar7-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Route, Routes } from 'react-router-dom';
+import {
+  makeApiError,
+  makePage,
+  makeRunbook,
+  makeRunbookRun,
+  makeRunbookStep,
+  makeStepResult,
+} from '../__testUtils__/fixtures';
 import { renderWithApis } from '../__testUtils__/renderWithApis';
 import { RunbooksTab } from './RunbooksTab';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
-const step = (id: string, kind: 'automated' | 'manual') => ({
-  id,
-  title: `Step ${id}`,
-  description: '',
-  kind,
-  risk: { level: 'none' as const, description: 'reads only' },
-  mutates: false,
-  destructive: false,
-  verification: 'it holds',
-  automatedVerification: kind === 'automated',
-  rollback: 'nothing',
-  automatedRollback: false,
-});
-
-const recovery: RunbookSummary = {
-  id: 'host-state-recovery',
-  title: 'Host state recovery',
-  symptoms: ['Diagnostics: hosts in Error'],
-  severity: 'warning',
-  guide: 'docs/runbooks.md#host-state-recovery',
+const recovery = makeRunbook({
   parameters: [
     {
       name: 'hostId',
@@ -44,33 +30,28 @@ const recovery: RunbookSummary = {
     },
   ],
   steps: [
-    step('read-error', 'automated'),
-    { ...step('fix-cause', 'manual'), instruction: 'Mend the BMC of {hostId}' },
+    makeRunbookStep('read-error', 'automated'),
+    makeRunbookStep('fix-cause', 'manual', {
+      instruction: 'Mend the BMC of {hostId}',
+    }),
   ],
   destructive: true,
-};
-const backlog: RunbookSummary = {
+});
+const backlog = makeRunbook({
   ...recovery,
   id: 'queue-backlog',
   title: 'Provisioning queue backlog',
   symptoms: ['Queue length over 40'],
   severity: 'critical',
   destructive: false,
-};
-
-const run = (over: Partial<RunbookRun>): RunbookRun => ({
-  id: 'run-1',
-  runbookId: recovery.id,
-  status: 'in-progress',
-  dryRun: false,
-  startedBy: 'user:default/ops',
-  parameters: { hostId: 'h-1' },
-  nextStepIndex: 0,
-  createdAt: '2026-11-27T10:00:00.000Z',
-  updatedAt: '2026-11-27T10:00:00.000Z',
-  steps: [],
-  ...over,
 });
+
+const run = (over: Partial<RunbookRun>) =>
+  makeRunbookRun({
+    runbookId: recovery.id,
+    parameters: { hostId: 'h-1' },
+    ...over,
+  });
 
 const render = (
   path: string,
@@ -127,12 +108,7 @@ describe('RunbooksTab', () => {
     let runs: RunbookRun[] = [];
     server.use(
       http.get('*/api/beskar7/runbooks/runs', () =>
-        HttpResponse.json({
-          items: runs,
-          totalCount: runs.length,
-          offset: 0,
-          limit: 20,
-        }),
+        HttpResponse.json(makePage(runs, { limit: 20 })),
       ),
       http.get('*/api/beskar7/runbooks/host-state-recovery', () =>
         HttpResponse.json(recovery),
@@ -150,16 +126,13 @@ describe('RunbooksTab', () => {
           run({
             nextStepIndex: 1,
             steps: [
-              {
-                stepIndex: 0,
+              makeStepResult({
                 stepId: 'read-error',
-                attempt: 1,
                 status: 'passed',
                 actor: 'user:default/ops',
-                startedAt: '2026-11-27T10:00:01.000Z',
                 summary: 'sim-03 is Error: BMC unreachable',
                 verification: { passed: true, message: 'in Error' },
-              },
+              }),
             ],
           }),
         ];
@@ -198,7 +171,7 @@ describe('RunbooksTab', () => {
   it('offers no run without the execute permission', async () => {
     server.use(
       http.get('*/api/beskar7/runbooks/runs', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 20 }),
+        HttpResponse.json(makePage([], { limit: 20 })),
       ),
       http.get('*/api/beskar7/runbooks/host-state-recovery', () =>
         HttpResponse.json(recovery),
@@ -214,16 +187,10 @@ describe('RunbooksTab', () => {
   it('shows why a runbook cannot be loaded', async () => {
     server.use(
       http.get('*/api/beskar7/runbooks/runs', () =>
-        HttpResponse.json({ items: [], totalCount: 0, offset: 0, limit: 20 }),
+        HttpResponse.json(makePage([], { limit: 20 })),
       ),
       http.get('*/api/beskar7/runbooks/nope', () =>
-        HttpResponse.json(
-          {
-            error: { name: 'NotFoundError', message: 'No runbook nope' },
-            response: { statusCode: 404 },
-          },
-          { status: 404 },
-        ),
+        makeApiError(404, 'NotFoundError', 'No runbook nope'),
       ),
     );
     await render('/runbooks/nope', AuthorizeResult.ALLOW);
