@@ -1,15 +1,16 @@
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { generateTree, SimulatedBmc } from '../simulator';
 import { seenAuditEvents } from './__testUtils__/auditEvents';
 import {
-  eventually,
   latest,
   OPERATOR,
   RunbookFleet,
   startRunbookFleet,
   stepLines,
+  WAIT_MS,
 } from './__testUtils__/runbookFleet';
 
 /*
@@ -41,14 +42,14 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
     eventually(
       () => fleet.getMachine(machine.id),
       m => m.phase === 'Provisioned' || m.phase === 'Failed',
-      `${machine.name} to be provisioned`,
+      { what: `${machine.name} to be provisioned`, timeoutMs: WAIT_MS },
     );
 
   const holdingHost = (machine: Machine) =>
     eventually(
       () => fleet.getMachine(machine.id),
       m => m.hostId !== undefined,
-      `${machine.name} to hold a host`,
+      { what: `${machine.name} to hold a host`, timeoutMs: WAIT_MS },
     );
 
   it('passes every check of a healthy fleet', async () => {
@@ -168,7 +169,7 @@ describe.each(DATABASE_IDS)('diagnosis runbooks on a live fleet (%s)', id => {
     await eventually(
       fleet.listHosts,
       hosts => hosts.every(h => h.state === 'Available'),
-      'the hosts to be released',
+      { what: 'the hosts to be released', timeoutMs: WAIT_MS },
     );
   });
 

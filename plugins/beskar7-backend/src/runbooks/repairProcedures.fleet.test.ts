@@ -2,6 +2,7 @@ import {
   BmcProbeReport,
   RunbookRun,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LEASES_TABLE, LeaseStore } from '../database/LeaseStore';
@@ -9,12 +10,12 @@ import { SimulatedBmc } from '../simulator';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { seenAuditEvents } from './__testUtils__/auditEvents';
 import {
-  eventually,
   latest,
   OPERATOR,
   RunbookFleet,
   startRunbookFleet,
   stepLines,
+  WAIT_MS,
 } from './__testUtils__/runbookFleet';
 
 /*
@@ -68,7 +69,10 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
         Boolean(lease?.holderId) &&
         lease!.expiresAtMs > Date.now() &&
         replicas.some(r => r.id === lease!.holderId),
-      'a live replica to hold the coordinator lease',
+      {
+        what: 'a live replica to hold the coordinator lease',
+        timeoutMs: WAIT_MS,
+      },
     ).then(({ lease }) => lease!);
 
   it('probes each BMC layer, stops at the one that fails, and passes again once repaired', async () => {
@@ -154,11 +158,10 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     const machines = await Promise.all(
       [0, 1].map(i => fleet.requestMachine(`backlog-${i}`)),
     );
-    await eventually(
-      fleet.queue,
-      q => q.length === machines.length,
-      'the provisioning jobs to wait in the paused queue',
-    );
+    await eventually(fleet.queue, q => q.length === machines.length, {
+      what: 'the provisioning jobs to wait in the paused queue',
+      timeoutMs: WAIT_MS,
+    });
     const report = await fleet.diagnostics();
     expect(report.checks).toContainEqual(
       expect.objectContaining({
@@ -239,7 +242,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     await eventually(
       fleet.listHosts,
       hosts => hosts.every(h => h.state === 'Available'),
-      'the released hosts',
+      { what: 'the released hosts', timeoutMs: WAIT_MS },
     );
   });
 
@@ -293,7 +296,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     await eventually(
       () => fleet.call<RunbookRun>('get', `/runbooks/runs/${run.id}`),
       r => r.steps.some(st => st.stepId === 'count-transitions'),
-      'the count to start',
+      { what: 'the count to start', timeoutMs: WAIT_MS },
     );
     await knex(LEASES_TABLE)
       .where({ name: CLAIM_COORDINATOR_LEASE })
@@ -315,7 +318,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     await eventually(
       () => knex(REPLICAS_TABLE).where({ id: leader.holderId }).first(),
       row => Boolean(row?.believes_leader),
-      'the leader to say so in its heartbeat',
+      { what: 'the leader to say so in its heartbeat', timeoutMs: WAIT_MS },
     );
     // One leader and consistent claims: not a split brain.
     const calm = await runbooks.next(
@@ -377,7 +380,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     await eventually(
       () => knex(REPLICAS_TABLE).where({ id: retaken.holderId }).first(),
       row => Boolean(row?.believes_leader),
-      'the new leader to say so in its heartbeat',
+      { what: 'the new leader to say so in its heartbeat', timeoutMs: WAIT_MS },
     );
     run = await runbooks.next(run.id);
     expect(latest(run, 'scale-back').verification).toEqual({

@@ -13,6 +13,7 @@ import {
   RunbookStepInput,
   RunbookStepResult,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { beskar7Plugin } from '../../plugin';
@@ -35,25 +36,11 @@ export interface RunbookFleetOptions {
   claims?: JsonObject;
 }
 
-/** Polls `read` until `done` holds; throws after `timeoutMs`. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out waiting for ${what}; last: ${JSON.stringify(value)}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+/**
+ * How long a fleet test waits for the plugin to get somewhere: under the
+ * tests' 60 s, so that a wait that never ends names what it waited for.
+ */
+export const WAIT_MS = 20_000;
 
 /** `stepId:status` of every attempt, oldest first. */
 export const stepLines = (run: RunbookRun) =>
@@ -159,7 +146,7 @@ export async function startRunbookFleet(
     return eventually(
       () => getHost(host.id),
       h => h.state === 'Available' || h.state === 'Error',
-      `${name} to be inspected`,
+      { what: `${name} to be inspected`, timeoutMs: WAIT_MS },
     );
   }
 
