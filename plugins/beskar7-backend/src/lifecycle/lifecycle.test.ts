@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { OptimisticClaimCoordinator } from '../claims/OptimisticClaimCoordinator';
@@ -12,7 +13,6 @@ import { ProvisioningQueue } from '../queue/ProvisioningQueue';
 import {
   insertHosts,
   testProvisioningConfig,
-  waitFor,
 } from '../queue/__testUtils__/fixtures';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { applyHostTransition } from './applyHostTransition';
@@ -169,18 +169,18 @@ describe.each(DATABASE_IDS)('host lifecycle on %s', databaseId => {
       Array.from({ length: 50 }, (_, i) => createMachine(`m-${i}`)),
     );
     await Promise.all(created.map(m => reconcilers.notifyMachine(m.id)));
-    await waitFor(
-      async () => (await machines.list({ phase: 'Provisioned' })).length === 50,
-      30_000,
-      '50 Provisioned machines',
+    await eventually(
+      async () => (await machines.list({ phase: 'Provisioned' })).length,
+      provisioned => provisioned === 50,
+      { what: '50 Provisioned machines', timeoutMs: 30_000 },
     );
     expect(await statesOf()).toBe(Array(50).fill('Provisioned').join(','));
 
     for (const m of created) await claims.release(m.id);
-    await waitFor(
-      async () => (await machines.list({ phase: 'Released' })).length === 50,
-      30_000,
-      '50 Released machines',
+    await eventually(
+      async () => (await machines.list({ phase: 'Released' })).length,
+      released => released === 50,
+      { what: '50 Released machines', timeoutMs: 30_000 },
     );
     expect(await statesOf()).toBe(Array(50).fill('Available').join(','));
     const host = (await hosts.list())[0];
@@ -208,7 +208,14 @@ describe.each(DATABASE_IDS)('host lifecycle on %s', databaseId => {
     const machine = await createMachine('m-fail');
     await reconcilers.notifyMachine(machine.id);
 
-    await waitFor(async () => (await hosts.get(host.id))?.state === 'Error');
+    await eventually(
+      async () => (await hosts.get(host.id))?.state,
+      state => state === 'Error',
+      {
+        what: 'the host to go to Error once its retries are spent',
+        timeoutMs: 20_000,
+      },
+    );
     expect(await hosts.get(host.id)).toMatchObject({
       errorMessage:
         'provision failed after 3 attempts: BMC answered 500 Internal Server Error',
@@ -222,8 +229,10 @@ describe.each(DATABASE_IDS)('host lifecycle on %s', databaseId => {
 
     executor.heal(host.id);
     await hostReconciler.recover(host.id, 'BMC firmware updated');
-    await waitFor(
-      async () => (await hosts.get(host.id))?.state === 'Available',
+    await eventually(
+      async () => (await hosts.get(host.id))?.state,
+      state => state === 'Available',
+      { what: 'the recovered host to be Available', timeoutMs: 20_000 },
     );
     expect(await hosts.get(host.id)).toMatchObject({
       consumerId: undefined,
@@ -242,17 +251,23 @@ describe.each(DATABASE_IDS)('host lifecycle on %s', databaseId => {
     const { reconcilers, claims } = startReplica(executor);
     const machine = await createMachine('m-gone');
     await reconcilers.notifyMachine(machine.id);
-    await waitFor(
-      () => executor.recorder.inFlight === 1,
-      10_000,
-      'provisioning to start',
+    // Polled fast: the release must come while the 300 ms operation runs.
+    await eventually(
+      () => executor.recorder.inFlight,
+      inFlight => inFlight === 1,
+      { what: 'provisioning to start', timeoutMs: 10_000, intervalMs: 20 },
     );
     expect((await hosts.get(host.id))?.state).toBe('Provisioning');
 
     await claims.release(machine.id);
     await reconcilers.notifyMachine(machine.id);
-    await waitFor(
-      async () => (await machines.get(machine.id))?.phase === 'Released',
+    await eventually(
+      async () => (await machines.get(machine.id))?.phase,
+      phase => phase === 'Released',
+      {
+        what: 'the machine released mid-provisioning to be Released',
+        timeoutMs: 20_000,
+      },
     );
     expect(await hosts.get(host.id)).toMatchObject({
       state: 'Available',
@@ -283,10 +298,19 @@ describe.each(DATABASE_IDS)('host lifecycle on %s', databaseId => {
       .update({ updated_at: new Date(Date.now() - 3_600_000) });
     startReplica(executor, { stuckStateTimeoutMs: 60_000 });
 
-    await waitFor(
-      async () => (await hosts.get(enrolling.id))?.state === 'Available',
+    await eventually(
+      async () => (await hosts.get(enrolling.id))?.state,
+      state => state === 'Available',
+      { what: 'the enrolling host to be inspected', timeoutMs: 20_000 },
     );
-    await waitFor(async () => (await hosts.get(stuck.id))?.state === 'Error');
+    await eventually(
+      async () => (await hosts.get(stuck.id))?.state,
+      state => state === 'Error',
+      {
+        what: 'the host stuck in Provisioning to go to Error',
+        timeoutMs: 20_000,
+      },
+    );
     expect((await hosts.get(stuck.id))?.errorMessage).toBe(
       'Provisioning for more than 1m with no operation running',
     );

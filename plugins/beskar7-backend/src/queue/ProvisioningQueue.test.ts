@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { ProvisioningConfig } from '../config';
@@ -20,7 +21,6 @@ import {
   insertHosts,
   testProvisioningConfig,
   TestHost,
-  waitFor,
 } from './__testUtils__/fixtures';
 import { JobHandler, ProvisioningJob } from './types';
 
@@ -181,9 +181,13 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     expect(await b.status()).toMatchObject({ paused: true, length: 4 });
 
     await a.resume();
-    await waitFor(
-      async () =>
-        (await a.status()).length === 0 && recorder.completions().size === 4,
+    await eventually(
+      async () => ({
+        queued: (await a.status()).length,
+        done: recorder.completions().size,
+      }),
+      ({ queued, done }) => queued === 0 && done === 4,
+      { what: 'the 4 jobs to run after the resume', timeoutMs: 20_000 },
     );
   });
 
@@ -208,13 +212,13 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     const jobs = await enqueueAll(queueList[0], hosts);
     queueList.forEach(q => q.start());
 
-    await waitFor(
+    await eventually(
       async () =>
         (
           await knex('beskar7_provisioning_jobs').where({ status: 'succeeded' })
-        ).length === 24,
-      30_000,
-      'all jobs to succeed',
+        ).length,
+      succeeded => succeeded === 24,
+      { what: 'all 24 jobs to succeed', timeoutMs: 30_000 },
     );
     expect(recorder.maxInFlight).toBeLessThanOrEqual(3);
     expect(recorder.cooldownViolations(() => 60)).toBe(0);
@@ -263,7 +267,12 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     const hosts = await insertHosts(knex, { count: 8 });
     const jobs = await enqueueAll(crashing, hosts);
     crashing.start();
-    await waitFor(() => recorder.inFlight === 4, 10_000, 'four running jobs');
+    // Polled fast: the crash must come while the 300 ms operations run.
+    await eventually(
+      () => recorder.inFlight,
+      inFlight => inFlight === 4,
+      { what: 'four running jobs', timeoutMs: 10_000, intervalMs: 20 },
+    );
     await crashing.abandon();
     const orphaned = await knex('beskar7_provisioning_jobs').where({
       status: 'running',
@@ -271,13 +280,16 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     expect(orphaned).toHaveLength(4);
 
     survivor.start();
-    await waitFor(
+    await eventually(
       async () =>
         (
           await knex('beskar7_provisioning_jobs').where({ status: 'succeeded' })
-        ).length === 8,
-      20_000,
-      'all jobs to succeed',
+        ).length,
+      succeeded => succeeded === 8,
+      {
+        what: 'the survivor to finish all 8 jobs, the orphaned ones included',
+        timeoutMs: 20_000,
+      },
     );
     const completions = recorder.completions();
     expect(jobs.map(j => completions.get(j.job.id))).toEqual(jobs.map(() => 1));
@@ -309,8 +321,13 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     );
     const [failing, fine] = await enqueueAll(queue, hosts);
     queue.start();
-    await waitFor(
-      async () => (await queue.getJob(failing.job.id))?.status === 'failed',
+    await eventually(
+      async () => (await queue.getJob(failing.job.id))?.status,
+      status => status === 'failed',
+      {
+        what: 'the failing job to give up after its retries',
+        timeoutMs: 20_000,
+      },
     );
 
     const job = await queue.getJob(failing.job.id);
@@ -357,8 +374,10 @@ describe.each(DATABASE_IDS)('ProvisioningQueue on %s', databaseId => {
     const [host] = await insertHosts(knex, { count: 1 });
     const [{ job }] = await enqueueAll(queue, [host]);
     queue.start();
-    await waitFor(
-      async () => (await queue.getJob(job.id))?.status === 'failed',
+    await eventually(
+      async () => (await queue.getJob(job.id))?.status,
+      status => status === 'failed',
+      { what: 'the job to fail on its timeout', timeoutMs: 20_000 },
     );
     expect(givenUp[0].error.message).toBe(
       'provision failed after 1 attempts: operation timed out after 100ms',

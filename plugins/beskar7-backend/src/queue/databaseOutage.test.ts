@@ -1,12 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { ProvisioningQueue } from './ProvisioningQueue';
-import {
-  insertHosts,
-  testProvisioningConfig,
-  waitFor,
-} from './__testUtils__/fixtures';
+import { insertHosts, testProvisioningConfig } from './__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -51,14 +48,20 @@ describe.each(DATABASE_IDS)(
       });
       queue.start();
       try {
-        await waitFor(
+        await eventually(
+          // While the table is away the read fails: not yet.
           async () =>
-            (await knex(JOBS)
-              .where({ id: job.id, status: 'succeeded' })
-              .first()
-              .catch(() => undefined)) !== undefined,
-          20_000,
-          'the job to succeed',
+            (
+              await knex(JOBS)
+                .where({ id: job.id })
+                .first()
+                .catch(() => undefined)
+            )?.status,
+          status => status === 'succeeded',
+          {
+            what: 'the job to succeed once the jobs table is back',
+            timeoutMs: 20_000,
+          },
         );
       } finally {
         await queue.stop();

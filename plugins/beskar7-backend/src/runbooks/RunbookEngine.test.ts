@@ -6,10 +6,11 @@ import {
 } from '@backstage/errors';
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DiagnosticsService } from '../diagnostics';
-import { insertHosts, waitFor } from '../queue/__testUtils__/fixtures';
+import { insertHosts } from '../queue/__testUtils__/fixtures';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import { PROCEDURES } from './procedures';
 import { RunbookEngine } from './RunbookEngine';
@@ -60,10 +61,10 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
   it('repairs a host that failed inspection on purpose, step by step', async () => {
     const [broken] = await insertHosts(knex, { count: 1, state: 'Enrolling' });
     fleet.executor.failHost(broken.id, 'Redfish 503: virtual media busy');
-    await waitFor(
-      async () => (await fleet.hosts.get(broken.id))?.state === 'Error',
-      20_000,
-      'the host to fail inspection',
+    await eventually(
+      async () => (await fleet.hosts.get(broken.id))?.state,
+      state => state === 'Error',
+      { what: 'the host to fail inspection', timeoutMs: 20_000 },
     );
     const report = await new DiagnosticsService(fleet.facts).report();
     expect(report.checks.find(c => c.id === 'hosts-in-error')).toMatchObject({
@@ -214,10 +215,13 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
 
     // The queue works again: a new host is inspected.
     const [host] = await insertHosts(knex, { count: 1, state: 'Enrolling' });
-    await waitFor(
-      async () => (await fleet.hosts.get(host.id))?.state === 'Available',
-      20_000,
-      'inspection after resume',
+    await eventually(
+      async () => (await fleet.hosts.get(host.id))?.state,
+      state => state === 'Available',
+      {
+        what: 'the new host to be inspected after the resume',
+        timeoutMs: 20_000,
+      },
     );
   });
 
@@ -225,10 +229,13 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
     await fleet.queue.pause();
     // A backlog that takes longer to work off than the steps take to run.
     const hosts = await insertHosts(knex, { count: 40, state: 'Enrolling' });
-    await waitFor(
-      async () => (await fleet.queue.status()).length === hosts.length,
-      20_000,
-      'inspections to be queued',
+    await eventually(
+      async () => (await fleet.queue.status()).length,
+      length => length === hosts.length,
+      {
+        what: 'the 40 inspections to wait in the paused queue',
+        timeoutMs: 20_000,
+      },
     );
 
     const runbooks = engine();
@@ -259,15 +266,14 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
       paused: false,
       draining: false,
     });
-    await waitFor(
-      async () => {
-        const states = await Promise.all(
-          hosts.map(async h => (await fleet.hosts.get(h.id))?.state),
-        );
-        return states.every(state => state === 'Available');
+    await eventually(
+      () =>
+        Promise.all(hosts.map(async h => (await fleet.hosts.get(h.id))?.state)),
+      states => states.every(state => state === 'Available'),
+      {
+        what: 'every host of the backlog to be inspected after the rollback',
+        timeoutMs: 20_000,
       },
-      20_000,
-      'inspections after rollback',
     );
     await expect(runbooks.next(run.id, { actor: OPS })).rejects.toThrow(
       ConflictError,
@@ -513,10 +519,13 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
     const run = await first.start({ runbookId: 'slow', actor: OPS });
     const dying = first.next(run.id, { actor: OPS });
     dying.catch(() => {});
-    await waitFor(
-      async () => (await first.getRun(run.id)).steps[0]?.status === 'running',
-      10_000,
-      'the step to start',
+    await eventually(
+      async () => (await first.getRun(run.id)).steps[0]?.status,
+      status => status === 'running',
+      {
+        what: 'the first replica to start the hanging step',
+        timeoutMs: 10_000,
+      },
     );
 
     // While the lease is live nobody else may take the run.

@@ -79,18 +79,3 @@ export function testProvisioningConfig(
     ...overrides,
   };
 }
-
-/** Polls `check` until it returns a truthy value; fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 20));
-  }
-}
