@@ -23,6 +23,7 @@ import {
   Machine,
   RunbookRun,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex, knex as createKnex } from 'knex';
 import { stringify } from 'yaml';
 import { HOSTS_TABLE } from '../src/database/hostRows';
@@ -130,25 +131,6 @@ function apiOf(backend: DrillBackend) {
   };
 }
 
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out waiting for ${what}: ${JSON.stringify(value)}`,
-      );
-    }
-    await sleep(250);
-  }
-}
-
 /** Claim statements (ClaimStore's hash the machine's name) waiting for a lock now. */
 async function claimStatementsWaitingOnLocks(db: Knex): Promise<number> {
   const { rows } = await db.raw(
@@ -219,14 +201,17 @@ async function main(): Promise<boolean> {
       );
     }
     prometheus.setTargets(replicas.map(r => r.target));
-    await until(
-      'Prometheus to scrape every replica with the token',
+    await eventually(
       () => prometheus.targets(),
       ts =>
         ts.length === count &&
         ts.every(t => t.health === 'up') &&
         ts.every(t => replicas.some(r => t.scrapeUrl.includes(r.target))),
-      30_000,
+      {
+        what: 'Prometheus to scrape every replica with the token',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      },
     );
   };
   const api = () => apiOf(replicas[0]);
@@ -237,32 +222,39 @@ async function main(): Promise<boolean> {
     since: number,
     keepFaulting?: () => Promise<void>,
   ) {
-    const deadline = Date.now() + FIRE_TIMEOUT_MS;
-    for (;;) {
-      if (await prometheus.firing(alertname))
-        return (Date.now() - since) / 1000;
-      if (Date.now() > deadline) {
-        const queue = replicas.length
-          ? await api()('GET', '/queue').catch(e => String(e))
-          : 'no replica';
-        const expr = alerts.get(alertname)?.expr ?? '';
-        const value = (await prometheus.query(expr.split(/[<>]=?/)[0]))
-          .map(r => r.value[1])
-          .join(',');
-        throw new Error(
-          `${alertname} did not fire within ${
-            FIRE_TIMEOUT_MS / 1000
-          } s; ${expr.trim()} is at ${
-            value || 'no series'
-          }; queue: ${JSON.stringify(queue)}; alerts: ${JSON.stringify(
-            (await prometheus.alerts()).map(
-              a => `${a.labels.alertname}:${a.state}`,
-            ),
-          )}`,
-        );
-      }
-      await (keepFaulting?.() ?? sleep(500));
-    }
+    await eventually(
+      async () => {
+        if (await prometheus.firing(alertname)) return true;
+        // Between reads the fault goes on, or the drill pauses.
+        await (keepFaulting?.() ?? sleep(500));
+        return false;
+      },
+      Boolean,
+      {
+        what: `${alertname} to fire`,
+        timeoutMs: FIRE_TIMEOUT_MS,
+        intervalMs: 0,
+      },
+    ).catch(async (error: Error) => {
+      // Where the expression, the queue and the alerts stood when the wait failed.
+      const queue = replicas.length
+        ? await api()('GET', '/queue').catch(e => String(e))
+        : 'no replica';
+      const expr = alerts.get(alertname)?.expr ?? '';
+      const value = (await prometheus.query(expr.split(/[<>]=?/)[0]))
+        .map(r => r.value[1])
+        .join(',');
+      throw new Error(
+        `${error.message}; ${expr.trim()} is at ${
+          value || 'no series'
+        }; queue: ${JSON.stringify(queue)}; alerts: ${JSON.stringify(
+          (await prometheus.alerts()).map(
+            a => `${a.labels.alertname}:${a.state}`,
+          ),
+        )}`,
+      );
+    });
+    return (Date.now() - since) / 1000;
   }
 
   /**
@@ -361,11 +353,14 @@ async function main(): Promise<boolean> {
           })),
         );
         for (const { sim, host } of batch) {
-          await until(
-            `${sim.name} to be inspected`,
+          await eventually(
             () => api()<Host>('GET', `/hosts/${host.id}`),
             h => h.state === 'Available',
-            60_000,
+            {
+              what: `${sim.name} to be inspected`,
+              timeoutMs: 60_000,
+              intervalMs: 250,
+            },
           );
           registered.push({ sim, host });
         }
@@ -450,11 +445,14 @@ async function main(): Promise<boolean> {
       latencyRequests = Promise.allSettled(
         Array.from({ length: POOLS.latency }, () => requestMachine('latency')),
       );
-      blockedClaims = await until(
-        'claim statements to wait for the host events lock',
+      blockedClaims = await eventually(
         () => claimStatementsWaitingOnLocks(db),
         n => n >= 2,
-        20_000,
+        {
+          what: 'claim statements to wait for the host events lock',
+          timeoutMs: 20_000,
+          intervalMs: 250,
+        },
       ).catch(async () => {
         console.log(
           `claims not seen waiting for the lock; the database is busy with: ${JSON.stringify(
@@ -535,11 +533,14 @@ async function main(): Promise<boolean> {
     );
     await holder.rollback();
     // Once the rows are free the claims go through.
-    await until(
-      'the contended machines to get their hosts',
+    await eventually(
       () => Promise.all(contended.map(m => machine(m.id))),
       ms => ms.every(m => Boolean(m.hostId)),
-      60_000,
+      {
+        what: 'the contended machines to get their hosts',
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      },
     );
     // 4. Retries wait on their BMC's cooldown: every change (boot order,
     // media, power) fails with 500 on ten BMCs, so each provisioning
@@ -663,11 +664,10 @@ async function main(): Promise<boolean> {
     // 6. Leadership churns: the coordinator lease lapses in the database
     // every 2 s, as when the leader cannot renew in time.
     await startReplicas(3, LEADER);
-    await until(
-      'a leader',
-      () => db(LEASES_TABLE).whereNotNull('holder_id').first(),
+    await eventually(
+      async () => db(LEASES_TABLE).whereNotNull('holder_id').first(),
       Boolean,
-      30_000,
+      { what: 'a leader', timeoutMs: 30_000, intervalMs: 250 },
     );
     since = Date.now();
     const lapse = async () => {

@@ -15,6 +15,7 @@
  * PostgreSQL only: the fingerprint hashes every row of every beskar7 table.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex, knex as createKnex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -186,11 +187,11 @@ async function fill(knex: Knex, hostCount: number, machineCount: number) {
   const run = claimed.slice(0, Math.floor(claimed.length / 2));
   await inBatches(run, 16, enqueue);
   queue.start();
-  for (;;) {
-    const status = await queue.status();
-    if (status.length === 0 && status.processing === 0) break;
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
+  await eventually(
+    () => queue.status(),
+    status => status.length === 0 && status.processing === 0,
+    { what: 'the queue to run its jobs', intervalMs: 50 },
+  );
   await queue.stop();
   await inBatches(claimed.slice(run.length), 16, enqueue);
 

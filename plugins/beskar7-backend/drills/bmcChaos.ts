@@ -21,8 +21,8 @@
  */
 import { ConfigReader } from '@backstage/config';
 import { PROVISIONING_MODES } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';
 import { HostStore } from '../src/database/HostStore';
 import { MachineStore } from '../src/database/MachineStore';
@@ -100,17 +100,6 @@ interface RunResult {
   logs: string[];
 }
 
-async function waitFor(
-  what: string,
-  deadline: number,
-  check: () => Promise<boolean>,
-) {
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 /** One run on a fresh database and fleet; `faulty` breaks one BMC in ten after enrollment. */
 async function run(faulty: boolean): Promise<RunResult> {
   const db = await openScratchDatabase(
@@ -141,10 +130,16 @@ async function run(faulty: boolean): Promise<RunResult> {
     await replica.reconcilers.start();
     const hosts = new HostStore(knex);
     const enrolling = Date.now();
-    await waitFor('enrollment', Date.now() + 120_000, async () => {
-      const all = await knex('beskar7_hosts').select('state');
-      return all.every(h => h.state === 'Available');
-    });
+    // Counts by state: what a timeout shows.
+    await eventually(
+      async () =>
+        knex('beskar7_hosts')
+          .select('state')
+          .count<Array<{ state: string; n: number | string }>>({ n: '*' })
+          .groupBy('state'),
+      counts => counts.every(c => c.state === 'Available'),
+      { what: 'every host to enroll', timeoutMs: 120_000, intervalMs: 200 },
+    );
 
     console.log(
       `  ${HOSTS} hosts enrolled in ${((Date.now() - enrolling) / 1000).toFixed(
@@ -178,12 +173,19 @@ async function run(faulty: boolean): Promise<RunResult> {
         bootMode: 'UEFI',
       });
     }
-    await waitFor('machines', started + 600_000, async () => {
-      const open = await knex('beskar7_machines')
-        .whereNotIn('phase', ['Provisioned', 'Failed'])
-        .count({ count: '*' });
-      return Number(open[0].count) === 0;
-    });
+    await eventually(
+      async () =>
+        knex('beskar7_machines')
+          .select('phase')
+          .count<Array<{ phase: string; n: number | string }>>({ n: '*' })
+          .groupBy('phase'),
+      counts => counts.every(c => ['Provisioned', 'Failed'].includes(c.phase)),
+      {
+        what: 'every machine to be Provisioned or Failed',
+        timeoutMs: started + 600_000 - Date.now(),
+        intervalMs: 200,
+      },
+    );
     const seconds = (Date.now() - started) / 1000;
 
     const hostRows = await hosts.list();

@@ -4,6 +4,7 @@ import {
   ClaimCoordinationMode,
   PROVISIONING_MODES,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { knex as createKnex, Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';
@@ -83,24 +84,15 @@ function replicaConfig(
   };
 }
 
-/** Polls until every request ended or the deadline; the database may be down meanwhile. */
-async function waitForRequests(
-  knex: Knex,
-  total: number,
-  deadline: number,
-  onProgress: (finished: number) => void,
-): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      const [{ count }] = await knex(MACHINES_TABLE)
-        .whereIn('phase', ['Provisioned', 'Failed'])
-        .count({ count: '*' });
-      onProgress(Number(count));
-      if (Number(count) >= total) return;
-    } catch {
-      // The database is being restarted; ask again.
-    }
-    await sleep(500);
+/** Requests that ended; undefined while the database is down (a fault may restart it). */
+async function finishedRequests(knex: Knex): Promise<number | undefined> {
+  try {
+    const [{ count }] = await knex(MACHINES_TABLE)
+      .whereIn('phase', ['Provisioned', 'Failed'])
+      .count({ count: '*' });
+    return Number(count);
+  } catch {
+    return undefined;
   }
 }
 
@@ -169,12 +161,20 @@ export async function runFleetDrill(options: FleetDrillOptions) {
           await sleep(Math.min(200, until - Date.now()));
       },
     });
-    await waitForRequests(
-      knex,
-      options.requests,
-      started + options.timeoutMs,
-      n => (finished = n),
-    );
+    // At the deadline the drill reports what it has: the invariants name
+    // the requests that did not end.
+    await eventually(
+      async () => {
+        finished = (await finishedRequests(knex)) ?? finished;
+        return finished;
+      },
+      n => n >= options.requests,
+      {
+        what: 'every request to end',
+        timeoutMs: started + options.timeoutMs - Date.now(),
+        intervalMs: 500,
+      },
+    ).catch(() => {});
     working = false;
     const faultFigures = await fault;
     const seconds = (Date.now() - started) / 1000;

@@ -17,6 +17,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
@@ -176,13 +177,13 @@ async function main() {
       }
     };
     /** The Lease's holder once it is one other than `previous`. */
-    const nextHolder = async (previous?: string): Promise<string> => {
-      for (;;) {
-        const current = await holder();
-        if (current && current !== previous) return current;
-        await sleep(100);
-      }
-    };
+    const nextHolder = async (previous?: string): Promise<string> =>
+      (await eventually(holder, h => Boolean(h) && h !== previous, {
+        what: previous
+          ? `the Lease to move from ${previous}`
+          : 'a Lease holder',
+        intervalMs: 100,
+      }))!;
     let started = 0;
     const next = () => start(`replica-${started++}`);
     const replicas = [next(), next()];

@@ -1,9 +1,9 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 
 export interface PrometheusAlert {
@@ -93,15 +93,20 @@ export class PrometheusServer {
       targetsFile,
       log,
     );
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) {
-        throw new Error(`prometheus exited: ${log.join('\n')}`);
-      }
-      const ready = await fetch(`${server.url}/-/ready`).catch(() => undefined);
-      if (ready?.ok) return server;
-      if (i > 300) throw new Error('prometheus did not become ready in 30 s');
-      await sleep(100);
-    }
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) {
+          throw new Error(`prometheus exited: ${log.join('\n')}`);
+        }
+        const ready = await fetch(`${server.url}/-/ready`).catch(
+          () => undefined,
+        );
+        return Boolean(ready?.ok);
+      },
+      Boolean,
+      { what: 'prometheus to be ready', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return server;
   }
 
   /** The replicas Prometheus scrapes (host:port); it rereads the file within a second. */
