@@ -1,3 +1,4 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 /*
  * The claim race benchmark (`yarn bench:claims`): N replicas, each a child
  * process (bench/claimsReplica.ts) with its own connection pool, claim
@@ -191,14 +192,15 @@ class Replica {
 
 /** Until the claim coordinator lease has a holder: election time is not claim time. */
 async function waitForLeader(knex: Knex) {
-  for (;;) {
-    const lease = await knex('beskar7_leases')
-      .where({ name: CLAIM_COORDINATOR_LEASE })
-      .whereNotNull('holder_id')
-      .first();
-    if (lease) return;
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
+  await eventually(
+    () =>
+      knex('beskar7_leases')
+        .where({ name: CLAIM_COORDINATOR_LEASE })
+        .whereNotNull('holder_id')
+        .first(),
+    Boolean,
+    { what: 'a coordinator lease holder', intervalMs: 20 },
+  );
 }
 
 async function main() {

@@ -1,3 +1,4 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import {
   mockCredentials,
   mockServices,
@@ -255,13 +256,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       });
     expect(requested.status).toBe(201);
     // The plugin's reconciler claims in the background.
-    for (let i = 0; i < 100; i++) {
-      const current = await request(server)
-        .get(`/api/beskar7/machines/${requested.body.id}`)
-        .set(auth);
-      if (current.body.hostId) break;
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
+    await eventually(
+      () =>
+        request(server)
+          .get(`/api/beskar7/machines/${requested.body.id}`)
+          .set(auth),
+      current => Boolean(current.body.hostId),
+      { what: 'the machine to be claimed', timeoutMs: 10_000, intervalMs: 100 },
+    );
 
     const res = await request(server)
       .get('/api/beskar7/metrics/summary?windowMinutes=30')

@@ -1,3 +1,4 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import {
   AuthorizationV1Api,
   KubeConfig,
@@ -65,10 +66,8 @@ realCluster(
         ['create', '', 'events'],
         ['update', '', 'events'],
       ];
-      const denied: string[] = [];
-      // The binding reaches the authorizer's cache within a moment.
-      for (let attempt = 0; attempt < 50; attempt++) {
-        denied.length = 0;
+      const deniedRequests = async () => {
+        const denied: string[] = [];
         for (const [verb, group, resource, subresource] of requests) {
           const review = await authz.createSubjectAccessReview({
             body: {
@@ -91,9 +90,14 @@ realCluster(
             );
           }
         }
-        if (denied.length === 0) break;
-        await new Promise(r => setTimeout(r, 100));
-      }
+        return denied;
+      };
+      // The binding reaches the authorizer's cache within a moment.
+      const denied = await eventually(deniedRequests, d => d.length === 0, {
+        what: 'the binding to allow every request',
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
       expect(denied).toEqual([]);
     } finally {
       await rbac.deleteClusterRoleBinding({ name }).catch(() => {});

@@ -1,3 +1,4 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
@@ -162,14 +163,19 @@ async function installCrds(kubeConfig: KubeConfig) {
         },
       });
     }
-    for (let i = 0; ; i++) {
-      const current = await api.readCustomResourceDefinition({ name });
-      const established = current.status?.conditions?.some(
-        c => c.type === 'Established' && c.status === 'True',
-      );
-      if (established) break;
-      if (i > 100) throw new Error(`CRD ${name} not established`);
-      await new Promise(r => setTimeout(r, 100));
-    }
+    await eventually(
+      () => api.readCustomResourceDefinition({ name }),
+      current =>
+        Boolean(
+          current.status?.conditions?.some(
+            c => c.type === 'Established' && c.status === 'True',
+          ),
+        ),
+      {
+        what: `CRD ${name} to be established`,
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      },
+    );
   }
 }
