@@ -173,6 +173,10 @@ export class RedfishClient {
         : undefined;
     if (error && isBmcFailure(error)) {
       this.breaker.recordFailure(error.message);
+    } else if (options.anonymous) {
+      // The service root often answers while everything behind the login
+      // fails: its answer must not reset the count nor close a half-open breaker.
+      this.breaker.release();
     } else {
       this.breaker.recordSuccess();
     }

@@ -280,6 +280,54 @@ describe('circuit breaker', () => {
     expect(await teardown()).toBe(0);
   });
 
+  it('opens while operations fail even though the unauthenticated service root answers', async () => {
+    let now = 0;
+    // No session kept between operations: each one reads the service root again.
+    const { bmc, factory, provisioner, teardown } = await setup(
+      [{ kind: 'status', status: 503, operations: ['read'] }],
+      {
+        retry: { maxAttempts: 1 },
+        sessionIdleMs: 0,
+        circuitBreaker: { failureThreshold: 3, openMs: 1_000, now: () => now },
+      },
+    );
+    const connection = {
+      address: bmc.url,
+      credentialsRef: 'test',
+      insecureSkipVerify: false,
+    };
+    await provisioner.close();
+    const inspectOnce = async () => {
+      const once = factory.forHost(connection, credentials);
+      try {
+        return await once.inspect();
+      } finally {
+        await once.close();
+      }
+    };
+    for (let i = 0; i < 3; i++) {
+      await expect(inspectOnce()).rejects.toThrow(RedfishHttpError);
+    }
+    expect(factory.circuitStatus(bmc.url)).toMatchObject({
+      state: 'open',
+      consecutiveFailures: 3,
+    });
+
+    // Half-open: the root read of a new client is no proof; the operation is.
+    now += 1_000;
+    await expect(inspectOnce()).rejects.toThrow(RedfishHttpError);
+    expect(factory.circuitStatus(bmc.url)?.state).toBe('open');
+    now += 1_000;
+    bmc.faults.clear();
+    await expect(inspectOnce()).resolves.toBeDefined();
+    expect(factory.circuitStatus(bmc.url)).toMatchObject({
+      state: 'closed',
+      consecutiveFailures: 0,
+    });
+    // The retired clients log out in the background: no session count here.
+    await teardown();
+  });
+
   it('opens again when the probe fails', async () => {
     let now = 0;
     const { bmc, factory, provisioner, teardown } = await setup(
