@@ -180,6 +180,9 @@ export const beskar7Plugin = createBackendPlugin({
             inventory,
             credentials: replica.credentialGate,
             circuits: () => provisioners.circuitStatuses(),
+            circuitOf: address => provisioners.circuitStatus(address),
+            systemsOf: (host, signal) =>
+              replica.executor.systemsOf(host, signal),
             coordination: {
               mode: claims.mode,
               leaderElection:

@@ -40,7 +40,14 @@ export interface ServiceRunbookActionsOptions {
   credentials: Pick<CredentialGate, 'loginFor'>;
   coordination: CoordinationSettings;
   circuits: () => BmcCircuitStatus[];
+  /** The circuit breaker of the BMC at `address`, if this replica has one. */
+  circuitOf: (address: string) => BmcCircuitStatus | undefined;
+  /** Lists a host's systems through the backend's Redfish client and its breaker. */
+  systemsOf: (host: Host, signal: AbortSignal) => Promise<string[]>;
 }
+
+/** How long a circuit probe may take: the client's retries included. */
+const CIRCUIT_PROBE_TIMEOUT_MS = 20_000;
 
 const KNOWN_SECTIONS = [
   'credentials',
@@ -143,9 +150,27 @@ export class ServiceRunbookActions implements RunbookActions {
     return this.options.circuits();
   }
 
-  async probeBmc(hostId: string, upTo: BmcProbeLayer): Promise<BmcProbeReport> {
+  async bmcCircuit(hostId: string): Promise<BmcCircuitStatus | undefined> {
+    return this.options.circuitOf((await this.host(hostId)).bmc.address);
+  }
+
+  async probeBmcCircuit(hostId: string): Promise<BmcCircuitStatus | undefined> {
+    const host = await this.host(hostId);
+    // The breaker records the outcome; the circuit returned tells it.
+    await this.options
+      .systemsOf(host, AbortSignal.timeout(CIRCUIT_PROBE_TIMEOUT_MS))
+      .catch(() => undefined);
+    return this.options.circuitOf(host.bmc.address);
+  }
+
+  private async host(hostId: string): Promise<Host> {
     const host = await this.hosts.get(hostId);
     if (!host) throw new NotFoundError(`Host ${hostId} not found`);
+    return host;
+  }
+
+  async probeBmc(hostId: string, upTo: BmcProbeLayer): Promise<BmcProbeReport> {
+    const host = await this.host(hostId);
     const login = await this.options.credentials.loginFor(host);
     return probeBmc(
       {

@@ -66,6 +66,14 @@ export interface RunbookActions {
   claimInvariants(): Promise<ClaimInvariantReport>;
 
   bmcCircuits(): Promise<BmcCircuitStatus[]>;
+  /** This replica's circuit breaker of a host's BMC; undefined before its first call there. */
+  bmcCircuit(hostId: string): Promise<BmcCircuitStatus | undefined>;
+  /**
+   * One read of a host's BMC (its systems list) through the backend's own
+   * client: the breaker's probe when it is half-open, refused at once while
+   * it is open. Returns the circuit after it.
+   */
+  probeBmcCircuit(hostId: string): Promise<BmcCircuitStatus | undefined>;
   /** Probes a registered host's BMC with its own credentials (see bmcProbe.ts), up to `upTo`. */
   probeBmc(hostId: string, upTo: BmcProbeLayer): Promise<BmcProbeReport>;
 

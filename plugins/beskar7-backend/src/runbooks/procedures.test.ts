@@ -77,6 +77,7 @@ describe('shipped procedures', () => {
   it('gives each BMC layer its own step', () => {
     const bmc = PROCEDURES.find(p => p.id === 'bmc-connectivity')!;
     expect(bmc.steps.map(s => s.id)).toEqual([
+      'circuit',
       'dns',
       'tcp',
       'tls',

@@ -84,6 +84,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
       await runbooks.start('bmc-connectivity', { hostId: host.id }),
     );
     expect(stepLines(healthy)).toEqual([
+      'circuit:passed',
       'dns:passed',
       'tcp:passed',
       'tls:passed',
@@ -103,6 +104,7 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
     );
     expect(run.status).toBe('step-failed');
     expect(stepLines(run)).toEqual([
+      'circuit:passed',
       'dns:passed',
       'tcp:passed',
       'tls:passed',
@@ -128,7 +130,11 @@ describe.each(DATABASE_IDS)('repair runbooks on a live fleet (%s)', id => {
           await runbooks.start('bmc-connectivity', { hostId: host.id })
         ).id,
       );
-      expect(stepLines(run)).toEqual(['dns:passed', 'tcp:failed']);
+      expect(stepLines(run)).toEqual([
+        'circuit:passed',
+        'dns:passed',
+        'tcp:failed',
+      ]);
       expect(latest(run, 'tcp').verification).toEqual({
         passed: false,
         message: expect.stringMatching(/refused/i),

@@ -103,6 +103,8 @@ export function startLiveFleet(knex: Knex) {
       machinesSharingHosts: [],
     }),
     bmcCircuits: async () => [],
+    bmcCircuit: async () => undefined,
+    probeBmcCircuit: notHere('probeBmcCircuit'),
     probeBmc: notHere('probeBmc'),
     validateConfig: notHere('validateConfig'),
     effectiveConfig: notHere('effectiveConfig'),

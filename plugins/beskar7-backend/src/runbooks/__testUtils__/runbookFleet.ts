@@ -34,6 +34,8 @@ export interface RunbookFleetOptions {
   hosts: number;
   /** `beskar7.claims`; optimistic by default. */
   claims?: JsonObject;
+  /** `beskar7.provisioning` keys set over the fleet's fast defaults. */
+  provisioning?: JsonObject;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function startRunbookFleet(
                 initialBackoff: '50ms',
                 maxBackoff: '100ms',
               },
+              ...options.provisioning,
             },
           },
         },
@@ -208,6 +211,9 @@ export async function startRunbookFleet(
     listHosts,
     register,
     runbooks,
+    /** The Prometheus exposition of `GET /metrics`. */
+    metrics: async () =>
+      (await request(server).get(api('/metrics')).set(auth).expect(200)).text,
     queue: () =>
       call<{
         length: number;

@@ -3,6 +3,7 @@ import {
   BmcProbeReport,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { AutomatedStep, RunbookDefinition } from '../types';
+import { circuitStep } from './bmcCircuit';
 import { NOTHING_TO_UNDO, READ_ONLY } from './helpers';
 
 const LAYER_STEPS: Array<{
@@ -118,12 +119,13 @@ export const bmcConnectivity: RunbookDefinition = {
     },
   ],
   steps: [
+    circuitStep,
     ...LAYER_STEPS.map(s => layerStep(s.layer, s.title, s.description)),
     {
       id: 'fix-and-recover',
       title: 'Fix the failing layer, then recover the host',
       description:
-        'The first failing step names the layer and what to check. Once fixed, run this runbook again, then host-state-recovery if the host is in Error.',
+        'The first failing step names the open circuit or the layer, and what to check. Once fixed, run this runbook again, then host-state-recovery if the host is in Error.',
       kind: 'manual',
       instruction:
         'Fix what the failing layer reported for host {hostId}; run bmc-connectivity again until every layer passes.',
