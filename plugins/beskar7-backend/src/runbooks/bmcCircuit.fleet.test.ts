@@ -1,7 +1,7 @@
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
 import {
-  eventually,
   latest,
   RunbookFleet,
   startRunbookFleet,
@@ -52,15 +52,14 @@ describe.each(DATABASE_IDS)('BMC circuit runbook on a live fleet (%s)', id => {
     // Everything but the anonymous service root answers 503.
     sim.faults.set([{ kind: 'status', status: 503 }]);
     const failing = await fleet.requestMachine('circuit-0');
-    await eventually(
-      fleet.metrics,
-      m => openCircuits(m) === 1,
-      'the circuit of the failing BMC to open',
-    );
+    await eventually(fleet.metrics, m => openCircuits(m) === 1, {
+      what: 'the circuit of the failing BMC to open',
+      timeoutMs: 20_000,
+    });
     await eventually(
       () => fleet.getMachine(failing.id),
       m => m.phase === 'Failed',
-      'the machine to fail',
+      { what: 'the machine to fail', timeoutMs: 20_000 },
     );
 
     let run = await runbooks.resume(
@@ -137,7 +136,7 @@ describe.each(DATABASE_IDS)('BMC circuit runbook on a live fleet (%s)', id => {
     const provisioned = await eventually(
       () => fleet.getMachine(next.id),
       m => m.phase === 'Provisioned' || m.phase === 'Failed',
-      'the new machine to provision',
+      { what: 'the new machine to provision', timeoutMs: 20_000 },
     );
     expect(provisioned).toMatchObject({
       phase: 'Provisioned',
