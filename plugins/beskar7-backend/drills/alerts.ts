@@ -399,30 +399,45 @@ async function main(): Promise<boolean> {
       }
       return flaky[0].host.id;
     };
-    const bmcVerdict = async (runbook: string) => {
-      const hostId = await flakyHost();
-      // Each replica keeps its own breakers: ask every one.
-      for (const replica of replicas) {
-        const run = await diagnosis(runbook, { hostId }, replica);
-        const failed = run.steps.find(s => s.status === 'failed');
-        if (!failed) continue;
-        return `${failed.stepId} failed: ${
-          failed.verification?.message ?? failed.summary
-        }`;
-      }
-      throw new Error(`no replica's ${runbook} run found the failing BMC`);
-    };
+    // With the circuit open, the runbook must stop at its circuit step;
+    // otherwise at whichever layer fails.
+    const bmcVerdict =
+      (circuitOpen: boolean) =>
+      async (runbook: string): Promise<string> => {
+        const hostId = await flakyHost();
+        const seen: string[] = [];
+        // Each replica keeps its own breakers: ask every one.
+        for (const replica of replicas) {
+          const run = await diagnosis(runbook, { hostId }, replica);
+          const failed = run.steps.find(s => s.status === 'failed');
+          if (!failed) continue;
+          const verdict = `${failed.stepId} failed: ${
+            failed.verification?.message ?? failed.summary
+          }`;
+          if (
+            !circuitOpen ||
+            verdict.startsWith('circuit failed: Circuit open')
+          )
+            return verdict;
+          seen.push(verdict);
+        }
+        throw new Error(
+          `no replica's ${runbook} run found the failing BMC${
+            circuitOpen ? ' behind an open circuit' : ''
+          }: ${seen.join(' | ')}`,
+        );
+      };
     await prove(
       'Beskar7BmcCircuitOpen',
       'BMCs answer 503 until their breakers open',
       since,
-      bmcVerdict,
+      bmcVerdict(true),
     );
     await prove(
       'Beskar7BmcErrorRateHigh',
       'BMCs answer 503',
       since,
-      bmcVerdict,
+      bmcVerdict(false),
     );
     for (const { sim } of flaky) sim.bmc.faults.clear();
 
