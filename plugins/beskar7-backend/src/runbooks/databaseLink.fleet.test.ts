@@ -1,9 +1,10 @@
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { JsonObject } from '@backstage/types';
-import { Knex, knex as createKnex } from 'knex';
+import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LeaseStore } from '../database/LeaseStore';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { openReplicaPools, ReplicaPools } from '../__testUtils__/replicaPools';
 import {
   StallingProxy,
   startStallingProxy,
@@ -47,7 +48,7 @@ const describeOnPostgres = databases.supports('POSTGRES_15')
 describeOnPostgres('runbooks on a failing database link', () => {
   let knex: Knex;
   let proxy: StallingProxy;
-  let replicaKnexes: Knex[] = [];
+  let replicaPools: ReplicaPools | undefined;
   let replicas: RunbookFleet[] = [];
 
   beforeAll(async () => {
@@ -57,28 +58,23 @@ describeOnPostgres('runbooks on a failing database link', () => {
       host: connection.host ?? '127.0.0.1',
       port: connection.port ?? 5432,
     });
-    replicaKnexes = [0, 1].map(i =>
-      createKnex({
-        client: 'pg',
-        connection: {
-          ...connection,
-          host: '127.0.0.1',
-          port: proxy.port,
-          application_name: `beskar7-replica-${i}`,
-        },
-      }),
+    // Knex's default pool size: the replicas' queue workers share it.
+    replicaPools = openReplicaPools(
+      { postgres: { ...connection, host: '127.0.0.1', port: proxy.port } },
+      2,
+      10,
     );
   });
 
   afterAll(async () => {
     await stopReplicas();
-    await Promise.all(replicaKnexes.map(k => k.destroy()));
+    await replicaPools?.close();
     await proxy?.close();
   });
 
   async function startReplicas(leaderElection: JsonObject) {
     replicas = await Promise.all(
-      replicaKnexes.map(k =>
+      replicaPools!.clients.map(k =>
         startRunbookFleet(k, {
           hosts: 0,
           claims: { mode: 'leader', leaderElection },
