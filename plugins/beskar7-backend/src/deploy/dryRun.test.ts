@@ -99,9 +99,12 @@ describeReal('deploy/ against a real API server (dry run)', () => {
     const objects = kustomizedObjects();
     expect(objects.map(o => o.kind).sort()).toEqual([
       'ClusterRole',
+      'ClusterRole',
       'ClusterRoleBinding',
       'ConfigMap',
       'ConfigMap',
+      'CustomResourceDefinition',
+      'CustomResourceDefinition',
       'CustomResourceDefinition',
       'CustomResourceDefinition',
       'Deployment',
@@ -111,6 +114,7 @@ describeReal('deploy/ against a real API server (dry run)', () => {
       'PrometheusRule',
       'Role',
       'Role',
+      'RoleBinding',
       'RoleBinding',
       'RoleBinding',
       'Service',

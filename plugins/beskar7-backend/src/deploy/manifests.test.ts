@@ -6,6 +6,7 @@ import {
   OS_FAMILIES,
   PROVISIONING_MODES,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -114,6 +115,83 @@ describe('deploy/', () => {
         address.test(a),
       ),
     ).toBe(false);
+  });
+
+  it('labels every CRD as a Cluster API v1beta1 infrastructure provider', () => {
+    const crds = all.filter(({ d }) => d.kind === 'CustomResourceDefinition');
+    expect(crds.map(({ d }) => d.spec.names.kind).sort()).toEqual([
+      'Beskar7Cluster',
+      'Beskar7Machine',
+      'Beskar7MachineTemplate',
+      'PhysicalHost',
+    ]);
+    for (const { d } of crds) {
+      expect([d.metadata.name, d.metadata.labels]).toEqual([
+        d.metadata.name,
+        {
+          'cluster.x-k8s.io/provider': 'infrastructure-beskar7',
+          'cluster.x-k8s.io/v1beta1': 'v1beta1',
+        },
+      ]);
+    }
+  });
+
+  it("derives Beskar7MachineTemplate's machine spec from Beskar7Machine's (scripts/generate-crds.mjs)", () => {
+    // Throws, naming the stale file, when the two have drifted apart.
+    execFileSync(process.execPath, [
+      join(REPO, 'scripts/generate-crds.mjs'),
+      '--check',
+    ]);
+    const spec = (kind: string) =>
+      all.find(
+        ({ d }) =>
+          d.kind === 'CustomResourceDefinition' && d.spec.names.kind === kind,
+      )!.d.spec.versions[0].schema.openAPIV3Schema.properties.spec;
+    const machine = spec('Beskar7Machine');
+    const template = spec('Beskar7MachineTemplate');
+    expect(template['x-kubernetes-validations']).toEqual([
+      expect.objectContaining({ rule: 'self == oldSelf' }),
+    ]);
+    const cloned = template.properties.template.properties.spec;
+    expect(Object.keys(cloned.properties)).toEqual(
+      Object.keys(machine.properties).filter(f => f !== 'providerID'),
+    );
+    expect(cloned.required).toEqual(machine.required);
+    expect(JSON.stringify(cloned)).not.toContain('x-kubernetes-validations');
+  });
+
+  it('gives Beskar7Cluster the InfraCluster contract fields', () => {
+    const schema = all.find(
+      ({ d }) =>
+        d.kind === 'CustomResourceDefinition' &&
+        d.spec.names.kind === 'Beskar7Cluster',
+    )!.d.spec.versions[0].schema.openAPIV3Schema.properties;
+    expect(
+      Object.keys(schema.spec.properties.controlPlaneEndpoint.properties),
+    ).toEqual(['host', 'port']);
+    expect(Object.keys(schema.status.properties).sort()).toEqual([
+      'conditions',
+      'failureDomains',
+      'failureMessage',
+      'failureReason',
+      'initialization',
+      'ready',
+    ]);
+    expect(
+      Object.keys(
+        schema.status.properties.failureDomains.additionalProperties.properties,
+      ),
+    ).toEqual(['controlPlane', 'attributes']);
+    expect(
+      Object.keys(schema.status.properties.conditions.items.properties).sort(),
+    ).toEqual([
+      'lastTransitionTime',
+      'message',
+      'reason',
+      'severity',
+      'status',
+      'type',
+    ]);
   });
 
   it('runs three replicas with probes on the health endpoints and a disruption budget', () => {

@@ -18,7 +18,8 @@ const RBAC = resolve(__dirname, '../../../../deploy/backend/rbac.yaml');
 
 /*
  * The shipped ClusterRole, judged by the real API server's RBAC authorizer:
- * every request the controller makes on the two kinds and on Events.
+ * every request the controllers make on their kinds, on Cluster API's
+ * Clusters and Machines, and on Events.
  */
 const realCluster = process.env[REAL_CLUSTER_ENV] ? it : it.skip;
 if (!process.env[REAL_CLUSTER_ENV]) {
@@ -57,12 +58,18 @@ realCluster(
     try {
       const requests: Array<[string, string, string, string?]> = [
         ...['get', 'list', 'watch', 'update'].flatMap(verb =>
-          ['physicalhosts', 'beskar7machines'].map(
+          ['physicalhosts', 'beskar7machines', 'beskar7clusters'].map(
             r => [verb, GROUP, r] as [string, string, string],
           ),
         ),
         ['update', GROUP, 'physicalhosts', 'status'],
         ['update', GROUP, 'beskar7machines', 'status'],
+        ['update', GROUP, 'beskar7clusters', 'status'],
+        ...['get', 'list', 'watch'].flatMap(verb => [
+          [verb, GROUP, 'beskar7machinetemplates'] as [string, string, string],
+          [verb, 'cluster.x-k8s.io', 'clusters'] as [string, string, string],
+          [verb, 'cluster.x-k8s.io', 'machines'] as [string, string, string],
+        ]),
         ['create', '', 'events'],
         ['update', '', 'events'],
       ];
