@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { KubernetesHealth } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Host,
+  KubernetesHealth,
+  Machine,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from './apiErrors';
@@ -199,9 +203,20 @@ export class KubernetesController {
   async publishMachine(namespace: string, name: string): Promise<void> {
     const cached = this.machineObjects.get(namespace, name);
     if (!this.active() || !cached) return;
+    // A machine kept for its release leaves as soon as the release ends.
+    if (isDeleting(cached)) {
+      await this.finalizeMachine(cached);
+      return;
+    }
     const found = await this.options.status.machine(namespace, name);
-    if (!found) return;
-    const { machine, host } = found;
+    if (found) await this.writeMachineStatus(cached, found);
+  }
+
+  private async writeMachineStatus(
+    cached: Beskar7MachineObject,
+    { machine, host }: { machine: Machine; host?: Host },
+  ): Promise<void> {
+    const { namespace, name } = cached.metadata;
     const statusCurrent =
       changed(cached.status, machineStatusOf(machine, host, cached.status)) ===
       undefined;
@@ -336,11 +351,18 @@ export class KubernetesController {
     await this.publishMachine(namespace, name);
   }
 
-  /** The Beskar7Machine is being deleted: its host is released, then the object goes. */
+  /**
+   * The Beskar7Machine is being deleted: its host is released, and the
+   * object goes once the release has ended. Until then its status shows
+   * the release (and a failed one, which waits for the host's recovery).
+   */
   private async finalizeMachine(obj: Beskar7MachineObject): Promise<void> {
     if (!obj.metadata.finalizers?.includes(FINALIZER)) return;
     const { namespace, name } = obj.metadata;
     await this.options.machines.releaseMachine(namespace, name);
+    const found = await this.options.status.machine(namespace, name);
+    if (found) await this.writeMachineStatus(obj, found);
+    if (found && found.machine.phase !== 'Released') return;
     await this.writing(() =>
       this.machineWriter.update(namespace, name, withoutFinalizer),
     );

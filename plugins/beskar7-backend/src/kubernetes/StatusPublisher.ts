@@ -63,12 +63,29 @@ export class StatusPublisher {
       hosts.list(filter),
       machines.list(filter),
     ]);
+    // A held host's change (its cleanup failing) shows on its machine too.
+    const consumers = await Promise.all(
+      changedHosts.map(h =>
+        h.consumerId ? machines.get(h.consumerId) : undefined,
+      ),
+    );
     const changes = [
       ...changedHosts.map(h => ({
         key: `host/${h.id}`,
         version: String(h.version),
         publish: () => controller.publishHost(h.namespace, h.name),
       })),
+      ...consumers.flatMap((m, i) =>
+        m
+          ? [
+              {
+                key: `consumer/${m.id}`,
+                version: String(changedHosts[i].version),
+                publish: () => controller.publishMachine(m.namespace, m.name),
+              },
+            ]
+          : [],
+      ),
       ...changedMachines.map(m => ({
         key: `machine/${m.id}`,
         version: m.updatedAt,

@@ -12,6 +12,12 @@ export function machineStatusEvents(
   before: Beskar7MachineStatus | undefined,
   after: Beskar7MachineStatus,
 ): EventSpec[] {
+  const failedRelease = releaseFailure(after);
+  if (failedRelease && failedRelease !== releaseFailure(before)) {
+    return [
+      { type: 'Warning', reason: 'ReleaseFailed', message: failedRelease },
+    ];
+  }
   if (before?.phase === after.phase) return [];
   const host = after.hostRef
     ? `${after.hostRef.namespace}/${after.hostRef.name}`
@@ -52,6 +58,14 @@ export function machineStatusEvents(
     default:
       return [];
   }
+}
+
+/** What a failed release says, while the status shows one. */
+function releaseFailure(
+  status: Beskar7MachineStatus | undefined,
+): string | undefined {
+  const released = status?.conditions?.find(c => c.type === 'Released');
+  return released?.reason === 'ReleaseFailed' ? released.message : undefined;
 }
 
 /** The Events a change of a PhysicalHost's status is worth. */

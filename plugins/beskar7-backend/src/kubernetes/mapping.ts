@@ -159,23 +159,55 @@ export function machineStatusOf(
 ): Beskar7MachineStatus {
   const ready = machine.phase === 'Provisioned';
   const failed = machine.phase === 'Failed';
+  const readyConditions = withCondition(
+    previous.conditions,
+    {
+      type: 'Ready',
+      status: ready ? 'True' : 'False',
+      reason: machine.phase,
+      message: failed ? machine.failureReason : undefined,
+    },
+    now,
+  );
+  const release = releaseConditionOf(machine, host);
   return dropUndefined({
     ready,
     phase: machine.phase,
     hostRef: host ? { name: host.name, namespace: host.namespace } : undefined,
     failureReason: failed ? 'ProvisioningFailed' : undefined,
     failureMessage: failed ? machine.failureReason : undefined,
-    conditions: withCondition(
-      previous.conditions,
-      {
-        type: 'Ready',
-        status: ready ? 'True' : 'False',
-        reason: machine.phase,
-        message: failed ? machine.failureReason : undefined,
-      },
-      now,
-    ),
+    conditions: release
+      ? withCondition(readyConditions, release, now)
+      : readyConditions,
   });
+}
+
+/** The condition that says how a machine's release goes. */
+export const RELEASED = 'Released';
+
+/**
+ * A release in progress, failed (its host's cleanup went to Error and
+ * waits for the host's recovery) or ended; nothing before one starts.
+ */
+function releaseConditionOf(
+  machine: Machine,
+  host: Host | undefined,
+): Omit<Condition, 'lastTransitionTime'> | undefined {
+  if (machine.phase === 'Released') {
+    return { type: RELEASED, status: 'True', reason: RELEASED };
+  }
+  if (machine.phase !== 'Releasing') return undefined;
+  if (host?.state === 'Error') {
+    return {
+      type: RELEASED,
+      status: 'False',
+      reason: 'ReleaseFailed',
+      message: `Cleaning up host ${host.namespace}/${host.name} failed: ${
+        host.errorMessage ?? 'the host is in Error'
+      }. Recover the host to run its cleanup again; the machine is deleted once it ends.`,
+    };
+  }
+  return { type: RELEASED, status: 'False', reason: 'Releasing' };
 }
 
 /** The `Accepted` condition: whether the backend took the object's current spec in. */

@@ -16,6 +16,7 @@ import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
+import { failHost, recoverHost } from '../lifecycle';
 import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -65,6 +66,8 @@ realCluster('operator scenarios (real cluster)', () => {
   let machines: MachineStore;
   let claims: ClaimCoordinator;
   let stopDriver: () => Promise<void>;
+  /** While true, the driver leaves hosts Deprovisioning: a release in progress. */
+  let holdReleases = false;
   const replicas: KubernetesIntegration[] = [];
 
   beforeAll(async () => {
@@ -95,6 +98,7 @@ realCluster('operator scenarios (real cluster)', () => {
     await env?.stop();
   });
   afterEach(async () => {
+    holdReleases = false;
     await Promise.all(replicas.splice(0).map(r => r.stop()));
   });
 
@@ -118,7 +122,10 @@ realCluster('operator scenarios (real cluster)', () => {
         for (const m of await machines.list({ phase: 'Pending' })) {
           await claims.claim(m.id).catch(() => {});
         }
-        for (const host of await hosts.list({ state: 'Deprovisioning' })) {
+        const releasing = holdReleases
+          ? []
+          : await hosts.list({ state: 'Deprovisioning' });
+        for (const host of releasing) {
           await completeRelease(knex, host.id).catch(() => {});
         }
         await new Promise(r => setTimeout(r, 100));
@@ -259,6 +266,84 @@ realCluster('operator scenarios (real cluster)', () => {
     const second = await machinePhase('m-recreate', 'Claimed');
     expect(second.metadata.uid).not.toBe(first.metadata.uid);
     expect(second.status.hostRef.name).toBe('h-recreate');
+  });
+
+  it('keeps a deleted Beskar7Machine until its release ends, and shows a failed release on the object', async () => {
+    replica();
+    await createHost('h-slow-release', 'slow-release');
+    await createMachine('m-slow-release', {
+      hostSelector: { pool: 'slow-release' },
+    });
+    await machinePhase('m-slow-release', 'Claimed');
+
+    holdReleases = true;
+    await remove(BESKAR7_MACHINE.plural, 'm-slow-release');
+    await eventually(
+      () => machines.getByName(env.namespace, 'm-slow-release'),
+      m => m?.phase === 'Releasing',
+      { intervalMs: 100 },
+    );
+    // Two resyncs and publications later the release still runs: the
+    // object, its finalizer and the host it holds stay.
+    await machinePhase('m-slow-release', 'Releasing');
+    await new Promise(r => setTimeout(r, 2_000));
+    const releasing = await get(BESKAR7_MACHINE.plural, 'm-slow-release');
+    expect(releasing.metadata.finalizers).toContain(FINALIZER);
+    expect(releasing.status.hostRef.name).toBe('h-slow-release');
+
+    // The host's cleanup fails: the object says so, and stays.
+    const host = (await hosts.getByName(env.namespace, 'h-slow-release'))!;
+    await failHost(
+      knex,
+      {
+        hostId: host.id,
+        reason: 'DeprovisionFailed',
+        message: 'the BMC refused to power the server off',
+        from: ['Deprovisioning'],
+      },
+      undefined,
+    );
+    const failed = await eventually(
+      () => get(BESKAR7_MACHINE.plural, 'm-slow-release'),
+      m =>
+        m.status?.conditions?.some(
+          (c: any) => c.type === 'Released' && c.reason === 'ReleaseFailed',
+        ),
+      { intervalMs: 100 },
+    );
+    expect(failed.metadata.finalizers).toContain(FINALIZER);
+    expect(
+      failed.status.conditions.find((c: any) => c.type === 'Released'),
+    ).toMatchObject({
+      status: 'False',
+      reason: 'ReleaseFailed',
+      message: expect.stringContaining(
+        'the BMC refused to power the server off',
+      ),
+    });
+    await eventually(
+      () => eventsOf('m-slow-release'),
+      events =>
+        events.some(
+          e =>
+            e.reason === 'ReleaseFailed' &&
+            e.type === 'Warning' &&
+            e.message?.includes('the BMC refused'),
+        ),
+      { intervalMs: 100 },
+    );
+
+    // Recovered, the cleanup runs again and ends: only now the object goes.
+    await recoverHost(knex, { hostId: host.id }, undefined);
+    holdReleases = false;
+    await eventually(
+      () => gone(BESKAR7_MACHINE.plural, 'm-slow-release'),
+      Boolean,
+      { intervalMs: 100 },
+    );
+    expect(
+      await hosts.getByName(env.namespace, 'h-slow-release'),
+    ).toMatchObject({ state: 'Available' });
   });
 
   it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {
