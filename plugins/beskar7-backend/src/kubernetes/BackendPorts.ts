@@ -4,7 +4,7 @@ import { parseMachineRequest, parseRegisterHost } from '../api/validation';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
-import { MachineService } from '../machines/MachineService';
+import { MachineService, sameMachineSpec } from '../machines/MachineService';
 import {
   HostRegistration,
   InventorySink,
@@ -90,7 +90,23 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
         await this.options.machines.deleteReleased(previous.id);
       }
     }
-    await this.options.machineService.request(request);
+    try {
+      await this.options.machineService.request(request);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // The namespace scope is a setting, not the user's spec: a replica
+      // with another setting requested this machine (a rolling config
+      // change). Compared on what the Beskar7Machine says, it is the same.
+      const existing = await this.options.machines.getByName(
+        reg.namespace,
+        reg.name,
+      );
+      if (!existing) throw error;
+      const { namespace: _, ...written } = request.requirements;
+      const scope = existing.requirements.namespace;
+      const requirements = scope ? { ...written, namespace: scope } : written;
+      if (!sameMachineSpec(existing, { ...request, requirements })) throw error;
+    }
   }
 
   async releaseMachine(namespace: string, name: string): Promise<void> {

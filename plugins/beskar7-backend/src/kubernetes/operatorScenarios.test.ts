@@ -346,6 +346,50 @@ realCluster('operator scenarios (real cluster)', () => {
     ).toMatchObject({ state: 'Available' });
   });
 
+  it('lets a rolling change of crossNamespaceClaims pass without a condition change on existing machines', async () => {
+    let leader: 'narrow' | 'wide' = 'narrow';
+    replica({ active: () => leader === 'narrow' });
+    await createHost('h-rollout', 'rollout');
+    await createMachine('m-rollout-held', {
+      hostSelector: { pool: 'rollout' },
+    });
+    await machinePhase('m-rollout-held', 'Claimed');
+    await createMachine('m-rollout-waiting', {
+      hostSelector: { pool: 'rollout' },
+    });
+    await eventually(
+      () => get(BESKAR7_MACHINE.plural, 'm-rollout-waiting'),
+      m => m.status?.phase === 'Pending',
+      { intervalMs: 100 },
+    );
+    const names = ['m-rollout-held', 'm-rollout-waiting'];
+    const conditionsOf = () =>
+      Promise.all(
+        names.map(n =>
+          get(BESKAR7_MACHINE.plural, n).then(m => m.status.conditions),
+        ),
+      );
+    const before = await conditionsOf();
+
+    // The new setting's replica leads, then the old one again.
+    const wide = replica({
+      active: () => leader === 'wide',
+      crossNamespaceClaims: true,
+    });
+    await wide.whenSynced();
+    leader = 'wide';
+    await new Promise(r => setTimeout(r, 3_000));
+    expect(await conditionsOf()).toEqual(before);
+    leader = 'narrow';
+    await new Promise(r => setTimeout(r, 3_000));
+    expect(await conditionsOf()).toEqual(before);
+    for (const name of names) {
+      expect((await eventsOf(name)).filter(e => e.type === 'Warning')).toEqual(
+        [],
+      );
+    }
+  });
+
   it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {
     replica();
     await createHost('h-invalid', 'invalid');

@@ -31,7 +31,7 @@ export class MachineService {
     const { machine, created } = await this.machines.createIfAbsent(request);
     if (created) {
       this.onChange(machine.id);
-    } else if (!sameSpec(machine, request)) {
+    } else if (!sameMachineSpec(machine, request)) {
       throw new ConflictError(
         `Machine ${request.namespace}/${request.name} already exists with a different spec`,
       );
@@ -60,7 +60,11 @@ export class MachineService {
   }
 }
 
-function sameSpec(machine: Machine, request: ValidMachineRequest): boolean {
+/** Whether a stored machine is what `request` asks for. */
+export function sameMachineSpec(
+  machine: Machine,
+  request: ValidMachineRequest,
+): boolean {
   return (
     isDeepStrictEqual(machine.requirements, request.requirements) &&
     machine.imageUrl === request.imageUrl &&
