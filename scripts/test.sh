@@ -40,6 +40,7 @@ step "Kubernetes control plane (etcd and kube-apiserver on free ports)"
 # binary is missing they skip, saying what is missing.
 KUBE_DIR="$(mktemp -d)"
 stop_kube() {
+  bash scripts/cluster-api.sh stop "$KUBE_DIR" || true
   bash scripts/kube-cluster.sh stop "$KUBE_DIR" || true
   rm -rf "$KUBE_DIR"
 }
@@ -54,6 +55,25 @@ elif [ "$kube_rc" = 3 ]; then
   export BESKAR7_TEST_KUBE_MISSING
 else
   exit "$kube_rc"
+fi
+
+step "Cluster API's controllers (core, kubeadm bootstrap, kubeadm control plane) beside it"
+# Started once for the whole run; the Cluster API suites use them through
+# BESKAR7_TEST_CLUSTER_API and skip, saying what is missing, without them.
+if [ "$kube_rc" = 0 ]; then
+  capi_rc=0
+  capi_dir="$(bash scripts/cluster-api.sh start "$KUBE_DIR" 2>"$KUBE_DIR/capi-start.log")" || capi_rc=$?
+  cat "$KUBE_DIR/capi-start.log" >&2
+  if [ "$capi_rc" = 0 ]; then
+    export BESKAR7_TEST_CLUSTER_API="$capi_dir"
+  elif [ "$capi_rc" = 3 ]; then
+    BESKAR7_TEST_CLUSTER_API_MISSING="$(tail -n 1 "$KUBE_DIR/capi-start.log")"
+    export BESKAR7_TEST_CLUSTER_API_MISSING
+  else
+    exit "$capi_rc"
+  fi
+else
+  export BESKAR7_TEST_CLUSTER_API_MISSING="no kube-apiserver to run Cluster API beside: $BESKAR7_TEST_KUBE_MISSING"
 fi
 
 step "Tests"
