@@ -58,6 +58,36 @@ export const beskar7CredentialUsePermission = createPermission({
   attributes: {},
 });
 
+/**
+ * Read Cluster API clusters built on Beskar7 hosts.
+ *
+ * @public
+ */
+export const beskar7ClusterReadPermission = createPermission({
+  name: 'beskar7.cluster.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Create Cluster API clusters (and scale them): they claim hosts.
+ *
+ * @public
+ */
+export const beskar7ClusterCreatePermission = createPermission({
+  name: 'beskar7.cluster.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Delete a Cluster API cluster: every host it holds is given back.
+ *
+ * @public
+ */
+export const beskar7ClusterDeletePermission = createPermission({
+  name: 'beskar7.cluster.delete',
+  attributes: { action: 'delete' },
+});
+
 /** @public */
 export const beskar7Permissions = [
   beskar7HostReadPermission,
@@ -69,4 +99,7 @@ export const beskar7Permissions = [
   beskar7RunbookExecutePermission,
   beskar7RunbookDestructivePermission,
   beskar7CredentialUsePermission,
+  beskar7ClusterReadPermission,
+  beskar7ClusterCreatePermission,
+  beskar7ClusterDeletePermission,
 ];

@@ -2,6 +2,9 @@ import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  beskar7ClusterCreatePermission,
+  beskar7ClusterDeletePermission,
+  beskar7ClusterReadPermission,
   beskar7HostOperatePermission,
   beskar7HostReadPermission,
   beskar7MachineCreatePermission,
@@ -22,19 +25,21 @@ describe('Beskar7PermissionPolicy', () => {
     }),
   );
 
-  it('lets everyone read hosts', async () => {
-    await expect(
-      policy.handle(
-        { permission: beskar7HostReadPermission },
-        user('user:default/dev'),
-      ),
-    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-  });
+  it.each([beskar7HostReadPermission, beskar7ClusterReadPermission])(
+    'lets everyone use $name',
+    async permission => {
+      await expect(
+        policy.handle({ permission }, user('user:default/dev')),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    },
+  );
 
   it.each([
     beskar7HostOperatePermission,
     beskar7MachineCreatePermission,
     beskar7RunbookDestructivePermission,
+    beskar7ClusterCreatePermission,
+    beskar7ClusterDeletePermission,
   ])('reserves $name to operators', async permission => {
     await expect(
       policy.handle(

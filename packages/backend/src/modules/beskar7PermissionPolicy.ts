@@ -12,10 +12,13 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { beskar7HostReadPermission } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  beskar7ClusterReadPermission,
+  beskar7HostReadPermission,
+} from '@beskar7/backstage-plugin-beskar7-common';
 
 /**
- * Everyone signed in may read; changing the fleet (Beskar7 writes, runbook
+ * Everyone signed in may read (hosts and clusters); changing the fleet (Beskar7 writes, runbook
  * execution) is reserved to the users and groups listed under
  * `permission.beskar7.operators`. Other plugins' permissions are allowed, as
  * in the app template.
@@ -43,7 +46,10 @@ export class Beskar7PermissionPolicy implements PermissionPolicy {
     if (!permission.name.startsWith('beskar7.')) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isPermission(permission, beskar7HostReadPermission)) {
+    if (
+      isPermission(permission, beskar7HostReadPermission) ||
+      isPermission(permission, beskar7ClusterReadPermission)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     const refs = user?.info.ownershipEntityRefs ?? [];
