@@ -11,8 +11,18 @@ export const HOST_STATES = [
 /** @public */
 export type HostState = (typeof HOST_STATES)[number];
 
-/** @public */
-export const OS_FAMILIES = ['kairos', 'flatcar', 'LeapMicro'] as const;
+/**
+ * OS families a machine may run. `cloud-init` is any image whose OS runs
+ * cloud-init (Ubuntu-like): it takes kubeadm's cloud-config bootstrap data
+ * through the NoCloud datasource.
+ * @public
+ */
+export const OS_FAMILIES = [
+  'kairos',
+  'flatcar',
+  'LeapMicro',
+  'cloud-init',
+] as const;
 /** @public */
 export type OsFamily = (typeof OS_FAMILIES)[number];
 
@@ -169,6 +179,12 @@ export interface Machine {
   requirements: HostRequirements;
   imageUrl: string;
   configUrl?: string;
+  /**
+   * The Secret (in the machine's namespace) holding Cluster API bootstrap
+   * data, served to the host instead of `configUrl`. Its content is read at
+   * the host's fetch, never stored.
+   */
+  bootstrapDataSecret?: string;
   osFamily: OsFamily;
   provisioningMode: ProvisioningMode;
   bootMode: BootMode;

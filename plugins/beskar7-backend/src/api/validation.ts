@@ -26,6 +26,16 @@ const dnsLabel = z
     'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
   );
 
+/** A Kubernetes object name (DNS-1123 subdomain), e.g. a Secret's. */
+const dnsSubdomain = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a DNS subdomain: lowercase letters, digits, "-" and "."',
+  );
+
 const labelKey = z
   .string()
   .min(1)
@@ -126,19 +136,36 @@ const requirements = z.strictObject({
   failureDomain: z.string().min(1).max(63).optional(),
 });
 
-const machineRequest = z
-  .strictObject({
-    name: dnsLabel,
-    namespace: dnsLabel.default('default'),
-    requirements: requirements.default({}),
-    imageUrl: httpUrl('image'),
-    configUrl: httpUrl('config').optional(),
-    osFamily: z.enum(OS_FAMILIES),
-    provisioningMode: z.enum(PROVISIONING_MODES),
-    bootMode: z.enum(BOOT_MODES).default('UEFI'),
-  })
+const machineRequestFields = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel.default('default'),
+  requirements: requirements.default({}),
+  imageUrl: httpUrl('image'),
+  configUrl: httpUrl('config').optional(),
+  osFamily: z.enum(OS_FAMILIES),
+  provisioningMode: z.enum(PROVISIONING_MODES),
+  bootMode: z.enum(BOOT_MODES).default('UEFI'),
+});
+
+const machineRequest = machineRequestFields.refine(
+  m => m.provisioningMode !== 'RemoteConfig' || m.configUrl !== undefined,
+  {
+    message: 'is required when provisioningMode is RemoteConfig',
+    path: ['configUrl'],
+  },
+);
+
+/**
+ * A Beskar7Machine owned by Cluster API: its configuration is the bootstrap
+ * data of the named Secret, so RemoteConfig needs no configUrl.
+ */
+const kubernetesMachineRequest = machineRequestFields
+  .extend({ bootstrapDataSecret: dnsSubdomain.optional() })
   .refine(
-    m => m.provisioningMode !== 'RemoteConfig' || m.configUrl !== undefined,
+    m =>
+      m.provisioningMode !== 'RemoteConfig' ||
+      m.configUrl !== undefined ||
+      m.bootstrapDataSecret !== undefined,
     {
       message: 'is required when provisioningMode is RemoteConfig',
       path: ['configUrl'],
@@ -278,6 +305,13 @@ export function parseMachineRequest(
 ): Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>> &
   MachineRequest {
   return parse(machineRequest, body, 'machine request');
+}
+
+/** A machine request from a Beskar7Machine, which may name its bootstrap data Secret. */
+export function parseKubernetesMachineRequest(
+  body: unknown,
+): ReturnType<typeof parseMachineRequest> & { bootstrapDataSecret?: string } {
+  return parse(kubernetesMachineRequest, body, 'machine request');
 }
 
 export function parseListHostsQuery(query: unknown): ListHostsQuery {

@@ -18,6 +18,7 @@ export interface MachineRow {
   requirements: string;
   image_url: string;
   config_url: string | null;
+  bootstrap_data_secret: string | null;
   os_family: OsFamily;
   provisioning_mode: ProvisioningMode;
   boot_mode: BootMode;
@@ -36,6 +37,7 @@ export function rowToMachine(row: MachineRow): Machine {
     requirements: parseJson<HostRequirements>(row.requirements),
     imageUrl: row.image_url,
     configUrl: toOptional(row.config_url),
+    bootstrapDataSecret: toOptional(row.bootstrap_data_secret),
     osFamily: row.os_family,
     provisioningMode: row.provisioning_mode,
     bootMode: row.boot_mode,
@@ -53,6 +55,7 @@ export type MachineSpec = Pick<
   | 'requirements'
   | 'imageUrl'
   | 'configUrl'
+  | 'bootstrapDataSecret'
   | 'osFamily'
   | 'provisioningMode'
   | 'bootMode'
@@ -65,6 +68,9 @@ export function machineSpecToColumns(spec: Partial<MachineSpec>) {
   }
   if (spec.imageUrl !== undefined) columns.image_url = spec.imageUrl;
   if (spec.configUrl !== undefined) columns.config_url = spec.configUrl;
+  if (spec.bootstrapDataSecret !== undefined) {
+    columns.bootstrap_data_secret = spec.bootstrapDataSecret;
+  }
   if (spec.osFamily !== undefined) columns.os_family = spec.osFamily;
   if (spec.provisioningMode !== undefined) {
     columns.provisioning_mode = spec.provisioningMode;

@@ -1,6 +1,9 @@
 import { ConflictError, isError } from '@backstage/errors';
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import { parseMachineRequest, parseRegisterHost } from '../api/validation';
+import {
+  parseKubernetesMachineRequest,
+  parseRegisterHost,
+} from '../api/validation';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
@@ -72,7 +75,7 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
     reg: MachineRegistration,
     options: { renew?: boolean } = {},
   ): Promise<void> {
-    const request = parseMachineRequest(reg);
+    const request = parseKubernetesMachineRequest(reg);
     if (options.renew) {
       // A new object under the name of one deleted earlier: its machine
       // was released, and is forgotten so that this one gets a host.

@@ -23,14 +23,25 @@ import {
   machineStatusOf,
   physicalHostToRegistration,
   providerIdOf,
+  requireStandaloneConfig,
   withAcceptance,
+  withCondition,
 } from './mapping';
+import {
+  ClusterApiGate,
+  clusterApiGate,
+  clusterNameOf,
+  machineOwnerOf,
+  managedByClusterApi,
+} from './clusterApi';
+import { ClusterApiReader } from './ClusterApiReader';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { ResourceInformer } from './ResourceInformer';
 import { sameJson } from './sameJson';
 import {
   BESKAR7_MACHINE,
   Beskar7MachineObject,
+  Beskar7MachineStatus,
   Condition,
   FINALIZER,
   KubeObject,
@@ -55,6 +66,8 @@ export interface KubernetesControllerOptions {
   crossNamespaceClaims?: boolean;
   /** Every object is handled again this often (default 30 s): retries and catch-up. */
   resyncIntervalMs?: number;
+  /** A Beskar7Machine waiting for Cluster API is looked at again this often (default 2 s). */
+  waitingRecheckMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   /**
    * Whether this replica acts on what it sees: writes to the inventory and
@@ -93,6 +106,14 @@ export class KubernetesController {
     { version: number | string; refusal?: Refusal }
   >();
   private lastWriteError: string | undefined;
+  private readonly clusterApi: ClusterApiReader;
+  /**
+   * Beskar7Machines waiting for Cluster API (owner, bootstrap data): Cluster
+   * API does not touch them when it sets these, so they are looked at again
+   * sooner than the resync.
+   */
+  private readonly waiting = new Set<string>();
+  private waitingTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KubernetesControllerOptions) {
     const { kubeConfig, logger, namespace, resyncIntervalMs, backoff } =
@@ -116,6 +137,7 @@ export class KubernetesController {
     });
     this.hostWriter = new CustomObjectWriter(kubeConfig, PHYSICAL_HOST);
     this.machineWriter = new CustomObjectWriter(kubeConfig, BESKAR7_MACHINE);
+    this.clusterApi = new ClusterApiReader(kubeConfig);
     this.events = new EventRecorder(kubeConfig, {
       logger,
       component: 'beskar7-backstage',
@@ -127,9 +149,19 @@ export class KubernetesController {
   start(): void {
     this.hosts.start();
     this.machineObjects.start();
+    this.waitingTimer = setInterval(() => {
+      for (const key of this.waiting) {
+        const [namespace, name] = key.split('/');
+        if (!this.machineObjects.requeue(namespace, name)) {
+          this.waiting.delete(key);
+        }
+      }
+    }, this.options.waitingRecheckMs ?? 2_000);
+    this.waitingTimer.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.waitingTimer);
     await Promise.all([this.hosts.stop(), this.machineObjects.stop()]);
   }
 
@@ -320,19 +352,32 @@ export class KubernetesController {
 
   private async onMachine(obj: Beskar7MachineObject): Promise<void> {
     if (!this.active()) return;
+    const gate = await this.clusterApiGateOf(obj);
+    // Paused (Cluster API's annotation or Cluster): nothing is touched.
+    if (gate.kind === 'paused') return;
     if (isDeleting(obj)) {
       await this.finalizeMachine(obj);
       return;
     }
     const { namespace, name } = obj.metadata;
+    const key = keyOf(obj);
+    if (gate.kind === 'waiting') {
+      this.waiting.add(key);
+      await this.reportWaiting(obj, gate);
+      return;
+    }
+    this.waiting.delete(key);
     const request = beskar7MachineToRequest(obj, {
       crossNamespace: this.options.crossNamespaceClaims ?? false,
+      clusterApi: gate.kind === 'ready' ? gate : undefined,
     });
     // Never handled before (no finalizer yet): a new object.
     const renew = !obj.metadata.finalizers?.includes(FINALIZER);
-    const accepted = await this.handle(obj, BESKAR7_MACHINE.plural, () =>
-      this.options.machines.ensureMachine(request, { renew }),
-    );
+    const accepted = await this.handle(obj, BESKAR7_MACHINE.plural, () => {
+      // The CRD cannot tell who owns an object: the backend checks this.
+      if (gate.kind === 'standalone') requireStandaloneConfig(obj);
+      return this.options.machines.ensureMachine(request, { renew });
+    });
     const providerID = providerIdOf(namespace, name);
     if (
       accepted &&
@@ -349,6 +394,64 @@ export class KubernetesController {
       );
     }
     await this.publishMachine(namespace, name);
+  }
+
+  /** What Cluster API lets the Beskar7Machine do now (standalone ones: everything). */
+  private async clusterApiGateOf(
+    obj: Beskar7MachineObject,
+  ): Promise<ClusterApiGate> {
+    const { metadata } = obj;
+    if (!managedByClusterApi(metadata)) {
+      return clusterApiGate(metadata, undefined, undefined);
+    }
+    const owner = machineOwnerOf(metadata);
+    const machine = owner
+      ? await this.clusterApi.machine(metadata.namespace, owner.name)
+      : undefined;
+    const clusterName = clusterNameOf(metadata, machine);
+    const cluster = clusterName
+      ? await this.clusterApi.cluster(metadata.namespace, clusterName)
+      : undefined;
+    return clusterApiGate(metadata, machine, cluster);
+  }
+
+  /** Says in the `Ready` condition what the Beskar7Machine waits for. */
+  private async reportWaiting(
+    obj: Beskar7MachineObject,
+    wait: { reason: string; message: string },
+  ): Promise<void> {
+    const { namespace, name } = obj.metadata;
+    const condition = {
+      type: 'Ready',
+      status: 'False' as const,
+      severity: 'Info' as const,
+      ...wait,
+    };
+    const current = (status?: Beskar7MachineStatus) =>
+      status?.conditions?.some(
+        c =>
+          c.type === 'Ready' &&
+          c.status === 'False' &&
+          c.reason === wait.reason &&
+          c.message === wait.message,
+      );
+    if (current(obj.status)) return;
+    await this.writing(() =>
+      this.machineWriter.updateStatus(namespace, name, fresh =>
+        current(fresh.status)
+          ? undefined
+          : {
+              ...fresh.status,
+              ready: false,
+              initialization: { provisioned: false },
+              conditions: withCondition(
+                fresh.status?.conditions,
+                condition,
+                new Date(),
+              ),
+            },
+      ),
+    );
   }
 
   /**
@@ -370,6 +473,7 @@ export class KubernetesController {
 
   private async onMachineRemoved(obj: Beskar7MachineObject): Promise<void> {
     this.handled.delete(`${BESKAR7_MACHINE.plural}/${keyOf(obj)}`);
+    this.waiting.delete(keyOf(obj));
     if (!this.active()) return;
     await this.options.machines.releaseMachine(
       obj.metadata.namespace,

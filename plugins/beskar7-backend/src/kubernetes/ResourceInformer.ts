@@ -103,6 +103,18 @@ export class ResourceInformer<T extends KubeObject> {
     }
   }
 
+  /** Hands one cached object to `upsert` again; false when it is not cached. */
+  requeue(namespace: string, name: string): boolean {
+    const key = `${namespace}/${name}`;
+    if (!this.cache.has(key)) return false;
+    this.queue.push(key, async () => {
+      // The newest copy when its turn comes: it may have changed since.
+      const obj = this.cache.get(key);
+      if (obj) await this.options.handlers.upsert(obj);
+    });
+    return true;
+  }
+
   get(namespace: string, name: string): T | undefined {
     return this.cache.get(`${namespace}/${name}`);
   }

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { HostRegistration, MachineRegistration } from './ports';
 import {
@@ -80,7 +81,11 @@ export function physicalHostToRegistration(
  */
 export function beskar7MachineToRequest(
   obj: Beskar7MachineObject,
-  options: { crossNamespace: boolean } = { crossNamespace: false },
+  options: {
+    crossNamespace: boolean;
+    /** What its owner Machine gives a Beskar7Machine of Cluster API. */
+    clusterApi?: { bootstrapDataSecret: string; failureDomain?: string };
+  } = { crossNamespace: false },
 ): MachineRegistration {
   const { metadata, spec } = obj;
   const selector = spec.hostSelector ?? {};
@@ -94,6 +99,7 @@ export function beskar7MachineToRequest(
     namespace: metadata.namespace,
     imageUrl: spec.imageURL,
     configUrl: spec.configURL,
+    bootstrapDataSecret: options.clusterApi?.bootstrapDataSecret,
     osFamily: spec.osFamily,
     // The CRD defaults these; objects written before the defaults existed may lack them.
     provisioningMode: spec.provisioningMode ?? 'RemoteConfig',
@@ -106,8 +112,25 @@ export function beskar7MachineToRequest(
       minCpuCores: hardware.minCPUCores,
       minMemoryGiB: hardware.minMemoryGiB,
       minDiskGiB: hardware.minDiskGiB,
+      failureDomain: options.clusterApi?.failureDomain,
     }),
   });
+}
+
+/**
+ * A Beskar7Machine on its own (no Cluster API) brings its configuration:
+ * RemoteConfig needs `configURL`. One of Cluster API gets the bootstrap
+ * data instead, which the CRD cannot tell apart, so the backend checks.
+ */
+export function requireStandaloneConfig(obj: Beskar7MachineObject): void {
+  const { spec } = obj;
+  if ((spec.provisioningMode ?? 'RemoteConfig') === 'RemoteConfig') {
+    if (!spec.configURL) {
+      throw new InputError(
+        'Invalid Beskar7Machine: spec.configURL: is required when spec.provisioningMode is RemoteConfig, unless a Cluster API Machine owns the Beskar7Machine (its bootstrap data is the configuration)',
+      );
+    }
+  }
 }
 
 /** A host is usable once enrolled and not in error. */
@@ -172,8 +195,11 @@ export function machineStatusOf(
   const release = releaseConditionOf(machine, host);
   return dropUndefined({
     ready,
+    initialization: { provisioned: ready },
     phase: machine.phase,
     hostRef: host ? { name: host.name, namespace: host.namespace } : undefined,
+    // The host's name is the one its OS is given (cloud-init local-hostname).
+    addresses: host ? [{ type: 'Hostname', address: machine.name }] : undefined,
     failureReason: failed ? 'ProvisioningFailed' : undefined,
     failureMessage: failed ? machine.failureReason : undefined,
     conditions: release

@@ -393,17 +393,30 @@ realCluster('operator scenarios (real cluster)', () => {
   it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {
     replica();
     await createHost('h-invalid', 'invalid');
-    // docs/kubernetes.md's worker-0 without configURL: refused by the CRD.
+    // A schema violation: refused by the CRD.
     await expect(
-      createMachine('m-no-config', {
-        provisioningMode: 'RemoteConfig',
+      createMachine('m-bad-url', {
+        configURL: 'ftp://config.example/w.yaml',
         hostSelector: { pool: 'invalid' },
       }),
     ).rejects.toMatchObject({
-      body: expect.stringContaining(
-        'configURL is required when provisioningMode is RemoteConfig',
-      ),
+      body: expect.stringContaining('spec.configURL'),
     });
+    // docs/kubernetes.md's worker-0 without configURL, not owned by Cluster
+    // API (whose bootstrap data would be its configuration): the backend's.
+    await createMachine('m-no-config', {
+      provisioningMode: 'RemoteConfig',
+      hostSelector: { pool: 'invalid' },
+    });
+    const unconfigured = await machinePhase('m-no-config', 'Failed');
+    expect(unconfigured.status.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'Accepted',
+        status: 'False',
+        reason: 'InvalidSpec',
+        message: expect.stringContaining('spec.configURL: is required'),
+      }),
+    );
 
     // Past the CRD but not the backend's rules (the REST API's): a label
     // key Kubernetes would not accept on a label.

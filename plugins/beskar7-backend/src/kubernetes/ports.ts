@@ -20,7 +20,11 @@ export type HostRegistration = RegisterHostRequest & {
 };
 
 /** A Beskar7Machine as a machine request: identity is namespace/name. */
-export type MachineRegistration = MachineRequest & { namespace: string };
+export type MachineRegistration = MachineRequest & {
+  namespace: string;
+  /** Set for a Beskar7Machine owned by Cluster API: the bootstrap data Secret. */
+  bootstrapDataSecret?: string;
+};
 
 /** Where PhysicalHosts go. Both calls are idempotent: informers repeat themselves. */
 export interface InventorySink {

@@ -41,15 +41,27 @@ export interface ObjectMeta {
   /** Bumped by the API server on spec changes only (status subresource). */
   generation?: number;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
   creationTimestamp?: string;
   /** Set when deletion was asked for; the object stays while finalizers remain. */
   deletionTimestamp?: string;
   finalizers?: string[];
 }
 
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+}
+
+/** Cluster API's condition shape (severity only when status is False). */
 export interface Condition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
+  severity?: 'Error' | 'Warning' | 'Info';
   reason?: string;
   message?: string;
   lastTransitionTime?: string;
@@ -114,6 +126,8 @@ export interface Beskar7MachineSpec {
 
 export interface Beskar7MachineStatus {
   ready?: boolean;
+  /** The v1beta2 contract's reading of `ready`. */
+  initialization?: { provisioned?: boolean };
   phase?: MachinePhase;
   hostRef?: { name: string; namespace: string };
   failureReason?: string;

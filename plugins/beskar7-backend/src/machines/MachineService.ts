@@ -9,7 +9,8 @@ import { ClaimCoordinator } from '../claims';
 import { MachineStore } from '../database/MachineStore';
 
 type ValidMachineRequest = MachineRequest &
-  Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>>;
+  Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>> &
+  Pick<Machine, 'bootstrapDataSecret'>;
 
 /** Machine requests: stored `Pending`, then claimed and provisioned by the reconcilers. */
 export class MachineService {
@@ -69,6 +70,7 @@ export function sameMachineSpec(
     isDeepStrictEqual(machine.requirements, request.requirements) &&
     machine.imageUrl === request.imageUrl &&
     machine.configUrl === request.configUrl &&
+    machine.bootstrapDataSecret === request.bootstrapDataSecret &&
     machine.osFamily === request.osFamily &&
     machine.provisioningMode === request.provisioningMode &&
     machine.bootMode === request.bootMode

@@ -1,10 +1,16 @@
 import { OsFamily } from '@beskar7/backstage-plugin-beskar7-common';
 
-/** The kernel parameter through which each OS family fetches its configuration. */
+/**
+ * The kernel parameter through which each OS family fetches its
+ * configuration. cloud-init's NoCloud datasource takes a seed URL (ending in
+ * `/`) under which it reads `meta-data` and `user-data`; `;` is part of its
+ * syntax, not a separator of kernel parameters.
+ */
 const CONFIG_URL_PARAMETER: Record<OsFamily, string> = {
   kairos: 'config_url',
   flatcar: 'flatcar.ignition.config.url',
   LeapMicro: 'combustion.path',
+  'cloud-init': 'ds=nocloud;s',
 };
 
 /** Kernel parameters that point an OS family's installer at its configuration. */

@@ -70,6 +70,9 @@ describe('buildKernelParams', () => {
     expect(buildKernelParams('LeapMicro', 'http://h/s')).toBe(
       'combustion.path=http://h/s',
     );
+    expect(buildKernelParams('cloud-init', 'http://h/seed/')).toBe(
+      'ds=nocloud;s=http://h/seed/',
+    );
   });
 
   it('refuses what would split the command line or an unknown family', () => {

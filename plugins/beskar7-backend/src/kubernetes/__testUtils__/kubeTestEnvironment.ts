@@ -138,11 +138,15 @@ function crdFiles() {
     .map(f => join(CRD_DIR, f));
 }
 
-async function installCrds(kubeConfig: KubeConfig) {
+/** Creates or replaces the CRDs of these files and waits until each is established. */
+export async function installCrds(
+  kubeConfig: KubeConfig,
+  files: string[] = crdFiles(),
+) {
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
   // Typed models name `enum` and `default` `_enum` and `_default`: a plain
   // object sent as a V1CustomResourceDefinition would lose them.
-  const crds = crdFiles().map(f =>
+  const crds = files.map(f =>
     loadYaml<V1CustomResourceDefinition>(readFileSync(f, 'utf8')),
   );
   for (const crd of crds) {

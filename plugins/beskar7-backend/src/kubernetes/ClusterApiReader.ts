@@ -1,0 +1,54 @@
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { statusCodeOf } from './apiErrors';
+import {
+  CLUSTER_API_GROUP,
+  CLUSTER_API_VERSION,
+  ClusterApiCluster,
+  ClusterApiMachine,
+} from './clusterApi';
+
+/**
+ * Reads the Cluster API objects a Beskar7Machine depends on, at each
+ * handling (the resync brings changes in): no informer, so that a backend
+ * without Cluster API installed watches nothing of it.
+ */
+export class ClusterApiReader {
+  private readonly custom: CustomObjectsApi;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  machine(
+    namespace: string,
+    name: string,
+  ): Promise<ClusterApiMachine | undefined> {
+    return this.get('machines', namespace, name);
+  }
+
+  cluster(
+    namespace: string,
+    name: string,
+  ): Promise<ClusterApiCluster | undefined> {
+    return this.get('clusters', namespace, name);
+  }
+
+  private async get<T>(
+    plural: string,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({
+        group: CLUSTER_API_GROUP,
+        version: CLUSTER_API_VERSION,
+        plural,
+        namespace,
+        name,
+      })) as T;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,391 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { Knex } from 'knex';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ClaimCoordinator, createClaimCoordinator } from '../claims';
+import { resolveLeaderElectionTiming } from '../claims/leaderElection';
+import { HostStore } from '../database/HostStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { MachineStore } from '../database/MachineStore';
+import { InventoryService } from '../inventory/InventoryService';
+import { MachineService } from '../machines/MachineService';
+import { createBeskar7Metrics } from '../metrics';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  createKubeTestEnvironment,
+  installCrds,
+  KubeTestEnvironment,
+  REAL_CLUSTER_ENV,
+  REAL_CLUSTER_SKIPPED,
+} from './__testUtils__/kubeTestEnvironment';
+import {
+  createKubernetesIntegration,
+  KubernetesIntegration,
+} from './KubernetesIntegration';
+import {
+  API_VERSION,
+  BESKAR7_MACHINE,
+  GROUP,
+  PHYSICAL_HOST,
+  VERSION,
+} from './types';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+/** Cluster API's CRDs: `$BESKAR7_CLUSTER_API_DIR`, else beside the repository (tests only). */
+const CAPI_CRDS = join(
+  process.env.BESKAR7_CLUSTER_API_DIR ??
+    resolve(__dirname, '../../../../../shared/cluster-api'),
+  'crds/core',
+);
+
+const runnable = process.env[REAL_CLUSTER_ENV] && existsSync(CAPI_CRDS);
+const realCluster = runnable ? describe : describe.skip;
+if (!runnable) {
+  it.skip(`Beskar7Machine against the InfraMachine contract ${
+    process.env[REAL_CLUSTER_ENV]
+      ? `skipped, no Cluster API CRDs at ${CAPI_CRDS}`
+      : REAL_CLUSTER_SKIPPED
+  }`, () => {});
+}
+
+/*
+ * The InfraMachine side of Cluster API's contract on the real kube-apiserver
+ * with Cluster API's CRDs, its objects written in full as its controllers
+ * would write them: what the Beskar7Machine waits for, what it takes from
+ * its owner Machine, and pause.
+ */
+realCluster(
+  'Beskar7Machine and the InfraMachine contract (real cluster)',
+  () => {
+    let env: KubeTestEnvironment;
+    let custom: CustomObjectsApi;
+    let knex: Knex;
+    let hosts: HostStore;
+    let machines: MachineStore;
+    let claims: ClaimCoordinator;
+    let integration: KubernetesIntegration;
+
+    beforeAll(async () => {
+      env = await createKubeTestEnvironment('real cluster');
+      await installCrds(
+        env.kubeConfig,
+        ['clusters', 'machines'].map(p =>
+          join(CAPI_CRDS, `cluster.x-k8s.io_${p}.yaml`),
+        ),
+      );
+      custom = env.kubeConfig.makeApiClient(CustomObjectsApi);
+      knex = await databases.init('SQLITE_3');
+      await applyDatabaseMigrations(knex);
+      hosts = new HostStore(knex);
+      machines = new MachineStore(knex);
+      claims = createClaimCoordinator({
+        mode: 'optimistic',
+        knex,
+        metrics: createBeskar7Metrics(),
+      });
+      integration = createKubernetesIntegration({
+        config: new ConfigReader({
+          beskar7: {
+            kubernetes: {
+              enabled: true,
+              namespace: env.namespace,
+              resyncInterval: '1s',
+            },
+          },
+        }),
+        logger: mockServices.logger.mock(),
+        kubeConfig: env.kubeConfig,
+      })!;
+      integration.connect({
+        replicaId: 'replica-0',
+        metrics: createBeskar7Metrics(),
+        timing: resolveLeaderElectionTiming({}),
+        hosts,
+        machines,
+        inventory: new InventoryService({ knex, claims }),
+        machineService: new MachineService(machines, claims),
+        isActive: () => true,
+        publishIntervalMs: 100,
+      });
+      integration.start();
+      await createCluster('c1');
+    });
+    afterAll(async () => {
+      await integration?.stop();
+      await env?.stop();
+    });
+
+    const ref = (group: string, plural: string) => ({
+      group,
+      version: VERSION,
+      plural,
+      namespace: env.namespace,
+    });
+    const b7m = () => ref(GROUP, BESKAR7_MACHINE.plural);
+    const capi = (plural: string) => ref('cluster.x-k8s.io', plural);
+    const getB7m = (name: string): Promise<any> =>
+      custom.getNamespacedCustomObject({ ...b7m(), name });
+
+    function createCluster(name: string, paused = false) {
+      return custom.createNamespacedCustomObject({
+        ...capi('clusters'),
+        body: {
+          apiVersion: 'cluster.x-k8s.io/v1beta1',
+          kind: 'Cluster',
+          metadata: { name },
+          spec: { paused },
+        },
+      });
+    }
+
+    async function createOwnedMachine(
+      name: string,
+      options: {
+        cluster?: string;
+        failureDomain?: string;
+        owned?: boolean;
+      } = {},
+    ) {
+      const cluster = options.cluster ?? 'c1';
+      const owner: any = await custom.createNamespacedCustomObject({
+        ...capi('machines'),
+        body: {
+          apiVersion: 'cluster.x-k8s.io/v1beta1',
+          kind: 'Machine',
+          metadata: {
+            name,
+            labels: { 'cluster.x-k8s.io/cluster-name': cluster },
+          },
+          spec: {
+            clusterName: cluster,
+            bootstrap: { configRef: undefined },
+            infrastructureRef: {
+              apiVersion: API_VERSION,
+              kind: BESKAR7_MACHINE.kind,
+              name,
+            },
+            failureDomain: options.failureDomain,
+          },
+        },
+      });
+      // As Cluster API clones a template: labelled, owned right after.
+      await custom.createNamespacedCustomObject({
+        ...b7m(),
+        body: {
+          apiVersion: API_VERSION,
+          kind: BESKAR7_MACHINE.kind,
+          metadata: {
+            name,
+            labels: { 'cluster.x-k8s.io/cluster-name': cluster },
+            ownerReferences:
+              options.owned === false
+                ? undefined
+                : [
+                    {
+                      apiVersion: 'cluster.x-k8s.io/v1beta1',
+                      kind: 'Machine',
+                      name,
+                      uid: owner.metadata.uid,
+                    },
+                  ],
+          },
+          // What a template leaving the configuration to Cluster API gives.
+          spec: {
+            imageURL: 'https://images.example/ubuntu.iso',
+            osFamily: 'cloud-init',
+          },
+        },
+      });
+      return owner;
+    }
+
+    function setDataSecret(machine: string, secret: string) {
+      return custom.patchNamespacedCustomObject({
+        ...capi('machines'),
+        name: machine,
+        body: [
+          {
+            op: 'add',
+            path: '/spec/bootstrap/dataSecretName',
+            value: secret,
+          },
+        ],
+      });
+    }
+
+    function createHost(name: string, failureDomain?: string) {
+      return custom.createNamespacedCustomObject({
+        ...ref(GROUP, PHYSICAL_HOST.plural),
+        body: {
+          apiVersion: API_VERSION,
+          kind: PHYSICAL_HOST.kind,
+          metadata: { name },
+          spec: {
+            redfishConnection: {
+              address: `https://bmc-${name}.example`,
+              credentialsSecretRef: 'bmc',
+            },
+            failureDomain,
+          },
+        },
+      });
+    }
+
+    const readyCondition = (obj: any) =>
+      obj.status?.conditions?.find((c: any) => c.type === 'Ready');
+
+    it('waits for its owner Machine and the bootstrap data, then requests a machine with that Secret and the failure domain', async () => {
+      await createOwnedMachine('m-wait', { failureDomain: 'rack-2' });
+      const waiting = await eventually(
+        () => getB7m('m-wait'),
+        m => readyCondition(m)?.reason === 'WaitingForBootstrapData',
+        { what: 'the WaitingForBootstrapData condition', intervalMs: 100 },
+      );
+      expect(readyCondition(waiting)).toMatchObject({
+        status: 'False',
+        severity: 'Info',
+        message: expect.stringContaining('spec.bootstrap.dataSecretName'),
+      });
+      expect(waiting.status.ready).toBe(false);
+      expect(waiting.spec.providerID).toBeUndefined();
+      // A while later, still nothing requested.
+      await new Promise(r => setTimeout(r, 1_500));
+      expect(await machines.getByName(env.namespace, 'm-wait')).toBeUndefined();
+
+      await setDataSecret('m-wait', 'm-wait-bootstrap');
+      const machine = await eventually(
+        () => machines.getByName(env.namespace, 'm-wait'),
+        Boolean,
+        { what: 'the machine request', intervalMs: 100 },
+      );
+      expect(machine).toMatchObject({
+        bootstrapDataSecret: 'm-wait-bootstrap',
+        osFamily: 'cloud-init',
+        provisioningMode: 'RemoteConfig',
+        requirements: { namespace: env.namespace, failureDomain: 'rack-2' },
+      });
+      expect(machine?.configUrl).toBeUndefined();
+      const accepted = await eventually(
+        () => getB7m('m-wait'),
+        m => m.spec.providerID === `b7://${env.namespace}/m-wait`,
+        { what: 'providerID', intervalMs: 100 },
+      );
+      expect(accepted.status.conditions).not.toContainEqual(
+        expect.objectContaining({ type: 'Accepted', status: 'False' }),
+      );
+    });
+
+    it('claims a host of the failure domain its Machine names, and says Hostname and provisioned', async () => {
+      await createHost('h-rack-1', 'rack-1');
+      await createHost('h-rack-3', 'rack-3');
+      await eventually(
+        () => hosts.getByName(env.namespace, 'h-rack-3'),
+        Boolean,
+        { intervalMs: 100 },
+      );
+      await createOwnedMachine('m-domain', { failureDomain: 'rack-3' });
+      await setDataSecret('m-domain', 'm-domain-bootstrap');
+      const machine = await eventually(
+        () => machines.getByName(env.namespace, 'm-domain'),
+        Boolean,
+        { intervalMs: 100 },
+      );
+      // Hosts are enrolled by the reconcilers; here they are made Available.
+      for (const name of ['h-rack-1', 'h-rack-3']) {
+        const host = (await hosts.getByName(env.namespace, name))!;
+        await hosts.updateState(host.id, host.version, {
+          to: 'Available',
+          reason: 'Inspected',
+        });
+      }
+      const result = await claims.claim(machine!.id);
+      expect(result.outcome).toBe('claimed');
+      const claimed = await machines.getByName(env.namespace, 'm-domain');
+      expect((await hosts.get(claimed!.hostId!))?.name).toBe('h-rack-3');
+      const obj = await eventually(
+        () => getB7m('m-domain'),
+        m => m.status?.hostRef?.name === 'h-rack-3',
+        { what: 'the hostRef', intervalMs: 100 },
+      );
+      expect(obj.status).toMatchObject({
+        ready: false,
+        initialization: { provisioned: false },
+        addresses: [{ type: 'Hostname', address: 'm-domain' }],
+      });
+    });
+
+    it('a cloned Beskar7Machine without its owner yet waits for it', async () => {
+      await createOwnedMachine('m-orphan', { owned: false });
+      const waiting = await eventually(
+        () => getB7m('m-orphan'),
+        m =>
+          readyCondition(m)?.reason === 'WaitingForClusterAPIMachineOwnerRef',
+        { what: 'the owner condition', intervalMs: 100 },
+      );
+      expect(waiting.metadata.finalizers ?? []).toEqual([]);
+      expect(
+        await machines.getByName(env.namespace, 'm-orphan'),
+      ).toBeUndefined();
+    });
+
+    it('touches nothing while its Cluster is paused, and goes on once unpaused', async () => {
+      await createCluster('c-paused', true);
+      await createOwnedMachine('m-paused', { cluster: 'c-paused' });
+      await setDataSecret('m-paused', 'm-paused-bootstrap');
+      await new Promise(r => setTimeout(r, 2_500));
+      const untouched = await getB7m('m-paused');
+      expect(untouched.status).toBeUndefined();
+      expect(untouched.metadata.finalizers).toBeUndefined();
+      expect(
+        await machines.getByName(env.namespace, 'm-paused'),
+      ).toBeUndefined();
+
+      await custom.patchNamespacedCustomObject({
+        ...capi('clusters'),
+        name: 'c-paused',
+        body: [{ op: 'replace', path: '/spec/paused', value: false }],
+      });
+      await eventually(
+        () => machines.getByName(env.namespace, 'm-paused'),
+        Boolean,
+        { what: 'the machine request after unpausing', intervalMs: 100 },
+      );
+    });
+
+    it('refuses a standalone RemoteConfig Beskar7Machine without configURL, naming the field', async () => {
+      await custom.createNamespacedCustomObject({
+        ...b7m(),
+        body: {
+          apiVersion: API_VERSION,
+          kind: BESKAR7_MACHINE.kind,
+          metadata: { name: 'm-standalone' },
+          spec: {
+            imageURL: 'https://images.example/flatcar.iso',
+            osFamily: 'flatcar',
+          },
+        },
+      });
+      const refused = await eventually(
+        () => getB7m('m-standalone'),
+        m => m.status?.phase === 'Failed',
+        { what: 'the refusal', intervalMs: 100 },
+      );
+      expect(refused.status.conditions).toContainEqual(
+        expect.objectContaining({
+          type: 'Accepted',
+          status: 'False',
+          reason: 'InvalidSpec',
+          message: expect.stringContaining('spec.configURL'),
+        }),
+      );
+      expect(
+        await machines.getByName(env.namespace, 'm-standalone'),
+      ).toBeUndefined();
+    });
+  },
+);
