@@ -240,6 +240,9 @@ export class KubernetesController {
       await this.finalizeMachine(cached);
       return;
     }
+    // The machine of that name belongs to this object (its UID) only once
+    // the object was taken in: until then it may be a predecessor's.
+    if (!cached.metadata.finalizers?.includes(FINALIZER)) return;
     const found = await this.options.status.machine(namespace, name);
     if (found) await this.writeMachineStatus(cached, found);
   }
@@ -615,8 +618,10 @@ function changed<T>(current: T | undefined, next: T): T | undefined {
   return sameJson(current, next) ? undefined : next;
 }
 
+/** An object's identity: a re-created name is another object. */
 function keyOf(obj: KubeObject): string {
-  return `${obj.metadata.namespace}/${obj.metadata.name}`;
+  const { namespace, name, uid } = obj.metadata;
+  return `${namespace}/${name}/${uid ?? ''}`;
 }
 
 /** `generation` moves with spec changes only; resourceVersion where it is absent. */

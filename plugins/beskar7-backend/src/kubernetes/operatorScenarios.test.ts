@@ -390,6 +390,48 @@ realCluster('operator scenarios (real cluster)', () => {
     }
   });
 
+  it('never shows a re-created name its predecessor’s phase, host or Events', async () => {
+    replica();
+    await createHost('h-reborn', 'reborn');
+    await createMachine('m-reborn', { hostSelector: { pool: 'reborn' } });
+    await machinePhase('m-reborn', 'Claimed');
+
+    // Deleted while its release runs, and its finalizer dropped by hand.
+    holdReleases = true;
+    await remove(BESKAR7_MACHINE.plural, 'm-reborn');
+    await machinePhase('m-reborn', 'Releasing');
+    await custom.patchNamespacedCustomObject({
+      ...ref(BESKAR7_MACHINE.plural),
+      name: 'm-reborn',
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await eventually(() => gone(BESKAR7_MACHINE.plural, 'm-reborn'), Boolean, {
+      intervalMs: 100,
+    });
+
+    const reborn = await createMachine('m-reborn', {
+      hostSelector: { pool: 'reborn' },
+    });
+    const uid = (reborn as any).metadata.uid;
+    const seen: any[] = [];
+    for (let i = 0; i < 20; i++) {
+      seen.push((await get(BESKAR7_MACHINE.plural, 'm-reborn')).status);
+      await new Promise(r => setTimeout(r, 100));
+    }
+    holdReleases = false;
+    const claimed = await machinePhase('m-reborn', 'Claimed');
+    expect(claimed.metadata.uid).toBe(uid);
+    expect(seen.map(st => st?.phase)).not.toContain('Releasing');
+    expect(seen.map(st => st?.phase)).not.toContain('Released');
+    expect(seen.filter(st => st?.phase !== 'Claimed' && st?.hostRef)).toEqual(
+      [],
+    );
+    const events = (await eventsOf('m-reborn')).filter(
+      e => e.involvedObject.uid === uid,
+    );
+    expect(events.map(e => e.reason)).not.toContain('HostReleased');
+  });
+
   it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {
     replica();
     await createHost('h-invalid', 'invalid');
