@@ -15,8 +15,10 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'variants-Secret-3' };
+// Each BMC is a server of its own (its own UUID and serial).
+let unit = 0;
 const tree = (opts: Parameters<typeof generateTree>[2]) =>
-  generateTree('supermicro', 1, opts);
+  generateTree('supermicro', (unit += 1), opts);
 const tree3 = () => tree({ systems: 3 });
 
 /**

@@ -164,7 +164,7 @@ export const beskar7Plugin = createBackendPlugin({
           bmcAddresses,
           credentials: replica.credentialGate,
           systems: (target, signal) =>
-            replica.executor.systemsOf(target, signal),
+            replica.executor.identifiedSystemsOf(target, signal),
         });
         const runbooks = new RunbookEngine({
           knex,

@@ -8,6 +8,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { bmcKeyColumns } from './bmcAddress';
+import { describeIdentity } from '../redfish/systemIdentity';
 import { DuplicateHostError, isUniqueViolation } from './errors';
 import { HostEventStore } from './HostEventStore';
 import {
@@ -35,6 +36,8 @@ export interface CreateHostInput {
     caBundleRef?: string;
     allowPlainHttp?: boolean;
   };
+  /** What the system says it is, when the BMC was asked before registering. */
+  systemIdentity?: string;
   /** Initial state; `Enrolling` unless the caller knows better (tests, imports). */
   state?: HostState;
 }
@@ -126,6 +129,7 @@ export class HostStore {
             name: input.name,
             namespace: input.namespace,
             ...hostSpecToColumns(spec),
+            system_identity: input.systemIdentity ?? null,
             state,
             version: 0,
             created_at: now,
@@ -146,6 +150,8 @@ export class HostStore {
       if (isUniqueViolation(error)) {
         throw (
           (await this.duplicateOf(key)) ??
+          (input.systemIdentity &&
+            (await this.sameServer(input.systemIdentity))) ??
           new ConflictError(
             `Host ${input.namespace}/${input.name} conflicts with a registered host`,
           )
@@ -183,6 +189,64 @@ export class HostStore {
           : `BMC ${key.bmc_endpoint}`,
       )
     );
+  }
+
+  /**
+   * The host that is the server `identity` names, as the error that names
+   * it. A host inspected before identities were recorded has none yet: it
+   * is matched by the serial number, manufacturer and model it stored.
+   */
+  async sameServer(
+    identity: string,
+    exceptId?: string,
+  ): Promise<DuplicateHostError | undefined> {
+    const legacy = identity.startsWith('serial:')
+      ? identity.slice(7).split('/')
+      : undefined;
+    const row = await this.knex<HostRow>(HOSTS_TABLE)
+      .select('id', 'namespace', 'name')
+      .where(q => {
+        q.where({ system_identity: identity });
+        if (legacy) {
+          const [manufacturer, model, serial] = legacy;
+          q.orWhere(old =>
+            old
+              .whereNull('system_identity')
+              .whereRaw('lower(serial_number) = ?', [serial])
+              .whereRaw("lower(coalesce(manufacturer, '')) = ?", [manufacturer])
+              .whereRaw("lower(coalesce(model, '')) = ?", [model]),
+          );
+        }
+      })
+      .modify(q => {
+        if (exceptId) q.whereNot({ id: exceptId });
+      })
+      .orderBy('created_at')
+      .first();
+    return (
+      row &&
+      new DuplicateHostError(
+        row,
+        `The server with ${describeIdentity(identity)}`,
+      )
+    );
+  }
+
+  /**
+   * Records what the host's system says it is, unless another host is that
+   * server (DuplicateHostError naming it; the unique index decides a race).
+   */
+  async recordIdentity(id: string, identity: string): Promise<void> {
+    const duplicate = await this.sameServer(identity, id);
+    if (duplicate) throw duplicate;
+    try {
+      await this.knex(HOSTS_TABLE)
+        .where({ id })
+        .update({ system_identity: identity });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw (await this.sameServer(identity, id)) ?? error;
+    }
   }
 
   /**

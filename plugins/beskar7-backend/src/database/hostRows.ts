@@ -33,6 +33,8 @@ export interface HostRow {
   bmc_address: string;
   bmc_endpoint: string;
   system_id: string;
+  /** What the ComputerSystem says it is (redfish/systemIdentity); null until known. */
+  system_identity: string | null;
   credentials_ref: string;
   insecure_skip_verify: boolean | number;
   ca_bundle_ref: string | null;

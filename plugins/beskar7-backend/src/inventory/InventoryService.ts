@@ -17,7 +17,12 @@ import { bmcKeyColumns } from '../database/bmcAddress';
 import { DuplicateHostError } from '../database/errors';
 import { recoverHost } from '../lifecycle/hostActions';
 import { BmcAddressPolicy } from './bmcAddressPolicy';
-import { BmcSystems, missingSystemRefusal } from './namedSystem';
+import { BmcSystem } from '../lifecycle/types';
+import {
+  BmcSystems,
+  missingSystemRefusal,
+  systemsAtRegistration,
+} from './namedSystem';
 
 export { DuplicateHostError };
 
@@ -92,26 +97,45 @@ export class InventoryService {
     const credentialRefusal = await this.credentials?.refusal(request);
     if (credentialRefusal) throw credentialRefusal;
     const key = registrationKey(request.bmc.address);
-    // A bare BMC address stands for every system of the BMC.
-    const [sameBmc] = key.system_id
-      ? []
-      : await this.hosts.listByEndpoint(key.bmc_endpoint);
-    if (sameBmc) {
-      throw new DuplicateHostError(sameBmc, `BMC ${key.bmc_endpoint}`);
-    }
-    if (key.system_id && this.systems) {
-      const missing = await missingSystemRefusal(
-        this.systems,
-        request,
-        key.system_id,
-      );
+    const listed =
+      this.systems &&
+      (await systemsAtRegistration(this.systems, request));
+    if (key.system_id && listed) {
+      const missing = missingSystemRefusal(listed, key.system_id);
       if (missing) {
         throw new InputError(
           `Invalid host registration: bmc.address: ${missing}`,
         );
       }
     }
-    const host = await this.hosts.create({ ...request, state: 'Enrolling' });
+    // A bare BMC address stands for every system of the BMC not registered
+    // yet: it takes the first free one's identity, so that a race of
+    // spellings is decided by the unique index.
+    let systemIdentity: string | undefined;
+    if (key.system_id) {
+      systemIdentity = listed?.find(s => s.id === key.system_id)?.identity;
+      const sameServer =
+        systemIdentity && (await this.hosts.sameServer(systemIdentity));
+      if (sameServer) throw sameServer;
+    } else if (listed) {
+      const { free, holder } = await this.firstFreeSystem(
+        key.bmc_endpoint,
+        listed,
+      );
+      if (!free) throw holder;
+      systemIdentity = free.identity;
+    } else {
+      const [sameBmc] = await this.hosts.listByEndpoint(key.bmc_endpoint);
+      // Without the BMC's answer, any host of the BMC stands for all of it.
+      if (sameBmc) {
+        throw new DuplicateHostError(sameBmc, `BMC ${key.bmc_endpoint}`);
+      }
+    }
+    const host = await this.hosts.create({
+      ...request,
+      systemIdentity,
+      state: 'Enrolling',
+    });
     this.onChange(host.id);
     return host;
   }
@@ -158,6 +182,27 @@ export class InventoryService {
     await recoverHost(this.knex, { hostId: id, message }, undefined);
     this.onChange(id);
     return this.requireHost(id);
+  }
+
+  /**
+   * The first system of the BMC no host is (by system id or by what it
+   * says it is); else the host holding the first system.
+   */
+  private async firstFreeSystem(
+    endpoint: string,
+    listed: BmcSystem[],
+  ): Promise<{ free?: BmcSystem; holder?: DuplicateHostError }> {
+    const registered = await this.hosts.listByEndpoint(endpoint);
+    let holder: DuplicateHostError | undefined;
+    for (const system of listed) {
+      const byId = registered.find(h => h.systemId === system.id);
+      const duplicate = byId
+        ? new DuplicateHostError(byId, `System ${system.id} of BMC ${endpoint}`)
+        : system.identity && (await this.hosts.sameServer(system.identity));
+      if (!duplicate) return { free: system };
+      holder ??= duplicate;
+    }
+    return { holder };
   }
 
   private async requireHost(id: string): Promise<Host> {

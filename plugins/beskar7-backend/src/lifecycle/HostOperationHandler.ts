@@ -12,7 +12,11 @@ import { JobHandler, JobOperation, ProvisioningJob } from '../queue/types';
 import { applyHostTransition } from './applyHostTransition';
 import { InvalidTransitionError } from './errors';
 import { failHost } from './hostActions';
-import { HostOperationExecutor, OperationContext } from './types';
+import { BmcSystem, HostOperationExecutor, OperationContext } from './types';
+import { DuplicateHostError, isUniqueViolation } from '../database/errors';
+
+/** Reason of a host refused because it is a server registered already. */
+export const DUPLICATE_SERVER = 'DuplicateServer';
 
 /** The host states in which each operation has work to do. */
 const STATES_OF: Record<JobOperation, HostState[]> = {
@@ -89,49 +93,102 @@ export class HostOperationHandler implements JobHandler {
     const host = found.systemId
       ? found
       : await this.resolveSystem(found, context);
+    if (!host) return;
     const inventory = await this.options.executor.inspect(host, context);
+    const identity = inventory.systemIdentity;
+    const duplicate =
+      identity && (await this.hosts.sameServer(identity, host.id));
+    if (duplicate) {
+      await this.refuseDuplicate(host, duplicate);
+      return;
+    }
+    try {
+      await this.transition({
+        hostId: host.id,
+        from: 'Enrolling',
+        to: 'Available',
+        reason: 'Inspected',
+        inventoryRead: true,
+        columns: {
+          ...hostSpecToColumns({
+            hardware: { ...host.hardware, ...inventory.hardware },
+          }),
+          ...powerStateColumns(inventory.powerState),
+          ...(identity && { system_identity: identity }),
+        },
+      });
+    } catch (error) {
+      // Another host recorded the same server a moment ago.
+      const raced =
+        identity &&
+        isUniqueViolation(error) &&
+        (await this.hosts.sameServer(identity, host.id));
+      if (!raced) throw error;
+      await this.refuseDuplicate(host, raced);
+    }
+  }
+
+  /**
+   * The host is a server registered already under another name: it goes
+   * to Error (never claimable) naming the first, without retries; nothing
+   * about it changes until it is deleted.
+   */
+  private async refuseDuplicate(host: Host, duplicate: DuplicateHostError) {
     await this.transition({
       hostId: host.id,
       from: 'Enrolling',
-      to: 'Available',
-      reason: 'Inspected',
-      inventoryRead: true,
-      columns: {
-        ...hostSpecToColumns({
-          hardware: { ...host.hardware, ...inventory.hardware },
-        }),
-        ...powerStateColumns(inventory.powerState),
-      },
+      to: 'Error',
+      reason: DUPLICATE_SERVER,
+      message: `${duplicate.message}; this host is refused: delete it, or the other`,
     });
   }
 
   /**
    * A host registered by its bare BMC address becomes the BMC's first system
-   * no other host holds; each further free system is registered as a host of
-   * its own (`<name>-<system id>`), so every server behind the BMC is usable.
+   * no other host is (by system id or by what the system says it is); each
+   * further free system is registered as a host of its own
+   * (`<name>-<system id>`), so every server behind the BMC is usable.
+   * Undefined when the host was refused: every system is another host.
    */
   private async resolveSystem(
     host: Host,
     context: OperationContext,
-  ): Promise<Host> {
+  ): Promise<Host | undefined> {
     const systems = await this.options.executor.listSystems(host, context);
     const { endpoint } = parseBmcEndpoint(host.bmc.address);
     const others = (await this.hosts.listByEndpoint(endpoint)).filter(
       h => h.id !== host.id,
     );
     const taken = new Set(others.map(h => h.systemId));
-    const [mine, ...rest] = systems.filter(id => !taken.has(id));
-    if (!mine) {
-      throw new Error(
-        `every system of BMC ${endpoint} (${systems.join(
-          ', ',
-        )}) is registered as another host already: ${others
-          .map(h => `${h.namespace}/${h.name}`)
-          .join(', ')}`,
-      );
+    const free: BmcSystem[] = [];
+    let firstHolder: DuplicateHostError | undefined;
+    for (const system of systems) {
+      const holder = others.find(h => h.systemId === system.id);
+      const sameServer =
+        !holder && system.identity
+          ? await this.hosts.sameServer(system.identity, host.id)
+          : undefined;
+      if (holder || sameServer) {
+        firstHolder ??=
+          sameServer ??
+          new DuplicateHostError(
+            holder!,
+            `System ${system.id} of BMC ${endpoint}`,
+          );
+      } else if (!taken.has(system.id)) free.push(system);
     }
-    const resolved = await this.hosts.resolveSystem(host.id, mine);
-    for (const systemId of rest) {
+    const [mine, ...rest] = free;
+    if (!mine) {
+      await this.refuseDuplicate(
+        host,
+        firstHolder ??
+          new DuplicateHostError(host, `Every system of BMC ${endpoint}`),
+      );
+      return undefined;
+    }
+    const resolved = await this.hosts.resolveSystem(host.id, mine.id);
+    for (const system of rest) {
+      const systemId = system.id;
       try {
         const sibling = await this.hosts.create({
           name: `${host.name}-${systemId
@@ -142,6 +199,7 @@ export class HostOperationHandler implements JobHandler {
           labels: host.labels,
           tags: host.tags,
           failureDomain: host.failureDomain,
+          systemIdentity: system.identity,
           bmc: {
             ...host.bmc,
             address: new URL(
@@ -151,7 +209,7 @@ export class HostOperationHandler implements JobHandler {
           },
         });
         this.options.logger.info(
-          `Host ${host.namespace}/${host.name} is system ${mine} of BMC ${endpoint}; registered its system ${systemId} as host ${sibling.namespace}/${sibling.name}`,
+          `Host ${host.namespace}/${host.name} is system ${mine.id} of BMC ${endpoint}; registered its system ${systemId} as host ${sibling.namespace}/${sibling.name}`,
         );
       } catch (error) {
         // Registered meanwhile (by another replica, or by hand).

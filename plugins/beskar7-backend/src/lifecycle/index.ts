@@ -25,6 +25,7 @@ export type {
   TransitionContext,
 } from './transitions';
 export type {
+  BmcSystem,
   HostClaimPort,
   HostInventory,
   HostOperationExecutor,

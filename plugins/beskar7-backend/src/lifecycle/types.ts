@@ -20,6 +20,14 @@ export interface HostInventory {
   /** Vendor id (see redfish/vendors), for cooldowns and metrics. */
   vendor?: string;
   powerState?: PowerState;
+  /** What the system says it is (UUID, else serial); one server is one host. */
+  systemIdentity?: string;
+}
+
+/** A ComputerSystem behind a BMC: its `Id`, and what it says it is when it says. */
+export interface BmcSystem {
+  id: string;
+  identity?: string;
 }
 
 /** What a provisioning or deprovisioning left behind, as read back from the BMC. */
@@ -33,8 +41,8 @@ export interface OperationOutcome {
  * what it set; every call must honour `signal` and be safe to repeat.
  */
 export interface HostOperationExecutor {
-  /** The `Id`s of the ComputerSystems behind the host's BMC. */
-  listSystems(host: Host, context: OperationContext): Promise<string[]>;
+  /** The ComputerSystems behind the host's BMC. */
+  listSystems(host: Host, context: OperationContext): Promise<BmcSystem[]>;
   inspect(host: Host, context: OperationContext): Promise<HostInventory>;
   provision(
     host: Host,

@@ -6,6 +6,7 @@ import {
 import { CredentialGate } from '../credentials/CredentialGate';
 import { CredentialUse } from '../credentials/types';
 import {
+  BmcSystem,
   HostInventory,
   HostOperationExecutor,
   OperationContext,
@@ -38,9 +39,16 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
 
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
     return this.withBmc(host, context.signal, async bmc => {
-      const { vendor, systemPath, powerState, health, disks, ...hardware } =
-        await bmc.inspect();
-      return { hardware, vendor, powerState };
+      const {
+        vendor,
+        systemPath,
+        powerState,
+        health,
+        disks,
+        systemIdentity,
+        ...hardware
+      } = await bmc.inspect();
+      return { hardware, vendor, powerState, systemIdentity };
     });
   }
 
@@ -94,8 +102,21 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     });
   }
 
-  listSystems(host: Host, context: OperationContext): Promise<string[]> {
-    return this.systemsOf(host, context.signal);
+  listSystems(host: Host, context: OperationContext): Promise<BmcSystem[]> {
+    return this.identifiedSystemsOf(host, context.signal);
+  }
+
+  /** The systems with what each says it is; also asked before a host exists. */
+  identifiedSystemsOf(
+    target: BmcTarget,
+    signal: AbortSignal,
+  ): Promise<BmcSystem[]> {
+    return this.withBmc(target, signal, async bmc =>
+      (await bmc.identifySystems()).map(s => ({
+        id: systemIdOf(s.path),
+        identity: s.identity,
+      })),
+    );
   }
 
   /** Also asked before a host exists: a registration naming a system. */

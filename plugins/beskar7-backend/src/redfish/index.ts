@@ -12,6 +12,7 @@ export type {
   BootOverride,
   BootTarget,
   DiskInfo,
+  IdentifiedSystem,
   KernelParamsStatus,
   PowerState,
   RedfishClientOptions,

@@ -1,6 +1,7 @@
 import { RedfishClient } from './client';
 import { DiscoveredService } from './discovery';
 import { linkOf, memberLinks, Resource } from './odata';
+import { systemIdentityOf } from './systemIdentity';
 import { BmcInventory, DiskInfo, PowerState } from './types';
 
 const GIB = 1024 ** 3;
@@ -37,6 +38,7 @@ export async function readInventory(
     diskGiB: diskBytes > 0 ? Math.round(diskBytes / GIB) : undefined,
     disks,
     macAddresses,
+    systemIdentity: systemIdentityOf(system),
   };
 }
 

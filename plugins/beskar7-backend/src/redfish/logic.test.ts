@@ -10,6 +10,7 @@ import { redfishErrorMessages } from './errors';
 import { buildKernelParams } from './kernelParams';
 import { detectVendor } from './vendors';
 import { pickCdDevice } from './discovery';
+import { systemIdentityOf } from './systemIdentity';
 
 describe('backoffDelayMs', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -186,5 +187,28 @@ describe('pickCdDevice', () => {
     expect(
       pickCdDevice([{ '@odata.id': '/vm/1', MediaTypes: ['USBStick'] }]),
     ).toBeUndefined();
+  });
+});
+
+describe('systemIdentityOf', () => {
+  it('is the UUID, else the serial with maker and model, never a placeholder', () => {
+    const base = { Manufacturer: 'HPE', Model: 'ProLiant DL325', SerialNumber: 'CZ1' };
+    expect(
+      systemIdentityOf({ ...base, UUID: '30373237-3132-5A43-3331-303630304A52' }),
+    ).toBe('uuid:3037323731325a433331303630304a52');
+    for (const UUID of [
+      undefined,
+      '',
+      '00000000-0000-0000-0000-000000000000',
+      'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+      'not-a-uuid',
+    ]) {
+      expect(systemIdentityOf({ ...base, UUID })).toBe(
+        'serial:hpe/proliant dl325/cz1',
+      );
+    }
+    for (const SerialNumber of [undefined, ' ', 'Default string', '0000000']) {
+      expect(systemIdentityOf({ ...base, SerialNumber })).toBeUndefined();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { RedfishError, RedfishUnsupportedError } from './errors';
 import { powerStateOf, readInventory } from './inventory';
 import { getKernelParams, setKernelParams } from './kernelParamsOnBmc';
 import { resetSystem } from './power';
+import { systemIdentityOf } from './systemIdentity';
 import {
   BmcInventory,
   BmcOperation,
@@ -15,6 +16,7 @@ import {
   BmcProvisioner,
   BootOverride,
   BootTarget,
+  IdentifiedSystem,
   KernelParamsStatus,
   PowerState,
   VirtualMediaStatus,
@@ -49,6 +51,16 @@ export class RedfishProvisioner implements BmcProvisioner {
 
   systems(): Promise<string[]> {
     return listSystems(this.bmc.client);
+  }
+
+  async identifySystems(): Promise<IdentifiedSystem[]> {
+    const paths = await listSystems(this.bmc.client);
+    const systems: IdentifiedSystem[] = [];
+    for (const path of paths) {
+      const system = await this.bmc.client.getOptional(path);
+      systems.push({ path, identity: system && systemIdentityOf(system) });
+    }
+    return systems;
   }
 
   inspect(): Promise<BmcInventory> {

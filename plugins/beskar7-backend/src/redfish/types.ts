@@ -81,6 +81,15 @@ export interface BmcInventory extends HardwareDetails {
   /** `Status.Health` of the system (OK, Warning, Critical) when reported. */
   health?: string;
   disks: DiskInfo[];
+  /** What the system says it is (see systemIdentity); absent when it gives nothing usable. */
+  systemIdentity?: string;
+}
+
+/** A ComputerSystem the service lists, and what it says it is. */
+export interface IdentifiedSystem {
+  /** Its `@odata.id`. */
+  path: string;
+  identity?: string;
 }
 
 export interface VirtualMediaStatus {
@@ -105,6 +114,8 @@ export interface BmcProvisioner {
   readonly address: string;
   /** The `@odata.id` of every ComputerSystem the BMC lists. */
   systems(): Promise<string[]>;
+  /** Every ComputerSystem with what it says it is (one GET per system). */
+  identifySystems(): Promise<IdentifiedSystem[]>;
   inspect(): Promise<BmcInventory>;
   powerState(): Promise<PowerState>;
   powerOn(): Promise<void>;

@@ -113,6 +113,18 @@ export class SimulatedBmc {
     return this.address;
   }
 
+  /**
+   * Other spellings of the same service: the names and addresses one BMC
+   * is reached by (DNS name, IPv4-mapped IPv6), for tests of identity.
+   */
+  get aliases(): string[] {
+    const url = new URL(this.address);
+    if (url.hostname !== '127.0.0.1') return [];
+    return ['localhost', '[::ffff:127.0.0.1]'].map(
+      host => `${url.protocol}//${host}:${url.port}`,
+    );
+  }
+
   get tree(): ResourceTree {
     return this.options.tree;
   }

@@ -222,7 +222,7 @@ export function generateTree(
       Manufacturer: layout.manufacturer,
       Model: layout.models[index % layout.models.length],
       SerialNumber: serial,
-      UUID: `00000000-0000-4000-8000-${String(unit).padStart(12, '0')}`,
+      UUID: uuidOf(vendor, unit),
       PowerState: 'Off',
       Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
       ProcessorSummary: { Count: shape.sockets, Status: { Health: 'OK' } },
@@ -345,6 +345,14 @@ function serialOf(vendor: SimulatedVendor, index: number): string {
     5,
     '0',
   )}`;
+}
+
+/** Unique per vendor and unit, as SMBIOS UUIDs are per board. */
+function uuidOf(vendor: SimulatedVendor, unit: number): string {
+  const tag = [...vendor].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return `${tag.toString(16).padStart(8, '0')}-0000-4000-8000-${String(
+    unit,
+  ).padStart(12, '0')}`;
 }
 
 function range(n: number): number[] {

@@ -5,6 +5,7 @@ import {
   BmcActivityRecorder,
 } from '../../queue/__testUtils__/BmcActivityRecorder';
 import {
+  BmcSystem,
   HostInventory,
   HostOperationExecutor,
   OperationContext,
@@ -29,8 +30,8 @@ export class FakeHostExecutor implements HostOperationExecutor {
   }
 
   /** One system per BMC: the one its address names, else `1`. */
-  async listSystems(host: Host): Promise<string[]> {
-    return [parseBmcEndpoint(host.bmc.address).systemId ?? '1'];
+  async listSystems(host: Host): Promise<BmcSystem[]> {
+    return [{ id: parseBmcEndpoint(host.bmc.address).systemId ?? '1' }];
   }
 
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
