@@ -68,6 +68,7 @@ export function physicalHostToRegistration(
         connection.credentialsSecretRef,
       ),
       insecureSkipVerify: connection.insecureSkipVerify ?? false,
+      allowPlainHttp: connection.allowPlainHttp ?? false,
       caBundleRef: spec.caBundleSecretRef
         ? kubernetesSecretRef(metadata.namespace, spec.caBundleSecretRef)
         : undefined,

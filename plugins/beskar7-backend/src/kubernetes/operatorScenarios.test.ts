@@ -16,7 +16,9 @@ import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
+import { DatabaseFleetFacts } from '../diagnostics/DatabaseFleetFacts';
 import { failHost, recoverHost } from '../lifecycle';
+import { createQueueMetrics } from '../metrics/queueMetrics';
 import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -221,6 +223,21 @@ realCluster('operator scenarios (real cluster)', () => {
         },
       },
     });
+  }
+
+  /** The hosts the diagnostics' plain-http-logins check warns about. */
+  function plainHttpFacts() {
+    const metrics = createBeskar7Metrics();
+    return new DatabaseFleetFacts({
+      knex,
+      metrics,
+      queueMetrics: createQueueMetrics(metrics.registry),
+      queueStatus: async () => {
+        throw new Error('not read here');
+      },
+      replicas: async () => [],
+      mode: 'optimistic',
+    }).plainHttpHosts();
   }
 
   const machinePhase = (name: string, phase: string) =>
@@ -430,6 +447,47 @@ realCluster('operator scenarios (real cluster)', () => {
       e => e.involvedObject.uid === uid,
     );
     expect(events.map(e => e.reason)).not.toContain('HostReleased');
+  });
+
+  it('declares a plain-HTTP BMC with spec.redfishConnection.allowPlainHttp, as bmc.allowPlainHttp does', async () => {
+    replica();
+    const plain = (name: string, allowPlainHttp?: boolean) =>
+      custom.createNamespacedCustomObject({
+        ...ref(PHYSICAL_HOST.plural),
+        // As `kubectl apply` does: an unknown field is an error, not dropped.
+        fieldValidation: 'Strict',
+        body: {
+          apiVersion: API_VERSION,
+          kind: PHYSICAL_HOST.kind,
+          metadata: { name },
+          spec: {
+            redfishConnection: {
+              address: `http://bmc-${name}.example:8000`,
+              credentialsSecretRef: 'bmc',
+              ...(allowPlainHttp !== undefined && { allowPlainHttp }),
+            },
+            pool: 'plain-http',
+          },
+        },
+      });
+    await plain('h-plain-allowed', true);
+    await plain('h-plain-default');
+    const allowed = await eventually(
+      () => hosts.getByName(env.namespace, 'h-plain-allowed'),
+      h => h !== undefined,
+      { intervalMs: 100 },
+    );
+    expect(allowed!.bmc.allowPlainHttp).toBe(true);
+    const byDefault = await eventually(
+      () => hosts.getByName(env.namespace, 'h-plain-default'),
+      h => h !== undefined,
+      { intervalMs: 100 },
+    );
+    expect(byDefault!.bmc.allowPlainHttp).toBe(false);
+    // The diagnostics warn about it as about any plain-HTTP opt-in.
+    const facts = await plainHttpFacts();
+    expect(facts.map(h => h.name)).toContain('h-plain-allowed');
+    expect(facts.map(h => h.name)).not.toContain('h-plain-default');
   });
 
   it('refuses a bad spec at apply time, and reports one that only the backend refuses once, without retrying, never touching a host', async () => {

@@ -16,7 +16,10 @@ export type HostRegistration = RegisterHostRequest & {
   pool: string;
   labels: Record<string, string>;
   tags: string[];
-  bmc: RegisterHostRequest['bmc'] & { insecureSkipVerify: boolean };
+  bmc: RegisterHostRequest['bmc'] & {
+    insecureSkipVerify: boolean;
+    allowPlainHttp: boolean;
+  };
 };
 
 /** A Beskar7Machine as a machine request: identity is namespace/name. */

@@ -80,6 +80,7 @@ export interface PhysicalHostSpec {
     address: string;
     credentialsSecretRef: string;
     insecureSkipVerify?: boolean;
+    allowPlainHttp?: boolean;
   };
   consumerRef?: ObjectReference;
   bootIsoSource?: string;
