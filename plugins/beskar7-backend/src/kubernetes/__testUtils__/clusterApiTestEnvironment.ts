@@ -1,6 +1,7 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -52,10 +53,14 @@ export interface ClusterApiTestEnvironment extends KubeTestEnvironment {
   newNamespace(): Promise<string>;
   /**
    * Server-side apply (as `kubectl apply --server-side`), so Cluster API's
-   * webhooks default and validate it; in `namespace` unless the object
-   * names one. Returns the object as stored.
+   * webhooks default and validate it; a namespaced object goes to
+   * `namespace` unless it names one. Returns the object as stored (as it
+   * would be, with `dryRun`).
    */
-  apply<T extends KubernetesObject = any>(object: T): Promise<T>;
+  apply<T extends KubernetesObject = any>(
+    object: T,
+    options?: { dryRun?: boolean },
+  ): Promise<T>;
   /** Cluster API's Machines, MachineSets, MachineDeployments of a namespace, of one Cluster when named. */
   machines(namespace?: string, clusterName?: string): Promise<any[]>;
   machineSets(namespace?: string, clusterName?: string): Promise<any[]>;
@@ -77,7 +82,9 @@ export async function createClusterApiTestEnvironment(): Promise<ClusterApiTestE
   }
   const kube = await createKubeTestEnvironment('real cluster');
   const custom = kube.kubeConfig.makeApiClient(CustomObjectsApi);
-  const objects = KubernetesObjectApi.makeApiClient(kube.kubeConfig);
+  const objects = KubernetesObjectApi.makeApiClient(
+    inNamespace(kube.kubeConfig, kube.namespace),
+  );
   const core = kube.kubeConfig.makeApiClient(CoreV1Api);
   const namespaces: string[] = [];
 
@@ -107,18 +114,11 @@ export async function createClusterApiTestEnvironment(): Promise<ClusterApiTestE
       namespaces.push(name);
       return name;
     },
-    async apply(object) {
-      const body = {
-        ...object,
-        metadata: {
-          ...object.metadata,
-          namespace: object.metadata?.namespace ?? kube.namespace,
-        },
-      };
+    async apply(object, options = {}) {
       return (await objects.patch(
-        body,
+        object,
         undefined,
-        undefined,
+        options.dryRun ? 'All' : undefined,
         'beskar7-test',
         true,
         PatchStrategy.ServerSideApply,
@@ -135,4 +135,18 @@ export async function createClusterApiTestEnvironment(): Promise<ClusterApiTestE
       await kube.stop();
     },
   };
+}
+
+/** The same credentials, with `namespace` as the default of namespaced objects. */
+function inNamespace(kubeConfig: KubeConfig, namespace: string): KubeConfig {
+  const scoped = new KubeConfig();
+  scoped.loadFromOptions({
+    clusters: kubeConfig.clusters,
+    users: kubeConfig.users,
+    contexts: kubeConfig.contexts.map(c =>
+      c.name === kubeConfig.currentContext ? { ...c, namespace } : c,
+    ),
+    currentContext: kubeConfig.currentContext,
+  });
+  return scoped;
 }
