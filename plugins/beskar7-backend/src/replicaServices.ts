@@ -77,6 +77,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     credentials,
     configCredentials,
     resolveHostName,
+    { kubernetesSecrets: options.credentials !== undefined },
   );
   const bmcAddresses = options.bmcAddresses ?? readBmcAddressPolicy(config);
   const provisioners = new BmcProvisionerFactory({

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { NotFoundError } from '@backstage/errors';
+import { validateCredentialsConfig } from '../config/readCredentialsConfig';
 import { BmcCredentials, CredentialResolver, CredentialScopes } from './types';
 
 /**
@@ -15,7 +16,10 @@ export class ConfigCredentialResolver
     { credentials: BmcCredentials; allowedAddresses: string[] }
   >();
 
-  constructor(private readonly config: Config) {}
+  /** Throws naming the key when `beskar7.credentials` cannot work. */
+  constructor(private readonly config: Config) {
+    validateCredentialsConfig(config);
+  }
 
   /** A login known only at run time, usable at `allowedAddresses` alone. */
   register(
@@ -27,13 +31,13 @@ export class ConfigCredentialResolver
   }
 
   allowedAddresses(ref: string): string[] | undefined {
-    const entry = this.config.getOptionalConfig(`beskar7.credentials.${ref}`);
+    const entry = this.entry(ref);
     if (entry) return entry.getOptionalStringArray('allowedAddresses') ?? [];
     return this.registered.get(ref)?.allowedAddresses;
   }
 
   async resolve(ref: string): Promise<BmcCredentials> {
-    const entry = this.config.getOptionalConfig(`beskar7.credentials.${ref}`);
+    const entry = this.entry(ref);
     if (entry) {
       return {
         username: entry.getString('username'),
@@ -47,6 +51,12 @@ export class ConfigCredentialResolver
     throw new NotFoundError(`No BMC credentials named '${ref}'`);
   }
 
+  /** The config entry named `ref` itself: never a key inside one (`rack-a.password`). */
+  private entry(ref: string): Config | undefined {
+    if (!isCredentialName(ref)) return undefined;
+    return this.config.getOptionalConfig(`beskar7.credentials.${ref}`);
+  }
+
   /** `beskar7.caBundles.<ref>`: a PEM bundle (certificates are no secret, but a wrong one is refused, never replaced by the system CAs). */
   async resolveCaBundle(ref: string): Promise<string> {
     const bundle = this.config.getOptionalString(`beskar7.caBundles.${ref}`);
@@ -57,4 +67,9 @@ export class ConfigCredentialResolver
     }
     return bundle;
   }
+}
+
+/** Config keys are paths: a name with a dot would reach inside an entry. */
+export function isCredentialName(ref: string): boolean {
+  return ref.length > 0 && !ref.includes('.');
 }

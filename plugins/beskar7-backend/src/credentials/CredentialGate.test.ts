@@ -55,7 +55,9 @@ const config = (allowedAddresses?: string[]) =>
 
 function gateFor(allowedAddresses?: string[]) {
   const resolver = new ConfigCredentialResolver(config(allowedAddresses));
-  return new CredentialGate(resolver, resolver);
+  return new CredentialGate(resolver, resolver, undefined, {
+    kubernetesSecrets: true,
+  });
 }
 
 function host(bmc: Partial<Host['bmc']>, namespace = 'default'): Host {
@@ -249,6 +251,55 @@ describe('Host registration and credentials', () => {
     } finally {
       await recorder.stop();
     }
+  });
+
+  it('refuses a credentialsRef naming no credential of config, or a Kubernetes Secret while Kubernetes is off, with 400 naming the field', async () => {
+    const { server, knex } = await backend();
+    for (const credentialsRef of [
+      'rack-a.password',
+      'rack-a.allowedAddresses',
+      'k8s-secret:default/bmc',
+    ]) {
+      const res = await request(server)
+        .post('/api/beskar7/hosts')
+        .set(auth)
+        .send({
+          name: 'odd-ref',
+          bmc: { address: 'https://10.0.0.7', credentialsRef },
+        });
+      expect({ credentialsRef, status: res.status }).toEqual({
+        credentialsRef,
+        status: 400,
+      });
+      expect(res.body.error.message).toMatch(/^bmc\.credentialsRef: /);
+      expect(res.text).not.toContain('rack-a-secret');
+    }
+    expect(await knex('beskar7_hosts').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses to start with an allowedAddresses entry that is no address, naming the key', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await expect(
+      startTestBackend({
+        features: [
+          beskar7Plugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              beskar7: {
+                credentials: {
+                  'rack-a': {
+                    username: 'admin',
+                    password: 'rack-a-secret',
+                    allowedAddresses: ['10.0.0.0/8', 'not a cidr!!'],
+                  },
+                },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/beskar7\.credentials\.rack-a\.allowedAddresses\[1\]/);
   });
 
   it('needs the permission to use credentials on top of registering hosts', async () => {

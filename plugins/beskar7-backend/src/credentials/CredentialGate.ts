@@ -4,7 +4,11 @@ import {
   BmcAllowlistEntryError,
   HostResolver,
 } from '../inventory/bmcAddressPolicy';
-import { parseKubernetesSecretRef } from '../kubernetes/mapping';
+import {
+  parseKubernetesSecretRef,
+  SECRET_REF_PREFIX,
+} from '../kubernetes/mapping';
+import { isCredentialName } from './ConfigCredentialResolver';
 import {
   BmcCredentials,
   CredentialResolver,
@@ -33,6 +37,10 @@ export class CredentialGate {
     private readonly resolver: CredentialResolver,
     private readonly scopes: CredentialScopes,
     private readonly resolveName?: HostResolver,
+    private readonly options: {
+      /** Whether `k8s-secret:` refs can be read (the Kubernetes side is on). */
+      kubernetesSecrets?: boolean;
+    } = {},
   ) {}
 
   /**
@@ -47,7 +55,22 @@ export class CredentialGate {
         `bmc.allowPlainHttp: ${address} is plain HTTP, where the BMC login would cross the network in clear text; use https, or set bmc.allowPlainHttp to true to accept that`,
       );
     }
+    if (ref.startsWith(SECRET_REF_PREFIX) && !this.options.kubernetesSecrets) {
+      return new InputError(
+        `bmc.credentialsRef: ${ref} names a Kubernetes Secret, which this backend reads only with beskar7.kubernetes.enabled`,
+      );
+    }
     const secret = parseKubernetesSecretRef(ref);
+    if (ref.startsWith(SECRET_REF_PREFIX) && !secret) {
+      return new InputError(
+        `bmc.credentialsRef: ${ref} is not of the form ${SECRET_REF_PREFIX}<namespace>/<name>`,
+      );
+    }
+    if (!secret && !isCredentialName(ref)) {
+      return new InputError(
+        `bmc.credentialsRef: '${ref}' is not a credential name: it names an entry of beskar7.credentials (no '.'), or ${SECRET_REF_PREFIX}<namespace>/<name>`,
+      );
+    }
     if (secret) {
       return secret.namespace === use.namespace
         ? undefined
