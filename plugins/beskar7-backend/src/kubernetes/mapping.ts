@@ -213,15 +213,23 @@ export function machineStatusOf(
 export const RELEASED = 'Released';
 
 /**
- * A release in progress, failed (its host's cleanup went to Error and
- * waits for the host's recovery) or ended; nothing before one starts.
+ * A release in progress, failed or ended; nothing before one starts. A
+ * release whose cleanup failed for good ends too (the host stays in Error,
+ * never claimed, until recovered), and says so.
  */
 function releaseConditionOf(
   machine: Machine,
   host: Host | undefined,
 ): Omit<Condition, 'lastTransitionTime'> | undefined {
   if (machine.phase === 'Released') {
-    return { type: RELEASED, status: 'True', reason: RELEASED };
+    return machine.failureReason
+      ? {
+          type: RELEASED,
+          status: 'True',
+          reason: 'ReleaseFailed',
+          message: `${machine.failureReason}. The host stays in Error, never claimed; recover it to run its cleanup again.`,
+        }
+      : { type: RELEASED, status: 'True', reason: RELEASED };
   }
   if (machine.phase !== 'Releasing') return undefined;
   if (host?.state === 'Error') {

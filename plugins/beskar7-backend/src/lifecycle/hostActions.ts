@@ -1,6 +1,7 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { HostEventStore } from '../database/HostEventStore';
+import { HOSTS_TABLE } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { QueueMetrics } from '../metrics/queueMetrics';
 import { applyHostTransition } from './applyHostTransition';
@@ -9,8 +10,10 @@ type Metrics = Pick<QueueMetrics, 'hostStateTransitions'> | undefined;
 
 /**
  * Moves a host to Error with a readable message. A machine waiting for the
- * host to be provisioned fails with the same message; one releasing it
- * stays Releasing until the host is recovered.
+ * host to be provisioned fails with the same message. One releasing it
+ * lets go (Released, the message kept as its failure reason): the cleanup
+ * it waited for is the host's to finish, at its recovery, and a machine
+ * never stays Releasing for good.
  */
 export function failHost(
   knex: Knex,
@@ -37,6 +40,19 @@ export function failHost(
             failure_reason: request.message,
             updated_at: new Date(),
           });
+        const released = await trx(MACHINES_TABLE)
+          .where({ id: host.consumer_id, phase: 'Releasing' })
+          .update({
+            phase: 'Released',
+            host_id: null,
+            failure_reason: `the cleanup of host ${host.namespace}/${host.name} failed: ${request.message}`,
+            updated_at: new Date(),
+          });
+        if (released) {
+          await trx(HOSTS_TABLE)
+            .where({ id: host.id })
+            .update({ consumer_id: null });
+        }
       },
     },
     metrics,

@@ -1,7 +1,7 @@
 import { BootMode } from '@beskar7/backstage-plugin-beskar7-common';
 import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { RedfishClient } from './client';
-import { RedfishUnsupportedError } from './errors';
+import { RedfishHttpError, RedfishUnsupportedError } from './errors';
 import { Resource } from './odata';
 import { BootOverride, BootTarget } from './types';
 
@@ -94,22 +94,61 @@ export async function setOneTimeBoot(
   return readBack;
 }
 
-/** Turns the boot override off, unless it is off already. */
+/**
+ * Whether the BMC reports no override in effect. Services say it in two
+ * ways: `BootSourceOverrideEnabled: Disabled`, or a target of `None` (some
+ * keep `Continuous` with target None as their resting state).
+ */
+export function noOverride(override: BootOverride): boolean {
+  return override.enabled === 'Disabled' || override.target === 'None';
+}
+
+/**
+ * Turns the boot override off, unless there is none. A bare
+ * `{"BootSourceOverrideEnabled": "Disabled"}` is what DSP0266 asks for;
+ * services that want the whole Boot object refuse it with 400, and get
+ * the same with target `None` and the current mode. What the BMC reports
+ * afterwards decides.
+ */
 export async function clearBootOverride(
   client: RedfishClient,
   systemPath: string,
 ): Promise<BootOverride> {
-  const current = bootOverrideOf(await client.get(systemPath));
-  if (current.enabled === 'Disabled') return current;
-  await client.patch(systemPath, {
-    Boot: { BootSourceOverrideEnabled: 'Disabled' },
-  });
+  const system = await client.get(systemPath);
+  const current = bootOverrideOf(system);
+  if (noOverride(current)) return current;
+  try {
+    await client.patch(systemPath, {
+      Boot: { BootSourceOverrideEnabled: 'Disabled' },
+    });
+  } catch (error) {
+    if (!(error instanceof RedfishHttpError) || error.status !== 400) {
+      throw error;
+    }
+    await client.patch(systemPath, { Boot: wholeClear(system.Boot ?? {}) });
+  }
   const readBack = bootOverrideOf(await client.get(systemPath));
-  if (readBack.enabled !== 'Disabled') {
+  if (!noOverride(readBack)) {
     throw new RedfishUnsupportedError(
       client.address,
       `the boot override was not cleared: the BMC still reports ${readBack.target} (${readBack.enabled})`,
     );
   }
   return readBack;
+}
+
+/** The Boot object that says "no override" in full: target None, mode kept. */
+function wholeClear(boot: Resource): Resource {
+  const targets = boot['BootSourceOverrideTarget@Redfish.AllowableValues'];
+  const patch: Resource = {
+    BootSourceOverrideEnabled: 'Disabled',
+    BootSourceOverrideTarget:
+      !Array.isArray(targets) || targets.includes('None')
+        ? 'None'
+        : boot.BootSourceOverrideTarget,
+  };
+  if (boot.BootSourceOverrideMode) {
+    patch.BootSourceOverrideMode = boot.BootSourceOverrideMode;
+  }
+  return patch;
 }

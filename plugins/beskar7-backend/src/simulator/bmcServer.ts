@@ -37,6 +37,8 @@ export interface SimulatedBmcOptions {
   sessionCreatedStatus?: 200 | 201 | 204;
   /** The BMC keeps a one-time boot override as Continuous (and reports it so). */
   onceBecomesContinuous?: boolean;
+  /** Every Boot PATCH must carry the override's target (and mode): see SimulatedMachine. */
+  wholeBootPatch?: boolean;
   /** Session slots; a login beyond them gets 503 `SessionLimitExceeded`. */
   maxSessions?: number;
   basicAuth?: boolean;
@@ -89,6 +91,7 @@ export class SimulatedBmc {
           options.powerDelayMs ?? 0,
           path,
           options.onceBecomesContinuous,
+          options.wholeBootPatch,
         ),
     );
     this.counters = new BmcCounters(options.fleetGauge);

@@ -56,6 +56,11 @@ export class SimulatedMachine {
     systemPath?: string,
     /** Accepts a one-time boot override but keeps it as Continuous. */
     private readonly onceBecomesContinuous = false,
+    /**
+     * Refuses a Boot PATCH that leaves out BootSourceOverrideTarget (or
+     * BootSourceOverrideMode, where the system has one), as some services do.
+     */
+    private readonly wholeBootPatch = false,
   ) {
     const members = systemPaths(tree);
     this.systemPath = systemPath ?? members[0] ?? '/redfish/v1/Systems/1';
@@ -276,6 +281,18 @@ export class SimulatedMachine {
         400,
         'PropertyNotWritable',
         'Only Boot properties can be changed on this system',
+      );
+    }
+    if (
+      this.wholeBootPatch &&
+      (!('BootSourceOverrideTarget' in patch) ||
+        ('BootSourceOverrideMode' in boot &&
+          !('BootSourceOverrideMode' in patch)))
+    ) {
+      return redfishError(
+        400,
+        'PropertyMissing',
+        'Missing the BootSourceOverrideTarget and/or BootSourceOverrideMode property: both are required to change the boot override',
       );
     }
     for (const [name, value] of Object.entries(patch)) {

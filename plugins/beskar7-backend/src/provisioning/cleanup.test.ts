@@ -1,0 +1,152 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { beskar7Plugin } from '../plugin';
+import { generateTree, SimulatedBmc } from '../simulator';
+import { simGet } from '../simulator/testing';
+
+const databases = createTestDatabases();
+const auth = { Authorization: mockCredentials.user.header() };
+const credentials = { username: 'admin', password: 'clean-Up-7' };
+
+/**
+ * A host is handed on clean, on every Redfish service: the boot override
+ * is cleared where the service wants the whole Boot object, a release whose
+ * cleanup fails for good still ends, and a recovery cleans up before
+ * Available. Through the public API, over HTTP to simulated BMCs.
+ */
+describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
+  const bmcs: SimulatedBmc[] = [];
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  const api = (path: string) => `/api/beskar7${path}`;
+  const get = async (path: string) =>
+    (await request(server).get(api(path)).set(auth)).body;
+  const post = (path: string, body?: object) =>
+    request(server).post(api(path)).set(auth).send(body);
+  const hostsOfPool = async (pool: string): Promise<Host[]> =>
+    (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
+  let unit = 40;
+  const enrol = async (
+    pool: string,
+    options: Partial<Parameters<typeof SimulatedBmc.start>[0]> & {
+      bootOverrideEnabled?: string[];
+    } = {},
+  ) => {
+    const { bootOverrideEnabled, ...rest } = options;
+    const bmc = await SimulatedBmc.start({
+      tree: generateTree('hpe', (unit += 1), { bootOverrideEnabled }),
+      credentials,
+      ...rest,
+    });
+    bmcs.push(bmc);
+    const res = await post('/hosts', {
+      name: pool,
+      pool,
+      bmc: { address: bmc.url, credentialsRef: 'lab', allowPlainHttp: true },
+    });
+    expect(res.status).toBe(201);
+    await eventually(
+      () => hostsOfPool(pool),
+      ([h]) => h?.state === 'Available',
+    );
+    return bmc;
+  };
+  const provision = async (pool: string, mode = 'PreBakedISO') => {
+    const machine = (
+      await post('/machines', {
+        name: `${pool}-${mode.toLowerCase()}`,
+        imageUrl: 'https://images.example/os.iso',
+        osFamily: 'flatcar',
+        provisioningMode: mode,
+        requirements: { pool },
+      })
+    ).body as Machine;
+    return eventually(
+      () => get(`/machines/${machine.id}`),
+      m => ['Provisioned', 'Failed'].includes(m.phase),
+    );
+  };
+
+  beforeAll(async () => {
+    const knex = await databases.init(databaseId);
+    ({ server } = await startTestBackend({
+      features: [
+        beskar7Plugin,
+        schedulerServiceFactory,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            beskar7: {
+              credentials: {
+                lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
+              },
+              provisioning: {
+                maxConcurrentOps: 4,
+                workerCount: 4,
+                bmcCooldownPeriod: '0s',
+                pollInterval: '20ms',
+                reconcileInterval: '200ms',
+                retry: { maxRetries: 1, initialBackoff: '0s' },
+              },
+            },
+          },
+        }),
+      ],
+    }));
+  });
+  afterAll(() => Promise.all(bmcs.map(b => b.stop())));
+
+  it('clears the override on a service that wants the whole Boot object', async () => {
+    const bmc = await enrol('whole-boot', {
+      wholeBootPatch: true,
+      bootOverrideEnabled: ['Disabled', 'Continuous'],
+    });
+    const machine = await provision('whole-boot');
+    expect([machine.phase, machine.failureReason]).toEqual([
+      'Provisioned',
+      undefined,
+    ]);
+    const boot = (await simGet(bmc, bmc.machine.systemPath)).Boot;
+    expect([boot.BootSourceOverrideEnabled, boot.BootSourceOverrideTarget]).toEqual([
+      'Disabled',
+      'None',
+    ]);
+    expect(boot.BootSourceOverrideMode).toBe('UEFI');
+    expect(bmc.machine.boots.map(b => b.target)).toEqual(['Cd']);
+
+    await post(`/machines/${machine.id}/release`);
+    await eventually(
+      () => get(`/machines/${machine.id}`),
+      m => m.phase === 'Released',
+    );
+    expect((await hostsOfPool('whole-boot'))[0].state).toBe('Available');
+  }, 60_000);
+
+  it('ends a release whose cleanup fails for good: the host is in Error with the BMC\'s reason, the machine Released', async () => {
+    const bmc = await enrol('stuck');
+    const machine = await provision('stuck', 'PXE');
+    expect(machine.phase).toBe('Provisioned');
+    bmc.faults.set([{ kind: 'status', status: 400, operations: ['reset'] }]);
+    await post(`/machines/${machine.id}/release`);
+    const released = await eventually(
+      () => get(`/machines/${machine.id}`),
+      m => m.phase === 'Released',
+    );
+    expect(released.hostId).toBeUndefined();
+    expect(released.failureReason).toMatch(
+      /^the cleanup of host default\/stuck failed: .*Simulated failure \(HTTP 400\)/,
+    );
+    const [host] = await hostsOfPool('stuck');
+    expect(host.state).toBe('Error');
+    expect(host.consumerId).toBeUndefined();
+    expect(host.errorMessage).toContain('Simulated failure (HTTP 400)');
+    expect(host.errorMessage).not.toContain(credentials.password);
+  }, 60_000);
+});
