@@ -91,7 +91,7 @@ apply_crds() {
   done
   for pid in "${pids[@]}"; do wait "$pid"; done
   for name in "${names[@]}"; do
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 300); do
       kube "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$name" |
         tr -d ' \n' | grep -q '"type":"Established","status":"True"' && continue 2
       sleep 0.1
@@ -145,7 +145,8 @@ start_manager() {
     echo "$webhook" >"$RUN/$manager.webhook-port"
     echo "$health" >"$RUN/$manager.health-port"
     echo "$diagnostics" >"$RUN/$manager.diagnostics-port"
-    for _ in $(seq 1 240); do
+    # About 5 s each on a quiet 2-core machine; allow for a busy one.
+    for _ in $(seq 1 480); do
       alive "$RUN/$manager.pid" || break
       if [ "$(curl -s "http://127.0.0.1:$health/readyz" 2>/dev/null)" = ok ]; then
         return 0
@@ -154,7 +155,7 @@ start_manager() {
     done
     if alive "$RUN/$manager.pid"; then
       stop_pid "$RUN/$manager.pid"
-      log "$manager did not become ready in 60 s; see $RUN/$manager.log"
+      log "$manager did not become ready in 120 s; see $RUN/$manager.log"
       exit 1
     fi
     # Lost a port to someone else: try others (the log says which).
