@@ -16,6 +16,7 @@ import { registerActions } from './actions/registerActions';
 import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
 import { LeaderClaimCoordinator, resolveLeaderElectionTiming } from './claims';
+import { ClusterObjectReader, ClusterService } from './clusters';
 import { DiagnosticsService } from './diagnostics';
 import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
 import { HostStore } from './database/HostStore';
@@ -157,8 +158,18 @@ export const beskar7Plugin = createBackendPlugin({
           timeout: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
           fn: () => metricsHistory.sample(),
         });
+        const clusters =
+          kubernetes &&
+          new ClusterService({
+            objects: new ClusterObjectReader(
+              kubernetes.apiAccess.kubeConfig,
+              kubernetes.apiAccess.namespace,
+            ),
+            hosts: new MachineStore(knex),
+          });
         const inventory = new InventoryService({
           knex,
+          clusters,
           claims,
           onChange: notifyHost,
           bmcAddresses,
@@ -243,6 +254,7 @@ export const beskar7Plugin = createBackendPlugin({
             diagnostics,
             runbooks,
             metrics: metrics.registry,
+            clusters,
             kubernetesHealth: () => kubernetes?.health(),
             metricsHistory,
           }),

@@ -37,6 +37,8 @@ export interface ListHostsQuery {
   vendor?: string;
   /** Case-insensitive substring of name, namespace, model or serial. */
   text?: string;
+  /** `namespace/name` of a Cluster API cluster: only the hosts it holds. */
+  cluster?: string;
   offset?: number;
   limit?: number;
   orderBy?: HostSortField;
@@ -58,6 +60,7 @@ export function hostQueryString(query: ListHostsQuery): string {
     pool: query.pool,
     vendor: query.vendor,
     text: query.text,
+    cluster: query.cluster,
     offset: query.offset,
     limit: query.limit,
     orderBy: query.orderBy,

@@ -8,6 +8,7 @@ export * from './types';
 export * from './alertLimits';
 export * from './annotations';
 export * from './api';
+export * from './clusters';
 export * from './permissions';
 export * from './runbooks';
 export * from './requirements';

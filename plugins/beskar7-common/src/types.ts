@@ -1,3 +1,4 @@
+import type { HostCluster } from './clusters';
 /** Lifecycle states of a physical host; transitions live in the backend's state machine. */
 export const HOST_STATES = [
   'Enrolling',
@@ -132,6 +133,11 @@ export interface Host {
   errorMessage?: string;
   /** Id of the machine that holds this host. */
   consumerId?: string;
+  /**
+   * The Cluster API cluster and role this host serves, when a Machine of a
+   * cluster holds it (read from the Kubernetes API, not stored).
+   */
+  cluster?: HostCluster;
   /** Optimistic-locking version, bumped by every write. */
   version: number;
   createdAt: string;

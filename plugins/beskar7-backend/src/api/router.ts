@@ -15,6 +15,7 @@ import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
 import { isDatabaseUnavailable } from '../database/errors';
+import { ClusterService } from '../clusters';
 import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
@@ -23,6 +24,7 @@ import { ProvisioningQueue } from '../queue';
 import { RunbookEngine } from '../runbooks';
 import { bodyOf, jsonBody } from './body';
 import { RouteGuard } from './guard';
+import { addClusterRoutes } from './clusterRoutes';
 import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
 import {
@@ -53,6 +55,8 @@ export interface RouterOptions {
   runbooks: RunbookEngine;
   metrics: Registry;
   metricsHistory: Pick<MetricsHistory, 'summary'>;
+  /** Cluster API clusters, when the Kubernetes side is enabled. */
+  clusters?: Pick<ClusterService, 'list' | 'get'>;
   /** The Kubernetes side's health, when it is enabled. */
   kubernetesHealth?: () => KubernetesHealth | undefined;
 }
@@ -247,6 +251,7 @@ export async function createRouter(
   });
 
   addRunbookRoutes(router, guard, options.runbooks);
+  addClusterRoutes(router, guard, options.clusters);
 
   router.post('/config/validate', async (req, res) => {
     await guard.authorize(req, beskar7HostReadPermission);

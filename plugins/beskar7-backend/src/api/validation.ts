@@ -186,6 +186,14 @@ const listHosts = z.strictObject({
     .optional(),
   vendor: z.string().min(1).max(63).optional(),
   text: z.string().min(1).max(128).optional(),
+  cluster: z
+    .string()
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      'must be namespace/name of a cluster',
+    )
+    .max(127)
+    .optional(),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   orderBy: z.enum(HOST_SORT_FIELDS).default('name'),
@@ -325,6 +333,7 @@ export function parseListHostsQuery(query: unknown): ListHostsQuery {
       : undefined,
     vendor: q.vendor,
     text: q.text,
+    cluster: q.cluster,
     offset: q.offset,
     limit: q.limit,
     orderBy: q.orderBy,
@@ -371,6 +380,20 @@ export function parseRunbookStepInput(body: unknown) {
 
 export function parseRunbookRunsQuery(query: unknown) {
   return parse(runbookRunsQuery, query, 'runbook run query');
+}
+
+/** A cluster's namespace and name from the path, or a 404: no Cluster has names of another shape. */
+export function plausibleClusterRef(
+  namespace: string,
+  name: string,
+): { namespace: string; name: string } {
+  if (
+    !dnsLabel.safeParse(namespace).success ||
+    !dnsLabel.safeParse(name).success
+  ) {
+    throw new NotFoundError('No cluster has this namespace and name');
+  }
+  return { namespace, name };
 }
 
 /** Ids in paths: uuids and slugs. Anything else cannot name a stored object. */

@@ -35,7 +35,11 @@ export class HostSearch {
    * in a large fleet. A first page shorter than the limit is its own total,
    * which spares filtered searches a second scan.
    */
-  async search(query: ListHostsQuery): Promise<Page<Host>> {
+  async search(
+    query: ListHostsQuery,
+    /** Only these hosts (a cluster's, say), when given. */
+    onlyIds?: string[],
+  ): Promise<Page<Host>> {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
     const sortColumn = SORT_COLUMNS[query.orderBy ?? 'name'];
@@ -46,7 +50,7 @@ export class HostSearch {
         { column: 'namespace', order: 'asc' },
         { column: 'name', order: 'asc' },
       ].map(o => ({ ...o, column: table ? `${table}.${o.column}` : o.column }));
-    const page = this.filtered(query)
+    const page = this.filtered(query, onlyIds)
       .select('id')
       .orderBy(ordering())
       .offset(offset)
@@ -59,12 +63,17 @@ export class HostSearch {
     const totalCount =
       offset === 0 && rows.length < limit
         ? rows.length
-        : await this.count(query);
+        : await this.count(query, onlyIds);
     return { items: rows.map(rowToHost), totalCount, offset, limit };
   }
 
-  private async count(query: ListHostsQuery): Promise<number> {
-    const [{ count }] = await this.filtered(query).count({ count: '*' });
+  private async count(
+    query: ListHostsQuery,
+    onlyIds?: string[],
+  ): Promise<number> {
+    const [{ count }] = await this.filtered(query, onlyIds).count({
+      count: '*',
+    });
     return Number(count);
   }
 
@@ -103,9 +112,13 @@ export class HostSearch {
     return [...byPool.values()];
   }
 
-  private filtered(query: ListHostsQuery): Knex.QueryBuilder {
+  private filtered(
+    query: ListHostsQuery,
+    onlyIds?: string[],
+  ): Knex.QueryBuilder {
     const pg = isPostgres(this.knex);
     const q = this.knex<HostRow>(HOSTS_TABLE);
+    if (onlyIds) q.whereIn('id', onlyIds);
     if (query.state?.length) q.whereIn('state', query.state);
     if (query.pool) q.where('pool', query.pool);
     if (query.vendor) {

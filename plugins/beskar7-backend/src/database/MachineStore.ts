@@ -1,11 +1,14 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
+  ClusterHostRef,
+  HostState,
   Machine,
   MachinePhase,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from './errors';
+import { HOSTS_TABLE } from './hostRows';
 import {
   MACHINES_TABLE,
   MachineRow,
@@ -110,6 +113,47 @@ export class MachineStore {
       .where({ namespace, name })
       .first();
     return row && rowToMachine(row);
+  }
+
+  /**
+   * The hosts held by the machines named (namespace and name): one query,
+   * for the cluster view's Beskar7Machine -> host step.
+   */
+  async heldHosts(
+    refs: Array<{ namespace: string; name: string }>,
+  ): Promise<Array<{ namespace: string; name: string; host: ClusterHostRef }>> {
+    const wanted = new Set(refs.map(r => `${r.namespace}/${r.name}`));
+    const rows: Array<{
+      namespace: string;
+      name: string;
+      host_id: string;
+      host_name: string;
+      host_namespace: string;
+      host_state: HostState;
+    }> = await this.knex(`${MACHINES_TABLE} as m`)
+      .join(`${HOSTS_TABLE} as h`, 'h.id', 'm.host_id')
+      .whereIn('m.namespace', [...new Set(refs.map(r => r.namespace))])
+      .whereIn('m.name', [...new Set(refs.map(r => r.name))])
+      .select(
+        'm.namespace',
+        'm.name',
+        'm.host_id',
+        'h.name as host_name',
+        'h.namespace as host_namespace',
+        'h.state as host_state',
+      );
+    return rows
+      .filter(r => wanted.has(`${r.namespace}/${r.name}`))
+      .map(r => ({
+        namespace: r.namespace,
+        name: r.name,
+        host: {
+          id: r.host_id,
+          name: r.host_name,
+          namespace: r.host_namespace,
+          state: r.host_state,
+        },
+      }));
   }
 
   async list(filter: MachineListFilter = {}): Promise<Machine[]> {

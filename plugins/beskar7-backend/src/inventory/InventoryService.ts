@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   Host,
+  HostCluster,
   HostDetails,
   ListHostsQuery,
   Page,
@@ -43,6 +44,14 @@ export interface InventoryServiceOptions {
   credentials?: Pick<CredentialGate, 'refusal'>;
   /** Asks a BMC which systems it has, so that a named one is known to exist. */
   systems?: BmcSystems;
+  /** Which Cluster API cluster each host serves (with `beskar7.kubernetes`). */
+  clusters?: HostClusters;
+}
+
+/** The part of the cluster view that hosts show. */
+export interface HostClusters {
+  hostClusters(): Promise<Map<string, HostCluster>>;
+  hostIdsOf(cluster: string): Promise<string[]>;
 }
 
 /**
@@ -56,6 +65,7 @@ export class InventoryService {
   private readonly bmcAddresses: BmcAddressPolicy;
   private readonly credentials?: Pick<CredentialGate, 'refusal'>;
   private readonly systems?: BmcSystems;
+  private readonly clusters?: HostClusters;
   private readonly hosts: HostStore;
   private readonly search: HostSearch;
 
@@ -67,12 +77,19 @@ export class InventoryService {
       options.bmcAddresses ?? BmcAddressPolicy.create(undefined);
     this.credentials = options.credentials;
     this.systems = options.systems;
+    this.clusters = options.clusters;
     this.hosts = new HostStore(this.knex);
     this.search = new HostSearch(this.knex);
   }
 
-  listHosts(query: ListHostsQuery): Promise<Page<Host>> {
-    return this.search.search(query);
+  async listHosts(query: ListHostsQuery): Promise<Page<Host>> {
+    let onlyIds: string[] | undefined;
+    if (query.cluster) {
+      // Without the Kubernetes side no host serves a cluster.
+      onlyIds = (await this.clusters?.hostIdsOf(query.cluster)) ?? [];
+    }
+    const page = await this.search.search(query, onlyIds);
+    return { ...page, items: await this.withClusters(page.items) };
   }
 
   pools(): Promise<PoolSummary[]> {
@@ -80,7 +97,7 @@ export class InventoryService {
   }
 
   async getHost(id: string): Promise<HostDetails> {
-    const host = await this.requireHost(id);
+    const [host] = await this.withClusters([await this.requireHost(id)]);
     const events = await this.hosts.listEvents(id);
     return { ...host, events: events.slice(-RECENT_EVENTS).reverse() };
   }
@@ -98,8 +115,7 @@ export class InventoryService {
     if (credentialRefusal) throw credentialRefusal;
     const key = registrationKey(request.bmc.address);
     const listed =
-      this.systems &&
-      (await systemsAtRegistration(this.systems, request));
+      this.systems && (await systemsAtRegistration(this.systems, request));
     if (key.system_id && listed) {
       const missing = missingSystemRefusal(listed, key.system_id);
       if (missing) {
@@ -203,6 +219,19 @@ export class InventoryService {
       holder ??= duplicate;
     }
     return { holder };
+  }
+
+  /**
+   * Hosts with the cluster they serve. The inventory answers without it
+   * when the Kubernetes API cannot be read: hosts matter more than labels.
+   */
+  private async withClusters(hosts: Host[]): Promise<Host[]> {
+    const clusters = await this.clusters?.hostClusters().catch(() => undefined);
+    if (!clusters) return hosts;
+    return hosts.map(host => {
+      const cluster = clusters.get(host.id);
+      return cluster ? { ...host, cluster } : host;
+    });
   }
 
   private async requireHost(id: string): Promise<Host> {

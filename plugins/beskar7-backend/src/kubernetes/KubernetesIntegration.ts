@@ -57,6 +57,11 @@ export class KubernetesIntegration {
     private readonly logger: LoggerService,
   ) {}
 
+  /** The API server and the namespace watched (all when undefined), for other readers. */
+  get apiAccess(): { kubeConfig: KubeConfig; namespace?: string } {
+    return { kubeConfig: this.kubeConfig, namespace: this.settings.namespace };
+  }
+
   /** Credentials from the Secrets that PhysicalHosts name; any other ref from `fallback`. */
   credentials(fallback: CredentialResolver): CredentialResolver {
     return new SecretCredentialResolver(this.kubeConfig, fallback);

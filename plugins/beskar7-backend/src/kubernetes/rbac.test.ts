@@ -72,6 +72,19 @@ realCluster(
         ]),
         ['create', '', 'events'],
         ['update', '', 'events'],
+        // The Clusters view (clusters/ClusterObjectReader).
+        ...['get', 'list'].flatMap(verb => [
+          [verb, 'cluster.x-k8s.io', 'machinedeployments'] as [
+            string,
+            string,
+            string,
+          ],
+          [verb, 'controlplane.cluster.x-k8s.io', 'kubeadmcontrolplanes'] as [
+            string,
+            string,
+            string,
+          ],
+        ]),
       ];
       const deniedRequests = async () => {
         const denied: string[] = [];

@@ -1,0 +1,3 @@
+export { ClusterObjectReader } from './ClusterObjectReader';
+export { ClusterService, CLUSTER_CACHE_MS } from './ClusterService';
+export type { ClusterServiceOptions, HeldHosts } from './ClusterService';
