@@ -24,10 +24,10 @@ describeCapi("Cluster API's controllers with Beskar7's CRDs", () => {
   afterAll(() => env?.stop());
 
   const cluster = 'smoke';
+  // No configURL: a Machine's configuration is its bootstrap data.
   const machineSpec = {
-    imageURL: 'https://images.example/flatcar.iso',
-    configURL: 'https://config.example/worker.ign',
-    osFamily: 'flatcar',
+    imageURL: 'https://images.example/ubuntu.iso',
+    osFamily: 'cloud-init',
   };
   const machineDeployment = (version: string) => ({
     apiVersion: CLUSTER_API_VERSION,
