@@ -1,8 +1,14 @@
 import { NotFoundError } from '@backstage/errors';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { BmcCredentials, CredentialResolver } from '../credentials/types';
-import { statusCodeOf } from './apiErrors';
+import { describeError, statusCodeOf } from './apiErrors';
 import { parseKubernetesSecretRef } from './mapping';
+
+/** What to do when reading a Secret is refused, by HTTP status. */
+const SECRET_READ_ADVICE: Record<number, string> = {
+  401: "the backend's Kubernetes credentials were refused; check its ServiceAccount token",
+  403: 'the backend may not read Secrets in that namespace; apply the Role and RoleBinding of deploy/backend/rbac.yaml (beskar7-bmc-secrets) there',
+};
 
 /**
  * Resolves `k8s-secret:<namespace>/<name>` refs (what PhysicalHosts
@@ -68,10 +74,20 @@ export class SecretCredentialResolver implements CredentialResolver {
         ...Object.entries(secret.stringData ?? {}),
       ]);
     } catch (error) {
-      if (statusCodeOf(error) === 404) {
+      const code = statusCodeOf(error);
+      if (code === 404) {
         throw new NotFoundError(`Secret ${namespace}/${name} not found`);
       }
-      throw error;
+      // One line for the host's status: the client's error carries the
+      // response headers and body.
+      throw new Error(
+        `Reading the BMC Secret ${namespace}/${name} failed (${describeError(
+          error,
+        ).replace(/^HTTP (\d+) .*/, 'HTTP $1')}): ${
+          SECRET_READ_ADVICE[code ?? 0] ??
+          'check that the Kubernetes API server is reachable'
+        }`,
+      );
     }
   }
 }

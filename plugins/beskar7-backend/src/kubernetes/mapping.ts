@@ -145,12 +145,14 @@ export function hostStatusOf(
 ): PhysicalHostStatus {
   const ready = !HOST_NOT_READY.has(host.state);
   const { hardware } = host;
+  // The printer column shows one line, never a raw multi-line error.
+  const errorMessage = host.errorMessage?.split('\n')[0];
   return dropUndefined({
     state: host.state,
     ready,
     // The Power printer column: what the BMC said last.
     observedPowerState: host.powerState,
-    errorMessage: host.errorMessage,
+    errorMessage,
     hardwareDetails: dropUndefined({
       manufacturer: hardware.manufacturer,
       model: hardware.model,
@@ -167,7 +169,7 @@ export function hostStatusOf(
         type: 'Ready',
         status: ready ? 'True' : 'False',
         reason: host.state,
-        message: host.errorMessage,
+        message: errorMessage,
       },
       now,
     ),
@@ -183,13 +185,14 @@ export function machineStatusOf(
 ): Beskar7MachineStatus {
   const ready = machine.phase === 'Provisioned';
   const failed = machine.phase === 'Failed';
+  const failure = failed ? machine.failureReason?.split('\n')[0] : undefined;
   const readyConditions = withCondition(
     previous.conditions,
     {
       type: 'Ready',
       status: ready ? 'True' : 'False',
       reason: machine.phase,
-      message: failed ? machine.failureReason : undefined,
+      message: failure,
     },
     now,
   );
@@ -202,7 +205,7 @@ export function machineStatusOf(
     // The host's name is the one its OS is given (cloud-init local-hostname).
     addresses: host ? [{ type: 'Hostname', address: machine.name }] : undefined,
     failureReason: failed ? 'ProvisioningFailed' : undefined,
-    failureMessage: failed ? machine.failureReason : undefined,
+    failureMessage: failure,
     conditions: release
       ? withCondition(readyConditions, release, now)
       : readyConditions,
