@@ -1,6 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  AuthorizationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -765,7 +770,7 @@ realCluster('operator scenarios (real cluster)', () => {
     });
   });
 
-  it('accepts every YAML example of docs/kubernetes.md', async () => {
+  it('applies every YAML example of docs/kubernetes.md verbatim into a fresh namespace: the backend may read its Secret, the host reaches Available', async () => {
     replica();
     const blocks = [
       ...readFileSync(DOCS, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g),
@@ -774,16 +779,25 @@ realCluster('operator scenarios (real cluster)', () => {
       .flatMap(block => parseAllDocuments(block).map(d => d.toJS()))
       .filter(o => o?.kind && o?.metadata);
     expect(objects.map(o => o.kind)).toEqual(
-      expect.arrayContaining(['Secret', 'PhysicalHost', 'Beskar7Machine']),
+      expect.arrayContaining([
+        'Role',
+        'RoleBinding',
+        'Secret',
+        'PhysicalHost',
+        'Beskar7Machine',
+      ]),
     );
+    const rbac = env.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     for (const obj of objects) {
       // Applied to this run's namespace rather than the docs' one.
-      const body = {
-        ...obj,
-        metadata: { ...obj.metadata, namespace: env.namespace },
-      };
+      const namespace = env.namespace;
+      const body = { ...obj, metadata: { ...obj.metadata, namespace } };
       if (obj.kind === 'Secret') {
-        await core.createNamespacedSecret({ namespace: env.namespace, body });
+        await core.createNamespacedSecret({ namespace, body });
+      } else if (obj.kind === 'Role') {
+        await rbac.createNamespacedRole({ namespace, body });
+      } else if (obj.kind === 'RoleBinding') {
+        await rbac.createNamespacedRoleBinding({ namespace, body });
       } else {
         const plural =
           obj.kind === PHYSICAL_HOST.kind
@@ -792,8 +806,37 @@ realCluster('operator scenarios (real cluster)', () => {
         await custom.createNamespacedCustomObject({ ...ref(plural), body });
       }
     }
+    // The binding lets deploy/backend's ServiceAccount read the Secret.
+    const binding = objects.find(o => o.kind === 'RoleBinding');
+    const subject = binding.subjects[0];
+    const secret = objects.find(o => o.kind === 'Secret');
+    const authz = env.kubeConfig.makeApiClient(AuthorizationV1Api);
+    await eventually(
+      () =>
+        authz.createSubjectAccessReview({
+          body: {
+            spec: {
+              user: `system:serviceaccount:${subject.namespace}:${subject.name}`,
+              groups: ['system:serviceaccounts'],
+              resourceAttributes: {
+                verb: 'get',
+                resource: 'secrets',
+                name: secret.metadata.name,
+                namespace: env.namespace,
+              },
+            },
+          },
+        }),
+      review => review.status?.allowed === true,
+      {
+        what: 'the docs RoleBinding to allow reading the Secret',
+        intervalMs: 100,
+      },
+    );
     // The backend takes them in: the host is registered, the machine requested.
-    for (const obj of objects.filter(o => o.kind !== 'Secret')) {
+    for (const obj of objects.filter(o =>
+      [PHYSICAL_HOST.kind, BESKAR7_MACHINE.kind].includes(o.kind),
+    )) {
       const plural =
         obj.kind === PHYSICAL_HOST.kind
           ? PHYSICAL_HOST.plural
@@ -808,5 +851,11 @@ realCluster('operator scenarios (real cluster)', () => {
           ?.status,
       ).not.toBe('False');
     }
+    const host = objects.find(o => o.kind === PHYSICAL_HOST.kind);
+    await eventually(
+      () => get(PHYSICAL_HOST.plural, host.metadata.name),
+      h => ['Available', 'Claimed'].includes(h.status?.state),
+      { intervalMs: 100 },
+    );
   });
 });
