@@ -47,7 +47,7 @@ trap cleanup EXIT
 now_ms() { date +%s%3N; }
 run_data() {
   node --require @backstage/cli/config/nodeTransform.cjs \
-    plugins/beskar7-backend/drills/backupData.ts "$@"
+    packages/drills/src/drills/backupData.ts "$@"
 }
 
 echo "==> filling $SOURCE_DB ($HOSTS hosts, $MACHINES machines)"

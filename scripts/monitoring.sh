@@ -18,7 +18,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rules="$work/beskar7.rules.yaml"
 node --require @backstage/cli/config/nodeTransform.cjs \
-  plugins/beskar7-backend/drills/monitoring/writeRules.ts "$rules"
+  packages/drills/src/drills/monitoring/writeRules.ts "$rules"
 promtool check rules "$rules"
 
 # A rule nobody tests is a rule nobody has seen work.

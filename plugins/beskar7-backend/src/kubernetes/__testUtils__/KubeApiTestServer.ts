@@ -1,3 +1,10 @@
+// Why a fake API server at all: the real kube-apiserver (scripts/kube-cluster.sh,
+// BESKAR7_TEST_KUBECONFIG) is the reference: every Kubernetes suite runs
+// against it whenever a control plane can be started. This one stays for the faults a real server cannot be made to
+// show on demand: a write refused once (failNext), an update racing another
+// writer (onNextUpdate), a watch history compacted under a watcher (compact,
+// 410 Gone) and watches dropped mid-stream (dropWatches). Anything else a
+// test needs of Kubernetes belongs on the real server.
 import { randomUUID } from 'node:crypto';
 import {
   createServer,

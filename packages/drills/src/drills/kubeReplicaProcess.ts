@@ -8,14 +8,14 @@
 import { ConfigReader } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import { knex as createKnex } from 'knex';
-import { createClaimCoordinator } from '../src/claims';
-import { resolveLeaderElectionTiming } from '../src/claims/leaderElection';
-import { HostStore } from '../src/database/HostStore';
-import { MachineStore } from '../src/database/MachineStore';
-import { InventoryService } from '../src/inventory/InventoryService';
-import { createKubernetesIntegration } from '../src/kubernetes';
-import { MachineService } from '../src/machines/MachineService';
-import { createBeskar7Metrics } from '../src/metrics';
+import { createClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims';
+import { resolveLeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
+import { HostStore } from '../../../../plugins/beskar7-backend/src/database/HostStore';
+import { MachineStore } from '../../../../plugins/beskar7-backend/src/database/MachineStore';
+import { InventoryService } from '../../../../plugins/beskar7-backend/src/inventory/InventoryService';
+import { createKubernetesIntegration } from '../../../../plugins/beskar7-backend/src/kubernetes';
+import { MachineService } from '../../../../plugins/beskar7-backend/src/machines/MachineService';
+import { createBeskar7Metrics } from '../../../../plugins/beskar7-backend/src/metrics';
 import { RecordingLogger } from './drillSupport';
 
 export interface KubeReplicaStart {

@@ -9,7 +9,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { knex as createKnex } from 'knex';
-import { createReplicaServices } from '../src/replicaServices';
+import { createReplicaServices } from '../../../../plugins/beskar7-backend/src/replicaServices';
 
 export interface ReplicaStartMessage {
   databaseUrl: string;

@@ -1,11 +1,14 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
-import { HOST_EVENTS_TABLE } from '../src/database/HostEventStore';
-import { MACHINES_TABLE, MachineRow } from '../src/database/machineRows';
-import { HOSTS_TABLE } from '../src/database/hostRows';
-import { findTransition } from '../src/lifecycle/transitions';
-import { SimulatedFleet } from '../src/simulator';
-import { checkClaimInvariants } from '../src/__testUtils__/claimInvariants';
+import { HOST_EVENTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/HostEventStore';
+import {
+  MACHINES_TABLE,
+  MachineRow,
+} from '../../../../plugins/beskar7-backend/src/database/machineRows';
+import { HOSTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/hostRows';
+import { findTransition } from '../../../../plugins/beskar7-backend/src/lifecycle/transitions';
+import { SimulatedFleet } from '../../../../plugins/beskar7-backend/src/simulator';
+import { checkClaimInvariants } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
 
 const JOBS_TABLE = 'beskar7_provisioning_jobs';
 

@@ -23,13 +23,16 @@ import { ConfigReader } from '@backstage/config';
 import { PROVISIONING_MODES } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
-import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';
-import { HostStore } from '../src/database/HostStore';
-import { MachineStore } from '../src/database/MachineStore';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { registerSimulatedFleet } from '../src/inventory/registerSimulatedFleet';
-import { createReplicaServices } from '../src/replicaServices';
-import { SimulatedHost, startSimulatedFleet } from '../src/simulator';
+import { ConfigCredentialResolver } from '../../../../plugins/beskar7-backend/src/credentials/ConfigCredentialResolver';
+import { HostStore } from '../../../../plugins/beskar7-backend/src/database/HostStore';
+import { MachineStore } from '../../../../plugins/beskar7-backend/src/database/MachineStore';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { registerSimulatedFleet } from '../../../../plugins/beskar7-backend/src/inventory/registerSimulatedFleet';
+import { createReplicaServices } from '../../../../plugins/beskar7-backend/src/replicaServices';
+import {
+  SimulatedHost,
+  startSimulatedFleet,
+} from '../../../../plugins/beskar7-backend/src/simulator';
 import { readDrillArgs } from './form';
 import { openScratchDatabase } from './scratchDatabase';
 import { percentile, RecordingLogger, targetMissed } from './drillSupport';

@@ -1,13 +1,16 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { HOST_EVENTS_TABLE } from '../src/database/HostEventStore';
-import { HOSTS_TABLE, hostSpecToColumns } from '../src/database/hostRows';
+import { HOST_EVENTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/HostEventStore';
+import {
+  HOSTS_TABLE,
+  hostSpecToColumns,
+} from '../../../../plugins/beskar7-backend/src/database/hostRows';
 import {
   MACHINES_TABLE,
   machineSpecToColumns,
-} from '../src/database/machineRows';
-import { JOBS_TABLE } from '../src/queue/jobRows';
+} from '../../../../plugins/beskar7-backend/src/database/machineRows';
+import { JOBS_TABLE } from '../../../../plugins/beskar7-backend/src/queue/jobRows';
 
 const CHUNK = 200;
 const VENDORS = ['Dell Inc.', 'HPE', 'Lenovo', 'Supermicro', 'AMI', 'Fujitsu'];

@@ -19,8 +19,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { beskar7Plugin } from '../src/plugin';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { beskar7Plugin } from '../../../../plugins/beskar7-backend/src/plugin';
 import { percentile, targetMissed } from './drillSupport';
 import { readDrillArgs } from './form';
 import { fillScaleInventory } from './scaleInventory';

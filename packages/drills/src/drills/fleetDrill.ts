@@ -7,13 +7,16 @@ import {
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { knex as createKnex, Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigCredentialResolver } from '../src/credentials/ConfigCredentialResolver';
-import { HostStore } from '../src/database/HostStore';
-import { MACHINES_TABLE } from '../src/database/machineRows';
-import { MachineStore } from '../src/database/MachineStore';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { registerSimulatedFleet } from '../src/inventory/registerSimulatedFleet';
-import { SimulatedFleet, startSimulatedFleet } from '../src/simulator';
+import { ConfigCredentialResolver } from '../../../../plugins/beskar7-backend/src/credentials/ConfigCredentialResolver';
+import { HostStore } from '../../../../plugins/beskar7-backend/src/database/HostStore';
+import { MACHINES_TABLE } from '../../../../plugins/beskar7-backend/src/database/machineRows';
+import { MachineStore } from '../../../../plugins/beskar7-backend/src/database/MachineStore';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { registerSimulatedFleet } from '../../../../plugins/beskar7-backend/src/inventory/registerSimulatedFleet';
+import {
+  SimulatedFleet,
+  startSimulatedFleet,
+} from '../../../../plugins/beskar7-backend/src/simulator';
 import { percentile } from './drillSupport';
 import { checkFleetInvariants } from './fleetInvariants';
 import { ReplicaSet } from './replicaSet';

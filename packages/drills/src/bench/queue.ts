@@ -6,7 +6,7 @@
  * concurrency and per-BMC gaps.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/beskar7-backend/bench/queue.ts --hosts 200 --replicas 2
+ *     packages/drills/src/bench/queue.ts --hosts 200 --replicas 2
  *
  * Prints, last, one JSON line with the figures.
  */
@@ -17,18 +17,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { createQueueMetrics } from '../src/metrics/queueMetrics';
-import { ProvisioningQueue } from '../src/queue/ProvisioningQueue';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { createQueueMetrics } from '../../../../plugins/beskar7-backend/src/metrics/queueMetrics';
+import { ProvisioningQueue } from '../../../../plugins/beskar7-backend/src/queue/ProvisioningQueue';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from '../src/queue/__testUtils__/BmcActivityRecorder';
+} from '../../../../plugins/beskar7-backend/src/queue/__testUtils__/BmcActivityRecorder';
 import {
   insertHosts,
   testProvisioningConfig,
-} from '../src/queue/__testUtils__/fixtures';
-import { JobHandler } from '../src/queue/types';
+} from '../../../../plugins/beskar7-backend/src/queue/__testUtils__/fixtures';
+import { JobHandler } from '../../../../plugins/beskar7-backend/src/queue/types';
 
 const { values: args } = parseArgs({
   options: {

@@ -5,7 +5,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { knex as createKnex } from 'knex';
 import { AddressInfo } from 'node:net';
-import { beskar7Plugin } from '../../src/plugin';
+import { beskar7Plugin } from '../../../../../plugins/beskar7-backend/src/plugin';
 
 /**
  * One backend replica for the alert drill: the real plugin with the real

@@ -24,9 +24,13 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { knex as createKnex } from 'knex';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { CLAIM_COORDINATOR_LEADER_LEASE } from '../src/kubernetes';
-import { API_VERSION, GROUP, VERSION } from '../src/kubernetes/types';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { CLAIM_COORDINATOR_LEADER_LEASE } from '../../../../plugins/beskar7-backend/src/kubernetes';
+import {
+  API_VERSION,
+  GROUP,
+  VERSION,
+} from '../../../../plugins/beskar7-backend/src/kubernetes/types';
 import { readDrillArgs } from './form';
 import type { KubeReplicaStart } from './kubeReplicaProcess';
 import { createPostgresScratch } from './scratchDatabase';

@@ -17,7 +17,7 @@ export interface RuleGroups {
 }
 
 /** The repository's root, from this file's folder. */
-export const REPO_ROOT = join(__dirname, '../../../..');
+export const REPO_ROOT = join(__dirname, '../../../../..');
 
 export const PROMETHEUS_RULE_FILE = join(
   REPO_ROOT,

@@ -20,21 +20,21 @@ import { Knex, knex as createKnex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createClaimCoordinator } from '../src/claims/createClaimCoordinator';
-import { validateProvisioningConfig } from '../src/config';
-import { HostStore } from '../src/database/HostStore';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { MachineStore } from '../src/database/MachineStore';
-import { applyHostTransition } from '../src/lifecycle/applyHostTransition';
-import { createBeskar7Metrics } from '../src/metrics';
-import { ProvisioningQueue } from '../src/queue';
-import { ReplicaHeartbeat } from '../src/replicas/ReplicaHeartbeat';
-import { RunbookRunStore } from '../src/runbooks/RunbookRunStore';
+import { createClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims/createClaimCoordinator';
+import { validateProvisioningConfig } from '../../../../plugins/beskar7-backend/src/config';
+import { HostStore } from '../../../../plugins/beskar7-backend/src/database/HostStore';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { MachineStore } from '../../../../plugins/beskar7-backend/src/database/MachineStore';
+import { applyHostTransition } from '../../../../plugins/beskar7-backend/src/lifecycle/applyHostTransition';
+import { createBeskar7Metrics } from '../../../../plugins/beskar7-backend/src/metrics';
+import { ProvisioningQueue } from '../../../../plugins/beskar7-backend/src/queue';
+import { ReplicaHeartbeat } from '../../../../plugins/beskar7-backend/src/replicas/ReplicaHeartbeat';
+import { RunbookRunStore } from '../../../../plugins/beskar7-backend/src/runbooks/RunbookRunStore';
 import {
   checkClaimInvariants,
   ClaimInvariantReport,
-} from '../src/__testUtils__/claimInvariants';
-import { parseBmcEndpoint } from '../src/redfish/bmcEndpoint';
+} from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
+import { parseBmcEndpoint } from '../../../../plugins/beskar7-backend/src/redfish/bmcEndpoint';
 
 interface Fingerprint {
   /** Rows and an md5 of their text form, per table. */
@@ -250,7 +250,7 @@ function differences(before: Fingerprint, after: Fingerprint): string[] {
 /** The restored schema is current, and a claim still writes (sequences restored). */
 async function restoredIsWritable(knex: Knex): Promise<string[]> {
   const [, pending] = (await knex.migrate.list({
-    directory: `${__dirname}/../migrations`,
+    directory: `${__dirname}/../../../../plugins/beskar7-backend/migrations`,
     tableName: MIGRATIONS_TABLE,
   })) as [unknown[], unknown[]];
   const problems = pending.length

@@ -7,15 +7,18 @@
 import { ClaimCoordinationMode } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
-import { createClaimCoordinator } from '../src/claims/createClaimCoordinator';
-import { LeaderElectionTiming } from '../src/claims/leaderElection';
-import { ClaimCoordinator } from '../src/claims/types';
-import { createBeskar7Metrics } from '../src/metrics';
-import { claimEach, RaceEntry } from '../src/__testUtils__/claimRace';
+import { createClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims/createClaimCoordinator';
+import { LeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
+import { ClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims/types';
+import { createBeskar7Metrics } from '../../../../plugins/beskar7-backend/src/metrics';
+import {
+  claimEach,
+  RaceEntry,
+} from '../../../../plugins/beskar7-backend/src/__testUtils__/claimRace';
 import {
   openReplicaPools,
   ReplicaTarget,
-} from '../src/__testUtils__/replicaPools';
+} from '../../../../plugins/beskar7-backend/src/__testUtils__/replicaPools';
 
 export type ToReplica =
   | {

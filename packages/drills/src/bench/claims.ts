@@ -9,7 +9,7 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
  * last, one JSON line.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/beskar7-backend/bench/claims.ts \
+ *     packages/drills/src/bench/claims.ts \
  *     --db postgres --mode optimistic --replicas 8 --hosts 1000 --machines 1000
  *
  * PostgreSQL: BESKAR7_BENCH_POSTGRES (a connection string; default
@@ -20,7 +20,7 @@ import {
   CLAIM_COORDINATION_MODES,
   ClaimCoordinationMode,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { knex as createKnex, Knex } from 'knex';
+import { Knex } from 'knex';
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,19 +30,19 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { percentile } from '../drills/drillSupport';
 import { createPostgresScratch } from '../drills/scratchDatabase';
-import { CLAIM_COORDINATOR_LEASE } from '../src/claims/LeaderClaimCoordinator';
-import { LeaderElectionTiming } from '../src/claims/leaderElection';
-import { applyDatabaseMigrations } from '../src/database/migrations';
-import { checkClaimInvariants } from '../src/__testUtils__/claimInvariants';
-import { RaceEntry } from '../src/__testUtils__/claimRace';
+import { CLAIM_COORDINATOR_LEASE } from '../../../../plugins/beskar7-backend/src/claims/LeaderClaimCoordinator';
+import { LeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
+import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
+import { checkClaimInvariants } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
+import { RaceEntry } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimRace';
 import {
   insertAvailableHosts,
   insertPendingMachines,
-} from '../src/__testUtils__/fleet';
+} from '../../../../plugins/beskar7-backend/src/__testUtils__/fleet';
 import {
   openReplicaPools,
   ReplicaTarget,
-} from '../src/__testUtils__/replicaPools';
+} from '../../../../plugins/beskar7-backend/src/__testUtils__/replicaPools';
 import { FromReplica, ToReplica } from './claimsReplica';
 
 interface BenchOptions {

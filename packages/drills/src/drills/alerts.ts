@@ -26,10 +26,13 @@ import {
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex, knex as createKnex } from 'knex';
 import { stringify } from 'yaml';
-import { HOSTS_TABLE } from '../src/database/hostRows';
-import { HOST_EVENTS_TABLE } from '../src/database/HostEventStore';
-import { LEASES_TABLE } from '../src/database/LeaseStore';
-import { SimulatedHost, startSimulatedFleet } from '../src/simulator';
+import { HOSTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/hostRows';
+import { HOST_EVENTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/HostEventStore';
+import { LEASES_TABLE } from '../../../../plugins/beskar7-backend/src/database/LeaseStore';
+import {
+  SimulatedHost,
+  startSimulatedFleet,
+} from '../../../../plugins/beskar7-backend/src/simulator';
 import { readDrillArgs } from './form';
 import { DrillBackend, startDrillBackend } from './monitoring/drillBackend';
 import { PrometheusServer } from './monitoring/prometheusServer';
