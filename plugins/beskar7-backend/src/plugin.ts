@@ -13,8 +13,8 @@ import {
 import { readFileSync } from 'node:fs';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerActions } from './actions/registerActions';
-import { RouteGuard } from './api/guard';
 import { createRouter } from './api/router';
+import { Authorizer } from './authorization';
 import { LeaderClaimCoordinator, resolveLeaderElectionTiming } from './claims';
 import { ClusterObjectReader, ClusterService } from './clusters';
 import { DiagnosticsService } from './diagnostics';
@@ -211,7 +211,7 @@ export const beskar7Plugin = createBackendPlugin({
         const { version } = JSON.parse(
           readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),
         );
-        const guard = new RouteGuard(
+        const authorizer = new Authorizer(
           deps.httpAuth,
           deps.permissions,
           deps.auditor,
@@ -239,7 +239,7 @@ export const beskar7Plugin = createBackendPlugin({
         }
         registerActions({
           actionsRegistry: deps.actionsRegistry,
-          guard,
+          authorizer,
           diagnostics,
           machines,
         });
@@ -247,7 +247,7 @@ export const beskar7Plugin = createBackendPlugin({
           await createRouter({
             knex,
             version,
-            guard,
+            authorizer,
             inventory,
             machines,
             queue,

@@ -3,9 +3,8 @@ import {
   ClusterList,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { NotFoundError } from '@backstage/errors';
-import { Router } from 'express';
 import { ClusterService } from '../clusters';
-import { RouteGuard } from './guard';
+import { AuthorizedRoutes } from './AuthorizedRoutes';
 import { plausibleClusterRef } from './validation';
 
 /**
@@ -13,20 +12,19 @@ import { plausibleClusterRef } from './validation';
  * Kubernetes side the list is empty and says why.
  */
 export function addClusterRoutes(
-  router: Router,
-  guard: RouteGuard,
+  routes: AuthorizedRoutes,
   clusters: Pick<ClusterService, 'list' | 'get'> | undefined,
 ) {
-  router.get('/clusters', async (req, res) => {
-    await guard.authorize(req, beskar7ClusterReadPermission);
+  const read = { permission: beskar7ClusterReadPermission };
+
+  routes.get('/clusters', read, async (_req, res) => {
     const body: ClusterList = clusters
       ? { items: await clusters.list(), kubernetesEnabled: true }
       : { items: [], kubernetesEnabled: false };
     res.json(body);
   });
 
-  router.get('/clusters/:namespace/:name', async (req, res) => {
-    await guard.authorize(req, beskar7ClusterReadPermission);
+  routes.get('/clusters/:namespace/:name', read, async (req, res) => {
     const { namespace, name } = plausibleClusterRef(
       req.params.namespace,
       req.params.name,

@@ -15,6 +15,7 @@ import { HostStore } from '../database/HostStore';
 import { createBeskar7Metrics } from '../metrics';
 import { beskar7Plugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { seenAuditEvents } from '../runbooks/__testUtils__/auditEvents';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
@@ -37,12 +38,14 @@ const machine = {
 async function startBackend(
   knex: Knex,
   result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  auditor = mockServices.auditor.mock(),
 ) {
   const { server } = await startTestBackend({
     features: [
       beskar7Plugin,
       mockServices.database.factory({ knex }),
       mockServices.permissions.factory({ result }),
+      auditor.factory,
     ],
   });
   return server;
@@ -369,6 +372,27 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     },
   );
 
+  it('refuses an undecodable path, an unknown body encoding and an oversized body', async () => {
+    const recover = await request(server)
+      .post('/api/beskar7/hosts/%ZZ/recover')
+      .set(auth);
+    expect(recover.status).toBe(400);
+
+    const encoded = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'x-unheard-of')
+      .send(JSON.stringify(host));
+    expect(encoded.status).toBe(415);
+
+    const oversized = await request(server)
+      .post('/api/beskar7/hosts')
+      .set(auth)
+      .send({ ...host, name: 'x'.repeat(300_000) });
+    expect(oversized.status).toBe(413);
+  });
+
   it('rejects malformed JSON with 400', async () => {
     const res = await request(server)
       .post('/api/beskar7/hosts')
@@ -474,6 +498,66 @@ describe('REST API without permission', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('answers 403 where the path, the body encoding or its size would be refused', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const server = await startBackend(knex, AuthorizeResult.DENY);
+    const answers = [
+      await request(server).post('/api/beskar7/hosts/%ZZ/recover').set(auth),
+      await request(server).get('/api/beskar7/runbooks/runs/%E0%A4%A').set(auth),
+      await request(server)
+        .post('/api/beskar7/hosts')
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'x-unheard-of')
+        .send(JSON.stringify(host)),
+      await request(server)
+        .post('/api/beskar7/hosts')
+        .set(auth)
+        .send({ ...host, name: 'x'.repeat(300_000) }),
+    ];
+    expect(answers.map(res => res.status)).toEqual([403, 403, 403, 403]);
+  });
+
+  it('answers 403 to actions before looking at their input', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const server = await startBackend(knex, AuthorizeResult.DENY);
+    const invoke = (action: string, input: object) =>
+      request(server)
+        .post(
+          `/api/beskar7/.backstage/actions/v1/actions/beskar7:${action}/invoke`,
+        )
+        .set(auth)
+        .send(input);
+
+    const answers = [
+      await invoke('request-machine', { name: 5, osFamily: 'dos' }),
+      await invoke('release-machine', {}),
+      await invoke('get-fleet-diagnostics', {}),
+    ];
+    expect(answers.map(res => res.status)).toEqual([403, 403, 403]);
+    expect(answers[0].body.error.message).toMatch(/beskar7\.machine\.create/);
+  });
+
+  it('records refused writes in the audit log, over HTTP and as actions', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const auditor = mockServices.auditor.mock();
+    const server = await startBackend(knex, AuthorizeResult.DENY, auditor);
+
+    await request(server).post('/api/beskar7/hosts').set(auth).send(host);
+    await request(server)
+      .post(
+        '/api/beskar7/.backstage/actions/v1/actions/beskar7:release-machine/invoke',
+      )
+      .set(auth)
+      .send({ machineId: 'm-1' });
+
+    const events = await seenAuditEvents(auditor);
+    expect(events.map(e => [e.eventId, e.outcome])).toEqual([
+      ['host-register', 'fail'],
+      ['machine-release', 'fail'],
+    ]);
   });
 
   it('answers 403 to reads, the metrics summary too', async () => {

@@ -10,7 +10,6 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
-import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
@@ -22,8 +21,8 @@ import { MachineService } from '../machines/MachineService';
 import { MetricsHistory } from '../metrics/MetricsHistory';
 import { ProvisioningQueue } from '../queue';
 import { RunbookEngine } from '../runbooks';
-import { bodyOf, jsonBody } from './body';
-import { RouteGuard } from './guard';
+import { Authorizer, AuthorizedRunbooks } from '../authorization';
+import { AuthorizedRoutes } from './AuthorizedRoutes';
 import { addClusterRoutes } from './clusterRoutes';
 import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
@@ -44,7 +43,7 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
 export interface RouterOptions {
   knex: Knex;
   version: string;
-  guard: RouteGuard;
+  authorizer: Authorizer;
   inventory: InventoryService;
   machines: MachineService;
   queue: Pick<
@@ -64,14 +63,12 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, version, guard, inventory, machines, queue, diagnostics } =
-    options;
+  const { knex, version, inventory, machines, queue, diagnostics } = options;
   const { metrics } = options;
-  const router = Router();
-  // Every route authorizes the caller first, then reads its input.
-  router.use(jsonBody('256kb'));
+  const routes = new AuthorizedRoutes(options.authorizer);
+  const read = { permission: beskar7HostReadPermission };
 
-  router.get('/health', async (_req, res) => {
+  routes.public('/health', async (_req, res) => {
     const health = await checkHealth(
       knex,
       version,
@@ -82,182 +79,156 @@ export async function createRouter(
     res.status(health.database.reachable ? 200 : 503).json(health);
   });
 
-  router.get('/metrics', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/metrics', read, async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
-  router.get('/metrics/summary', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/metrics/summary', read, async (req, res) => {
     const { windowMinutes } = parseMetricsSummaryQuery(req.query);
     res.json(await options.metricsHistory.summary(windowMinutes * 60_000));
   });
 
-  router.get('/hosts', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/hosts', read, async (req, res) => {
     res.json(await inventory.listHosts(parseListHostsQuery(req.query)));
   });
 
-  router.post('/hosts', async (req, res) => {
-    // Naming a credential sends it to the BMC: its own permission.
-    const host = await guard.auditedInput(
-      req,
-      [beskar7HostUpdatePermission, beskar7CredentialUsePermission],
-      'host-register',
-      {
-        parse: () => parseRegisterHost(bodyOf(req)),
-        meta: ({ namespace, name }) => ({ namespace, name }),
-      },
-      request => inventory.registerHost(request),
-    );
-    res.status(201).json(host);
-  });
+  routes.post(
+    '/hosts',
+    {
+      // Naming a credential sends it to the BMC: its own permission.
+      permission: [beskar7HostUpdatePermission, beskar7CredentialUsePermission],
+      audit: 'host-register',
+    },
+    async (req, res, call) => {
+      const request = parseRegisterHost(req.body);
+      const { namespace, name } = request;
+      const host = await call.audited({ namespace, name }, () =>
+        inventory.registerHost(request),
+      );
+      res.status(201).json(host);
+    },
+  );
 
-  router.get('/hosts/:id', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/hosts/:id', read, async (req, res) => {
     res.json(await inventory.getHost(plausibleId(req.params.id)));
   });
 
-  router.patch('/hosts/:id', async (req, res) => {
-    res.json(
-      await guard.auditedInput(
-        req,
-        beskar7HostUpdatePermission,
-        'host-update',
-        {
-          parse: () => ({
-            hostId: plausibleId(req.params.id),
-            patch: parseUpdateHost(bodyOf(req)),
-          }),
-          // A TLS change is recorded as it is: a host may stop verifying.
-          meta: ({ hostId, patch }) => ({
-            hostId,
-            fields: Object.keys(patch),
-            ...(patch.bmc && { bmcTls: patch.bmc }),
-          }),
-        },
-        ({ hostId, patch }) => inventory.updateHost(hostId, patch),
-      ),
-    );
-  });
+  routes.patch(
+    '/hosts/:id',
+    { permission: beskar7HostUpdatePermission, audit: 'host-update' },
+    async (req, res, call) => {
+      const hostId = plausibleId(req.params.id);
+      const patch = parseUpdateHost(req.body);
+      // A TLS change is recorded as it is: a host may stop verifying.
+      const meta = {
+        hostId,
+        fields: Object.keys(patch),
+        ...(patch.bmc && { bmcTls: patch.bmc }),
+      };
+      res.json(
+        await call.audited(meta, () => inventory.updateHost(hostId, patch)),
+      );
+    },
+  );
 
-  router.delete('/hosts/:id', async (req, res) => {
-    await guard.auditedInput(
-      req,
-      beskar7HostOperatePermission,
-      'host-delete',
-      hostIdInput(req),
-      hostId => inventory.deleteHost(hostId),
-    );
-    res.status(204).end();
-  });
+  routes.delete(
+    '/hosts/:id',
+    { permission: beskar7HostOperatePermission, audit: 'host-delete' },
+    async (req, res, call) => {
+      const hostId = plausibleId(req.params.id);
+      await call.audited({ hostId }, () => inventory.deleteHost(hostId));
+      res.status(204).end();
+    },
+  );
 
-  router.post('/hosts/:id/release', async (req, res) => {
-    res.json(
-      await guard.auditedInput(
-        req,
-        beskar7HostOperatePermission,
-        'host-release',
-        hostIdInput(req),
-        hostId => inventory.releaseHost(hostId),
-      ),
+  for (const action of ['release', 'recover'] as const) {
+    routes.post(
+      `/hosts/:id/${action}`,
+      { permission: beskar7HostOperatePermission, audit: `host-${action}` },
+      async (req, res, call) => {
+        const hostId = plausibleId(req.params.id);
+        res.json(
+          await call.audited({ hostId }, () =>
+            action === 'release'
+              ? inventory.releaseHost(hostId)
+              : inventory.recoverHost(hostId),
+          ),
+        );
+      },
     );
-  });
+  }
 
-  router.post('/hosts/:id/recover', async (req, res) => {
-    res.json(
-      await guard.auditedInput(
-        req,
-        beskar7HostOperatePermission,
-        'host-recover',
-        hostIdInput(req),
-        hostId => inventory.recoverHost(hostId),
-      ),
-    );
-  });
-
-  router.get('/pools', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/pools', read, async (_req, res) => {
     res.json({ items: await inventory.pools() });
   });
 
-  router.get('/machines', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/machines', read, async (req, res) => {
     res.json(await machines.list(parsePageQuery(req.query)));
   });
 
-  router.post('/machines', async (req, res) => {
-    const { machine, created } = await guard.auditedInput(
-      req,
-      beskar7MachineCreatePermission,
-      'machine-request',
-      {
-        parse: () => parseMachineRequest(bodyOf(req)),
-        meta: ({ namespace, name }) => ({ namespace, name }),
-      },
-      request => machines.request(request),
-    );
-    res.status(created ? 201 : 200).json(machine);
-  });
+  routes.post(
+    '/machines',
+    { permission: beskar7MachineCreatePermission, audit: 'machine-request' },
+    async (req, res, call) => {
+      const request = parseMachineRequest(req.body);
+      const { namespace, name } = request;
+      const { machine, created } = await call.audited({ namespace, name }, () =>
+        machines.request(request),
+      );
+      res.status(created ? 201 : 200).json(machine);
+    },
+  );
 
-  router.get('/machines/:id', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/machines/:id', read, async (req, res) => {
     res.json(await machines.get(plausibleId(req.params.id)));
   });
 
-  router.post('/machines/:id/release', async (req, res) => {
-    res.json(
-      await guard.auditedInput(
-        req,
-        beskar7MachineReleasePermission,
-        'machine-release',
-        {
-          parse: () => plausibleId(req.params.id),
-          meta: machineId => ({ machineId }),
-        },
-        machineId => machines.release(machineId),
-      ),
-    );
-  });
+  routes.post(
+    '/machines/:id/release',
+    { permission: beskar7MachineReleasePermission, audit: 'machine-release' },
+    async (req, res, call) => {
+      const machineId = plausibleId(req.params.id);
+      res.json(
+        await call.audited({ machineId }, () => machines.release(machineId)),
+      );
+    },
+  );
 
-  router.get('/queue', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/queue', read, async (_req, res) => {
     res.json(await queue.status());
   });
 
-  router.get('/queue/jobs', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/queue/jobs', read, async (req, res) => {
     const { status, hostId, limit } = parseJobsQuery(req.query);
     res.json({ items: await queue.listJobs({ status, hostId, limit }) });
   });
 
   for (const action of ['pause', 'resume', 'drain'] as const) {
-    router.post(`/queue/${action}`, async (req, res) => {
-      res.json(
-        await guard.audited(
-          req,
-          beskar7QueueManagePermission,
-          `queue-${action}`,
-          {},
-          () => queue[action](),
-        ),
-      );
-    });
+    routes.post(
+      `/queue/${action}`,
+      { permission: beskar7QueueManagePermission, audit: `queue-${action}` },
+      async (_req, res, call) => {
+        res.json(await call.audited({}, () => queue[action]()));
+      },
+    );
   }
 
-  router.get('/diagnostics', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
+  routes.get('/diagnostics', read, async (_req, res) => {
     res.json(await diagnostics.report());
   });
 
-  addRunbookRoutes(router, guard, options.runbooks);
-  addClusterRoutes(router, guard, options.clusters);
+  addRunbookRoutes(
+    routes,
+    options.runbooks,
+    new AuthorizedRunbooks(options.runbooks, options.authorizer),
+  );
+  addClusterRoutes(routes, options.clusters);
 
-  router.post('/config/validate', async (req, res) => {
-    await guard.authorize(req, beskar7HostReadPermission);
-    const result = validateProvisioningConfig(bodyOf(req));
-    res.json(result);
+  routes.post('/config/validate', read, async (req, res) => {
+    res.json(validateProvisioningConfig(req.body));
   });
+
+  const router = routes.router('256kb');
 
   // A database that failed under a request leaves its outcome unknown:
   // 503 with a retry hint; retrying is safe, every write is idempotent or checked.
@@ -282,12 +253,4 @@ export async function createRouter(
   );
 
   return router;
-}
-
-/** A host id from the path, read once the caller is authorized. */
-function hostIdInput(req: express.Request) {
-  return {
-    parse: () => plausibleId(req.params.id),
-    meta: (hostId: string) => ({ hostId }),
-  };
 }

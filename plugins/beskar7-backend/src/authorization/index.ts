@@ -1,0 +1,3 @@
+export { Authorizer, actorOf } from './Authorizer';
+export type { Call, Caller, Permissions } from './Authorizer';
+export { AuthorizedRunbooks } from './AuthorizedRunbooks';
