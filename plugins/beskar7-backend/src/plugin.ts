@@ -1,8 +1,8 @@
 import {
   coreServices,
   createBackendPlugin,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { beskar7Permissions } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Beskar7RunbookProcedure,
@@ -10,35 +10,16 @@ import {
   beskar7VendorsExtensionPoint,
   VendorQuirks,
 } from '@beskar7/backstage-plugin-beskar7-node';
-import { readFileSync } from 'node:fs';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { registerActions } from './actions/registerActions';
-import { createRouter } from './api/router';
-import { Authorizer } from './authorization';
-import { LeaderClaimCoordinator, resolveLeaderElectionTiming } from './claims';
-import { ClusterObjectReader, ClusterService } from './clusters';
-import { DiagnosticsService } from './diagnostics';
-import { DatabaseFleetFacts } from './diagnostics/DatabaseFleetFacts';
-import { HostStore } from './database/HostStore';
-import { applyDatabaseMigrations } from './database/migrations';
-import { MachineStore } from './database/MachineStore';
 import { readBmcAddressPolicy } from './config/readInventoryConfig';
-import { InventoryService } from './inventory/InventoryService';
-import { registerSimulatedFleet } from './inventory/registerSimulatedFleet';
-import { simulatedFleetFromConfig } from './inventory/simulatedFleetFromConfig';
-import { MachineService } from './machines/MachineService';
-import {
-  METRICS_SAMPLE_INTERVAL_MS,
-  MetricsHistory,
-} from './metrics/MetricsHistory';
-import { metricsReader } from './metrics/readMetrics';
-import { createKubernetesIntegration } from './kubernetes';
 import { poolMax, poolShortfall } from './database/connectionPool';
+import { applyDatabaseMigrations } from './database/migrations';
+import { createKubernetesIntegration } from './kubernetes';
 import { createReplicaServices } from './replicaServices';
-import { PROCEDURES, RunbookEngine, withContributed } from './runbooks';
-import { ServiceRunbookActions } from './runbooks/ServiceRunbookActions';
-
-const PACKAGE = '@beskar7/backstage-plugin-beskar7-backend';
+import { buildApi } from './service/api';
+import { buildFleetServices } from './service/fleetServices';
+import { buildFleetViews } from './service/fleetViews';
+import { connectKubernetes } from './service/kubernetesWiring';
+import { registerSimulatedFleetFromConfig } from './service/simulatedFleet';
 
 /**
  * The Beskar7 backend plugin: bare-metal host inventory, claims and provisioning.
@@ -72,11 +53,11 @@ export const beskar7Plugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
-        const { config, logger, database, httpRouter, lifecycle } = deps;
+        const { config, logger, lifecycle } = deps;
         // Before any other work, so that a bad allowlist stops start-up at once.
         const bmcAddresses = readBmcAddressPolicy(config);
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) {
+        const knex = await deps.database.getClient();
+        if (!deps.database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
         deps.permissionsRegistry.addPermissions(beskar7Permissions);
@@ -97,169 +78,37 @@ export const beskar7Plugin = createBackendPlugin({
           onClaimResult:
             kubernetes && (result => void kubernetes.claimObserved(result)),
         });
-        const {
-          claimsConfig,
-          provisioningConfig,
-          metrics,
-          queueMetrics,
-          configCredentials,
-          provisioners,
-          claims,
-          queue,
-          reconcilers,
-          heartbeat,
-        } = replica;
-
-        const notifyMachine = (id: string) =>
-          void reconcilers
-            .notifyMachine(id)
-            .catch(error =>
-              logger.warn(`Reconciling machine ${id} failed: ${error}`),
-            );
-        const notifyHost = (id: string) =>
-          void reconcilers
-            .notifyHost(id)
-            .catch(error =>
-              logger.warn(`Reconciling host ${id} failed: ${error}`),
-            );
-        if (config.getOptionalBoolean('beskar7.simulator.enabled')) {
-          const fleet = await simulatedFleetFromConfig(config);
-          if (fleet.stop) lifecycle.addShutdownHook(fleet.stop);
-          const hosts = await registerSimulatedFleet(
-            fleet,
-            new HostStore(knex),
-            configCredentials,
-            config.getOptionalString('beskar7.simulator.pool') ?? 'default',
-          );
-          logger.info(`Simulated fleet of ${hosts.length} BMCs registered`);
-        }
-
-        const facts = new DatabaseFleetFacts({
-          knex,
-          metrics,
-          queueMetrics,
-          queueStatus: () => queue.status(),
-          replicas: () => heartbeat.live(),
-          mode: claims.mode,
-        });
-        const diagnostics = new DiagnosticsService(facts);
-        const metricsHistory = new MetricsHistory(
-          metricsReader({
-            metrics,
-            queueMetrics,
-            queueStatus: () => queue.status(),
-          }),
-        );
-        // Each replica keeps the history of its own measurements.
-        await deps.scheduler.scheduleTask({
-          id: 'beskar7-metrics-history',
-          scope: 'local',
-          frequency: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
-          timeout: { milliseconds: METRICS_SAMPLE_INTERVAL_MS },
-          fn: () => metricsHistory.sample(),
-        });
-        const clusters =
-          kubernetes &&
-          new ClusterService({
-            objects: new ClusterObjectReader(
-              kubernetes.apiAccess.kubeConfig,
-              kubernetes.apiAccess.namespace,
-            ),
-            hosts: new MachineStore(knex),
-          });
-        const inventory = new InventoryService({
-          knex,
-          clusters,
-          claims,
-          onChange: notifyHost,
-          bmcAddresses,
-          credentials: replica.credentialGate,
-          systems: (target, signal) =>
-            replica.executor.identifiedSystemsOf(target, signal),
-        });
-        const runbooks = new RunbookEngine({
+        await registerSimulatedFleetFromConfig({
+          config,
           knex,
           logger,
-          facts,
-          procedures: withContributed(PROCEDURES, contributedProcedures),
-          diagnose: () => diagnostics.report(),
+          lifecycle,
+          replica,
+        });
+        const views = await buildFleetViews({
+          knex,
+          replica,
+          scheduler: deps.scheduler,
+        });
+        const services = buildFleetServices({
+          knex,
+          config,
+          logger,
           auditor: deps.auditor,
-          actions: new ServiceRunbookActions({
-            knex,
-            config,
-            queue,
-            inventory,
-            credentials: replica.credentialGate,
-            circuits: () => provisioners.circuitStatuses(),
-            circuitOf: address => provisioners.circuitStatus(address),
-            systemsOf: (host, signal) =>
-              replica.executor.systemsOf(host, signal),
-            coordination: {
-              mode: claims.mode,
-              leaderElection:
-                claims.mode === 'leader'
-                  ? resolveLeaderElectionTiming(claimsConfig.leaderElection)
-                  : undefined,
-            },
-          }),
+          replica,
+          views,
+          kubernetes,
+          bmcAddresses,
+          contributedProcedures,
         });
 
         await replica.start();
-        lifecycle.addStartupHook(() => reconcilers.start());
+        lifecycle.addStartupHook(() => replica.reconcilers.start());
         lifecycle.addShutdownHook(() => replica.stop());
+        connectKubernetes({ kubernetes, knex, lifecycle, replica, services });
+        await buildApi({ ...deps, knex, replica, views, services, kubernetes });
 
-        const { version } = JSON.parse(
-          readFileSync(resolvePackagePath(PACKAGE, 'package.json'), 'utf8'),
-        );
-        const authorizer = new Authorizer(
-          deps.httpAuth,
-          deps.permissions,
-          deps.auditor,
-        );
-        const machines = new MachineService(
-          new MachineStore(knex),
-          claims,
-          notifyMachine,
-        );
-        kubernetes?.connect({
-          replicaId: replica.replicaId,
-          metrics,
-          timing: resolveLeaderElectionTiming(claimsConfig.leaderElection),
-          hosts: new HostStore(knex),
-          machines: new MachineStore(knex),
-          inventory,
-          machineService: machines,
-          // Without a Lease, the claim leader acts, or every replica.
-          isActive: () =>
-            !(claims instanceof LeaderClaimCoordinator) || claims.isLeader,
-        });
-        if (kubernetes) {
-          lifecycle.addStartupHook(() => kubernetes.start());
-          lifecycle.addShutdownHook(() => kubernetes.stop());
-        }
-        registerActions({
-          actionsRegistry: deps.actionsRegistry,
-          authorizer,
-          diagnostics,
-          machines,
-        });
-        httpRouter.use(
-          await createRouter({
-            knex,
-            version,
-            authorizer,
-            inventory,
-            machines,
-            queue,
-            diagnostics,
-            runbooks,
-            metrics: metrics.registry,
-            clusters,
-            kubernetesHealth: () => kubernetes?.health(),
-            metricsHistory,
-          }),
-        );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        const { claims, provisioningConfig } = replica;
         const shortfall = poolShortfall(
           poolMax(knex),
           provisioningConfig.workerCount,

@@ -11,26 +11,15 @@ import {
 } from './claims';
 import { readProvisioningConfig } from './config';
 import { readClaimsConfig } from './config/readClaimsConfig';
-import {
-  readBmcAddressPolicy,
-  resolveHostName,
-} from './config/readInventoryConfig';
+import { readBmcAddressPolicy } from './config/readInventoryConfig';
 import { BmcAddressPolicy } from './inventory/bmcAddressPolicy';
 import { ConfigCredentialResolver } from './credentials/ConfigCredentialResolver';
-import { CredentialGate } from './credentials/CredentialGate';
 import { CredentialResolver } from './credentials/types';
-import {
-  HostOperationHandler,
-  HostReconciler,
-  MachineReconciler,
-  Reconcilers,
-} from './lifecycle';
 import { createBeskar7Metrics } from './metrics';
 import { createQueueMetrics } from './metrics/queueMetrics';
-import { RedfishHostOperationExecutor } from './provisioning/RedfishHostOperationExecutor';
-import { ProvisioningQueue } from './queue';
-import { BmcProvisionerFactory } from './redfish';
 import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
+import { buildBmcAccess } from './service/bmcAccess';
+import { buildProvisioning } from './service/provisioning';
 
 export interface ReplicaServicesOptions {
   knex: Knex;
@@ -68,34 +57,14 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
   )}`;
   const metrics = createBeskar7Metrics();
   const queueMetrics = createQueueMetrics(metrics.registry);
-  // Config entries, and the logins registered at run time (simulated fleet).
-  const configCredentials = new ConfigCredentialResolver(config);
-  const credentials =
-    options.credentials?.(configCredentials) ?? configCredentials;
-  // Every login leaves through here, checked against where it may be sent.
-  const credentialGate = new CredentialGate(
-    credentials,
-    configCredentials,
-    resolveHostName,
-    { kubernetesSecrets: options.credentials !== undefined },
-  );
-  const bmcAddresses = options.bmcAddresses ?? readBmcAddressPolicy(config);
-  const provisioners = new BmcProvisionerFactory({
+  const bmc = buildBmcAccess({
+    config,
     logger,
     vendors: options.vendors ?? [],
-    resolvedAddressCheck: ip => bmcAddresses.refusalOfResolved(ip),
-    onOperation: e =>
-      queueMetrics.bmcOperationDuration
-        .labels(e.operation, e.vendor, e.outcome)
-        .observe(e.seconds),
+    bmcAddresses: options.bmcAddresses ?? readBmcAddressPolicy(config),
+    queueMetrics,
+    credentials: options.credentials,
   });
-  queueMetrics.bindCircuits(() => provisioners.circuitStatuses());
-
-  const executor = new RedfishHostOperationExecutor(
-    provisioners,
-    credentialGate,
-  );
-
   const claims = createClaimCoordinator({
     mode: claimsConfig.mode,
     leaderElection: claimsConfig.leaderElection,
@@ -105,44 +74,19 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     replicaId,
     leaderCandidate: options.leaderCandidate,
   });
-  const queue = new ProvisioningQueue({
+  const { queue, reconcilers } = buildProvisioning({
     knex,
-    replicaId,
-    config: provisioningConfig,
-    logger,
-    metrics: queueMetrics,
-    handler: new HostOperationHandler({
-      knex,
-      logger,
-      metrics: queueMetrics,
-      executor,
-    }),
-  });
-  const reconcilers = new Reconcilers({
-    queue,
     logger,
     scheduler,
-    metrics: queueMetrics,
-    intervalMs: provisioningConfig.reconcileIntervalMs,
-    hosts: new HostReconciler({
-      knex,
-      queue,
-      logger,
-      config: provisioningConfig,
-      metrics: queueMetrics,
-    }),
-    machines: new MachineReconciler({
-      knex,
-      queue,
-      logger,
-      claims: {
-        claim: async machineId => {
-          const result = await claims.claim(machineId);
-          options.onClaimResult?.(result);
-          return result;
-        },
-      },
-    }),
+    replicaId,
+    config: provisioningConfig,
+    queueMetrics,
+    executor: bmc.executor,
+    claim: async machineId => {
+      const result = await claims.claim(machineId);
+      options.onClaimResult?.(result);
+      return result;
+    },
   });
   const heartbeat = new ReplicaHeartbeat({
     knex,
@@ -152,6 +96,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
       claims instanceof LeaderClaimCoordinator && claims.isLeader,
     logger,
   });
+  const { provisioners } = bmc;
 
   return {
     replicaId,
@@ -159,12 +104,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     provisioningConfig,
     metrics,
     queueMetrics,
-    configCredentials,
-    credentials,
-    credentialGate,
-    provisioners,
-    /** The BMC work; registration also asks it which systems a BMC has. */
-    executor,
+    ...bmc,
     claims,
     queue,
     reconcilers,

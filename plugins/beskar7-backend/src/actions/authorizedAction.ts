@@ -85,9 +85,11 @@ async function authorized(
 /** Each field as described, but any value gets through to the action. */
 function passThrough(shape: Shape): Shape {
   return Object.fromEntries(
-    Object.entries(shape).map(([key, field]) => [
-      key,
-      field.catch((ctx: { input: unknown }) => ctx.input),
-    ]),
+    Object.entries(shape).map(([key, field]) => {
+      const through = field.catch((ctx: { input: unknown }) => ctx.input);
+      // Callers read the schema: a required field must still say so.
+      through.isOptional = () => field.isOptional();
+      return [key, through];
+    }),
   );
 }

@@ -49,7 +49,10 @@ export class AuthorizedRoutes {
   }
 
   /** A route anyone may call (its auth policy is set on the plugin's router). */
-  public(path: string, handler: (req: Request, res: Response) => Promise<void>) {
+  public(
+    path: string,
+    handler: (req: Request, res: Response) => Promise<void>,
+  ) {
     this.open.get(path, handler);
   }
 
@@ -107,7 +110,11 @@ export class AuthorizedRoutes {
       this.callers.set(req, caller);
     } catch (error) {
       if (route.audit) {
-        await this.authorizer.refused(route.audit, { request: req }, error as Error);
+        await this.authorizer.refused(
+          route.audit,
+          { request: req },
+          error as Error,
+        );
       }
       throw error;
     }
@@ -127,7 +134,9 @@ function rawPattern(path: string): RegExp {
   const source = path
     .split('/')
     .map(part =>
-      part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      part.startsWith(':')
+        ? '[^/]+'
+        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('/');
   return new RegExp(`^${source}/?$`, 'i');

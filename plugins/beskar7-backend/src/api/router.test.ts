@@ -411,6 +411,22 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
         .set(auth)
         .send(input);
 
+    const listed = await request(server)
+      .get('/api/beskar7/.backstage/actions/v1/actions')
+      .set(auth);
+    const requestMachine = listed.body.actions.find(
+      (a: { name: string }) => a.name === 'request-machine',
+    );
+    expect(requestMachine.schema.input.required).toEqual([
+      'name',
+      'imageUrl',
+      'osFamily',
+      'provisioningMode',
+    ]);
+    expect(requestMachine.schema.input.properties.osFamily.enum).toContain(
+      'flatcar',
+    );
+
     const diagnostics = await invoke('get-fleet-diagnostics', {});
     expect(diagnostics.status).toBe(200);
     expect(
@@ -505,7 +521,9 @@ describe('REST API without permission', () => {
     const server = await startBackend(knex, AuthorizeResult.DENY);
     const answers = [
       await request(server).post('/api/beskar7/hosts/%ZZ/recover').set(auth),
-      await request(server).get('/api/beskar7/runbooks/runs/%E0%A4%A').set(auth),
+      await request(server)
+        .get('/api/beskar7/runbooks/runs/%E0%A4%A')
+        .set(auth),
       await request(server)
         .post('/api/beskar7/hosts')
         .set(auth)
