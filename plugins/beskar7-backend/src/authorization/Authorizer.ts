@@ -31,7 +31,9 @@ export interface Call {
 /** Who started or moved something, as recorded in its history. */
 export function actorOf(caller: Caller): string {
   const { principal } = caller;
-  return principal.type === 'user' ? principal.userEntityRef : principal.subject;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : principal.subject;
 }
 
 /**
