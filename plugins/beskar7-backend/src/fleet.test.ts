@@ -203,7 +203,7 @@ describe.each(databases.eachSupportedId())(
         'Deprovisioning',
         'Available',
         ...(hostIds[0] === broken.id
-          ? ['Error', 'Enrolling', 'Available']
+          ? ['Error', 'Deprovisioning', 'Available']
           : []),
       ]);
     }, 60_000);

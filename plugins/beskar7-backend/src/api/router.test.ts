@@ -224,7 +224,7 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       .post(`/api/beskar7/hosts/${failed.id}/recover`)
       .set(auth);
     expect(recovered.status).toBe(200);
-    expect(recovered.body.state).toBe('Enrolling');
+    expect(recovered.body.state).toBe('Deprovisioning');
 
     const again = await request(server)
       .post(`/api/beskar7/hosts/${failed.id}/recover`)

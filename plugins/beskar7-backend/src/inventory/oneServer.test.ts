@@ -61,7 +61,11 @@ describe.each(databases.eachSupportedId())(
                 credentials: {
                   lab: {
                     ...credentials,
-                    allowedAddresses: ['127.0.0.1', 'localhost', '::ffff:127.0.0.1'],
+                    allowedAddresses: [
+                      '127.0.0.1',
+                      'localhost',
+                      '::ffff:127.0.0.1',
+                    ],
                   },
                 },
                 provisioning: {
@@ -77,7 +81,7 @@ describe.each(databases.eachSupportedId())(
           }),
         ],
       }));
-    });
+    }, 60_000);
     afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
     it('refuses the aliases of a registered BMC with 409 naming the first host', async () => {
@@ -134,7 +138,9 @@ describe.each(databases.eachSupportedId())(
       const late = await register('late', 'late', second.aliases[0]);
       expect(late.status).toBe(201);
       second.faults.set([]);
-      expect((await post(`/hosts/${late.body.id}/recover`)).status).toBeLessThan(500);
+      expect(
+        (await post(`/hosts/${late.body.id}/recover`)).status,
+      ).toBeLessThan(500);
       const refused = await eventually(
         () => get(`/hosts/${late.body.id}`),
         h => h.state === 'Error' && /registered already/.test(h.errorMessage),
@@ -146,16 +152,17 @@ describe.each(databases.eachSupportedId())(
 
       // Two machines, one server: only one is provisioned.
       const machines = await Promise.all(
-        ['m1', 'm2'].map(async name =>
-          (
-            await post('/machines', {
-              name: `late-${name}`,
-              imageUrl: 'https://images.example/os.iso',
-              osFamily: 'flatcar',
-              provisioningMode: 'PXE',
-              requirements: { pool: 'late' },
-            })
-          ).body,
+        ['m1', 'm2'].map(
+          async name =>
+            (
+              await post('/machines', {
+                name: `late-${name}`,
+                imageUrl: 'https://images.example/os.iso',
+                osFamily: 'flatcar',
+                provisioningMode: 'PXE',
+                requirements: { pool: 'late' },
+              })
+            ).body,
         ),
       );
       const phases = await eventually(
@@ -163,8 +170,13 @@ describe.each(databases.eachSupportedId())(
         all => all.some(m => m.phase === 'Provisioned'),
       );
       await new Promise(r => setTimeout(r, 1000));
-      const after = await Promise.all(machines.map(m => get(`/machines/${m.id}`)));
-      expect(after.map(m => m.phase).sort()).toEqual(['Pending', 'Provisioned']);
+      const after = await Promise.all(
+        machines.map(m => get(`/machines/${m.id}`)),
+      );
+      expect(after.map(m => m.phase).sort()).toEqual([
+        'Pending',
+        'Provisioned',
+      ]);
       expect(phases.find(m => m.phase === 'Provisioned').hostId).not.toBe(
         late.body.id,
       );

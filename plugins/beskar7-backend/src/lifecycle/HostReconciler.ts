@@ -54,7 +54,7 @@ export class HostReconciler {
     if (host) await this.reconcileHost(host);
   }
 
-  /** Error -> Enrolling, then an inspection is queued. */
+  /** Error -> Deprovisioning (the cleanup), or Enrolling after a failed inspection; the job is queued. */
   async recover(hostId: string, message?: string): Promise<void> {
     await recoverHost(
       this.options.knex,

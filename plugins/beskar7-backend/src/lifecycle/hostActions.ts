@@ -60,10 +60,12 @@ export function failHost(
 }
 
 /**
- * An operator's recovery of a host in Error, finishing what failed: a host
- * whose deprovisioning failed goes back to Deprovisioning (eject, power off,
- * clear overrides, then Available); any other is inspected again
- * (Enrolling), as the state machine says.
+ * An operator's recovery of a host in Error. A host that may have served a
+ * machine, or got half-way through provisioning, is cleaned up as a
+ * release is (Deprovisioning: eject, power off, clear the boot override,
+ * verified) before it is Available again: the next tenant must not boot
+ * the last one's image. A host that never got past its inspection is
+ * inspected again (Enrolling).
  */
 export async function recoverHost(
   knex: Knex,
@@ -77,7 +79,7 @@ export async function recoverHost(
     {
       hostId: request.hostId,
       from: 'Error',
-      to: failedIn === 'Deprovisioning' ? 'Deprovisioning' : 'Enrolling',
+      to: failedIn === 'Enrolling' ? 'Enrolling' : 'Deprovisioning',
       reason: 'RecoveryRequested',
       message: request.message,
       recovery: true,

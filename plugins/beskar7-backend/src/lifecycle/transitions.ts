@@ -8,7 +8,7 @@ export interface TransitionContext {
   reason: string;
   /** Set when the BMC's inventory was read (Enrolling -> Available). */
   inventoryRead?: boolean;
-  /** Set by an operator's recovery request (Error -> Enrolling). */
+  /** Set by an operator's recovery request (out of Error). */
   recovery?: boolean;
 }
 
@@ -46,7 +46,7 @@ const RELEASE_FROM = {
     'released mid-provisioning; the running job ends, then cleanup runs',
   Provisioned: 'released by its machine',
   Error:
-    'released by its machine, or recovered after a failed deprovisioning (the cleanup runs again)',
+    'released by its machine, or recovered: the cleanup runs before it is Available again',
 };
 
 export const HOST_TRANSITIONS: Transition[] = [
@@ -113,7 +113,7 @@ export const HOST_TRANSITIONS: Transition[] = [
     from: 'Error',
     to: 'Enrolling',
     description:
-      'recovery requested: the host is read again from its BMC; a machine that held it lets go',
+      'recovery of a host that failed its inspection: it is read again from its BMC; a machine that held it lets go',
     guard: c =>
       c.recovery ? undefined : 'only a recovery request may do this',
     clearsConsumer: true,

@@ -14,6 +14,7 @@ import {
 } from '../lifecycle';
 import { BmcProvisioner, BmcProvisionerFactory } from '../redfish';
 import { systemIdOf } from '../redfish/bmcEndpoint';
+import { noOverride } from '../redfish/boot';
 import { RedfishUnsupportedError } from '../redfish/errors';
 import { provisioningSteps } from './provisioningSteps';
 
@@ -131,18 +132,38 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     context: OperationContext,
   ): Promise<OperationOutcome> {
     return this.withBmc(host, context.signal, async bmc => {
+      let hasMedia = true;
       try {
         await bmc.ejectMedia();
       } catch (error) {
         // A BMC without virtual media (PXE-only hosts) has nothing to eject.
         if (!(error instanceof RedfishUnsupportedError)) throw error;
+        hasMedia = false;
       }
       context.signal.throwIfAborted();
       await bmc.powerOff({ force: true });
       context.signal.throwIfAborted();
       await bmc.clearBootOverride();
-      // powerOff returns once the BMC reports Off.
-      return { powerState: 'Off' };
+      // Verified as the next tenant would find it, each read fresh.
+      const [power, override, media] = await Promise.all([
+        bmc.powerState(),
+        bmc.getBootOverride(),
+        hasMedia ? bmc.getMedia() : undefined,
+      ]);
+      const dirty = [
+        power !== 'Off' && `power is ${power}`,
+        !noOverride(override) &&
+          `boot override ${override.target} (${override.enabled})`,
+        media?.inserted && `media ${media.image ?? ''} inserted`,
+      ].filter(Boolean);
+      if (dirty.length) {
+        throw new Error(
+          `Host ${host.namespace}/${
+            host.name
+          } is not clean after the cleanup: ${dirty.join(', ')}`,
+        );
+      }
+      return { powerState: power };
     });
   }
 

@@ -100,7 +100,7 @@ describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
         }),
       ],
     }));
-  });
+  }, 60_000);
   afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
   it('clears the override on a service that wants the whole Boot object', async () => {
@@ -114,10 +114,10 @@ describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
       undefined,
     ]);
     const boot = (await simGet(bmc, bmc.machine.systemPath)).Boot;
-    expect([boot.BootSourceOverrideEnabled, boot.BootSourceOverrideTarget]).toEqual([
-      'Disabled',
-      'None',
-    ]);
+    expect([
+      boot.BootSourceOverrideEnabled,
+      boot.BootSourceOverrideTarget,
+    ]).toEqual(['Disabled', 'None']);
     expect(boot.BootSourceOverrideMode).toBe('UEFI');
     expect(bmc.machine.boots.map(b => b.target)).toEqual(['Cd']);
 
@@ -129,7 +129,7 @@ describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
     expect((await hostsOfPool('whole-boot'))[0].state).toBe('Available');
   }, 60_000);
 
-  it('ends a release whose cleanup fails for good: the host is in Error with the BMC\'s reason, the machine Released', async () => {
+  it("ends a release whose cleanup fails for good: the host is in Error with the BMC's reason, the machine Released", async () => {
     const bmc = await enrol('stuck');
     const machine = await provision('stuck', 'PXE');
     expect(machine.phase).toBe('Provisioned');
@@ -148,5 +148,37 @@ describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
     expect(host.consumerId).toBeUndefined();
     expect(host.errorMessage).toContain('Simulated failure (HTTP 400)');
     expect(host.errorMessage).not.toContain(credentials.password);
+  }, 60_000);
+
+  it('recovers a failed provisioning only after the cleanup: ejected, no override, powered off, verified', async () => {
+    const bmc = await enrol('dirty');
+    const reset = bmc.machine.system.Actions['#ComputerSystem.Reset'].target;
+    bmc.machine.handle('POST', reset, { ResetType: 'On' });
+    // The media goes in and the override is set; the restart is refused.
+    bmc.faults.set([{ kind: 'status', status: 400, operations: ['reset'] }]);
+    const machine = await provision('dirty');
+    expect(machine.phase).toBe('Failed');
+    const [failed] = await hostsOfPool('dirty');
+    expect(failed.state).toBe('Error');
+    const before = await simGet(bmc, bmc.machine.systemPath);
+    expect(before.PowerState).toBe('On');
+    expect(bmc.tree.ofType('VirtualMedia').some(d => d.Inserted)).toBe(true);
+
+    bmc.faults.set([]);
+    expect((await post(`/hosts/${failed.id}/recover`)).status).toBe(200);
+    const recovered = await eventually(
+      () => get(`/hosts/${failed.id}`),
+      h => h.state === 'Available' || h.state === 'Error',
+    );
+    expect(recovered.state).toBe('Available');
+    expect(recovered.powerState).toBe('Off');
+    expect(recovered.consumerId).toBeUndefined();
+    const after = await simGet(bmc, bmc.machine.systemPath);
+    expect(after.PowerState).toBe('Off');
+    expect(after.Boot.BootSourceOverrideEnabled).toBe('Disabled');
+    expect(bmc.tree.ofType('VirtualMedia').filter(d => d.Inserted)).toEqual([]);
+    expect(
+      recovered.events.slice(0, 3).map((e: { toState: string }) => e.toState),
+    ).toEqual(['Available', 'Deprovisioning', 'Error']);
   }, 60_000);
 });

@@ -192,9 +192,16 @@ describe('pickCdDevice', () => {
 
 describe('systemIdentityOf', () => {
   it('is the UUID, else the serial with maker and model, never a placeholder', () => {
-    const base = { Manufacturer: 'HPE', Model: 'ProLiant DL325', SerialNumber: 'CZ1' };
+    const base = {
+      Manufacturer: 'HPE',
+      Model: 'ProLiant DL325',
+      SerialNumber: 'CZ1',
+    };
     expect(
-      systemIdentityOf({ ...base, UUID: '30373237-3132-5A43-3331-303630304A52' }),
+      systemIdentityOf({
+        ...base,
+        UUID: '30373237-3132-5A43-3331-303630304A52',
+      }),
     ).toBe('uuid:3037323731325a433331303630304a52');
     for (const UUID of [
       undefined,

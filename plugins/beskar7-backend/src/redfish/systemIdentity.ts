@@ -1,6 +1,7 @@
 import { Resource } from './odata';
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const UUID =
+  /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /**
  * Serial numbers firmware writes when the vendor left the field unset; two
@@ -43,7 +44,10 @@ export function systemIdentityOf(system: Resource): string | undefined {
 export function describeIdentity(identity: string): string {
   if (identity.startsWith('uuid:')) {
     const h = identity.slice(5);
-    return `UUID ${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return `UUID ${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(
+      12,
+      16,
+    )}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
   const [maker, model, serial] = identity.slice(7).split('/');
   const what = [maker, model].filter(Boolean).join(' ');

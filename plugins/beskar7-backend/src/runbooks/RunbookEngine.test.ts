@@ -157,7 +157,9 @@ describe.each(DATABASE_IDS)('RunbookEngine on %s', databaseId => {
       'recover:skipped',
       'verify-enrollment:failed',
     ]);
-    expect(run.steps[2].summary).toMatch(/^Dry run: would Error -> Enrolling/);
+    expect(run.steps[2].summary).toMatch(
+      /^Dry run: would Error -> Deprovisioning/,
+    );
     expect(run.status).toBe('step-failed');
     expect(await fleet.hosts.get(host.id)).toMatchObject({ state: 'Error' });
     expect(await fleet.hosts.listEvents(host.id)).toEqual(eventsBefore);

@@ -54,7 +54,7 @@ export interface RunbookActions {
 
   listHosts(filter: { state?: HostState[]; pool?: string }): Promise<Host[]>;
   getHost(id: string): Promise<Host | undefined>;
-  /** Error -> Enrolling with the consumer cleared; throws a ConflictError for a host not in Error. */
+  /** Error -> Deprovisioning (cleanup) or Enrolling (after a failed inspection); throws a ConflictError for a host not in Error. */
   recoverHost(id: string, message: string): Promise<Host>;
   poolSummaries(): Promise<PoolSummary[]>;
   /** Machines in phase Pending, with their requirements. */

@@ -90,9 +90,9 @@ export const hostStateRecovery: RunbookDefinition = {
     },
     {
       id: 'recover',
-      title: 'Clear the consumer and return the host to Enrolling',
+      title: 'Clean the host up and return it to the pool',
       description:
-        'Error -> Enrolling: the machine that held the host loses it (it failed already), and the host is inspected again.',
+        'Error -> Deprovisioning: media ejected, powered off, boot override cleared and verified before Available; the machine that held the host loses it (it failed already). A host that failed its inspection is inspected again (Enrolling).',
       kind: 'automated',
       mutates: true,
       destructive: true,
@@ -121,10 +121,13 @@ export const hostStateRecovery: RunbookDefinition = {
         };
       },
       verification: {
-        description: 'The host left Error and holds no consumer.',
+        description:
+          'The host left Error and holds no consumer (but the one its cleanup lets go).',
         check: async ({ actions, parameters }) => {
           const host = await actions.getHost(String(parameters.hostId));
-          return host && host.state !== 'Error' && !host.consumerId
+          return host &&
+            host.state !== 'Error' &&
+            (!host.consumerId || host.state === 'Deprovisioning')
             ? {
                 passed: true,
                 message: `${host.name} is ${host.state} with no consumer`,
@@ -146,7 +149,7 @@ export const hostStateRecovery: RunbookDefinition = {
       id: 'verify-enrollment',
       title: 'Verify re-enrollment',
       description:
-        'Wait for the inspection to finish: Available means the host is back in the pool.',
+        'Wait for the cleanup (or inspection) to finish: Available means the host is back in the pool.',
       kind: 'automated',
       mutates: false,
       risk: READ_ONLY,
