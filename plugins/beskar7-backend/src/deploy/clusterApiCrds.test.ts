@@ -132,38 +132,6 @@ describeReal('Cluster API CRDs on a real API server', () => {
       });
     });
 
-    it('takes failure domains from a host field by default, from a label only when one is named', async () => {
-      const byDefault: any = await create(
-        'beskar7clusters',
-        cluster('fd-default', { failureDomains: {} }),
-      );
-      expect(byDefault.spec.failureDomains).toEqual({ from: 'FailureDomain' });
-      const byRack: any = await create(
-        'beskar7clusters',
-        cluster('fd-rack', {
-          failureDomains: { from: 'Label', label: 'rack' },
-        }),
-      );
-      expect(byRack.spec.failureDomains.label).toBe('rack');
-      await expect(
-        create(
-          'beskar7clusters',
-          cluster('fd-no-label', { failureDomains: { from: 'Label' } }),
-        ),
-      ).rejects.toMatchObject({
-        code: 422,
-        body: expect.stringContaining('label is required when from is Label'),
-      });
-      await expect(
-        create(
-          'beskar7clusters',
-          cluster('fd-bad-label', {
-            failureDomains: { from: 'Label', label: 'not a label' },
-          }),
-        ),
-      ).rejects.toMatchObject({ code: 422 });
-    });
-
     it('keeps the contract status fields (failure domains, conditions with severity)', async () => {
       const created: any = await create('beskar7clusters', cluster('status'));
       const status = {
