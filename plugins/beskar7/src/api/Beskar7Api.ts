@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ClusterDetails,
+  ClusterList,
   DiagnosticsReport,
   HealthResponse,
   Host,
@@ -31,6 +33,9 @@ export interface Beskar7Api {
   getMachine(id: string): Promise<Machine>;
   requestMachine(request: MachineRequest): Promise<Machine>;
   releaseMachine(id: string): Promise<Machine>;
+  /** Cluster API clusters on Beskar7 hosts (beskar7.cluster.read). */
+  listClusters(): Promise<ClusterList>;
+  getCluster(namespace: string, name: string): Promise<ClusterDetails>;
   getQueue(): Promise<QueueStatus>;
   changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus>;
   getDiagnostics(): Promise<DiagnosticsReport>;

@@ -1,6 +1,8 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterDetails,
+  ClusterList,
   DiagnosticsReport,
   HealthResponse,
   Host,
@@ -53,6 +55,17 @@ export class Beskar7Client implements Beskar7Api {
 
   recoverHost(id: string): Promise<Host> {
     return this.call('POST', `/hosts/${encodeURIComponent(id)}/recover`);
+  }
+
+  listClusters(): Promise<ClusterList> {
+    return this.call('GET', '/clusters');
+  }
+
+  getCluster(namespace: string, name: string): Promise<ClusterDetails> {
+    return this.call(
+      'GET',
+      `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    );
   }
 
   async listPools(): Promise<PoolSummary[]> {

@@ -1,6 +1,7 @@
 import { Container, HeaderTab, PluginHeader } from '@backstage/ui';
 import { RiServerLine } from '@remixicon/react';
 import { Route, Routes } from 'react-router-dom';
+import { ClustersTab } from '../ClustersTab/ClustersTab';
 import { DiagnosticsTab } from '../DiagnosticsTab/DiagnosticsTab';
 import { HostsTab } from '../HostsTab/HostsTab';
 import { MachinesTab } from '../MachinesTab/MachinesTab';
@@ -13,6 +14,7 @@ const TABS = [
   { id: 'overview', label: 'Overview', path: '' },
   { id: 'hosts', label: 'Hosts', path: '/hosts' },
   { id: 'machines', label: 'Machines', path: '/machines' },
+  { id: 'clusters', label: 'Clusters', path: '/clusters' },
   { id: 'queue', label: 'Queue health', path: '/queue' },
   { id: 'diagnostics', label: 'Diagnostics', path: '/diagnostics' },
   { id: 'runbooks', label: 'Runbooks', path: '/runbooks' },
@@ -39,6 +41,7 @@ const Page = () => {
           <Route path="/" element={<OverviewTab />} />
           <Route path="/hosts/*" element={<HostsTab />} />
           <Route path="/machines/*" element={<MachinesTab />} />
+          <Route path="/clusters/*" element={<ClustersTab />} />
           <Route path="/queue" element={<QueueTab />} />
           <Route path="/diagnostics" element={<DiagnosticsTab />} />
           <Route path="/runbooks/*" element={<RunbooksTab />} />

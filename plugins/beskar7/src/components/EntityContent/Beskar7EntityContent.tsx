@@ -72,6 +72,7 @@ export const Beskar7EntityContent = () => {
                       columnConfig={hostColumns({
                         hostHref: paths.host,
                         machineHref: paths.machine,
+                        clusterHref: paths.cluster,
                       })}
                       data={hosts.items}
                       pagination={pagePagination(hosts, PAGE_SIZE, setOffset)}

@@ -21,7 +21,7 @@ import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { withConsumers } from '../shared/consumers';
 import { Facts } from '../shared/Facts';
-import { ConsumerLink } from '../shared/hostColumns';
+import { ClusterLink, ConsumerLink } from '../shared/hostColumns';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
@@ -150,6 +150,10 @@ const HostView = ({
                     machineHref={paths.machine}
                   />
                 ),
+              },
+              {
+                label: 'Cluster / role',
+                value: <ClusterLink host={host} clusterHref={paths.cluster} />,
               },
               {
                 label: 'Labels',

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { Box, Flex, Table } from '@backstage/ui';
+import { Box, Button, Flex, Table, Text } from '@backstage/ui';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef } from '../../api';
@@ -39,6 +39,18 @@ export const HostList = () => {
         pools={(pools.value ?? []).map(p => p.pool)}
         onChange={change}
       />
+      {view.cluster && (
+        <Flex gap="2" align="center">
+          <Text>Hosts of cluster {view.cluster}</Text>
+          <Button
+            size="small"
+            variant="secondary"
+            onPress={() => change({ cluster: undefined })}
+          >
+            Show every host
+          </Button>
+        </Flex>
+      )}
       <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
       {state.error ? (
         <LoadError error={state.error} />
@@ -48,6 +60,7 @@ export const HostList = () => {
             columnConfig={hostColumns({
               hostHref: paths.host,
               machineHref: paths.machine,
+              clusterHref: paths.cluster,
               full: true,
             })}
             data={state.value?.items}

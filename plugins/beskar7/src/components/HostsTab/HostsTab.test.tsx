@@ -227,4 +227,40 @@ describe('HostsTab', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Confirm recover' }));
     await waitFor(() => expect(recovered).toBe(1));
   });
+
+  it('shows the cluster and role a host serves, and lists the hosts of one cluster', async () => {
+    const queries: string[] = [];
+    const inCluster = makeHost({
+      ...heldHost,
+      cluster: {
+        namespace: 'payments',
+        name: 'prod',
+        role: 'control-plane',
+        machine: 'prod-cp-abc',
+      },
+    });
+    server.use(
+      http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/beskar7/machines/:id', () => HttpResponse.json(machine)),
+      http.get('*/api/beskar7/hosts', ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json(makePage([inCluster]));
+      }),
+    );
+    await render('/hosts?cluster=payments%2Fprod', AuthorizeResult.ALLOW);
+
+    const link = await screen.findByRole('link', {
+      name: 'payments/prod · control plane',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      expect.stringMatching(/\/clusters\/payments\/prod$/),
+    );
+    expect(queries[0]).toBe('?cluster=payments%2Fprod&offset=0&limit=25');
+    expect(
+      screen.getByText('Hosts of cluster payments/prod'),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Show every host' }));
+    await waitFor(() => expect(queries).toContain('?offset=0&limit=25'));
+  });
 });

@@ -12,6 +12,8 @@ export interface HostListView {
   pool?: string;
   tag?: string;
   text?: string;
+  /** `namespace/name` of a Cluster API cluster. */
+  cluster?: string;
   orderBy?: HostSortField;
   order?: 'asc' | 'desc';
   offset: number;
@@ -27,6 +29,7 @@ export function readView(params: URLSearchParams): HostListView {
     pool: params.get('pool') || undefined,
     tag: params.get('tag') || undefined,
     text: params.get('text') || undefined,
+    cluster: params.get('cluster') || undefined,
     orderBy: oneOf(HOST_SORT_FIELDS, params.get('orderBy')),
     order: oneOf(['asc', 'desc'] as const, params.get('order')),
     offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
@@ -49,6 +52,7 @@ export function toQuery(view: HostListView, limit: number): ListHostsQuery {
     state: view.state && [view.state],
     pool: view.pool,
     text: view.text,
+    cluster: view.cluster,
     tags: view.tag ? [view.tag] : undefined,
     orderBy: view.orderBy,
     order: view.orderBy ? view.order ?? 'asc' : undefined,

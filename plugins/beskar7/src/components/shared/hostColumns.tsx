@@ -28,8 +28,27 @@ export const ConsumerLink = ({
   );
 };
 
+/** The Cluster API cluster and role a host serves, linking to the cluster. */
+export const ClusterLink = ({
+  host,
+  clusterHref,
+}: {
+  host: Host;
+  clusterHref: (namespace: string, name: string) => string;
+}) => {
+  if (!host.cluster) return <Text color="secondary">—</Text>;
+  const { namespace, name, role } = host.cluster;
+  return (
+    <Link href={clusterHref(namespace, name)}>
+      {`${namespace}/${name} · ${
+        role === 'control-plane' ? 'control plane' : 'worker'
+      }`}
+    </Link>
+  );
+};
+
 /** Column ids are the API's `orderBy` values where the API can sort by them. */
-export type HostColumnId = HostSortField | 'consumer' | 'tags';
+export type HostColumnId = HostSortField | 'consumer' | 'cluster' | 'tags';
 
 /**
  * The columns every host table uses: name (linking to the host), state,
@@ -38,9 +57,10 @@ export type HostColumnId = HostSortField | 'consumer' | 'tags';
 export function hostColumns(options: {
   hostHref: (id: string) => string;
   machineHref: (id: string) => string;
+  clusterHref: (namespace: string, name: string) => string;
   full?: boolean;
 }): ColumnConfig<HostRow>[] {
-  const { hostHref, machineHref, full = false } = options;
+  const { hostHref, machineHref, clusterHref, full = false } = options;
   const columns: Array<ColumnConfig<HostRow> & { id: HostColumnId }> = [
     {
       id: 'name',
@@ -73,6 +93,15 @@ export function hostColumns(options: {
       cell: h => (
         <Cell>
           <ConsumerLink host={h} machineHref={machineHref} />
+        </Cell>
+      ),
+    },
+    {
+      id: 'cluster',
+      label: 'Cluster / role',
+      cell: h => (
+        <Cell>
+          <ClusterLink host={h} clusterHref={clusterHref} />
         </Cell>
       ),
     },

@@ -24,6 +24,9 @@ export function usePaths() {
     host: (hostId: string) => `${base}/hosts/${id(hostId)}`,
     machines: `${base}/machines`,
     machine: (machineId: string) => `${base}/machines/${id(machineId)}`,
+    clusters: `${base}/clusters`,
+    cluster: (namespace: string, name: string) =>
+      `${base}/clusters/${id(namespace)}/${id(name)}`,
     runbooks: `${base}/runbooks`,
     runbook: (runbookId: string, query?: Record<string, string>) =>
       `${base}/runbooks/${id(runbookId)}${
