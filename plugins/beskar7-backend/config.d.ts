@@ -94,6 +94,20 @@ export interface Config {
       crossNamespaceClaims?: boolean;
       /** How often every watched object is handled again, e.g. `30s`. */
       resyncInterval?: string;
+      /**
+       * Cluster API bootstrap data, served to each host at a per-machine URL
+       * (see docs/cluster-api.md).
+       */
+      bootstrapData?: {
+        /**
+         * Where hosts reach the backend's bootstrap route, e.g.
+         * `https://portal.example/api/beskar7/bootstrap`. Default: the
+         * plugin's external URL (discovery) + `/bootstrap`. Use https.
+         */
+        baseUrl?: string;
+        /** How long a host may fetch after provisioning began, e.g. `1h` (default). */
+        tokenTtl?: string;
+      };
       leaderElection?: {
         /** Elect the active replica (and, in `leader` claims mode, the coordinator) through a Lease. */
         enabled?: boolean;

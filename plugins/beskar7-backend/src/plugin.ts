@@ -14,6 +14,11 @@ import { readBmcAddressPolicy } from './config/readInventoryConfig';
 import { poolMax, poolShortfall } from './database/connectionPool';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createKubernetesIntegration } from './kubernetes';
+import {
+  BOOTSTRAP_PATH,
+  createBootstrapDelivery,
+  createBootstrapRouter,
+} from './bootstrap';
 import { createReplicaServices } from './replicaServices';
 import { buildApi } from './service/api';
 import { buildFleetServices } from './service/fleetServices';
@@ -46,6 +51,7 @@ export const beskar7Plugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
@@ -65,6 +71,14 @@ export const beskar7Plugin = createBackendPlugin({
         // Invalid settings stop the backend here, naming the key. The
         // Kubernetes side comes first: the claim engine needs its Lease gate.
         const kubernetes = createKubernetesIntegration({ config, logger });
+        const bootstrap =
+          kubernetes &&
+          (await createBootstrapDelivery({
+            knex,
+            source: kubernetes.bootstrapData(),
+            settings: kubernetes.bootstrapSettings,
+            discovery: deps.discovery,
+          }));
         const replica = createReplicaServices({
           knex,
           config,
@@ -77,6 +91,7 @@ export const beskar7Plugin = createBackendPlugin({
           bmcAddresses,
           onClaimResult:
             kubernetes && (result => void kubernetes.claimObserved(result)),
+          bootstrap,
         });
         await registerSimulatedFleetFromConfig({
           config,
@@ -106,6 +121,16 @@ export const beskar7Plugin = createBackendPlugin({
         lifecycle.addStartupHook(() => replica.reconcilers.start());
         lifecycle.addShutdownHook(() => replica.stop());
         connectKubernetes({ kubernetes, knex, lifecycle, replica, services });
+        if (bootstrap) {
+          // Hosts fetch their bootstrap data with its token, not a Backstage login.
+          deps.httpRouter.use(
+            createBootstrapRouter({ delivery: bootstrap, logger }),
+          );
+          deps.httpRouter.addAuthPolicy({
+            path: BOOTSTRAP_PATH,
+            allow: 'unauthenticated',
+          });
+        }
         await buildApi({ ...deps, knex, replica, views, services, kubernetes });
 
         const { claims, provisioningConfig } = replica;

@@ -20,6 +20,7 @@ import { createQueueMetrics } from './metrics/queueMetrics';
 import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
 import { buildBmcAccess } from './service/bmcAccess';
 import { buildProvisioning } from './service/provisioning';
+import { BootstrapDelivery } from './bootstrap';
 
 export interface ReplicaServicesOptions {
   knex: Knex;
@@ -37,6 +38,8 @@ export interface ReplicaServicesOptions {
   bmcAddresses?: BmcAddressPolicy;
   /** Told of every claim the machine reconciler makes (Kubernetes Events of conflicts). */
   onClaimResult?: (result: ClaimResult) => void;
+  /** Cluster API bootstrap data delivery (with Kubernetes). */
+  bootstrap?: BootstrapDelivery;
 }
 
 /**
@@ -64,6 +67,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     bmcAddresses: options.bmcAddresses ?? readBmcAddressPolicy(config),
     queueMetrics,
     credentials: options.credentials,
+    bootstrap: options.bootstrap,
   });
   const claims = createClaimCoordinator({
     mode: claimsConfig.mode,

@@ -20,6 +20,8 @@ import {
 import { KubernetesController } from './KubernetesController';
 import { KubernetesLeaseElector } from './KubernetesLeaseElector';
 import { SecretCredentialResolver } from './SecretCredentialResolver';
+import { SecretBootstrapDataSource } from './SecretBootstrapDataSource';
+import { BootstrapDataSource } from '../bootstrap/types';
 import { StatusPublisher } from './StatusPublisher';
 
 /** What the Kubernetes side needs from the rest of the backend once it is built. */
@@ -65,6 +67,15 @@ export class KubernetesIntegration {
   /** Credentials from the Secrets that PhysicalHosts name; any other ref from `fallback`. */
   credentials(fallback: CredentialResolver): CredentialResolver {
     return new SecretCredentialResolver(this.kubeConfig, fallback);
+  }
+
+  /** Cluster API bootstrap data, read from its Secrets at each use. */
+  bootstrapData(): BootstrapDataSource {
+    return new SecretBootstrapDataSource(this.kubeConfig);
+  }
+
+  get bootstrapSettings(): KubernetesSettings['bootstrapData'] {
+    return this.settings.bootstrapData;
   }
 
   /**

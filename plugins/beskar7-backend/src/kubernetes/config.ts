@@ -18,6 +18,13 @@ export interface KubernetesSettings {
   /** Beskar7Machines may claim hosts of any namespace (default: their own only). */
   crossNamespaceClaims: boolean;
   resyncIntervalMs: number;
+  /** Cluster API bootstrap data served to hosts. */
+  bootstrapData: {
+    /** Where hosts reach the bootstrap route; default: the plugin's external URL + `/bootstrap`. */
+    baseUrl?: string;
+    /** How long a host may fetch its data after provisioning began. */
+    tokenTtlMs: number;
+  };
   leaderElection: {
     enabled: boolean;
     leaseName: string;
@@ -47,6 +54,19 @@ export function readKubernetesSettings(
       `beskar7.kubernetes.resyncInterval must be a positive duration like 30s, got '${resync}'`,
     );
   }
+  const ttl = k8s.getOptionalString('bootstrapData.tokenTtl') ?? '1h';
+  const tokenTtlMs = parseDuration(ttl);
+  if (!tokenTtlMs) {
+    throw new InputError(
+      `beskar7.kubernetes.bootstrapData.tokenTtl must be a positive duration like 1h, got '${ttl}'`,
+    );
+  }
+  const baseUrl = k8s.getOptionalString('bootstrapData.baseUrl');
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+    throw new InputError(
+      `beskar7.kubernetes.bootstrapData.baseUrl must be an http(s) URL, got '${baseUrl}'`,
+    );
+  }
   const kubeconfig = k8s.getOptionalString('kubeconfig');
   const inCluster = k8s.getOptionalBoolean('inCluster') ?? false;
   if (kubeconfig && inCluster) {
@@ -62,6 +82,7 @@ export function readKubernetesSettings(
     crossNamespaceClaims:
       k8s.getOptionalBoolean('crossNamespaceClaims') ?? false,
     resyncIntervalMs,
+    bootstrapData: { baseUrl: baseUrl?.replace(/\/+$/, ''), tokenTtlMs },
     leaderElection: {
       enabled: k8s.getOptionalBoolean('leaderElection.enabled') ?? false,
       leaseName:

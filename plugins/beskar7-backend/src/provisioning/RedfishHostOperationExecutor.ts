@@ -17,6 +17,7 @@ import { systemIdOf } from '../redfish/bmcEndpoint';
 import { noOverride } from '../redfish/boot';
 import { RedfishUnsupportedError } from '../redfish/errors';
 import { provisioningSteps } from './provisioningSteps';
+import { BootstrapDelivery } from '../bootstrap/BootstrapDelivery';
 
 /** A BMC to talk to: a host's, or one being registered. */
 type BmcTarget = CredentialUse & {
@@ -36,6 +37,11 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
   constructor(
     private readonly provisioners: BmcProvisionerFactory,
     private readonly credentials: CredentialGate,
+    /** Cluster API bootstrap data delivery, when Kubernetes is on. */
+    private readonly bootstrap?: Pick<
+      BootstrapDelivery,
+      'configUrl' | 'revokeHost'
+    >,
   ) {}
 
   async inspect(host: Host, context: OperationContext): Promise<HostInventory> {
@@ -62,16 +68,44 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
     return this.withBmc(host, context.signal, async bmc => {
       let powerState: OperationOutcome['powerState'];
       let continuousOverride = false;
+      // Kernel parameters set as a one-time UEFI target (the media's loader
+      // with the parameters) are that boot: a Cd override would drop them.
+      let bootsWithParams = false;
       for (const step of steps) {
         context.signal.throwIfAborted();
         switch (step.kind) {
           case 'insertMedia':
             await bmc.insertMedia(step.imageUrl);
             break;
-          case 'setKernelParams':
-            await bmc.setKernelParams(step.osFamily, step.configUrl);
+          case 'setKernelParams': {
+            const set = await bmc.setKernelParams(
+              step.osFamily,
+              step.configUrl,
+            );
+            bootsWithParams = set.mechanism === 'uefiTarget';
             break;
+          }
+          case 'setBootstrapKernelParams': {
+            if (!this.bootstrap) {
+              throw new Error(
+                `Machine ${machine.namespace}/${machine.name} needs Cluster API bootstrap data, which is served only with beskar7.kubernetes enabled`,
+              );
+            }
+            const { url, token } = await this.bootstrap.configUrl(
+              machine,
+              host,
+            );
+            try {
+              const set = await bmc.setKernelParams(step.osFamily, url);
+              bootsWithParams = set.mechanism === 'uefiTarget';
+            } catch (error) {
+              // A BMC may echo the value back: the token stays out of errors.
+              throw withoutToken(error, token);
+            }
+            break;
+          }
           case 'oneTimeBoot': {
+            if (bootsWithParams && step.target === 'Cd') break;
             const override = await bmc.setOneTimeBoot(step.target, {
               mode: machine.bootMode,
             });
@@ -140,6 +174,8 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
         if (!(error instanceof RedfishUnsupportedError)) throw error;
         hasMedia = false;
       }
+      // The host's bootstrap URL (if any) stops working with the release.
+      await this.bootstrap?.revokeHost(host.id);
       context.signal.throwIfAborted();
       await bmc.powerOff({ force: true });
       context.signal.throwIfAborted();
@@ -193,4 +229,12 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
       await bmc.close();
     }
   }
+}
+
+function withoutToken(error: unknown, token: string): unknown {
+  if (error instanceof Error) {
+    error.message = error.message.split(token).join('<token>');
+    error.stack = error.stack?.split(token).join('<token>');
+  }
+  return error;
 }

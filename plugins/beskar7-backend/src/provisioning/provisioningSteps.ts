@@ -8,6 +8,8 @@ export type ProvisioningStep =
       osFamily: Machine['osFamily'];
       configUrl: string;
     }
+  /** Kernel parameters pointing at the machine's Cluster API bootstrap data. */
+  | { kind: 'setBootstrapKernelParams'; osFamily: Machine['osFamily'] }
   | { kind: 'oneTimeBoot'; target: 'Cd' | 'Pxe' }
   | { kind: 'powerCycle' }
   | { kind: 'verifyPoweredOn' };
@@ -24,6 +26,13 @@ export function provisioningSteps(machine: Machine): ProvisioningStep[] {
   ];
   switch (machine.provisioningMode) {
     case 'RemoteConfig':
+      if (machine.bootstrapDataSecret) {
+        return [
+          { kind: 'insertMedia', imageUrl: machine.imageUrl },
+          { kind: 'setBootstrapKernelParams', osFamily: machine.osFamily },
+          ...boot('Cd'),
+        ];
+      }
       if (!machine.configUrl) {
         throw new Error(
           `Machine ${machine.namespace}/${machine.name} uses RemoteConfig without a configUrl`,

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { BootstrapDelivery } from '../bootstrap/BootstrapDelivery';
 import { Config } from '@backstage/config';
 import { VendorQuirks } from '@beskar7/backstage-plugin-beskar7-node';
 import { resolveHostName } from '../config/readInventoryConfig';
@@ -22,6 +23,8 @@ export function buildBmcAccess(options: {
   bmcAddresses: BmcAddressPolicy;
   queueMetrics: QueueMetrics;
   credentials?: (fromConfig: ConfigCredentialResolver) => CredentialResolver;
+  /** Cluster API bootstrap data delivery (with Kubernetes). */
+  bootstrap?: BootstrapDelivery;
 }) {
   const { bmcAddresses, queueMetrics } = options;
   // Config entries, and the logins registered at run time (simulated fleet).
@@ -48,6 +51,7 @@ export function buildBmcAccess(options: {
   const executor = new RedfishHostOperationExecutor(
     provisioners,
     credentialGate,
+    options.bootstrap,
   );
   return {
     configCredentials,

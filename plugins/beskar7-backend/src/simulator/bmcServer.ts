@@ -39,6 +39,8 @@ export interface SimulatedBmcOptions {
   onceBecomesContinuous?: boolean;
   /** Every Boot PATCH must carry the override's target (and mode): see SimulatedMachine. */
   wholeBootPatch?: boolean;
+  /** A boot from media fetches what its kernel parameters point at (see BootRecord.fetched). */
+  fetchBootConfig?: boolean;
   /** Session slots; a login beyond them gets 503 `SessionLimitExceeded`. */
   maxSessions?: number;
   basicAuth?: boolean;
@@ -94,6 +96,9 @@ export class SimulatedBmc {
           options.wholeBootPatch,
         ),
     );
+    for (const machine of this.machines) {
+      machine.fetchBootConfig = options.fetchBootConfig ?? false;
+    }
     this.counters = new BmcCounters(options.fleetGauge);
     this.latencyMs = options.latencyMs ?? 0;
     this.operationLatencyMs = { ...options.operationLatencyMs };

@@ -28,6 +28,8 @@ export interface SimulatedFleetOptions {
   namePrefix?: string;
   /** BMC i listens on port basePort + i; free ports by default. */
   basePort?: number;
+  /** Booted hosts fetch what their kernel parameters point at (tests of RemoteConfig). */
+  fetchBootConfig?: boolean;
 }
 
 /** Name and vendor of BMC `index`: the same in every process given the same options. */
@@ -87,6 +89,7 @@ export async function startSimulatedFleet(
         operationLatencyMs: options.operationLatencyMs,
         faults: options.faults,
         sessionService: options.sessionService,
+        fetchBootConfig: options.fetchBootConfig,
         tls: tls && { key: tls.key, cert: tls.cert },
         fleetGauge: gauge,
         port: options.basePort === undefined ? undefined : options.basePort + i,

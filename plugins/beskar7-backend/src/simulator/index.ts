@@ -25,3 +25,4 @@ export {
   type SimRequestRecord,
 } from './counters';
 export type { BootRecord } from './machine';
+export type { BootFetch } from './bootConfig';

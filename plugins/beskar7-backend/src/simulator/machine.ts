@@ -1,5 +1,6 @@
 import { Resource, ResourceTree } from './resourceTree';
 import { noContent, redfishError, SimResponse } from './responses';
+import { BootFetch, bootConfigUrls, fetchBootConfig } from './bootConfig';
 
 /** One boot of the simulated machine: what it booted from. */
 export interface BootRecord {
@@ -9,6 +10,11 @@ export interface BootRecord {
   /** Image in the CD device at boot time. */
   media?: string;
   biosAttributes: Record<string, unknown>;
+  /**
+   * What the booted OS fetched through its kernel parameters (when the
+   * machine fetches boot configuration); filled in as the fetches end.
+   */
+  fetched?: BootFetch[];
 }
 
 const BOOT_PROPERTIES = new Set([
@@ -42,6 +48,11 @@ const key = ResourceTree.key;
 export class SimulatedMachine {
   readonly boots: BootRecord[] = [];
   readonly systemPath: string;
+  /**
+   * A boot from media fetches what the kernel parameters point at (UEFI
+   * target or BIOS attributes), as the OS's installer would.
+   */
+  fetchBootConfig = false;
   private powerTimer?: NodeJS.Timeout;
   private readonly mediaByInsert = new Map<string, string>();
   private readonly mediaByEject = new Map<string, string>();
@@ -234,14 +245,26 @@ export class SimulatedMachine {
         settings.Attributes = {};
       }
     }
-    this.boots.push({
+    const record: BootRecord = {
       at: Date.now(),
       target,
       uefiTarget:
         target === 'UefiTarget' ? boot.UefiTargetBootSourceOverride : undefined,
       media: target === 'Cd' || target === 'UefiTarget' ? cd : undefined,
       biosAttributes: { ...this.biosAttributes() },
-    });
+    };
+    this.boots.push(record);
+    if (this.fetchBootConfig && record.media) {
+      const params = [
+        record.uefiTarget ?? '',
+        ...Object.values(record.biosAttributes).filter(
+          (v): v is string => typeof v === 'string',
+        ),
+      ].join(' ');
+      void fetchBootConfig(bootConfigUrls(params)).then(fetched => {
+        record.fetched = fetched;
+      });
+    }
     if (boot.BootSourceOverrideEnabled === 'Once') {
       boot.BootSourceOverrideEnabled = 'Disabled';
       boot.BootSourceOverrideTarget = 'None';
