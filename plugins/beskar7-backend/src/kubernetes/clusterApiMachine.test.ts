@@ -152,27 +152,39 @@ realCluster(
       } = {},
     ) {
       const cluster = options.cluster ?? 'c1';
-      const owner: any = await custom.createNamespacedCustomObject({
-        ...capi('machines'),
-        body: {
-          apiVersion: 'cluster.x-k8s.io/v1beta1',
-          kind: 'Machine',
-          metadata: {
-            name,
-            labels: { 'cluster.x-k8s.io/cluster-name': cluster },
-          },
-          spec: {
-            clusterName: cluster,
-            bootstrap: { configRef: undefined },
-            infrastructureRef: {
-              apiVersion: API_VERSION,
-              kind: BESKAR7_MACHINE.kind,
-              name,
-            },
-            failureDomain: options.failureDomain,
-          },
-        },
-      });
+      // Cluster API's webhook wants a bootstrap source: a KubeadmConfig
+      // that never comes, so that only the test sets dataSecretName. An
+      // orphan has no Machine at all (one would adopt it).
+      const owner: any =
+        options.owned === false
+          ? undefined
+          : await custom.createNamespacedCustomObject({
+              ...capi('machines'),
+              body: {
+                apiVersion: 'cluster.x-k8s.io/v1beta1',
+                kind: 'Machine',
+                metadata: {
+                  name,
+                  labels: { 'cluster.x-k8s.io/cluster-name': cluster },
+                },
+                spec: {
+                  clusterName: cluster,
+                  bootstrap: {
+                    configRef: {
+                      apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta1',
+                      kind: 'KubeadmConfig',
+                      name: `${name}-never`,
+                    },
+                  },
+                  infrastructureRef: {
+                    apiVersion: API_VERSION,
+                    kind: BESKAR7_MACHINE.kind,
+                    name,
+                  },
+                  failureDomain: options.failureDomain,
+                },
+              },
+            });
       // As Cluster API clones a template: labelled, owned right after.
       await custom.createNamespacedCustomObject({
         ...b7m(),
