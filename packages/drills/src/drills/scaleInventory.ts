@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HOST_EVENTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/HostEventStore';
 import {
   HOSTS_TABLE,
+  hostRingColumns,
   hostSpecToColumns,
 } from '../../../../plugins/beskar7-backend/src/database/hostRows';
 import {
@@ -45,10 +46,13 @@ export async function fillScaleInventory(knex: Knex, count: number) {
   const hosts = Array.from({ length: count }, (_, i) => {
     const state = stateOf(i);
     const vendor = VENDORS[i % VENDORS.length];
+    const name = `node-${String(i).padStart(5, '0')}`;
+    const namespace = i % 10 === 0 ? 'edge' : 'default';
     return {
       id: randomUUID(),
-      name: `node-${String(i).padStart(5, '0')}`,
-      namespace: i % 10 === 0 ? 'edge' : 'default',
+      name,
+      namespace,
+      ...hostRingColumns(knex, { namespace, name }),
       ...hostSpecToColumns({
         pool: `pool-${String(i % SCALE_POOLS).padStart(2, '0')}`,
         labels: {

@@ -1,7 +1,11 @@
 import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { HOSTS_TABLE, hostSpecToColumns } from '../database/hostRows';
+import {
+  HOSTS_TABLE,
+  hostRingColumns,
+  hostSpecToColumns,
+} from '../database/hostRows';
 import { MACHINES_TABLE, machineSpecToColumns } from '../database/machineRows';
 
 export interface FleetHost {
@@ -54,6 +58,7 @@ export async function insertAvailableHosts(
     id: h.id,
     name: h.name,
     namespace: 'default',
+    ...hostRingColumns(knex, { namespace: 'default', name: h.name }),
     ...hostSpecToColumns({
       pool: h.pool,
       labels: h.labels,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ClaimRequestStore } from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
-import { HostStore } from '../database/HostStore';
+import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
 import { jitteredBackoffMs, sleep } from './backoff';
@@ -17,7 +17,7 @@ import {
 } from './leaderElection';
 import { LeaseElector, LeaseLostError } from './LeaseElector';
 import { releaseClaim } from './release';
-import { Assignment, assignHosts, needsLabelsOrTags } from './batchAssignment';
+import { Assignment, assignHosts, BATCH_WINDOW } from './batchAssignment';
 import { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';
 
 export const CLAIM_COORDINATOR_LEASE = 'beskar7-claim-coordinator';
@@ -47,16 +47,18 @@ interface Waiter {
 /**
  * One replica, elected through a lease, assigns hosts; every replica queues
  * its claim requests in the database and waits for the answer. The leader
- * serves the oldest requests in batches: it ranks hosts for each machine
- * (rendezvous, skipping hosts given earlier in the batch) and writes the
- * whole batch in one transaction that ends with the fencing check, so the
- * writes of a leader that lost its lease roll back.
+ * serves the oldest requests in batches: it reads each machine's window on
+ * the claim ring (one statement for the batch on PostgreSQL), gives each
+ * machine its choice among the hosts not given earlier in the batch
+ * (ring.ts), and writes the whole batch in one transaction that ends with
+ * the fencing check, so the writes of a leader that lost its lease roll
+ * back.
  */
 export class LeaderClaimCoordinator implements ClaimCoordinator {
   readonly mode = 'leader';
   readonly replicaId: string;
   private readonly knex: Knex;
-  private readonly hosts: HostStore;
+  private readonly candidates: ClaimCandidateStore;
   private readonly machines: MachineStore;
   private readonly requests: ClaimRequestStore;
   private readonly elector: LeaseElector;
@@ -74,7 +76,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   constructor(private readonly options: LeaderClaimCoordinatorOptions) {
     this.knex = options.knex;
     this.replicaId = options.replicaId ?? randomUUID();
-    this.hosts = new HostStore(this.knex);
+    this.candidates = new ClaimCandidateStore(this.knex);
     this.machines = new MachineStore(this.knex);
     this.requests = new ClaimRequestStore(this.knex);
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
@@ -199,11 +201,11 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     if (pending.length === 0) return 0;
     const claimable = pending.filter(m => m.phase === 'Pending' && !m.hostId);
     const stale = pending.filter(m => !claimable.includes(m)).map(m => m.id);
-    const candidates = await this.hosts.listClaimCandidates(
-      {},
-      { withLabelsAndTags: claimable.some(needsLabelsOrTags) },
+    // Deferred requests stay queued, at the front, for the next batch.
+    const { assignments, unserved } = assignHosts(
+      claimable,
+      await this.candidates.windows(claimable, BATCH_WINDOW),
     );
-    const { assignments, unserved } = assignHosts(claimable, candidates);
     // Requests answered here are removed; the others' requesters read `no_hosts`.
     const localUnserved = unserved.filter(id => this.waiters.has(id));
 

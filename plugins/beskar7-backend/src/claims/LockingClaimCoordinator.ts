@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { isPostgres } from '../database/dialect';
 import { isConnectionLost, isTransientDatabaseError } from '../database/errors';
 import { ClaimStatementResult, ClaimStore } from '../database/ClaimStore';
-import { HostStore } from '../database/HostStore';
+import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
@@ -21,7 +21,9 @@ import {
 import { ClaimMetrics } from './claimMetrics';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
-import { selectHosts } from './selection';
+import { machinePoint } from './rendezvous';
+import { RING_WINDOW, ringChoice } from './ring';
+import { identityKey } from './selection';
 import { ClaimCoordinator, ClaimResult, ReleaseResult } from './types';
 
 export interface LockingClaimCoordinatorOptions {
@@ -39,9 +41,10 @@ type Outcome =
 
 /**
  * Claims that lock before they decide. On PostgreSQL a claim is one
- * statement (ClaimStore): it locks the machine row, then takes the first of
- * the machine's ranked eligible hosts that `FOR UPDATE SKIP LOCKED` grants
- * (rows other claimers hold are skipped, not waited for). On SQLite the
+ * statement (ClaimStore): it locks the machine row, then takes the
+ * machine's choice among its window on the claim ring (ring.ts) that `FOR
+ * UPDATE SKIP LOCKED` grants (rows other claimers hold are skipped, not
+ * waited for). On SQLite the
  * transaction's first statement is a write, which takes the database's
  * write lock at once (the effect of `BEGIN IMMEDIATE`), so the hosts read
  * next cannot change before the claim is written. Either way no attempt
@@ -205,9 +208,14 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
       .update({ updated_at: new Date() });
     if (touched !== 1) return { kind: 'machine_taken' };
 
-    const [host] = selectHosts(
-      machine,
-      await new HostStore(trx).listClaimCandidates(machine.requirements),
+    const key = identityKey(machine);
+    const host = ringChoice(
+      key,
+      await new ClaimCandidateStore(trx).walk(
+        machine.requirements,
+        machinePoint(key),
+        { limit: RING_WINDOW },
+      ),
     );
     if (!host) return { kind: 'no_hosts' };
     await writeClaim(trx, machine.id, { id: host.id });

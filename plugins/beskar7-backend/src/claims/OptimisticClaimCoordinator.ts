@@ -1,6 +1,9 @@
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
-import { performance } from 'node:perf_hooks';
+import {
+  ClaimCandidate,
+  ClaimCandidateStore,
+} from '../database/ClaimCandidateStore';
 import { isConnectionLost, isTransientDatabaseError } from '../database/errors';
 import {
   ClaimStatementResult,
@@ -8,7 +11,6 @@ import {
   HostChoice,
 } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
-import { ClaimCandidate, HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
 import {
@@ -26,7 +28,9 @@ import { ClaimMetrics } from './claimMetrics';
 import { OneClaimPerMachine } from './oneClaimPerMachine';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
-import { selectHosts } from './selection';
+import { machinePoint } from './rendezvous';
+import { RING_WINDOW, ringRank } from './ring';
+import { identityKey } from './selection';
 import {
   ClaimCoordinator,
   ClaimResult,
@@ -57,18 +61,19 @@ type AttemptOutcome =
   | { kind: 'transient' };
 
 /**
- * Claims with conditional updates and no locks held across reads: rank the
- * eligible hosts and try `UPDATE ... WHERE id = ? AND version = ? AND state
- * = 'Available'` down the machine's order. On PostgreSQL the ranking and the
- * first write are one statement (ClaimStore), which on a loss also returns
- * the next few candidates; on SQLite the candidates are read and ranked in
- * process. A lost race moves on to the next host without ranking again;
- * after a few, the hosts are ranked again after a jittered backoff. Nothing
+ * Claims with conditional updates and no locks held across reads: take the
+ * machine's choice among its window on the claim ring (ring.ts) and try
+ * `UPDATE ... WHERE id = ? AND version = ? AND state = 'Available'` down the
+ * machine's order. On PostgreSQL the walk and the first write are one
+ * statement (ClaimStore), which on a loss also returns the next few
+ * candidates; on SQLite the window is read with one query and ranked in
+ * process. A lost race moves on to the next host without walking again;
+ * after a few, the ring is walked again after a jittered backoff. Nothing
  * sleeps inside a transaction.
  */
 export class OptimisticClaimCoordinator implements ClaimCoordinator {
   readonly mode = 'optimistic';
-  private readonly hosts: HostStore;
+  private readonly candidates: ClaimCandidateStore;
   private readonly machines: MachineStore;
   private readonly claimMetrics: ClaimMetrics;
   private readonly maxAttempts: number;
@@ -77,21 +82,12 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   private readonly backoff: BackoffOptions;
   /** Hosts this replica is trying right now: its own claims never race each other. */
   private readonly inFlight = new Set<string>();
-  /**
-   * Hosts this replica knows are gone (it claimed them, or lost them to
-   * another replica) since it read them, with when it learned it; forgotten
-   * once a read started later shows the database's own view.
-   */
-  private readonly taken = new Map<string, number>();
-  /** Candidate reads in flight, by requirements: concurrent claims share one. */
-  private readonly reads = new Map<string, Promise<ClaimCandidate[]>>();
-
   private readonly oneAtATime = new OneClaimPerMachine();
   /** PostgreSQL only: claims in one statement each. */
   private readonly claims?: ClaimStore;
 
   constructor(private readonly options: OptimisticClaimCoordinatorOptions) {
-    this.hosts = new HostStore(options.knex);
+    this.candidates = new ClaimCandidateStore(options.knex);
     this.machines = new MachineStore(options.knex);
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -252,11 +248,15 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     }
   }
 
-  /** SQLite: read and rank the candidates in process, write them in turn. */
+  /**
+   * SQLite: walk the ring for the machine's window (hosts this replica is
+   * trying passed over), rank it in process, write down the order.
+   */
   private async claimWithReads(machineId: string): Promise<ClaimResult> {
     const loaded = await loadClaimableMachine(this.machines, machineId);
     if ('result' in loaded) return loaded.result;
     const { machine } = loaded;
+    const key = identityKey(machine);
     const stats = { machineId, attempts: 0, conflicts: 0 };
 
     // Reads are bounded too: a read may find every host taken by this replica's other claims.
@@ -266,11 +266,18 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       read++
     ) {
       if (read > 0) await sleep(jitteredBackoffMs(read, this.backoff));
-      const ranked = selectHosts(
-        machine,
-        await this.readCandidates(machine),
-      ).filter(host => !this.taken.has(host.id));
+      // The window and as many hosts again as the conflicts tolerated per read,
+      // so that each host tried after a loss is the machine's next choice.
+      const ranked = ringRank(
+        key,
+        await this.candidates.walk(machine.requirements, machinePoint(key), {
+          limit: RING_WINDOW + this.conflictsPerRead,
+          exclude: [...this.inFlight],
+        }),
+      );
       if (ranked.length === 0) {
+        // Every eligible host may be one this replica is trying for others.
+        if (await this.anyEligible(machine, key)) continue;
         // The host may be gone because another replica claimed it for this
         // very machine: then that is the answer, not a shortage.
         const again = await loadClaimableMachine(this.machines, machineId);
@@ -310,27 +317,14 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     return { ...stats, outcome: 'retry', reason: 'attempts_exhausted' };
   }
 
-  /**
-   * The Available hosts for the machine's requirements. Claims that need the
-   * same requirements at the same time share one read; a read forgets the
-   * `taken` entries it already reflects.
-   */
-  private readCandidates(machine: Machine): Promise<ClaimCandidate[]> {
-    const key = JSON.stringify(machine.requirements);
-    const shared = this.reads.get(key);
-    if (shared) return shared;
-    const startedAt = performance.now();
-    const read = this.hosts
-      .listClaimCandidates(machine.requirements)
-      .then(candidates => {
-        for (const [hostId, learnedAt] of this.taken) {
-          if (learnedAt < startedAt) this.taken.delete(hostId);
-        }
-        return candidates;
-      })
-      .finally(() => this.reads.delete(key));
-    this.reads.set(key, read);
-    return read;
+  private async anyEligible(machine: Machine, key: string): Promise<boolean> {
+    if (this.inFlight.size === 0) return false;
+    const [host] = await this.candidates.walk(
+      machine.requirements,
+      machinePoint(key),
+      { limit: 1 },
+    );
+    return Boolean(host);
   }
 
   /** One conditional claim of one host, in its own short transaction. */
@@ -343,7 +337,6 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       await this.options.knex.transaction(trx =>
         writeClaim(trx, machine.id, host),
       );
-      this.taken.set(host.id, performance.now());
       this.claimMetrics.attempt('success');
       return { kind: 'claimed' };
     } catch (error) {
@@ -352,7 +345,6 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
           this.claimMetrics.attempt('conflict', 'invalid_state');
           return { kind: 'machine_taken' };
         }
-        this.taken.set(host.id, performance.now());
         this.claimMetrics.attempt('conflict', error.reason);
         return { kind: 'conflict' };
       }

@@ -12,6 +12,8 @@ import {
 import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 import { completeRelease } from './release';
 
+jest.setTimeout(60_000);
+
 const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())(

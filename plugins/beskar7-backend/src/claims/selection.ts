@@ -1,29 +1,28 @@
-import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
-import { rendezvousRank } from './rendezvous';
 import {
   HostFacts,
+  HostRequirements,
   matchesRequirements,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { RingHost, ringRank } from './ring';
 
-/** The identity both sides of a rendezvous hash use: stable across re-creation of the record. */
+/** The identity both sides of the claim hashes use: stable across re-creation of the record. */
 export function identityKey(ref: { namespace: string; name: string }): string {
   return `${ref.namespace}/${ref.name}`;
 }
 
-/** A host as selection sees it. */
-export type SelectableHost = HostFacts & { namespace: string; name: string };
+/** A host as selection sees it: its facts and its place on the claim ring. */
+export type SelectableHost = HostFacts & RingHost;
 
 /**
  * The hosts a machine may claim, in the order it should try them: every
- * requirement matched, ranked by rendezvous weight of (machine, host).
+ * requirement matched, in the machine's ring order (ring.ts).
  */
 export function selectHosts<T extends SelectableHost>(
   machine: { namespace: string; name: string; requirements: HostRequirements },
   hosts: readonly T[],
 ): T[] {
-  return rendezvousRank(
+  return ringRank(
     identityKey(machine),
     hosts.filter(host => matchesRequirements(host, machine.requirements)),
-    identityKey,
   );
 }

@@ -1,194 +1,67 @@
-import {
-  HostRequirements,
-  matchesRequirements,
-} from '@beskar7/backstage-plugin-beskar7-common';
+import { matchesRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { rendezvousRank } from '../claims/rendezvous';
-import { identityKey, SelectableHost } from '../claims/selection';
+import { machinePoint, rendezvousWeight } from '../claims/rendezvous';
+import { RING_WINDOW, ringDistance, ringRank } from '../claims/ring';
+import { identityKey } from '../claims/selection';
 import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  insertHosts,
+  insertMachine,
+  name,
+  random,
+  randomHost,
+  randomRequirements,
+  TestHost,
+} from '../__testUtils__/randomFleet';
 import {
   ClaimStore,
   ELIGIBLE_SQL,
   MACHINE_SQL,
-  RANK_ORDER_SQL,
+  WALK_FILTERS,
+  WINDOW_SQL,
 } from './ClaimStore';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
-import { HOSTS_TABLE, hostSpecToColumns } from './hostRows';
-import { MACHINES_TABLE, machineSpecToColumns } from './machineRows';
+import { HOSTS_TABLE } from './hostRows';
+import { MACHINES_TABLE } from './machineRows';
 import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-/** A seeded generator (mulberry32): failures are reproducible. */
-function random(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]) => items[int(items.length)];
-  return { next, int, pick };
-}
-
-/** Names mixing ASCII, other BMP characters and characters beyond U+FFFF (two UTF-16 units). */
-const ALPHABET = [
-  'a',
-  'z',
-  '0',
-  '-',
-  '.',
-  'é',
-  'ß',
-  'Ж',
-  '中',
-  '\uffee',
-  '😀',
-  '𝔸',
-];
-
-type Rng = ReturnType<typeof random>;
-
-function name(rng: Rng): string {
-  return Array.from({ length: 1 + rng.int(12) }, () => rng.pick(ALPHABET)).join(
-    '',
-  );
-}
-
-interface TestHost extends SelectableHost {
-  id: string;
-}
-
-function randomHost(rng: Rng, index: number): TestHost {
-  const maybe = <T>(value: T) => (rng.next() < 0.7 ? value : undefined);
-  const labels: Record<string, string> = {};
-  for (const key of ['rack', 'zone', 'gpu']) {
-    if (rng.next() < 0.6) labels[key] = rng.pick(['a', 'b', 'c']);
-  }
-  return {
-    id: randomUUID(),
-    namespace: rng.pick(['default', 'team-é', 'x😀']),
-    name: `${name(rng)}-${index}`,
-    pool: rng.pick(['p1', 'p2']),
-    labels,
-    tags: ['nvme', 'sriov', 'fpga'].filter(() => rng.next() < 0.5),
-    failureDomain: maybe(rng.pick(['fd1', 'fd2'])),
-    cpuCores: maybe(rng.pick([8, 16, 32])),
-    memoryGiB: maybe(rng.pick([64, 128])),
-    diskGiB: maybe(rng.pick([500, 1000])),
-  };
-}
-
-function randomRequirements(rng: Rng): HostRequirements {
-  const requirements: HostRequirements = {};
-  const sometimes = () => rng.next() < 0.3;
-  if (sometimes()) requirements.namespace = rng.pick(['default', 'x😀']);
-  if (sometimes()) requirements.pool = rng.pick(['p1', 'p2', 'p3']);
-  if (sometimes()) requirements.failureDomain = rng.pick(['fd1', 'fd2']);
-  if (sometimes()) requirements.minCpuCores = rng.pick([1, 16, 32, 64]);
-  if (sometimes()) requirements.minMemoryGiB = rng.pick([64, 100, 128]);
-  if (sometimes()) requirements.minDiskGiB = rng.pick([500, 1000]);
-  if (sometimes()) {
-    requirements.tags = ['nvme', 'sriov', 'fpga'].filter(
-      () => rng.next() < 0.4,
-    );
-  }
-  if (sometimes()) {
-    requirements.selector = {};
-    if (rng.next() < 0.5) {
-      requirements.selector.matchLabels = { [rng.pick(['rack', 'zone'])]: 'a' };
-    }
-    if (rng.next() < 0.7) {
-      requirements.selector.matchExpressions = Array.from(
-        { length: 1 + rng.int(2) },
-        () => ({
-          key: rng.pick(['rack', 'zone', 'gpu']),
-          operator: rng.pick([
-            'In',
-            'NotIn',
-            'Exists',
-            'DoesNotExist',
-          ] as const),
-          values: ['a', 'b', 'c'].filter(() => rng.next() < 0.5),
-        }),
-      );
-    }
-  }
-  return requirements;
-}
-
-async function insertHosts(knex: Knex, hosts: TestHost[]) {
-  const now = new Date();
-  for (let i = 0; i < hosts.length; i += 100) {
-    await knex(HOSTS_TABLE).insert(
-      hosts.slice(i, i + 100).map(h => ({
-        id: h.id,
-        name: h.name,
-        namespace: h.namespace,
-        ...hostSpecToColumns({
-          pool: h.pool,
-          labels: h.labels,
-          tags: h.tags,
-          failureDomain: h.failureDomain,
-          hardware: {
-            cpuCores: h.cpuCores,
-            memoryGiB: h.memoryGiB,
-            diskGiB: h.diskGiB,
-            macAddresses: [],
-          },
-          bmc: {
-            address: `https://bmc-${h.id}.test`,
-            credentialsRef: 'c',
-            insecureSkipVerify: false,
-          },
-        }),
-        state: 'Available',
-        version: 0,
-        created_at: now,
-        updated_at: now,
-      })),
-    );
-  }
-}
-
-async function insertMachine(
-  knex: Knex,
-  machine: { namespace: string; name: string; requirements: HostRequirements },
-): Promise<string> {
-  const id = randomUUID();
-  const now = new Date();
-  await knex(MACHINES_TABLE).insert({
-    id,
-    name: machine.name,
-    namespace: machine.namespace,
-    ...machineSpecToColumns({
-      requirements: machine.requirements,
-      imageUrl: 'https://images.test/os.iso',
-      osFamily: 'kairos',
-      provisioningMode: 'RemoteConfig',
-      bootMode: 'UEFI',
-    }),
-    phase: 'Pending',
-    created_at: now,
-    updated_at: now,
-  });
-  return id;
-}
-
-/** The statement's own ranking and filter, read without writing. */
-async function rankInDatabase(knex: Knex, machineId: string) {
+/** The statement's own filter, read without writing. */
+async function eligibleInDatabase(knex: Knex, machineId: string) {
   const { rows } = await knex.raw(
-    `WITH ${MACHINE_SQL}
-     SELECT h.id FROM ${HOSTS_TABLE} h, m WHERE ${ELIGIBLE_SQL}
-      ORDER BY ${RANK_ORDER_SQL}`,
+    `WITH ${MACHINE_SQL} SELECT h.id FROM ${HOSTS_TABLE} h, m WHERE ${ELIGIBLE_SQL}`,
     [machineId],
   );
   return rows.map((r: { id: string }) => r.id);
+}
+
+/** The statement's window, by weight, read without writing. */
+async function windowInDatabase(knex: Knex, machineId: string) {
+  const { rows } = await knex.raw(
+    `WITH ${MACHINE_SQL}, ${WINDOW_SQL}
+     SELECT id FROM win ORDER BY weight DESC, namespace, name`,
+    [machineId, ...Array.from({ length: WALK_FILTERS }, () => [])],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}
+
+/** The machine's window (ring.ts) by weight, best first: what an optimistic claim tries in turn. */
+function windowByWeight<T extends TestHost>(
+  machine: { namespace: string; name: string },
+  hosts: T[],
+): T[] {
+  const key = identityKey(machine);
+  const point = machinePoint(key);
+  return [...hosts]
+    .sort((a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash))
+    .slice(0, RING_WINDOW)
+    .sort(
+      (a, b) => rendezvousWeight(key, b.hash) - rendezvousWeight(key, a.hash),
+    );
 }
 
 /** Resolves once some statement on this database waits for a row lock. */
@@ -226,7 +99,7 @@ describe.each(
     return { knex, hosts, machine, id };
   }
 
-  it('ranks hosts in the order of rendezvous.ts, names of any script included', async () => {
+  it('walks the ring as ring.ts does, names of any script included', async () => {
     const knex = await migrated();
     const rng = random(20);
     const hosts = Array.from({ length: 120 }, (_, i) => ({
@@ -237,19 +110,21 @@ describe.each(
       failureDomain: undefined,
     }));
     await insertHosts(knex, hosts);
+    // The database's hash of every host is ring.ts's.
+    const stored = await knex(HOSTS_TABLE).select('id', 'rendezvous_hash');
+    expect(
+      Object.fromEntries(stored.map(r => [r.id, Number(r.rendezvous_hash)])),
+    ).toEqual(Object.fromEntries(hosts.map(h => [h.id, h.hash])));
     for (let i = 0; i < 40; i++) {
       const machine = {
         namespace: rng.pick(['default', 'ns-😀']),
         name: `${name(rng)}-${i}`,
-        requirements: {},
+        requirements: i % 2 ? { pool: 'p1' } : {},
       };
       const id = await insertMachine(knex, machine);
-      const expected = rendezvousRank(
-        identityKey(machine),
-        hosts,
-        identityKey,
-      ).map(h => h.id);
-      expect(await rankInDatabase(knex, id)).toEqual(expected);
+      const expected = windowByWeight(machine, hosts).map(h => h.id);
+      expect(expected[0]).toBe(ringRank(identityKey(machine), hosts)[0].id);
+      expect(await windowInDatabase(knex, id)).toEqual(expected);
     }
   });
 
@@ -278,7 +153,7 @@ describe.each(
       if (expected.length > 0 && expected.length < hosts.length) nonEmpty++;
       expect({
         requirements,
-        eligible: (await rankInDatabase(knex, id)).sort(),
+        eligible: (await eligibleInDatabase(knex, id)).sort(),
       }).toEqual({ requirements, eligible: expected });
     }
     // The cases were not all trivially everything or nothing.
@@ -293,10 +168,9 @@ describe.each(
     const requirements = { pool: 'p1' };
     const machine = { namespace: 'default', name: 'm-1', requirements };
     const id = await insertMachine(knex, machine);
-    const best = rendezvousRank(
+    const best = ringRank(
       identityKey(machine),
       hosts.filter(h => matchesRequirements(h, requirements)),
-      identityKey,
     )[0];
 
     const store = new ClaimStore(knex);
@@ -334,7 +208,7 @@ describe.each(
 
   it('optimistic: a lost conditional write writes nothing and hands back the next candidates', async () => {
     const { knex, hosts, machine, id } = await oneMachine(4, 10);
-    const ranked = rendezvousRank(identityKey(machine), hosts, identityKey);
+    const ranked = windowByWeight(machine, hosts);
     const store = new ClaimStore(knex);
 
     // The best host changes between the ranking and the write: held open
@@ -347,7 +221,7 @@ describe.each(
       kind: 'ranked',
       exclude: [],
       ranked: 3,
-      scarce: 9,
+      scarce: 0,
     });
     await waitForLockWait(knex);
     await trx.commit();
@@ -383,7 +257,7 @@ describe.each(
 
   it('optimistic: with few eligible hosts, passes over a host being written', async () => {
     const { knex, hosts, machine, id } = await oneMachine(6, 10);
-    const ranked = rendezvousRank(identityKey(machine), hosts, identityKey);
+    const ranked = windowByWeight(machine, hosts);
     const store = new ClaimStore(knex);
 
     const trx = await knex.transaction();
@@ -394,7 +268,7 @@ describe.each(
           kind: 'ranked',
           exclude: [],
           ranked: 3,
-          scarce: 10,
+          scarce: 1000,
         }),
       ).toEqual({ kind: 'claimed', hostId: ranked[1].id });
     } finally {
@@ -404,11 +278,7 @@ describe.each(
 
   it('locking: skips hosts other transactions hold, and says when every eligible host is held', async () => {
     const { knex, hosts, machine, id } = await oneMachine(5, 2);
-    const [first, second] = rendezvousRank(
-      identityKey(machine),
-      hosts,
-      identityKey,
-    );
+    const [first, second] = windowByWeight(machine, hosts);
     const store = new ClaimStore(knex);
 
     const trx = await knex.transaction();

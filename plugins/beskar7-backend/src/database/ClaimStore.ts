@@ -1,5 +1,6 @@
 import { MachinePhase } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
+import { RING_WINDOW } from '../claims/ring';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
 import { HOSTS_TABLE } from './hostRows';
 import { MACHINES_TABLE } from './machineRows';
@@ -29,14 +30,19 @@ export type ClaimStatementResult =
 
 /** How the claim statement chooses its host. */
 export type HostChoice =
-  /** Locking: the machine's best eligible host no other transaction holds. */
+  /**
+   * Locking: the machine's choice (claims/ring.ts) among its window of
+   * eligible hosts, passing over hosts other transactions hold; when it
+   * holds none, the first host onward round the ring that nobody holds.
+   */
   | { kind: 'skip_locked'; exclude: string[] }
   /**
-   * Optimistic: the best of the machine's top `ranked` eligible hosts
-   * (snapshot), written only if still at its version; the others come back
-   * as `next` when the write loses. When `scarce` or fewer hosts are
-   * eligible, concurrent claims would mostly want the same few: then the
-   * best host no other transaction is writing is taken instead.
+   * Optimistic: the machine's choice among its window (snapshot), written
+   * only if still at its version; the next `ranked - 1` of the window come
+   * back as `next` when the write loses. When `scarce` or fewer hosts seem
+   * eligible (judged by how far round the ring the window reaches),
+   * concurrent claims would mostly want the same few: then the host is
+   * chosen as in locking mode instead.
    */
   | { kind: 'ranked'; exclude: string[]; ranked: number; scarce: number }
   /** Optimistic, after a loss: this host, if still at this version and eligible. */
@@ -66,25 +72,146 @@ export const ELIGIBLE_SQL = `
        WHEN 'DoesNotExist' THEN NOT jsonb_exists(h.labels::jsonb, e->>'key')
      END, false)))`;
 
-/** rendezvous.ts's order: weight descending, then identity (code point order). */
-export const RANK_ORDER_SQL = `beskar7_mix32(m.hash # h.rendezvous_hash) DESC,
-  (h.namespace || '/' || h.name) COLLATE "C"`;
-
-/** The machine, locked: concurrent claims of one machine take turns. */
+/**
+ * The machine, locked: concurrent claims of one machine take turns. `hash`
+ * feeds the rendezvous weights, `point` is where its walk round the claim
+ * ring starts (claims/rendezvous.ts, machinePoint).
+ */
 export const MACHINE_SQL = `m AS (
-  SELECT id, phase, host_id, requirements::jsonb AS req,
-         beskar7_fnv1a32(namespace || '/' || name) AS hash
-    FROM ${MACHINES_TABLE} WHERE id = ? FOR UPDATE)`;
+  SELECT id, phase, host_id, req, hash, beskar7_mix32(hash) AS point FROM (
+    SELECT id, phase, host_id, requirements::jsonb AS req,
+           beskar7_fnv1a32(namespace || '/' || name) AS hash
+      FROM ${MACHINES_TABLE} WHERE id = ? FOR UPDATE) locked)`;
 
 const CLAIMABLE = `m.phase = 'Pending' AND m.host_id IS NULL`;
 
+/** The ring's order (the order of its partial indexes). */
+const RING_ORDER = 'h.rendezvous_hash, h.namespace, h.name';
+
+/**
+ * Available hosts a walk reads in ring order before it judges them. The
+ * planner cannot estimate the requirement filter, and given it alone it
+ * prefers reading every host of the arc and sorting; a bounded read in
+ * index order it always takes from the index.
+ */
+const RING_SCAN = 256;
+
+/** One side of the point (`wrapped` = 1: from 0 on), as a branch by pool and one without. */
+function arc(
+  wrapped: 0 | 1,
+  branch: (where: string) => string,
+): string {
+  const side = `h.rendezvous_hash ${wrapped ? '<' : '>='} m.point`;
+  return [
+    `m.req->>'pool' IS NOT NULL AND h.pool = m.req->>'pool' AND ${side}`,
+    `m.req->>'pool' IS NULL AND ${side}`,
+  ]
+    .map((where, i) => `SELECT * FROM (${branch(where)}) b${i}`)
+    .join(' UNION ALL ');
+}
+
+/**
+ * Up to `size` hosts passing `filter` (over `h`), clockwise from `m.point`:
+ * the arc from the point to the ring's end, then (`wrapped` = 1) the arc
+ * from 0, each read in index order (a machine naming a pool walks the
+ * pool's own index). On each arc the next RING_SCAN Available hosts are
+ * read and filtered; only if too few pass (requirements few hosts of the
+ * pool meet, or a short arc) is the arc filtered whole. Unordered: callers
+ * order by (wrapped, rendezvous_hash, namespace, name) and keep `size`.
+ */
+export function ringWalkSql(size: number, filter: string): string {
+  const columns = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
+  const near = (wrapped: 0 | 1) =>
+    arc(
+      wrapped,
+      where => `SELECT ${columns}, ${wrapped} AS wrapped FROM (
+        SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
+         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}) h
+       WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`,
+    );
+  const whole = (wrapped: 0 | 1) =>
+    arc(
+      wrapped,
+      where => `SELECT ${columns}, ${wrapped} AS wrapped
+        FROM ${HOSTS_TABLE} h WHERE ${where} AND ${filter}
+       ORDER BY ${RING_ORDER} LIMIT ${size}`,
+    );
+  const count = (cte: string) => `(SELECT count(*) FROM ${cte})`;
+  return `WITH above_near AS (${near(0)}),
+    above AS (
+      SELECT * FROM above_near WHERE ${count('above_near')} >= ${size}
+      UNION ALL
+      SELECT * FROM (${whole(0)}) w WHERE ${count('above_near')} < ${size}),
+    below_near AS (
+      SELECT * FROM (${near(1)}) n WHERE ${count('above')} < ${size}),
+    below AS (
+      SELECT * FROM below_near
+       WHERE ${count('below_near')} >= ${size} - ${count('above')}
+      UNION ALL
+      SELECT * FROM (${whole(1)}) w
+       WHERE ${count('below_near')} < ${size} - ${count('above')})
+    SELECT * FROM above UNION ALL SELECT * FROM below`;
+}
+
+/** How many times a walk binds its filter's parameters. */
+export const WALK_FILTERS = 8;
+
+/** How far clockwise from the machine's point the host (w) lies. */
+const DISTANCE_SQL = '(w.rendezvous_hash - m.point + 4294967296) % 4294967296';
+
+/** The rendezvous weight of the host (w) for the machine. */
+const WEIGHT_SQL = 'beskar7_mix32(m.hash # w.rendezvous_hash)';
+
+/**
+ * The machine's window: its first RING_WINDOW eligible hosts (not
+ * excluded) clockwise, with each one's distance and weight.
+ */
+export const WINDOW_SQL = `win AS (
+  SELECT w.id, w.version, w.namespace, w.name,
+         ${DISTANCE_SQL} AS dist, ${WEIGHT_SQL} AS weight
+    FROM m CROSS JOIN LATERAL (${ringWalkSql(
+      RING_WINDOW,
+      `${CLAIMABLE} AND NOT (h.id = ANY(?::text[])) AND ${ELIGIBLE_SQL}`,
+    )}) w
+   ORDER BY dist, w.namespace, w.name LIMIT ${RING_WINDOW})`;
+
+/** How far past the window a locked choice looks when the window is all held. */
+const ONWARD = 4 * RING_WINDOW;
+
+/**
+ * The machine's choice that no other transaction holds, locked: the best
+ * of its window by weight, or else the first of its next ONWARD eligible
+ * hosts round the ring that nobody holds. Only when `gate` holds.
+ */
+function lockedChoiceSql(gate: string): string {
+  return `best AS (
+    SELECT h.id, h.version FROM win JOIN ${HOSTS_TABLE} h ON h.id = win.id
+     WHERE ${gate}
+       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+     ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
+     FOR UPDATE OF h SKIP LOCKED),
+  onward AS (
+    SELECT h.id, h.version
+      FROM m CROSS JOIN LATERAL (${ringWalkSql(
+        ONWARD,
+        `${CLAIMABLE} AND NOT (h.id = ANY(?::text[])) AND ${ELIGIBLE_SQL}`,
+      )}) w
+      JOIN ${HOSTS_TABLE} h ON h.id = w.id
+     WHERE ${gate} AND NOT EXISTS (SELECT 1 FROM best)
+       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+     ORDER BY w.wrapped, w.rendezvous_hash, w.namespace, w.name LIMIT 1
+     FOR UPDATE OF h SKIP LOCKED)`;
+}
+
+
 /**
  * Claims on PostgreSQL, each in one statement (one round trip, its own
- * transaction): lock the machine, choose a host (ranked by rendezvous weight
- * and filtered by the machine's requirements in the database), write host
- * and machine and record the event. A host changes hands only if it is
- * still Available without a consumer when the write reaches it; the unique
- * constraints on hosts.consumer_id and machines.host_id stand behind that.
+ * transaction): lock the machine, choose a host (walking the claim ring
+ * over the hosts that meet the machine's requirements, in the database),
+ * write host and machine and record the event. A host changes hands only
+ * if it is still Available without a consumer when the write reaches it;
+ * the unique constraints on hosts.consumer_id and machines.host_id stand
+ * behind that.
  */
 export class ClaimStore {
   constructor(private readonly knex: Knex) {}
@@ -94,6 +221,8 @@ export class ClaimStore {
     choice: HostChoice,
   ): Promise<ClaimStatementResult> {
     const { pick, bindings } = pickSql(choice);
+    const { sql: eligibleLeft, bindings: eligibleBindings } =
+      eligibleLeftSql(choice);
     const now = new Date();
     const sql = `WITH ${MACHINE_SQL},
       ${pick},
@@ -115,7 +244,7 @@ export class ClaimStore {
              (SELECT id FROM pick) AS picked_id,
              ${nextSql(choice)} AS next,
              CASE WHEN ${CLAIMABLE} AND NOT EXISTS (SELECT 1 FROM claimed)
-               THEN EXISTS (SELECT 1 FROM ${HOSTS_TABLE} h WHERE ${ELIGIBLE_SQL})
+               THEN ${eligibleLeft}
              END AS eligible_left
         FROM m`;
     const { rows } = await this.knex.raw(sql, [
@@ -126,6 +255,7 @@ export class ClaimStore {
       machineId,
       `claimed by machine ${machineId}`,
       now,
+      ...eligibleBindings,
     ]);
     const row = rows[0];
     if (!row) return { kind: 'missing' };
@@ -200,41 +330,38 @@ function pickSql(choice: HostChoice): {
   pick: string;
   bindings: Knex.RawBinding[];
 } {
+  const excludes = (exclude: string[]) =>
+    Array.from({ length: WALK_FILTERS }, () => exclude);
   switch (choice.kind) {
     case 'skip_locked':
       return {
-        pick: `pick AS (
-          SELECT h.id, h.version FROM ${HOSTS_TABLE} h, m
-           WHERE ${CLAIMABLE} AND NOT (h.id = ANY(?::text[])) AND ${ELIGIBLE_SQL}
-           ORDER BY ${RANK_ORDER_SQL} LIMIT 1
-           FOR UPDATE OF h SKIP LOCKED)`,
-        bindings: [choice.exclude],
-      };
-    case 'ranked':
-      return {
-        pick: `ranked AS (
-          SELECT h.id, h.version, row_number() OVER (ORDER BY ${RANK_ORDER_SQL}) AS rank,
-                 count(*) OVER () AS eligible
-            FROM ${HOSTS_TABLE} h, m
-           WHERE ${CLAIMABLE} AND NOT (h.id = ANY(?::text[])) AND ${ELIGIBLE_SQL}
-           ORDER BY rank LIMIT ?),
-          scarce AS (
-            SELECT h.id, h.version FROM ${HOSTS_TABLE} h, m
-             WHERE (SELECT max(eligible) FROM ranked) <= ?
-               AND ${CLAIMABLE} AND NOT (h.id = ANY(?::text[])) AND ${ELIGIBLE_SQL}
-             ORDER BY ${RANK_ORDER_SQL} LIMIT 1
-             FOR UPDATE OF h SKIP LOCKED),
+        pick: `${WINDOW_SQL},
+          ${lockedChoiceSql('TRUE')},
           pick AS (
-            SELECT id, version FROM ranked WHERE rank = 1 AND eligible > ?
-            UNION ALL SELECT id, version FROM scarce)`,
-        bindings: [
-          choice.exclude,
-          choice.ranked,
-          choice.scarce,
-          choice.exclude,
-          choice.scarce,
-        ],
+            SELECT id, version FROM best
+            UNION ALL SELECT id, version FROM onward)`,
+        bindings: [...excludes(choice.exclude), ...excludes(choice.exclude)],
       };
+    case 'ranked': {
+      const scarce = wholeNumber(choice.scarce);
+      return {
+        pick: `${WINDOW_SQL},
+          scarce AS (
+            SELECT count(*) <= ${scarce} AND count(*) < ${RING_WINDOW}
+                OR count(*) * 4294967296 <= ${scarce} * (max(dist) + 1) AS yes
+              FROM win),
+          top AS (
+            SELECT id, version,
+                   row_number() OVER (ORDER BY weight DESC, namespace, name) AS rank
+              FROM win),
+          ${lockedChoiceSql('(SELECT yes FROM scarce)')},
+          pick AS (
+            SELECT id, version FROM top WHERE rank = 1 AND NOT (SELECT yes FROM scarce)
+            UNION ALL SELECT id, version FROM best
+            UNION ALL SELECT id, version FROM onward)`,
+        bindings: [...excludes(choice.exclude), ...excludes(choice.exclude)],
+      };
+    }
     default:
       return {
         pick: `pick AS (
@@ -245,12 +372,47 @@ function pickSql(choice: HostChoice): {
   }
 }
 
-/** The rest of the ranking, for the caller to try without ranking again. */
+/** The rest of the window, for the caller to try without walking again. */
 function nextSql(choice: HostChoice): string {
   return choice.kind === 'ranked'
     ? `CASE WHEN NOT EXISTS (SELECT 1 FROM claimed) THEN
          (SELECT json_agg(json_build_object('id', id, 'version', version) ORDER BY rank)
-            FROM ranked WHERE rank > 1 AND id NOT IN (SELECT id FROM pick))
+            FROM top
+           WHERE rank > 1 AND rank <= ${wholeNumber(choice.ranked)}
+             AND id NOT IN (SELECT id FROM pick))
        END`
     : 'NULL';
+}
+
+/**
+ * Whether any host is eligible when none was written: the window found
+ * one, or one of the excluded hosts is; for a host tried by name, the
+ * first eligible host round the ring.
+ */
+function eligibleLeftSql(choice: HostChoice): {
+  sql: string;
+  bindings: Knex.RawBinding[];
+} {
+  if (choice.kind === 'host') {
+    return {
+      sql: `EXISTS (SELECT 1 FROM m CROSS JOIN LATERAL (${ringWalkSql(
+        1,
+        ELIGIBLE_SQL,
+      )}) w)`,
+      bindings: [],
+    };
+  }
+  return {
+    sql: `(EXISTS (SELECT 1 FROM win) OR EXISTS (
+      SELECT 1 FROM ${HOSTS_TABLE} h WHERE h.id = ANY(?::text[]) AND ${ELIGIBLE_SQL}))`,
+    bindings: [choice.exclude],
+  };
+}
+
+/** A count written into the SQL: never anything but digits. */
+function wholeNumber(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`expected a whole number, got ${value}`);
+  }
+  return value;
 }

@@ -1,6 +1,9 @@
 import { ConflictError, InputError } from '@backstage/errors';
+import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { applyDatabaseMigrations } from './migrations';
+import { hostHash } from '../claims/rendezvous';
+import { ClaimCandidateStore } from './ClaimCandidateStore';
 import { HostStore } from './HostStore';
 
 const databases = createTestDatabases();
@@ -23,8 +26,11 @@ const input = {
 };
 
 describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
+  /** The database of the last store created. */
+  let knex: Knex;
+
   async function createStore() {
-    const knex = await databases.init(databaseId);
+    knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
     return new HostStore(knex);
   }
@@ -98,7 +104,7 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
     ]);
   });
 
-  it('lists with filters and pre-filters claim candidates in SQL', async () => {
+  it('lists with filters, and places hosts on the claim ring', async () => {
     const store = await createStore();
     await store.create({ ...input, state: 'Available' });
     // Each host is its own server: one BMC address each.
@@ -130,13 +136,20 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
     expect((await store.list({ state: 'Enrolling' })).map(h => h.name)).toEqual(
       ['node-4'],
     );
-    const candidates = await store.listClaimCandidates({
-      pool: 'gpu',
-      minCpuCores: 16,
-      tags: ['nvme'],
-    });
-    expect(candidates).toMatchObject([
-      { name: 'node-1', labels: {}, tags: ['nvme'], cpuCores: 64, version: 0 },
+    // Written by the database on PostgreSQL, by the store on SQLite.
+    const candidates = await new ClaimCandidateStore(knex).walk(
+      { pool: 'gpu', minCpuCores: 16, tags: ['nvme'] },
+      0,
+      { limit: 10 },
+    );
+    expect(candidates).toEqual([
+      {
+        id: expect.any(String),
+        namespace: 'lab',
+        name: 'node-1',
+        version: 0,
+        hash: hostHash('lab/node-1'),
+      },
     ]);
   });
 

@@ -2,7 +2,6 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   HardwareDetails,
   Host,
-  HostRequirements,
   HostState,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
@@ -14,11 +13,11 @@ import { HostEventStore } from './HostEventStore';
 import {
   HOSTS_TABLE,
   HostRow,
+  hostRingColumns,
   HostSpec,
   hostSpecToColumns,
   rowToHost,
 } from './hostRows';
-import { parseJson, toOptional, toOptionalNumber } from './values';
 
 /** What it takes to register a host. */
 export interface CreateHostInput {
@@ -51,36 +50,6 @@ export interface HostListFilter {
   limit?: number;
   offset?: number;
 }
-
-/**
- * The facts selection needs about an Available host, read in one cheap query
- * per claim attempt. Labels and tags are only read when the requirements use them.
- */
-export interface ClaimCandidate {
-  id: string;
-  name: string;
-  namespace: string;
-  version: number;
-  pool: string;
-  labels: Record<string, string>;
-  tags: string[];
-  failureDomain?: string;
-  cpuCores?: number;
-  memoryGiB?: number;
-  diskGiB?: number;
-}
-
-const CANDIDATE_COLUMNS = [
-  'id',
-  'name',
-  'namespace',
-  'version',
-  'pool',
-  'failure_domain',
-  'cpu_cores',
-  'memory_gib',
-  'disk_gib',
-];
 
 /** Reads and writes beskar7_hosts; every write bumps the host's version. */
 export class HostStore {
@@ -128,6 +97,7 @@ export class HostStore {
             id,
             name: input.name,
             namespace: input.namespace,
+            ...hostRingColumns(trx, input),
             ...hostSpecToColumns(spec),
             system_identity: input.systemIdentity ?? null,
             state,
@@ -426,65 +396,6 @@ export class HostStore {
         `Host ${id} is held by machine ${host.consumerId}`,
       );
     }
-  }
-
-  /**
-   * Available hosts that may satisfy the requirements. Pool, failure domain
-   * and minimum resources are filtered in SQL; the caller still applies the
-   * full (pure) requirement match, which also covers labels and tags.
-   * Labels and tags are only read when the requirements use them, unless
-   * `withLabelsAndTags` asks for them (one read serving many machines).
-   */
-  async listClaimCandidates(
-    requirements: HostRequirements,
-    options: { withLabelsAndTags?: boolean } = {},
-  ): Promise<ClaimCandidate[]> {
-    const needsLabels =
-      options.withLabelsAndTags ||
-      Boolean(
-        requirements.selector?.matchLabels ||
-          requirements.selector?.matchExpressions?.length,
-      );
-    const needsTags =
-      options.withLabelsAndTags || Boolean(requirements.tags?.length);
-    const columns = [...CANDIDATE_COLUMNS];
-    if (needsLabels) columns.push('labels');
-    if (needsTags) columns.push('tags');
-
-    const query = this.knex(HOSTS_TABLE)
-      .select(columns)
-      .where('state', 'Available')
-      .whereNull('removal_requested_at');
-    if (requirements.namespace) {
-      query.where('namespace', requirements.namespace);
-    }
-    if (requirements.pool) query.where('pool', requirements.pool);
-    if (requirements.failureDomain) {
-      query.where('failure_domain', requirements.failureDomain);
-    }
-    if (requirements.minCpuCores !== undefined) {
-      query.where('cpu_cores', '>=', requirements.minCpuCores);
-    }
-    if (requirements.minMemoryGiB !== undefined) {
-      query.where('memory_gib', '>=', requirements.minMemoryGiB);
-    }
-    if (requirements.minDiskGiB !== undefined) {
-      query.where('disk_gib', '>=', requirements.minDiskGiB);
-    }
-    const rows: Partial<HostRow>[] = await query;
-    return rows.map(row => ({
-      id: row.id!,
-      name: row.name!,
-      namespace: row.namespace!,
-      version: Number(row.version),
-      pool: row.pool!,
-      labels: row.labels ? parseJson<Record<string, string>>(row.labels) : {},
-      tags: row.tags ? parseJson<string[]>(row.tags) : [],
-      failureDomain: toOptional(row.failure_domain),
-      cpuCores: toOptionalNumber(row.cpu_cores),
-      memoryGiB: toOptionalNumber(row.memory_gib),
-      diskGiB: toOptionalNumber(row.disk_gib),
-    }));
   }
 
   /** The host's recorded state changes, oldest first. */

@@ -3,7 +3,10 @@ import {
   HostState,
   PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { Knex } from 'knex';
+import { hostHash } from '../claims/rendezvous';
 import { bmcKeyColumns } from './bmcAddress';
+import { isPostgres } from './dialect';
 import {
   parseJson,
   toIsoTimestamp,
@@ -44,6 +47,8 @@ export interface HostRow {
   power_state_observed_at: Date | string | number | null;
   error_message: string | null;
   consumer_id: string | null;
+  /** The host's place on the claim ring (claims/ring.ts); 32 bits unsigned. */
+  rendezvous_hash: number | string;
   version: number | string;
   created_at: Date | string | number;
   updated_at: Date | string | number;
@@ -120,6 +125,20 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
     columns.bmc_allow_plain_http = spec.bmc.allowPlainHttp ?? false;
   }
   return columns;
+}
+
+/**
+ * The claim ring's column for a new row. PostgreSQL generates it from the
+ * identity; SQLite cannot, so whoever inserts a host writes it (the table
+ * refuses a row without it).
+ */
+export function hostRingColumns(
+  knex: Knex,
+  identity: { namespace: string; name: string },
+): { rendezvous_hash?: number } {
+  return isPostgres(knex)
+    ? {}
+    : { rendezvous_hash: hostHash(`${identity.namespace}/${identity.name}`) };
 }
 
 /** Columns recording a power state just read from the BMC. */

@@ -1,10 +1,8 @@
 export { applyDatabaseMigrations } from './migrations';
 export { HostStore } from './HostStore';
-export type {
-  ClaimCandidate,
-  CreateHostInput,
-  HostListFilter,
-} from './HostStore';
+export type { CreateHostInput, HostListFilter } from './HostStore';
+export { ClaimCandidateStore } from './ClaimCandidateStore';
+export type { ClaimCandidate } from './ClaimCandidateStore';
 export { MachineStore } from './MachineStore';
 export type { CreateMachineInput, MachineListFilter } from './MachineStore';
 export { HostEventStore } from './HostEventStore';

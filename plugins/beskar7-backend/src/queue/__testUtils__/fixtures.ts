@@ -2,7 +2,11 @@ import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_DEFAULTS, ProvisioningConfig } from '../../config';
-import { HOSTS_TABLE, hostSpecToColumns } from '../../database/hostRows';
+import {
+  HOSTS_TABLE,
+  hostRingColumns,
+  hostSpecToColumns,
+} from '../../database/hostRows';
 
 export interface TestHost {
   id: string;
@@ -39,6 +43,7 @@ export async function insertHosts(
     id: h.id,
     name: h.name,
     namespace: 'default',
+    ...hostRingColumns(knex, { namespace: 'default', name: h.name }),
     ...hostSpecToColumns({
       pool: 'default',
       labels: {},

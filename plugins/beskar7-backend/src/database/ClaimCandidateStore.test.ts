@@ -1,0 +1,99 @@
+import { matchesRequirements } from '@beskar7/backstage-plugin-beskar7-common';
+import { machinePoint } from '../claims/rendezvous';
+import { ringDistance, ringRank } from '../claims/ring';
+import { identityKey } from '../claims/selection';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  insertHosts,
+  insertMachine,
+  random,
+  randomHost,
+  randomRequirements,
+} from '../__testUtils__/randomFleet';
+import { ClaimCandidateStore } from './ClaimCandidateStore';
+import { HOSTS_TABLE } from './hostRows';
+import { MachineStore } from './MachineStore';
+import { applyDatabaseMigrations } from './migrations';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'claim candidates on %p',
+  databaseId => {
+    it('walks the eligible hosts clockwise, filtered as matchesRequirements does', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const rng = random(11);
+      const hosts = Array.from({ length: 80 }, (_, i) => randomHost(rng, i));
+      await insertHosts(knex, hosts);
+      const leaving = new Set(hosts.slice(0, 5).map(h => h.id));
+      await knex(HOSTS_TABLE)
+        .whereIn('id', [...leaving])
+        .update({ removal_requested_at: new Date() });
+      const store = new ClaimCandidateStore(knex);
+      let nonEmpty = 0;
+      for (let i = 0; i < 150; i++) {
+        const requirements = randomRequirements(rng);
+        const point = Math.floor(rng.next() * 2 ** 32);
+        const expected = hosts
+          .filter(
+            h => !leaving.has(h.id) && matchesRequirements(h, requirements),
+          )
+          .sort(
+            (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
+          )
+          .map(h => h.id);
+        if (expected.length > 0 && expected.length < hosts.length) nonEmpty++;
+        const walked = await store.walk(requirements, point, { limit: 100 });
+        expect({ requirements, walked: walked.map(h => h.id) }).toEqual({
+          requirements,
+          walked: expected,
+        });
+        // A short walk is the start of the long one.
+        const short = await store.walk(requirements, point, { limit: 3 });
+        expect(short.map(h => h.id)).toEqual(expected.slice(0, 3));
+      }
+      expect(nonEmpty).toBeGreaterThan(50);
+    });
+
+    it('reads the windows of a batch of machines', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const rng = random(12);
+      const hosts = Array.from({ length: 60 }, (_, i) => randomHost(rng, i));
+      await insertHosts(knex, hosts);
+      const machines = new MachineStore(knex);
+      const batch = [];
+      for (let i = 0; i < 20; i++) {
+        const requirements = i % 3 ? randomRequirements(rng) : {};
+        const id = await insertMachine(knex, {
+          namespace: 'default',
+          name: `m-${i}`,
+          requirements,
+        });
+        batch.push((await machines.get(id))!);
+      }
+      const windows = await new ClaimCandidateStore(knex).windows(batch, 6);
+      for (const machine of batch) {
+        const point = machinePoint(identityKey(machine));
+        const eligible = hosts.filter(h =>
+          matchesRequirements(h, machine.requirements),
+        );
+        const expected = eligible
+          .sort(
+            (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
+          )
+          .slice(0, 6)
+          .map(h => h.id);
+        const window = windows.get(machine.id)!;
+        expect(window.map(h => h.id)).toEqual(expected);
+        // The window is enough to tell the machine's choice.
+        expect(ringRank(identityKey(machine), window, 6)[0]?.id).toEqual(
+          ringRank(identityKey(machine), eligible, 6)[0]?.id,
+        );
+      }
+    });
+  },
+);
