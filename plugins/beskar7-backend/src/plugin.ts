@@ -56,6 +56,7 @@ export const beskar7Plugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        rootLifecycle: coreServices.rootLifecycle,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
@@ -119,7 +120,10 @@ export const beskar7Plugin = createBackendPlugin({
 
         await replica.start();
         lifecycle.addStartupHook(() => replica.reconcilers.start());
-        lifecycle.addShutdownHook(() => replica.stop());
+        // Before the plugins' shutdown hooks: in development on in-memory
+        // SQLite, the database's own hook keeps its only connection, and the
+        // replica's last writes would wait for it until Knex times out.
+        deps.rootLifecycle.addBeforeShutdownHook(() => replica.stop());
         connectKubernetes({ kubernetes, knex, lifecycle, replica, services });
         if (bootstrap) {
           // Hosts fetch their bootstrap data with its token, not a Backstage login.
