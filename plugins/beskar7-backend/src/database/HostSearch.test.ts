@@ -137,8 +137,10 @@ describe('HostSearch', () => {
       await applyDatabaseMigrations(knex);
       await seed(new HostStore(knex));
       const plans = await knex.transaction(async trx => {
-        // Four rows are cheaper to scan; forbid it to see whether the index applies.
+        // Four rows are cheaper to scan, or to walk in a sort index and
+        // filter; forbid both to see whether the GIN index applies.
         await trx.raw('SET LOCAL enable_seqscan = off');
+        await trx.raw('SET LOCAL enable_indexscan = off');
         const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
         const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
           queries.push(q);
