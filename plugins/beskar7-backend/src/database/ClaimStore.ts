@@ -97,10 +97,7 @@ const RING_ORDER = 'h.rendezvous_hash, h.namespace, h.name';
 const RING_SCAN = 256;
 
 /** One side of the point (`wrapped` = 1: from 0 on), as a branch by pool and one without. */
-function arc(
-  wrapped: 0 | 1,
-  branch: (where: string) => string,
-): string {
+function arc(wrapped: 0 | 1, branch: (where: string) => string): string {
   const side = `h.rendezvous_hash ${wrapped ? '<' : '>='} m.point`;
   return [
     `m.req->>'pool' IS NOT NULL AND h.pool = m.req->>'pool' AND ${side}`,
@@ -202,7 +199,6 @@ function lockedChoiceSql(gate: string): string {
      ORDER BY w.wrapped, w.rendezvous_hash, w.namespace, w.name LIMIT 1
      FOR UPDATE OF h SKIP LOCKED)`;
 }
-
 
 /**
  * Claims on PostgreSQL, each in one statement (one round trip, its own
