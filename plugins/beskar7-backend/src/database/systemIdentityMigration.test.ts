@@ -1,6 +1,7 @@
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DuplicateHostError } from './errors';
 import { HostStore } from './HostStore';
+import { hostRingColumns } from './hostRows';
 import { migrationsDir, MIGRATIONS_TABLE } from './migrations';
 
 const databases = createTestDatabases();
@@ -36,6 +37,7 @@ describe.each(databases.eachSupportedId())(
         version: 0,
         created_at: new Date(),
         updated_at: new Date(),
+        ...hostRingColumns(knex, { namespace: 'default', name: id }),
       });
       await knex('beskar7_hosts').insert([
         row('h1', 1, 'ABC123'),

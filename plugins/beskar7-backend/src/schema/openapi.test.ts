@@ -9,13 +9,18 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 async function servedRoutes(): Promise<string[]> {
   const router = await createRouter({} as Parameters<typeof createRouter>[0]);
   const routes: string[] = [];
-  for (const layer of (router as any).stack) {
-    if (!layer.route) continue;
-    for (const method of Object.keys(layer.route.methods)) {
-      const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
-      routes.push(`${method.toUpperCase()} ${path}`);
+  // Routes sit in routers mounted at the root (open routes, gated routes).
+  const walk = (stack: any[]) => {
+    for (const layer of stack) {
+      if (layer.handle?.stack) walk(layer.handle.stack);
+      if (!layer.route) continue;
+      for (const method of Object.keys(layer.route.methods)) {
+        const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
+        routes.push(`${method.toUpperCase()} ${path}`);
+      }
     }
-  }
+  };
+  walk((router as any).stack);
   return routes.sort();
 }
 
