@@ -120,13 +120,17 @@ export async function checkFleetInvariants(
       const wanted = ['PXE', 'iPXE'].includes(consumer.provisioning_mode)
         ? 'Pxe'
         : 'Cd';
-      if (last?.target !== wanted) {
+      // A BMC that takes kernel parameters as a one-time UEFI target boots
+      // the inserted image that way, not through a CD override.
+      const booted =
+        last?.target === 'UefiTarget' && wanted === 'Cd' ? 'Cd' : last?.target;
+      if (booted !== wanted) {
         violations.push(
           `BMC ${sim.name} last booted ${
             last?.target ?? 'never'
           }, its machine ${consumer.name} wants ${wanted}`,
         );
-      } else if (wanted === 'Cd' && last.media !== consumer.image_url) {
+      } else if (wanted === 'Cd' && last?.media !== consumer.image_url) {
         violations.push(
           `BMC ${sim.name} booted ${last.media}, its machine ${consumer.name} wants ${consumer.image_url}`,
         );
