@@ -132,7 +132,7 @@ export async function checkFleetInvariants(
         );
       } else if (wanted === 'Cd' && last?.media !== consumer.image_url) {
         violations.push(
-          `BMC ${sim.name} booted ${last.media}, its machine ${consumer.name} wants ${consumer.image_url}`,
+          `BMC ${sim.name} booted ${last?.media}, its machine ${consumer.name} wants ${consumer.image_url}`,
         );
       }
     }
