@@ -44,6 +44,11 @@ import {
   ReplicaTarget,
 } from '../../../../plugins/beskar7-backend/src/__testUtils__/replicaPools';
 import { FromReplica, ToReplica } from './claimsReplica';
+import {
+  ClaimLimit,
+  defaultLimitScript,
+  measureClaimLimit,
+} from './pgbenchLimit';
 
 interface BenchOptions {
   db: 'sqlite' | 'postgres';
@@ -54,6 +59,8 @@ interface BenchOptions {
   poolSize: number;
   concurrency: number;
   baselineSeconds: number;
+  limitScript?: string;
+  limitSeconds: number;
 }
 
 function readOptions(argv: string[]): BenchOptions {
@@ -68,6 +75,9 @@ function readOptions(argv: string[]): BenchOptions {
       'pool-size': { type: 'string', default: '4' },
       concurrency: { type: 'string' },
       'baseline-seconds': { type: 'string', default: '3' },
+      'limit-script': { type: 'string' },
+      'limit-seconds': { type: 'string', default: '15' },
+      'no-limit': { type: 'boolean', default: false },
     },
   });
   const positive = (name: string, value: string) => {
@@ -99,6 +109,11 @@ function readOptions(argv: string[]): BenchOptions {
       ? positive('concurrency', values.concurrency)
       : poolSize,
     baselineSeconds: positive('baseline-seconds', values['baseline-seconds']!),
+    limitScript:
+      values.db === 'postgres' && !values['no-limit']
+        ? values['limit-script'] ?? defaultLimitScript()
+        : undefined,
+    limitSeconds: positive('limit-seconds', values['limit-seconds']!),
   };
 }
 
@@ -205,6 +220,15 @@ async function waitForLeader(knex: Knex) {
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
+  const limit = async (when: string) => {
+    if (!options.limitScript) return undefined;
+    console.log(`pgbench one-statement claim, ${when} the race...`);
+    return measureClaimLimit(options.limitScript, {
+      clients: options.replicas,
+      seconds: options.limitSeconds,
+    });
+  };
+  const limitBefore = await limit('before');
   const { target, drop } = await createScratchDatabase(options);
   const [knex] = openReplicaPools(target, 1).clients;
   const replicas: Replica[] = [];
@@ -273,6 +297,7 @@ async function main() {
     );
 
     const report = await checkClaimInvariants(knex);
+    const limitAfter = await limit('after');
     const entries: RaceEntry[] = raced.flatMap(r => r.entries);
     const attempts: Record<string, number> = {};
     for (const r of raced) {
@@ -309,6 +334,7 @@ async function main() {
         claimsPerSecond / baselineUpdatesPerSecond,
         3,
       ),
+      ...limitFigures(claimsPerSecond, limitBefore, limitAfter),
       cpus: cpus().length,
       loadAverage: round(load, 2),
     };
@@ -320,7 +346,10 @@ async function main() {
         `${round(result.conflictRate * 100, 2)}% conflicts, p95 ${
           result.p95Ms
         } ms, ` +
-        `${result.throughputVsBaseline}x the baseline update rate`,
+        `${result.throughputVsBaseline}x the baseline update rate` +
+        (result.throughputVsSqlClaim === undefined
+          ? ' (no pgbench claim limit: pass --limit-script)'
+          : `, ${result.throughputVsSqlClaim}x the one-statement SQL claim`),
     );
     console.log(JSON.stringify(result));
     if (result.doubleClaims || result.halfClaims) process.exitCode = 1;
@@ -329,6 +358,27 @@ async function main() {
     await knex.destroy();
     await drop();
   }
+}
+
+/** The race's rate against the one-statement claim, taken before and after it. */
+function limitFigures(
+  claimsPerSecond: number,
+  before?: ClaimLimit,
+  after?: ClaimLimit,
+): {
+  sqlClaimTpsBefore?: number;
+  sqlClaimTpsAfter?: number;
+  sqlClaimDoubleClaims?: number;
+  throughputVsSqlClaim?: number;
+} {
+  if (!before || !after) return {};
+  const sqlClaimTps = (before.sqlClaimTps + after.sqlClaimTps) / 2;
+  return {
+    sqlClaimTpsBefore: round(before.sqlClaimTps),
+    sqlClaimTpsAfter: round(after.sqlClaimTps),
+    sqlClaimDoubleClaims: before.doubleClaims + after.doubleClaims,
+    throughputVsSqlClaim: round(claimsPerSecond / sqlClaimTps, 3),
+  };
 }
 
 function round(value: number, digits = 1): number {
