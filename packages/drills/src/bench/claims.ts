@@ -338,6 +338,10 @@ async function main() {
       cpus: cpus().length,
       loadAverage: round(load, 2),
     };
+    const versusLimit =
+      result.throughputVsSqlClaim === undefined
+        ? ' (no pgbench claim limit: pass --limit-script)'
+        : `, ${result.throughputVsSqlClaim}x the one-statement SQL claim`;
     console.log(
       `${result.mode} on ${result.db}, ${result.replicas} replica processes: ` +
         `${claimed}/${result.machines} claimed in ${elapsedSeconds.toFixed(
@@ -346,10 +350,7 @@ async function main() {
         `${round(result.conflictRate * 100, 2)}% conflicts, p95 ${
           result.p95Ms
         } ms, ` +
-        `${result.throughputVsBaseline}x the baseline update rate` +
-        (result.throughputVsSqlClaim === undefined
-          ? ' (no pgbench claim limit: pass --limit-script)'
-          : `, ${result.throughputVsSqlClaim}x the one-statement SQL claim`),
+        `${result.throughputVsBaseline}x the baseline update rate${versusLimit}`,
     );
     console.log(JSON.stringify(result));
     if (result.doubleClaims || result.halfClaims) process.exitCode = 1;
