@@ -8,6 +8,7 @@ import {
   RedfishAuthError,
   RedfishConnectionError,
   RedfishHttpError,
+  RedfishSessionRefusedError,
   redfishErrorMessages,
 } from './errors';
 import { HttpResponse, HttpTransport, TransportError } from './transport';
@@ -153,7 +154,10 @@ export class RedfishClient {
     } catch (e) {
       if (isBmcFailure(e)) {
         this.breaker.recordFailure((e as Error).message);
-      } else if (e instanceof RedfishAuthError) {
+      } else if (
+        e instanceof RedfishAuthError ||
+        e instanceof RedfishSessionRefusedError
+      ) {
         // A 401 shows the BMC is alive.
         this.breaker.recordSuccess();
       } else {
@@ -251,7 +255,8 @@ export class RedfishClient {
       this.signal,
     );
     if (res.status === 401 && auth.kind === 'session') {
-      // Session expired or was deleted on the BMC: log in again once.
+      // Session expired or was deleted on the BMC: log in again once. A
+      // wrong password shows in that login; a 401 after it is not one.
       this.auth.invalidate(auth);
       const fresh = await this.auth.current();
       res = await this.transport.send(
@@ -261,6 +266,9 @@ export class RedfishClient {
         body,
         this.signal,
       );
+      if (res.status === 401) {
+        throw new RedfishSessionRefusedError(this.address, method, path);
+      }
     }
     if (res.status === 401) {
       throw new RedfishAuthError(this.address);

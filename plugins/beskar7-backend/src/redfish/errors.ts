@@ -38,6 +38,20 @@ export class RedfishAuthError extends RedfishError {
 }
 
 /**
+ * The BMC took the credentials (a login just worked) but answered 401 to the
+ * new session as well: not a wrong password, so not a RedfishAuthError.
+ */
+export class RedfishSessionRefusedError extends RedfishError {
+  constructor(address: string, method: string, path: string) {
+    super(
+      `BMC ${address} accepted the login but answered HTTP 401 to the new session on ${method} ${path}: its sessions end at once (session timeout, or another client logging this account out)`,
+      address,
+    );
+    this.name = 'RedfishSessionRefusedError';
+  }
+}
+
+/**
  * The BMC creates no sessions (its session service answered `status`) and
  * refused HTTP Basic as well: nothing says whether the password is wrong.
  */
@@ -107,8 +121,9 @@ export function redfishMessageIds(body: unknown): string[] {
 }
 
 /**
- * Reads the messages of a Redfish error body
- * (`error.message` and `error.@Message.ExtendedInfo[].Message`).
+ * Reads the messages of a Redfish error body: `error.message`, then each
+ * `error.@Message.ExtendedInfo[]` entry's `Message`, or its `MessageId`
+ * where the BMC sends no text (iLO), without repeats.
  */
 export function redfishErrorMessages(body: unknown): string[] {
   const error = (body as { error?: Record<string, unknown> } | undefined)
@@ -118,12 +133,10 @@ export function redfishErrorMessages(body: unknown): string[] {
   }
   const info = error['@Message.ExtendedInfo'];
   const extended = Array.isArray(info)
-    ? info
-        .map(i => (typeof i?.Message === 'string' ? i.Message : i?.MessageId))
-        .filter((m): m is string => typeof m === 'string' && m.length > 0)
+    ? info.map(i => (typeof i?.Message === 'string' ? i.Message : i?.MessageId))
     : [];
-  if (extended.length) {
-    return extended;
-  }
-  return typeof error.message === 'string' ? [error.message] : [];
+  const messages = [error.message, ...extended].filter(
+    (m): m is string => typeof m === 'string' && m.trim().length > 0,
+  );
+  return [...new Set(messages)];
 }

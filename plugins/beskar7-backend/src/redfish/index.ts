@@ -24,6 +24,7 @@ export {
   RedfishConnectionError,
   RedfishError,
   RedfishHttpError,
+  RedfishSessionRefusedError,
   RedfishUnsupportedError,
 } from './errors';
 export { BUILTIN_VENDORS, detectVendor } from './vendors';

@@ -150,7 +150,7 @@ describe('CircuitBreaker', () => {
 });
 
 describe('redfishErrorMessages', () => {
-  it('prefers the extended info messages', () => {
+  it('reads the message and the extended info, ids where there is no text', () => {
     const body = {
       error: {
         message: 'A general error has occurred.',
@@ -161,6 +161,7 @@ describe('redfishErrorMessages', () => {
       },
     };
     expect(redfishErrorMessages(body)).toEqual([
+      'A general error has occurred.',
       'Virtual Media is detached.',
       'IDRAC.2.1.VRM0021',
     ]);

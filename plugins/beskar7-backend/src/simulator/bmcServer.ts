@@ -41,6 +41,11 @@ export interface SimulatedBmcOptions {
   wholeBootPatch?: boolean;
   /** A boot from media fetches what its kernel parameters point at (see BootRecord.fetched). */
   fetchBootConfig?: boolean;
+  /**
+   * Error bodies as iLO writes them: the text only in `error.message`, the
+   * `@Message.ExtendedInfo` entries with a `MessageId` and no `Message`.
+   */
+  messageIdsOnly?: boolean;
   /** Session slots; a login beyond them gets 503 `SessionLimitExceeded`. */
   maxSessions?: number;
   basicAuth?: boolean;
@@ -407,8 +412,10 @@ export class SimulatedBmc {
     if (res.writableEnded || res.destroyed) {
       return;
     }
-    const payload =
-      response.body === undefined ? '' : JSON.stringify(response.body);
+    const body = this.options.messageIdsOnly
+      ? withoutExtendedMessages(response.body)
+      : response.body;
+    const payload = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(response.status, {
       ...(payload ? { 'Content-Type': 'application/json' } : {}),
       'OData-Version': '4.0',
@@ -438,4 +445,17 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function withoutExtendedMessages(body: unknown): unknown {
+  const error = (body as { error?: Record<string, unknown> } | undefined)
+    ?.error;
+  const info = error?.['@Message.ExtendedInfo'];
+  if (!Array.isArray(info)) return body;
+  return {
+    error: {
+      ...error,
+      '@Message.ExtendedInfo': info.map(({ Message, ...rest }) => rest),
+    },
+  };
 }
