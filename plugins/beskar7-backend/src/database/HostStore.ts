@@ -383,6 +383,21 @@ export class HostStore {
     return false;
   }
 
+  /**
+   * Deletes hosts whose removal was asked while a machine held them and
+   * that nobody holds any more; of one host when named. Returns how many.
+   */
+  async removeReleased(
+    only: { namespace?: string; name?: string } = {},
+  ): Promise<number> {
+    const query = this.knex(HOSTS_TABLE)
+      .whereNotNull('removal_requested_at')
+      .whereNull('consumer_id');
+    if (only.namespace) query.where({ namespace: only.namespace });
+    if (only.name) query.where({ name: only.name });
+    return query.delete();
+  }
+
   /** Deletes a host nobody holds. */
   async delete(id: string): Promise<void> {
     const deleted = await this.knex(HOSTS_TABLE)

@@ -71,6 +71,12 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
     }
   }
 
+  removeReleasedHosts(
+    only: { namespace?: string; name?: string } = {},
+  ): Promise<number> {
+    return this.options.hosts.removeReleased(only);
+  }
+
   async ensureMachine(
     reg: MachineRegistration,
     options: { renew?: boolean } = {},

@@ -176,6 +176,16 @@ export class KubernetesController {
   /** Handles every watched object again (call it on becoming leader). */
   resync(): void {
     this.handled.clear();
+    // A host whose PhysicalHost went while the previous leader led.
+    this.options.inventory
+      .removeReleasedHosts({ namespace: this.options.namespace })
+      .catch(error =>
+        this.options.logger.warn(
+          `Removing released hosts of deleted PhysicalHosts failed: ${describeError(
+            error,
+          )}`,
+        ),
+      );
     this.hosts.resync();
     this.machineObjects.resync();
   }
@@ -195,7 +205,13 @@ export class KubernetesController {
   async publishHost(namespace: string, name: string): Promise<void> {
     // Hosts registered through the API have no PhysicalHost to write to.
     const cached = this.hosts.get(namespace, name);
-    if (!this.active() || !cached) return;
+    if (!this.active()) return;
+    if (!cached) {
+      // Its PhysicalHost went without waiting for the release (finalizer
+      // removed by hand): the host leaves once released all the same.
+      await this.options.inventory.removeReleasedHosts({ namespace, name });
+      return;
+    }
     // A host kept for its machine leaves as soon as it is released.
     if (isDeleting(cached)) {
       await this.finalizeHost(cached);

@@ -678,6 +678,82 @@ realCluster('operator scenarios (real cluster)', () => {
     );
   });
 
+  it('removes a host whose PhysicalHost was force-deleted while in use once it is released, never claiming it meanwhile, whichever replica leads', async () => {
+    let leader: 'first' | 'none' | 'second' = 'first';
+    replica({ active: () => leader === 'first' });
+    replica({ active: () => leader === 'second' });
+    await createHost('h-forced', 'forced');
+    await createMachine('m-forced', { hostSelector: { pool: 'forced' } });
+    await machinePhase('m-forced', 'Claimed');
+
+    // Deleted, then its finalizer dropped by hand: the object is gone at once.
+    await remove(PHYSICAL_HOST.plural, 'h-forced');
+    await eventually(
+      () => eventsOf('h-forced'),
+      events => events.some(e => e.reason === 'HostInUse'),
+      { intervalMs: 100 },
+    );
+    await custom.patchNamespacedCustomObject({
+      ...ref(PHYSICAL_HOST.plural),
+      name: 'h-forced',
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-forced'), Boolean, {
+      intervalMs: 100,
+    });
+    expect(await hosts.getByName(env.namespace, 'h-forced')).toBeDefined();
+
+    // Released: the host leaves, and the machine waiting for the pool never gets it.
+    await createMachine('m-forced-waiting', {
+      hostSelector: { pool: 'forced' },
+    });
+    await remove(BESKAR7_MACHINE.plural, 'm-forced');
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-forced'),
+      h => h === undefined,
+      { intervalMs: 100 },
+    );
+    expect(
+      (await machines.getByName(env.namespace, 'm-forced-waiting'))?.phase,
+    ).toBe('Pending');
+
+    // The same while no replica leads: the next leader removes it.
+    await createHost('h-forced-2', 'forced-2');
+    await createMachine('m-forced-2', { hostSelector: { pool: 'forced-2' } });
+    await machinePhase('m-forced-2', 'Claimed');
+    await remove(PHYSICAL_HOST.plural, 'h-forced-2');
+    await eventually(
+      () => eventsOf('h-forced-2'),
+      events => events.some(e => e.reason === 'HostInUse'),
+      { intervalMs: 100 },
+    );
+    await custom.patchNamespacedCustomObject({
+      ...ref(PHYSICAL_HOST.plural),
+      name: 'h-forced-2',
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-forced-2'), Boolean, {
+      intervalMs: 100,
+    });
+    // The release ends while no replica leads; then the second one leads.
+    const host = await hosts.getByName(env.namespace, 'h-forced-2');
+    leader = 'none';
+    await new MachineService(machines, claims).release(host!.consumerId!);
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-forced-2'),
+      h => h?.consumerId === undefined,
+      { intervalMs: 100 },
+    );
+    await new Promise(r => setTimeout(r, 500));
+    expect(await hosts.getByName(env.namespace, 'h-forced-2')).toBeDefined();
+    leader = 'second';
+    await eventually(
+      () => hosts.getByName(env.namespace, 'h-forced-2'),
+      h => h === undefined,
+      { intervalMs: 100 },
+    );
+  });
+
   it('refuses a second PhysicalHost for a server already registered, naming the first, and never claims it', async () => {
     replica();
     await createHost('h-original', 'duplicate');

@@ -39,6 +39,16 @@ export interface InventorySink {
    * that throws a ConflictError (`@backstage/errors`), reported as an Event.
    */
   removeHost(namespace: string, name: string): Promise<void>;
+  /**
+   * Hosts that `removeHost` kept for their machine and that are released
+   * now leave the inventory (of one namespace, or one host, when named):
+   * for a PhysicalHost that went without waiting (its finalizer removed by
+   * hand), nothing else would ever remove them. Returns how many left.
+   */
+  removeReleasedHosts(only?: {
+    namespace?: string;
+    name?: string;
+  }): Promise<number>;
 }
 
 /** Where Beskar7Machines go. Both calls are idempotent. */

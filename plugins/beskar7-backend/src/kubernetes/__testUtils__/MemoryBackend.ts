@@ -19,6 +19,8 @@ export class MemoryBackend implements InventorySink, MachineSink, StatusSource {
   readonly machines = new Map<string, Machine>();
   /** Sink calls, in order, as `upsertHost ns/name`. */
   readonly calls: string[] = [];
+  /** Hosts whose removal waits for their release. */
+  private readonly removalRequested = new Set<string>();
 
   async upsertHost(reg: HostRegistration): Promise<void> {
     const key = `${reg.namespace}/${reg.name}`;
@@ -47,9 +49,25 @@ export class MemoryBackend implements InventorySink, MachineSink, StatusSource {
     const key = `${namespace}/${name}`;
     this.calls.push(`removeHost ${key}`);
     if (this.hosts.get(key)?.consumerId) {
+      this.removalRequested.add(key);
       throw new ConflictError(`host ${key} is held by a machine`);
     }
     this.hosts.delete(key);
+  }
+
+  async removeReleasedHosts(
+    only: { namespace?: string; name?: string } = {},
+  ): Promise<number> {
+    let removed = 0;
+    for (const key of this.removalRequested) {
+      const host = this.hosts.get(key);
+      if (only.namespace && host?.namespace !== only.namespace) continue;
+      if (only.name && host?.name !== only.name) continue;
+      if (host?.consumerId) continue;
+      this.removalRequested.delete(key);
+      if (this.hosts.delete(key)) removed++;
+    }
+    return removed;
   }
 
   async ensureMachine(req: MachineRegistration): Promise<void> {
