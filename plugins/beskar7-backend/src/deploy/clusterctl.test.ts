@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { CoreV1Api, KubernetesObject } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
@@ -12,6 +13,8 @@ import {
   ClusterApiTestEnvironment,
   createClusterApiTestEnvironment,
 } from '../kubernetes/__testUtils__/clusterApiTestEnvironment';
+import { KubernetesController } from '../kubernetes/KubernetesController';
+import { MemoryBackend } from '../kubernetes/__testUtils__/MemoryBackend';
 import { GROUP, VERSION } from '../kubernetes/types';
 
 /*
@@ -28,6 +31,8 @@ describeCapi('the clusterctl release', () => {
   let env: ClusterApiTestEnvironment;
   let work: string;
   let config: string;
+  let controller: KubernetesController;
+  const backend = new MemoryBackend();
 
   const clusterctl = async (args: string[], vars: object = {}) =>
     (
@@ -48,6 +53,19 @@ describeCapi('the clusterctl release', () => {
 
   beforeAll(async () => {
     env = await createClusterApiTestEnvironment();
+    // The backend's Kubernetes side, on an inventory in memory: what marks
+    // the Beskar7Cluster ready.
+    controller = new KubernetesController({
+      kubeConfig: env.kubeConfig,
+      inventory: backend,
+      machines: backend,
+      status: backend,
+      logger: mockServices.logger.mock(),
+      instance: 'clusterctl-test',
+      namespace: env.namespace,
+      resyncIntervalMs: 1_000,
+    });
+    controller.start();
     work = mkdtempSync(join(tmpdir(), 'beskar7-clusterctl-'));
     const { stdout } = await run(process.execPath, [
       join(REPO, 'scripts/clusterctl-release.mjs'),
@@ -69,6 +87,7 @@ describeCapi('the clusterctl release', () => {
     );
   }, 60_000);
   afterAll(async () => {
+    await controller?.stop();
     await env?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -148,7 +167,7 @@ describeCapi('the clusterctl release', () => {
         plural: 'beskar7clusters',
         name: 'demo',
       });
-    const adopted: any = await eventually(
+    await eventually(
       beskar7Cluster,
       (b7c: any) =>
         (b7c.metadata.ownerReferences ?? []).some(
@@ -169,23 +188,17 @@ describeCapi('the clusterctl release', () => {
       name: 'demo-md-0',
     });
 
-    // What the backend's Beskar7Cluster reconcile reports once the cluster's
-    // infrastructure is ready (no backend runs here: this test is about
-    // the template). Then the kubeadm control plane starts its first
-    // Machine, cloned from the control-plane template, and the kubeadm
-    // bootstrap provider writes its bootstrap data from the template's
-    // kubeadm configuration.
-    await env.custom.replaceNamespacedCustomObjectStatus({
-      group: GROUP,
-      version: VERSION,
-      namespace: env.namespace,
-      plural: 'beskar7clusters',
-      name: 'demo',
-      body: {
-        ...adopted,
-        status: { ready: true, initialization: { provisioned: true } },
-      },
-    });
+    // The backend's Beskar7Cluster reconcile marks the infrastructure
+    // ready (the endpoint is given). Then the kubeadm control plane starts
+    // its first Machine, cloned from the control-plane template, and the
+    // kubeadm bootstrap provider writes its bootstrap data from the
+    // template's kubeadm configuration.
+    const ready: any = await eventually(
+      beskar7Cluster,
+      (b7c: any) => b7c.status?.ready === true,
+      { what: 'the Beskar7Cluster to be ready', timeoutMs: 30_000 },
+    );
+    expect(ready.status.initialization).toEqual({ provisioned: true });
     const [controlPlane] = await eventually(
       () => env.machines(env.namespace, 'demo'),
       machines =>

@@ -128,6 +128,10 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
     return this.options.hosts.getByName(namespace, name);
   }
 
+  listHosts(namespace?: string): Promise<Host[]> {
+    return this.options.hosts.list({ namespace });
+  }
+
   async machine(
     namespace: string,
     name: string,

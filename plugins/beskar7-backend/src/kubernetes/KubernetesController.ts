@@ -27,7 +27,9 @@ import {
   withAcceptance,
   withCondition,
 } from './mapping';
+import { Beskar7ClusterReconciler } from './Beskar7ClusterReconciler';
 import {
+  beskar7ClusterRefOf,
   ClusterApiGate,
   clusterApiGate,
   clusterNameOf,
@@ -35,6 +37,7 @@ import {
   managedByClusterApi,
 } from './clusterApi';
 import { ClusterApiReader } from './ClusterApiReader';
+import { isDeleting, withFinalizer, withoutFinalizer } from './finalizers';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { ResourceInformer } from './ResourceInformer';
 import { sameJson } from './sameJson';
@@ -107,6 +110,7 @@ export class KubernetesController {
   >();
   private lastWriteError: string | undefined;
   private readonly clusterApi: ClusterApiReader;
+  private readonly clusters: Beskar7ClusterReconciler;
   /**
    * Beskar7Machines waiting for Cluster API (owner, bootstrap data): Cluster
    * API does not touch them when it sets these, so they are looked at again
@@ -138,6 +142,22 @@ export class KubernetesController {
     this.hostWriter = new CustomObjectWriter(kubeConfig, PHYSICAL_HOST);
     this.machineWriter = new CustomObjectWriter(kubeConfig, BESKAR7_MACHINE);
     this.clusterApi = new ClusterApiReader(kubeConfig);
+    this.clusters = new Beskar7ClusterReconciler({
+      ...common,
+      status: options.status,
+      clusterApi: this.clusterApi,
+      crossNamespace: options.crossNamespaceClaims ?? false,
+      machinesOf: (ns, cluster) =>
+        this.machineObjects
+          .list()
+          .filter(
+            m =>
+              m.metadata.namespace === ns &&
+              clusterNameOf(m.metadata) === cluster,
+          ).length,
+      writing: write => this.writing(write),
+      isActive: () => this.active(),
+    });
     this.events = new EventRecorder(kubeConfig, {
       logger,
       component: 'beskar7-backstage',
@@ -149,6 +169,7 @@ export class KubernetesController {
   start(): void {
     this.hosts.start();
     this.machineObjects.start();
+    this.clusters.start();
     this.waitingTimer = setInterval(() => {
       for (const key of this.waiting) {
         const [namespace, name] = key.split('/');
@@ -162,14 +183,19 @@ export class KubernetesController {
 
   async stop(): Promise<void> {
     clearInterval(this.waitingTimer);
-    await Promise.all([this.hosts.stop(), this.machineObjects.stop()]);
+    await Promise.all([
+      this.hosts.stop(),
+      this.machineObjects.stop(),
+      this.clusters.stop(),
+    ]);
   }
 
-  /** Resolves once both kinds have been listed and handled once. */
+  /** Resolves once every kind has been listed and handled once. */
   async whenSynced(): Promise<void> {
     await Promise.all([
       this.hosts.whenSynced(),
       this.machineObjects.whenSynced(),
+      this.clusters.whenSynced(),
     ]);
   }
 
@@ -188,10 +214,20 @@ export class KubernetesController {
       );
     this.hosts.resync();
     this.machineObjects.resync();
+    this.clusters.resync();
+  }
+
+  /** The inventory's hosts changed: the failure domains may have. */
+  hostsChanged(): void {
+    if (this.active()) this.clusters.requeue();
   }
 
   health(): KubernetesHealth {
-    const informers = [this.hosts.health(), this.machineObjects.health()];
+    const informers = [
+      this.hosts.health(),
+      this.machineObjects.health(),
+      this.clusters.health(),
+    ];
     const ok =
       informers.every(i => i.synced && i.connected) && !this.lastWriteError;
     return {
@@ -431,7 +467,11 @@ export class KubernetesController {
     const cluster = clusterName
       ? await this.clusterApi.cluster(metadata.namespace, clusterName)
       : undefined;
-    return clusterApiGate(metadata, machine, cluster);
+    const infraName = beskar7ClusterRefOf(cluster);
+    const infraCluster = infraName
+      ? this.clusters.get(metadata.namespace, infraName)
+      : undefined;
+    return clusterApiGate(metadata, machine, cluster, infraCluster);
   }
 
   /** Says in the `Ready` condition what the Beskar7Machine waits for. */
@@ -494,6 +534,8 @@ export class KubernetesController {
     this.handled.delete(`${BESKAR7_MACHINE.plural}/${keyOf(obj)}`);
     this.waiting.delete(keyOf(obj));
     if (!this.active()) return;
+    // Its Beskar7Cluster may be waiting for it to go.
+    this.clusters.requeue(obj.metadata.namespace);
     await this.options.machines.releaseMachine(
       obj.metadata.namespace,
       obj.metadata.name,
@@ -602,31 +644,6 @@ function refusalOf(error: unknown): Refusal | undefined {
     return { reason: 'SpecConflict', message: error.message };
   }
   return undefined;
-}
-
-function isDeleting(obj: KubeObject): boolean {
-  return Boolean(obj.metadata.deletionTimestamp);
-}
-
-function withFinalizer<T extends KubeObject>(fresh: T): T | undefined {
-  const finalizers = fresh.metadata.finalizers ?? [];
-  if (finalizers.includes(FINALIZER) || isDeleting(fresh)) return undefined;
-  return {
-    ...fresh,
-    metadata: { ...fresh.metadata, finalizers: [...finalizers, FINALIZER] },
-  };
-}
-
-function withoutFinalizer<T extends KubeObject>(fresh: T): T | undefined {
-  const finalizers = fresh.metadata.finalizers ?? [];
-  if (!finalizers.includes(FINALIZER)) return undefined;
-  return {
-    ...fresh,
-    metadata: {
-      ...fresh.metadata,
-      finalizers: finalizers.filter(f => f !== FINALIZER),
-    },
-  };
 }
 
 /** `next`, unless it says what `current` says already. */

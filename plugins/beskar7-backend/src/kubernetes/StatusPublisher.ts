@@ -7,7 +7,10 @@ import { KubernetesController } from './KubernetesController';
 export interface StatusPublisherOptions {
   hosts: HostStore;
   machines: MachineStore;
-  controller: Pick<KubernetesController, 'publishHost' | 'publishMachine'>;
+  controller: Pick<
+    KubernetesController,
+    'publishHost' | 'publishMachine' | 'hostsChanged'
+  >;
   logger: LoggerService;
   /** Watch one namespace; all namespaces when absent. */
   namespace?: string;
@@ -96,11 +99,13 @@ export class StatusPublisher {
     const published = new Map<string, string>();
     let failed = 0;
     let written = 0;
+    let hostsChanged = false;
     for (const change of changes) {
       if (this.published.get(change.key) === change.version) {
         published.set(change.key, change.version);
         continue;
       }
+      hostsChanged ||= change.key.startsWith('host/');
       try {
         await change.publish();
         published.set(change.key, change.version);
@@ -111,6 +116,8 @@ export class StatusPublisher {
       }
     }
     this.published = published;
+    // New hosts, or hosts in another failure domain, change a cluster's.
+    if (hostsChanged) controller.hostsChanged();
     // A failed write is retried at the next look, or else the next resync.
     if (failed === 0) {
       this.since = new Date(

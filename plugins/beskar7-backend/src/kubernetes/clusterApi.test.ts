@@ -97,4 +97,33 @@ describe('clusterApiGate', () => {
       kind: 'standalone',
     });
   });
+
+  it("takes a failure domain's label from the Cluster's Beskar7Cluster, waiting for it", () => {
+    const owned = meta({ ownerReferences: [owner] });
+    const onInfra = {
+      ...cluster(false),
+      spec: { infrastructureRef: { kind: 'Beskar7Cluster', name: 'c0' } },
+    } as ClusterApiCluster;
+    const inRack = machine({
+      bootstrap: { dataSecretName: 's0' },
+      failureDomain: 'r1',
+    });
+    expect(clusterApiGate(owned, inRack, onInfra)).toMatchObject({
+      kind: 'waiting',
+      reason: 'WaitingForInfrastructure',
+    });
+    const infra = {
+      metadata: { name: 'c0', namespace: 'ns' },
+      spec: { failureDomainLabel: 'rack' },
+    };
+    expect(clusterApiGate(owned, inRack, onInfra, infra)).toEqual({
+      kind: 'ready',
+      bootstrapDataSecret: 's0',
+      failureDomain: 'r1',
+      failureDomainLabel: 'rack',
+    });
+    // Without a failure domain there is nothing to wait for.
+    const anywhere = machine({ bootstrap: { dataSecretName: 's0' } });
+    expect(clusterApiGate(owned, anywhere, onInfra).kind).toBe('ready');
+  });
 });

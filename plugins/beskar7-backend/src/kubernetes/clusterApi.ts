@@ -1,4 +1,10 @@
-import { KubeObject, ObjectMeta, OwnerReference } from './types';
+import {
+  BESKAR7_CLUSTER,
+  Beskar7ClusterObject,
+  KubeObject,
+  ObjectMeta,
+  OwnerReference,
+} from './types';
 
 /*
  * What the InfraMachine contract (Cluster API v1beta1) asks of a
@@ -20,7 +26,10 @@ export type ClusterApiMachine = KubeObject<{
 }>;
 
 /** The parts of a Cluster API Cluster the backend reads. */
-export type ClusterApiCluster = KubeObject<{ paused?: boolean }>;
+export type ClusterApiCluster = KubeObject<{
+  paused?: boolean;
+  infrastructureRef?: { kind?: string; name: string };
+}>;
 
 /** The owner reference to a Cluster API Machine, if the object has one. */
 export function machineOwnerOf(
@@ -70,7 +79,21 @@ export type ClusterApiGate =
   | { kind: 'standalone' }
   | { kind: 'paused' }
   | { kind: 'waiting'; reason: string; message: string }
-  | { kind: 'ready'; bootstrapDataSecret: string; failureDomain?: string };
+  | {
+      kind: 'ready';
+      bootstrapDataSecret: string;
+      failureDomain?: string;
+      /** The host label whose value is the failure domain (the Beskar7Cluster's). */
+      failureDomainLabel?: string;
+    };
+
+/** The Beskar7Cluster a Cluster's infrastructure is, if it is one. */
+export function beskar7ClusterRefOf(
+  cluster: ClusterApiCluster | undefined,
+): string | undefined {
+  const ref = cluster?.spec.infrastructureRef;
+  return ref?.kind === BESKAR7_CLUSTER.kind ? ref.name : undefined;
+}
 
 /**
  * Standalone objects do as they always did; those of Cluster API wait for
@@ -80,6 +103,7 @@ export function clusterApiGate(
   metadata: ObjectMeta,
   machine: ClusterApiMachine | undefined,
   cluster: ClusterApiCluster | undefined,
+  infraCluster?: Beskar7ClusterObject,
 ): ClusterApiGate {
   if (!managedByClusterApi(metadata)) {
     return isPaused(metadata) ? { kind: 'paused' } : { kind: 'standalone' };
@@ -103,9 +127,20 @@ export function clusterApiGate(
       message: `waiting for Machine ${machine.metadata.name}'s spec.bootstrap.dataSecretName`,
     };
   }
+  const { failureDomain } = machine.spec;
+  const infraName = beskar7ClusterRefOf(cluster);
+  // The Beskar7Cluster says what a failure domain is on the hosts.
+  if (failureDomain && infraName && !infraCluster) {
+    return {
+      kind: 'waiting',
+      reason: 'WaitingForInfrastructure',
+      message: `waiting for the Beskar7Cluster ${infraName}`,
+    };
+  }
   return {
     kind: 'ready',
     bootstrapDataSecret: secret,
-    failureDomain: machine.spec.failureDomain,
+    failureDomain,
+    failureDomainLabel: infraCluster?.spec.failureDomainLabel,
   };
 }

@@ -27,6 +27,7 @@ import {
 } from './KubernetesIntegration';
 import {
   API_VERSION,
+  BESKAR7_CLUSTER,
   BESKAR7_MACHINE,
   GROUP,
   PHYSICAL_HOST,
@@ -131,14 +132,23 @@ realCluster(
     const getB7m = (name: string): Promise<any> =>
       custom.getNamespacedCustomObject({ ...b7m(), name });
 
-    function createCluster(name: string, paused = false) {
+    function createCluster(name: string, paused = false, infra = false) {
       return custom.createNamespacedCustomObject({
         ...capi('clusters'),
         body: {
           apiVersion: 'cluster.x-k8s.io/v1beta1',
           kind: 'Cluster',
           metadata: { name },
-          spec: { paused },
+          spec: {
+            paused,
+            ...(infra && {
+              infrastructureRef: {
+                apiVersion: API_VERSION,
+                kind: BESKAR7_CLUSTER.kind,
+                name,
+              },
+            }),
+          },
         },
       });
     }
@@ -230,13 +240,17 @@ realCluster(
       });
     }
 
-    function createHost(name: string, failureDomain?: string) {
+    function createHost(
+      name: string,
+      failureDomain?: string,
+      labels?: Record<string, string>,
+    ) {
       return custom.createNamespacedCustomObject({
         ...ref(GROUP, PHYSICAL_HOST.plural),
         body: {
           apiVersion: API_VERSION,
           kind: PHYSICAL_HOST.kind,
-          metadata: { name },
+          metadata: { name, labels },
           spec: {
             redfishConnection: {
               address: `https://bmc-${name}.example`,
@@ -398,6 +412,157 @@ realCluster(
       expect(
         await machines.getByName(env.namespace, 'm-standalone'),
       ).toBeUndefined();
+    });
+
+    /** A Beskar7Cluster, owned by its Cluster as Cluster API would own it. */
+    async function createBeskar7Cluster(
+      name: string,
+      spec: object,
+      owner?: { metadata: { uid: string } },
+    ) {
+      await custom.createNamespacedCustomObject({
+        ...ref(GROUP, BESKAR7_CLUSTER.plural),
+        body: {
+          apiVersion: API_VERSION,
+          kind: BESKAR7_CLUSTER.kind,
+          metadata: {
+            name,
+            ownerReferences: owner && [
+              {
+                apiVersion: 'cluster.x-k8s.io/v1beta1',
+                kind: 'Cluster',
+                name,
+                uid: owner.metadata.uid,
+              },
+            ],
+          },
+          spec: {
+            controlPlaneEndpoint: { host: '10.0.0.10', port: 6443 },
+            ...spec,
+          },
+        },
+      });
+    }
+    const getB7c = (name: string): Promise<any> =>
+      custom.getNamespacedCustomObject({
+        ...ref(GROUP, BESKAR7_CLUSTER.plural),
+        name,
+      });
+
+    it('a Beskar7Cluster waits for its Cluster, then is ready with the failure domains of its hosts, which Machines of a domain claim by', async () => {
+      // Hosts in zones (a label); their own failureDomain is not asked for.
+      await createHost('h-zone-a', 'rack-9', { zone: 'z-a' });
+      await createHost('h-zone-b', undefined, { zone: 'z-b' });
+      await createBeskar7Cluster('c-zones', { failureDomainLabel: 'zone' });
+      const waiting = await eventually(
+        () => getB7c('c-zones'),
+        c => readyCondition(c)?.reason === 'WaitingForClusterOwnerRef',
+        { what: 'the owner condition', intervalMs: 100 },
+      );
+      expect(waiting.status.ready).toBeUndefined();
+      expect(waiting.metadata.finalizers).toBeUndefined();
+      await custom.deleteNamespacedCustomObject({
+        ...ref(GROUP, BESKAR7_CLUSTER.plural),
+        name: 'c-zones',
+      });
+
+      const cluster: any = await createCluster('c-zones', false, true);
+      await createBeskar7Cluster(
+        'c-zones',
+        { failureDomainLabel: 'zone' },
+        cluster,
+      );
+      const ready = await eventually(
+        () => getB7c('c-zones'),
+        c => c.status?.ready === true && c.status.failureDomains?.['z-b'],
+        { what: 'the Beskar7Cluster to be ready', intervalMs: 100 },
+      );
+      expect(ready.metadata.finalizers).toEqual([
+        'infrastructure.cluster.x-k8s.io/beskar7',
+      ]);
+      expect(ready.status).toMatchObject({
+        initialization: { provisioned: true },
+        failureDomains: {
+          'z-a': { controlPlane: true },
+          'z-b': { controlPlane: true },
+        },
+      });
+      expect(Object.keys(ready.status.failureDomains)).toEqual(['z-a', 'z-b']);
+      expect(readyCondition(ready)).toMatchObject({ status: 'True' });
+
+      // A host in a new zone makes a new failure domain.
+      await createHost('h-zone-c', undefined, { zone: 'z-c' });
+      await eventually(
+        () => getB7c('c-zones'),
+        c => Boolean(c.status.failureDomains['z-c']),
+        { what: 'failure domain z-c', intervalMs: 100 },
+      );
+
+      // A Machine in z-b asks for a host labelled zone=z-b.
+      await createOwnedMachine('m-zone', {
+        cluster: 'c-zones',
+        failureDomain: 'z-b',
+      });
+      await setDataSecret('m-zone', 'm-zone-bootstrap');
+      const machine = await eventually(
+        () => machines.getByName(env.namespace, 'm-zone'),
+        Boolean,
+        { what: 'the machine request', intervalMs: 100 },
+      );
+      expect(machine!.requirements.failureDomain).toBeUndefined();
+      expect(machine!.requirements.selector).toEqual({
+        matchExpressions: [{ key: 'zone', operator: 'In', values: ['z-b'] }],
+      });
+
+      // Deleted, it stays until no Beskar7Machine of the cluster is left.
+      await eventually(
+        () => getB7m('m-zone'),
+        m => Boolean(m.metadata.finalizers?.length),
+        { what: 'm-zone to be taken in', intervalMs: 100 },
+      );
+      await custom.deleteNamespacedCustomObject({
+        ...ref(GROUP, BESKAR7_CLUSTER.plural),
+        name: 'c-zones',
+      });
+      const deleting = await eventually(
+        () => getB7c('c-zones'),
+        c => readyCondition(c)?.reason === 'Deleting',
+        { what: 'the Deleting condition', intervalMs: 100 },
+      );
+      expect(readyCondition(deleting).message).toContain('1 Beskar7Machine');
+      await custom.deleteNamespacedCustomObject({ ...b7m(), name: 'm-zone' });
+      await eventually(
+        () =>
+          getB7c('c-zones').then(
+            () => false,
+            () => true,
+          ),
+        Boolean,
+        { what: 'the Beskar7Cluster to go', intervalMs: 100 },
+      );
+    });
+
+    it('a paused Beskar7Cluster is not touched until unpaused', async () => {
+      const cluster: any = await createCluster('c-infra-paused', true, true);
+      await createBeskar7Cluster('c-infra-paused', {}, cluster);
+      await new Promise(r => setTimeout(r, 2_500));
+      const untouched = await getB7c('c-infra-paused');
+      expect(untouched.status).toBeUndefined();
+      expect(untouched.metadata.finalizers).toBeUndefined();
+      await custom.patchNamespacedCustomObject({
+        ...capi('clusters'),
+        name: 'c-infra-paused',
+        body: [{ op: 'replace', path: '/spec/paused', value: false }],
+      });
+      const ready = await eventually(
+        () => getB7c('c-infra-paused'),
+        c => c.status?.ready === true,
+        { what: 'ready once unpaused', intervalMs: 100 },
+      );
+      // No label named: the hosts' own failureDomain values.
+      expect(ready.status.failureDomains).toMatchObject({
+        'rack-9': { controlPlane: true },
+      });
     });
   },
 );

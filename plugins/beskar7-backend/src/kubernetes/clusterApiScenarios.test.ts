@@ -166,15 +166,41 @@ describeCapi('Cluster API on a simulated fleet', () => {
       name,
     });
 
-  /** A Cluster whose infrastructure is given (no InfraCluster): ready at once. */
-  async function cluster(name: string, controlPlaneRef?: object) {
+  /**
+   * A Cluster on a Beskar7Cluster (the endpoint given): the backend marks
+   * its infrastructure ready.
+   */
+  async function cluster(
+    name: string,
+    options: {
+      controlPlaneRef?: object;
+      paused?: boolean;
+      infra?: object;
+    } = {},
+  ) {
+    await env.apply({
+      apiVersion: API_VERSION,
+      kind: 'Beskar7Cluster',
+      metadata: { name },
+      spec: {
+        controlPlaneEndpoint: { host: '10.0.0.10', port: 6443 },
+        ...options.infra,
+      },
+    });
     await env.apply({
       apiVersion: CLUSTER_API_VERSION,
       kind: 'Cluster',
       metadata: { name },
       spec: {
-        controlPlaneEndpoint: { host: '10.0.0.10', port: 6443 },
-        ...(controlPlaneRef && { controlPlaneRef }),
+        ...(options.paused && { paused: true }),
+        infrastructureRef: {
+          apiVersion: API_VERSION,
+          kind: 'Beskar7Cluster',
+          name,
+        },
+        ...(options.controlPlaneRef && {
+          controlPlaneRef: options.controlPlaneRef,
+        }),
       },
     });
   }
@@ -230,9 +256,11 @@ describeCapi('Cluster API on a simulated fleet', () => {
       },
     });
     await cluster('kcp', {
-      apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1',
-      kind: 'KubeadmControlPlane',
-      name: 'kcp-cp',
+      controlPlaneRef: {
+        apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1',
+        kind: 'KubeadmControlPlane',
+        name: 'kcp-cp',
+      },
     });
 
     const [machine] = await eventually(

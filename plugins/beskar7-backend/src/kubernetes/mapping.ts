@@ -85,15 +85,32 @@ export function beskar7MachineToRequest(
   options: {
     crossNamespace: boolean;
     /** What its owner Machine gives a Beskar7Machine of Cluster API. */
-    clusterApi?: { bootstrapDataSecret: string; failureDomain?: string };
+    clusterApi?: {
+      bootstrapDataSecret: string;
+      failureDomain?: string;
+      failureDomainLabel?: string;
+    };
   } = { crossNamespace: false },
 ): MachineRegistration {
   const { metadata, spec } = obj;
   const selector = spec.hostSelector ?? {};
   const hardware = spec.hardwareRequirements ?? {};
+  const { failureDomain, failureDomainLabel } = options.clusterApi ?? {};
+  // A failure domain named by a host label is a label requirement.
+  const byLabel = failureDomain && failureDomainLabel;
+  const matchExpressions = byLabel
+    ? [
+        ...(selector.matchExpressions ?? []),
+        {
+          key: failureDomainLabel,
+          operator: 'In' as const,
+          values: [failureDomain],
+        },
+      ]
+    : selector.matchExpressions;
   const labelSelector = dropUndefined({
     matchLabels: selector.matchLabels,
-    matchExpressions: selector.matchExpressions,
+    matchExpressions,
   });
   return dropUndefined({
     name: metadata.name,
@@ -113,7 +130,7 @@ export function beskar7MachineToRequest(
       minCpuCores: hardware.minCPUCores,
       minMemoryGiB: hardware.minMemoryGiB,
       minDiskGiB: hardware.minDiskGiB,
-      failureDomain: options.clusterApi?.failureDomain,
+      failureDomain: byLabel ? undefined : failureDomain,
     }),
   });
 }

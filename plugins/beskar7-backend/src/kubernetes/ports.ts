@@ -70,6 +70,8 @@ export interface MachineSink {
 /** What the status subresources reflect. */
 export interface StatusSource {
   host(namespace: string, name: string): Promise<Host | undefined>;
+  /** The hosts of one namespace, or of all (what failure domains are made of). */
+  listHosts(namespace?: string): Promise<Host[]>;
   /** The machine and, while it holds one, its host. */
   machine(
     namespace: string,

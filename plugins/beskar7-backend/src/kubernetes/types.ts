@@ -32,6 +32,10 @@ export const BESKAR7_MACHINE: CustomResource = {
   kind: 'Beskar7Machine',
   plural: 'beskar7machines',
 };
+export const BESKAR7_CLUSTER: CustomResource = {
+  kind: 'Beskar7Cluster',
+  plural: 'beskar7clusters',
+};
 
 export interface ObjectMeta {
   name: string;
@@ -137,6 +141,31 @@ export interface Beskar7MachineStatus {
   conditions?: Condition[];
 }
 
+export interface Beskar7ClusterSpec {
+  controlPlaneEndpoint?: { host?: string; port?: number };
+  /**
+   * The host label whose values are the cluster's failure domains; the
+   * hosts' own `failureDomain` when absent.
+   */
+  failureDomainLabel?: string;
+}
+
+/** Cluster API's (v1beta1) failure domain description. */
+export interface FailureDomainSpec {
+  controlPlane?: boolean;
+  attributes?: Record<string, string>;
+}
+
+export interface Beskar7ClusterStatus {
+  ready?: boolean;
+  /** The v1beta2 contract's reading of `ready`. */
+  initialization?: { provisioned?: boolean };
+  failureDomains?: Record<string, FailureDomainSpec>;
+  failureReason?: string;
+  failureMessage?: string;
+  conditions?: Condition[];
+}
+
 export interface KubeObject<Spec = unknown, Status = unknown> {
   apiVersion?: string;
   kind?: string;
@@ -148,6 +177,10 @@ export interface KubeObject<Spec = unknown, Status = unknown> {
 export type PhysicalHostObject = KubeObject<
   PhysicalHostSpec,
   PhysicalHostStatus
+>;
+export type Beskar7ClusterObject = KubeObject<
+  Beskar7ClusterSpec,
+  Beskar7ClusterStatus
 >;
 export type Beskar7MachineObject = KubeObject<
   Beskar7MachineSpec,

@@ -97,6 +97,12 @@ export class MemoryBackend implements InventorySink, MachineSink, StatusSource {
     if (machine) this.release(machine);
   }
 
+  async listHosts(namespace?: string): Promise<Host[]> {
+    return [...this.hosts.values()].filter(
+      h => !namespace || h.namespace === namespace,
+    );
+  }
+
   async host(namespace: string, name: string): Promise<Host | undefined> {
     return this.hosts.get(`${namespace}/${name}`);
   }
