@@ -23,6 +23,12 @@ export interface ResourceInformerOptions<T> {
   resyncIntervalMs?: number;
   /** Retry delays after failures, doubling from initialMs up to maxMs (default 1 s to 30 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * How long the API server may stay silent (default 30 s): a list or the
+   * opening of a watch that takes longer failed; an open watch that long
+   * quiet is reopened, and that reopening is the liveness check.
+   */
+  requestTimeoutMs?: number;
 }
 
 type WatchOutcome = 'closed' | 'gone';
@@ -34,6 +40,9 @@ type WatchOutcome = 'closed' | 'gone';
  * compacted) relists; a failure (429, 5xx, connection lost) is retried with
  * jittered exponential backoff, honouring Retry-After. It never gives up:
  * while the API server is away the cache is stale and `health()` says so.
+ * An API server that stops answering without closing the connection (a
+ * stopped process, a frozen node) is noticed within two request timeouts:
+ * the quiet watch is reopened, and a watch that does not open is a failure.
  */
 export class ResourceInformer<T extends KubeObject> {
   private readonly custom: CustomObjectsApi;
@@ -55,6 +64,9 @@ export class ResourceInformer<T extends KubeObject> {
   constructor(private readonly options: ResourceInformerOptions<T>) {
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.watcher = new Watch(options.kubeConfig);
+    // client-node's Watch times out a quiet or unopened watch, but offers
+    // no setter for how soon.
+    Object.assign(this.watcher, { requestTimeoutMs: this.requestTimeoutMs });
     this.state = {
       resource: options.resource.plural,
       synced: false,
@@ -188,12 +200,20 @@ export class ResourceInformer<T extends KubeObject> {
     this.state.consecutiveFailures = 0;
   }
 
+  private get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 30_000;
+  }
+
   private async relist(): Promise<void> {
     const { resource, namespace } = this.options;
     const ref = { group: GROUP, version: VERSION, plural: resource.plural };
-    const list = (await (namespace
-      ? this.custom.listNamespacedCustomObject({ ...ref, namespace })
-      : this.custom.listClusterCustomObject(ref))) as {
+    const list = (await withTimeout(
+      namespace
+        ? this.custom.listNamespacedCustomObject({ ...ref, namespace })
+        : this.custom.listClusterCustomObject(ref),
+      this.requestTimeoutMs,
+      `listing ${resource.plural}`,
+    )) as {
       metadata?: { resourceVersion?: string };
       items: T[];
     };
@@ -220,12 +240,22 @@ export class ResourceInformer<T extends KubeObject> {
       let gone = false;
       let failure: Error | undefined;
       let ended = false;
+      let opened = false;
       const done = (error: unknown) => {
         ended = true;
         this.abortWatch = undefined;
-        // The client's inactivity timeout on a quiet resource is no failure.
         const timedOut = (error as Error | null)?.name === 'TimeoutError';
-        if (this.stopped || timedOut) resolve('closed');
+        if (timedOut && !opened && !this.stopped) {
+          reject(
+            new Error(
+              `the API server did not answer a watch of ${
+                resource.plural
+              } within ${this.requestTimeoutMs / 1000} s`,
+            ),
+          );
+        }
+        // An open watch that went quiet is reopened: no failure by itself.
+        else if (this.stopped || timedOut) resolve('closed');
         else if (error || failure) reject(error ?? failure);
         else resolve(gone ? 'gone' : 'closed');
       };
@@ -257,6 +287,7 @@ export class ResourceInformer<T extends KubeObject> {
             return;
           }
           this.abortWatch = controller;
+          opened = true;
           this.connected();
         }, reject);
     });
@@ -293,6 +324,23 @@ export class ResourceInformer<T extends KubeObject> {
       signal.addEventListener('abort', wake, { once: true });
     });
   }
+}
+
+/** Rejects when the promise has not settled within `ms`; the request itself is left to its socket's timeouts. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the API server did not answer ${what} within ${ms / 1000} s`,
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function keyOf(obj: KubeObject): string {
