@@ -1,4 +1,8 @@
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { statusCodeOf } from './apiErrors';
 import {
   CLUSTER_API_GROUP,
@@ -14,9 +18,22 @@ import {
  */
 export class ClusterApiReader {
   private readonly custom: CustomObjectsApi;
+  private readonly core: CoreV1Api;
 
   constructor(kubeConfig: KubeConfig) {
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** Whether a Secret exists; its content is dropped unread. */
+  async secretExists(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.core.readNamespacedSecret({ namespace, name });
+      return true;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return false;
+      throw error;
+    }
   }
 
   machine(

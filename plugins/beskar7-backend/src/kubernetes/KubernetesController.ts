@@ -471,7 +471,20 @@ export class KubernetesController {
     const infraCluster = infraName
       ? this.clusters.get(metadata.namespace, infraName)
       : undefined;
-    return clusterApiGate(metadata, machine, cluster, infraCluster);
+    // Looked for until the machine is requested (the finalizer): Cluster
+    // API keeps the Secret while its Machine exists.
+    const secret = machine?.spec.bootstrap?.dataSecretName;
+    const secretFound =
+      !secret ||
+      Boolean(metadata.finalizers?.includes(FINALIZER)) ||
+      (await this.clusterApi.secretExists(metadata.namespace, secret));
+    return clusterApiGate(
+      metadata,
+      machine,
+      cluster,
+      infraCluster,
+      secretFound,
+    );
   }
 
   /** Says in the `Ready` condition what the Beskar7Machine waits for. */

@@ -126,4 +126,16 @@ describe('clusterApiGate', () => {
     const anywhere = machine({ bootstrap: { dataSecretName: 's0' } });
     expect(clusterApiGate(owned, anywhere, onInfra).kind).toBe('ready');
   });
+
+  it('waits for a named bootstrap data Secret that does not exist yet', () => {
+    const owned = meta({ ownerReferences: [owner] });
+    const named = machine({ bootstrap: { dataSecretName: 's0' } });
+    expect(
+      clusterApiGate(owned, named, cluster(false), undefined, false),
+    ).toMatchObject({
+      kind: 'waiting',
+      reason: 'WaitingForBootstrapData',
+      message: 'waiting for the bootstrap data Secret s0',
+    });
+  });
 });

@@ -104,6 +104,8 @@ export function clusterApiGate(
   machine: ClusterApiMachine | undefined,
   cluster: ClusterApiCluster | undefined,
   infraCluster?: Beskar7ClusterObject,
+  /** Whether the bootstrap data Secret exists (false: not yet). */
+  bootstrapSecretFound = true,
 ): ClusterApiGate {
   if (!managedByClusterApi(metadata)) {
     return isPaused(metadata) ? { kind: 'paused' } : { kind: 'standalone' };
@@ -125,6 +127,15 @@ export function clusterApiGate(
       kind: 'waiting',
       reason: 'WaitingForBootstrapData',
       message: `waiting for Machine ${machine.metadata.name}'s spec.bootstrap.dataSecretName`,
+    };
+  }
+  // Named before it exists (a Secret written by hand, or moved): no host
+  // is claimed for data that cannot be served yet.
+  if (!bootstrapSecretFound) {
+    return {
+      kind: 'waiting',
+      reason: 'WaitingForBootstrapData',
+      message: `waiting for the bootstrap data Secret ${secret}`,
     };
   }
   const { failureDomain } = machine.spec;

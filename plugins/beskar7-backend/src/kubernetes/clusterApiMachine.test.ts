@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { existsSync } from 'node:fs';
@@ -226,7 +226,13 @@ realCluster(
       return owner;
     }
 
-    function setDataSecret(machine: string, secret: string) {
+    /** What a bootstrap provider does: writes the Secret, then names it. */
+    async function setDataSecret(
+      machine: string,
+      secret: string,
+      options: { writeSecret?: boolean } = {},
+    ) {
+      if (options.writeSecret ?? true) await writeSecret(secret);
       return custom.patchNamespacedCustomObject({
         ...capi('machines'),
         name: machine,
@@ -237,6 +243,17 @@ realCluster(
             value: secret,
           },
         ],
+      });
+    }
+
+    function writeSecret(name: string) {
+      return env.kubeConfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+        namespace: env.namespace,
+        body: {
+          metadata: { name },
+          type: 'cluster.x-k8s.io/secret',
+          stringData: { value: '#cloud-config\n', format: 'cloud-config' },
+        },
       });
     }
 
@@ -283,7 +300,15 @@ realCluster(
       await new Promise(r => setTimeout(r, 1_500));
       expect(await machines.getByName(env.namespace, 'm-wait')).toBeUndefined();
 
-      await setDataSecret('m-wait', 'm-wait-bootstrap');
+      // Named before the Secret exists: still waiting, for the Secret.
+      await setDataSecret('m-wait', 'm-wait-bootstrap', { writeSecret: false });
+      await eventually(
+        () => getB7m('m-wait'),
+        m => readyCondition(m)?.message?.includes('Secret m-wait-bootstrap'),
+        { what: 'the wait for the Secret', intervalMs: 100 },
+      );
+      expect(await machines.getByName(env.namespace, 'm-wait')).toBeUndefined();
+      await writeSecret('m-wait-bootstrap');
       const machine = await eventually(
         () => machines.getByName(env.namespace, 'm-wait'),
         Boolean,

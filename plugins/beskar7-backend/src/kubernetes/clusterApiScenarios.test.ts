@@ -14,6 +14,7 @@ import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { Knex } from 'knex';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
 import { SimulatedFleet, startSimulatedFleet } from '../simulator';
@@ -221,6 +222,119 @@ describeCapi('Cluster API on a simulated fleet', () => {
     });
   }
 
+  const core = () => env.kubeConfig.makeApiClient(CoreV1Api);
+
+  /** A bootstrap data Secret as a bootstrap provider writes it. */
+  async function bootstrapSecret(name: string) {
+    await core().createNamespacedSecret({
+      namespace: env.namespace,
+      body: {
+        metadata: { name },
+        type: 'cluster.x-k8s.io/secret',
+        stringData: {
+          value: `#cloud-config\nhostname: ${name}\n`,
+          format: 'cloud-config',
+        },
+      },
+    });
+  }
+
+  /**
+   * A MachineDeployment of workers on a Beskar7MachineTemplate, whose
+   * Machines take the bootstrap data from a Secret named up front (no
+   * kubeadm: without a Node no control plane is ever initialised, so
+   * kubeadm never writes workers' data).
+   */
+  function machineDeployment(
+    name: string,
+    replicas: number,
+    options: { failureDomain?: string; dataSecretName?: string } = {},
+  ) {
+    return {
+      apiVersion: CLUSTER_API_VERSION,
+      kind: 'MachineDeployment',
+      metadata: { name },
+      spec: {
+        clusterName: name,
+        replicas,
+        template: {
+          spec: {
+            clusterName: name,
+            version: 'v1.32.0',
+            bootstrap: {
+              dataSecretName: options.dataSecretName ?? `${name}-bootstrap`,
+            },
+            infrastructureRef: {
+              apiVersion: API_VERSION,
+              kind: 'Beskar7MachineTemplate',
+              name,
+            },
+            ...(options.failureDomain && {
+              failureDomain: options.failureDomain,
+            }),
+          },
+        },
+      },
+    };
+  }
+
+  const scale = (name: string, replicas: number) =>
+    env.custom.patchNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'machinedeployments',
+      namespace: env.namespace,
+      name,
+      body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+    });
+
+  /** The cluster's Machines once `count` of them are Provisioned and no other is left. */
+  const provisioned = (clusterName: string, count: number) =>
+    eventually(
+      () => env.machines(env.namespace, clusterName),
+      ms =>
+        ms.length === count && ms.every(m => m.status?.phase === 'Provisioned'),
+      { what: `${count} Machines of ${clusterName} Provisioned`, ...WAIT },
+    );
+
+  /** Each Machine's Beskar7Machine: on its own host, its providerID the Machine's. */
+  async function expectOwnHosts(machines: any[]): Promise<string[]> {
+    const hostNames: string[] = [];
+    for (const machine of machines) {
+      const infra = await b7m(machine.spec.infrastructureRef.name);
+      expect(machine.spec.providerID).toBe(
+        `b7://${env.namespace}/${infra.metadata.name}`,
+      );
+      expect(infra.status).toMatchObject({
+        ready: true,
+        addresses: [{ type: 'Hostname', address: infra.metadata.name }],
+      });
+      hostNames.push(infra.status.hostRef.name);
+    }
+    expect(new Set(hostNames).size).toBe(machines.length);
+    const hosts = await listHosts();
+    for (const name of hostNames) {
+      expect(hosts.find(h => h.name === name)).toMatchObject({
+        state: 'Provisioned',
+        consumerId: expect.any(String),
+      });
+    }
+    return hostNames;
+  }
+
+  /** Until every named host is back to Available, unheld. */
+  const available = (names: string[]) =>
+    eventually(
+      listHosts,
+      hosts =>
+        names.every(n =>
+          hosts.some(
+            h => h.name === n && h.state === 'Available' && !h.consumerId,
+          ),
+        ),
+      { what: `hosts ${names.join(', ')} Available`, ...WAIT },
+    );
+
   it('a KubeadmControlPlane of 1: its Machine gets kubeadm bootstrap data, and its host fetches exactly that, which appears nowhere else', async () => {
     await template('kcp-cp');
     await env.apply({
@@ -357,5 +471,157 @@ describeCapi('Cluster API on a simulated fleet', () => {
     );
     expect(wrong.status).toBe(404);
     expect(wrong.text).toBe('');
+  });
+
+  it('a MachineDeployment of 3 on a Beskar7MachineTemplate: 3 Machines Provisioned on their own hosts; scaled up and down, a Machine deleted as a MachineHealthCheck would, and deleted, its hosts come back', async () => {
+    await bootstrapSecret('md-bootstrap');
+    await template('md');
+    await cluster('md');
+    // The backend's reconcile makes the infrastructure ready, with the
+    // fleet's racks as failure domains.
+    const b7c = await eventually(
+      () =>
+        env.custom.getNamespacedCustomObject({
+          group: 'infrastructure.cluster.x-k8s.io',
+          version: 'v1beta1',
+          plural: 'beskar7clusters',
+          namespace: env.namespace,
+          name: 'md',
+        }) as Promise<any>,
+      c => c.status?.ready === true,
+      { what: 'Beskar7Cluster md ready', ...WAIT },
+    );
+    expect(b7c.status.failureDomains).toEqual({
+      'rack-a': { controlPlane: true },
+      'rack-b': { controlPlane: true },
+    });
+    await eventually(
+      () =>
+        env.custom.getNamespacedCustomObject({
+          group: 'cluster.x-k8s.io',
+          version: 'v1beta1',
+          plural: 'clusters',
+          namespace: env.namespace,
+          name: 'md',
+        }) as Promise<any>,
+      c => c.status?.infrastructureReady === true,
+      { what: 'Cluster md infrastructureReady', ...WAIT },
+    );
+
+    // Measured (printed, not asserted): apply to 3 Machines Provisioned.
+    const started = Date.now();
+    await env.apply(machineDeployment('md', 3));
+    const three = await provisioned('md', 3);
+    // eslint-disable-next-line no-console
+    console.log(
+      `MachineDeployment of 3 applied -> 3 Machines Provisioned: ${
+        Date.now() - started
+      } ms (loadavg ${readFileSync('/proc/loadavg', 'utf8').trim()})`,
+    );
+    const first = await expectOwnHosts(three);
+
+    await scale('md', 4);
+    const four = await expectOwnHosts(await provisioned('md', 4));
+    expect(four).toEqual(expect.arrayContaining(first));
+
+    await scale('md', 1);
+    const [kept] = await provisioned('md', 1);
+    const keptHost = (await b7m(kept.spec.infrastructureRef.name)).status
+      .hostRef.name;
+    await available(four.filter(h => h !== keptHost));
+
+    // Remediation deletes the unhealthy Machine; its MachineSet makes another.
+    await env.custom.deleteNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'machines',
+      namespace: env.namespace,
+      name: kept.metadata.name,
+    });
+    await available([keptHost]);
+    const [replacement] = await eventually(
+      () => provisioned('md', 1),
+      ms => ms[0].metadata.name !== kept.metadata.name,
+      { what: 'the replacement Machine', ...WAIT },
+    );
+    const [replacementHost] = await expectOwnHosts([replacement]);
+
+    await env.custom.deleteNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'machinedeployments',
+      namespace: env.namespace,
+      name: 'md',
+    });
+    await eventually(
+      () => env.machines(env.namespace, 'md'),
+      ms => ms.length === 0,
+      { what: 'no Machine of md left', ...WAIT },
+    );
+    await available([replacementHost]);
+  });
+
+  it('a MachineDeployment in failure domain rack-b whose bootstrap Secret comes late, its Cluster paused meanwhile: waits, provisions nothing while paused, then provisions on a rack-b host', async () => {
+    await template('late');
+    await cluster('late');
+    await env.apply(
+      machineDeployment('late', 1, {
+        failureDomain: 'rack-b',
+        dataSecretName: 'late-bootstrap',
+      }),
+    );
+    // Cluster API made the Machine and its Beskar7Machine; the Secret it
+    // names is not there.
+    const [machine] = await eventually(
+      () => env.machines(env.namespace, 'late'),
+      ms => ms.length === 1 && Boolean(ms[0].spec.infrastructureRef),
+      { what: 'the Machine of late', ...WAIT },
+    );
+    const infraName = machine.spec.infrastructureRef.name;
+    const waiting = await eventually(
+      () => b7m(infraName),
+      m =>
+        m.status?.conditions?.some(
+          (c: any) =>
+            c.type === 'Ready' && c.reason === 'WaitingForBootstrapData',
+        ),
+      { what: 'the Beskar7Machine waiting for its Secret', ...WAIT },
+    );
+    expect(waiting.spec.providerID).toBeUndefined();
+
+    // Paused, the Secret comes: nothing is claimed.
+    await env.custom.patchNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'clusters',
+      namespace: env.namespace,
+      name: 'late',
+      body: [{ op: 'add', path: '/spec/paused', value: true }],
+    });
+    await bootstrapSecret('late-bootstrap');
+    // Longer than the backend's resync (2 s) and waiting recheck (2 s).
+    await new Promise(r => setTimeout(r, 4_500));
+    const paused = await b7m(infraName);
+    expect(paused.spec.providerID).toBeUndefined();
+    expect(paused.status.hostRef).toBeUndefined();
+    const machinesRes = await request(backend.server)
+      .get(api('/machines?limit=500'))
+      .set(auth);
+    expect(
+      machinesRes.body.items.map((m: { name: string }) => m.name),
+    ).not.toContain(infraName);
+
+    await env.custom.patchNamespacedCustomObject({
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      plural: 'clusters',
+      namespace: env.namespace,
+      name: 'late',
+      body: [{ op: 'replace', path: '/spec/paused', value: false }],
+    });
+    const [done] = await provisioned('late', 1);
+    const [hostName] = await expectOwnHosts([done]);
+    const host = (await listHosts()).find(h => h.name === hostName);
+    expect(host?.failureDomain).toBe('rack-b');
   });
 });
