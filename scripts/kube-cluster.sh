@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane for tests: Debian's etcd and kube-apiserver
-# on free loopback ports, with generated certificates and a token user.
+# on free loopback ports, with generated certificates and a token user, and
+# kube-controller-manager's namespace controller (namespace deletion) where
+# its binary is there.
 #
 #   scripts/kube-cluster.sh start DIR   # prints DIR/kubeconfig on stdout
 #   scripts/kube-cluster.sh stop DIR    # stops both processes by their PIDs
@@ -8,9 +10,13 @@
 # kube-apiserver comes from $BESKAR7_KUBE_APISERVER (a binary, or .xz) or else
 # ../shared/kubernetes/kube-apiserver.xz beside the repository. When there is
 # none, `start` exits 3 and says what is missing on stderr (one line, which
-# callers hand to the tests as the reason they skip). DIR keeps the PIDs
-# (etcd.pid, kube-apiserver.pid), the ports, logs and the kubeconfig; tests
-# that pause or stop a process find the PIDs next to the kubeconfig.
+# callers hand to the tests as the reason they skip). kube-controller-manager
+# comes from $BESKAR7_KUBE_CONTROLLER_MANAGER or ../shared/kubernetes/
+# kube-controller-manager.xz; without one the control plane starts without it
+# (namespaces then stay Terminating, and the tests that need it skip). DIR
+# keeps the PIDs (etcd.pid, kube-apiserver.pid, kube-controller-manager.pid),
+# the ports, logs and the kubeconfig; tests that pause or stop a process, or
+# need the controller manager, find the PIDs next to the kubeconfig.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -55,6 +61,29 @@ unpack_apiserver() {
     *) cp "$source" "$dir/kube-apiserver" ;;
   esac
   chmod +x "$dir/kube-apiserver"
+}
+
+# Only the namespace controller: the garbage collector would delete the
+# objects tests give made-up owners.
+start_controller_manager() {
+  local dir="$1" source="${BESKAR7_KUBE_CONTROLLER_MANAGER:-}"
+  if [ -z "$source" ]; then
+    source="$(cd "$ROOT/.." && pwd)/shared/kubernetes/kube-controller-manager.xz"
+  fi
+  if [ ! -f "$source" ]; then
+    log "==> no kube-controller-manager ($source): deleted namespaces will stay Terminating"
+    return 0
+  fi
+  case "$source" in
+    *.xz) xz -dc "$source" >"$dir/kube-controller-manager" ;;
+    *) cp "$source" "$dir/kube-controller-manager" ;;
+  esac
+  chmod +x "$dir/kube-controller-manager"
+  "$dir/kube-controller-manager" --kubeconfig="$dir/kubeconfig" \
+    --root-ca-file="$dir/apiserver.crt" --controllers=namespace-controller \
+    --leader-elect=false --bind-address=127.0.0.1 --secure-port="$(free_port)" \
+    >"$dir/kube-controller-manager.log" 2>&1 &
+  echo $! >"$dir/kube-controller-manager.pid"
 }
 
 make_credentials() {
@@ -176,6 +205,7 @@ start() {
   start_etcd "$dir"
   start_apiserver "$dir"
   write_kubeconfig "$dir"
+  start_controller_manager "$dir"
   trap - EXIT
   log "==> kube-apiserver ready at https://127.0.0.1:$(cat "$dir/kube-apiserver.port") (etcd on $(cat "$dir/etcd.port")); KUBECONFIG=$dir/kubeconfig"
   echo "$dir/kubeconfig"
@@ -184,6 +214,7 @@ start() {
 stop() {
   local dir="$1"
   [ -d "$dir" ] || return 0
+  stop_pid "$dir/kube-controller-manager.pid"
   stop_pid "$dir/kube-apiserver.pid"
   stop_pid "$dir/etcd.pid"
 }

@@ -100,6 +100,7 @@ describeReal('deploy/ against a real API server (dry run)', () => {
     expect(objects.map(o => o.kind).sort()).toEqual([
       'ClusterRole',
       'ClusterRole',
+      'ClusterRole',
       'ClusterRoleBinding',
       'ConfigMap',
       'ConfigMap',
@@ -112,7 +113,6 @@ describeReal('deploy/ against a real API server (dry run)', () => {
       'NetworkPolicy',
       'PodDisruptionBudget',
       'PrometheusRule',
-      'Role',
       'Role',
       'RoleBinding',
       'RoleBinding',

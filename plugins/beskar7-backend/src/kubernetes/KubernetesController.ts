@@ -7,6 +7,7 @@ import {
 import { isError } from '@backstage/errors';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describeError } from './apiErrors';
+import { CredentialsRetention } from './CredentialsRetention';
 import { CustomObjectWriter } from './CustomObjectWriter';
 import { EventRecorder } from './EventRecorder';
 import {
@@ -110,6 +111,7 @@ export class KubernetesController {
   >();
   private lastWriteError: string | undefined;
   private readonly clusterApi: ClusterApiReader;
+  private readonly credentials: CredentialsRetention;
   private readonly clusters: Beskar7ClusterReconciler;
   /**
    * Beskar7Machines waiting for Cluster API (owner, bootstrap data): Cluster
@@ -142,6 +144,7 @@ export class KubernetesController {
     this.hostWriter = new CustomObjectWriter(kubeConfig, PHYSICAL_HOST);
     this.machineWriter = new CustomObjectWriter(kubeConfig, BESKAR7_MACHINE);
     this.clusterApi = new ClusterApiReader(kubeConfig);
+    this.credentials = new CredentialsRetention(kubeConfig, logger);
     this.clusters = new Beskar7ClusterReconciler({
       ...common,
       status: options.status,
@@ -367,6 +370,7 @@ export class KubernetesController {
         this.hostWriter.update(namespace, name, withFinalizer),
       );
     }
+    await this.credentials.retain(namespace, secretsOf(obj));
     await this.publishHost(namespace, name);
   }
 
@@ -377,6 +381,16 @@ export class KubernetesController {
     if (!(await this.removeHost(obj))) return;
     await this.writing(() =>
       this.hostWriter.update(namespace, name, withoutFinalizer),
+    );
+    const others = this.hosts
+      .list()
+      .filter(
+        h => h.metadata.namespace === namespace && h.metadata.name !== name,
+      );
+    await this.credentials.release(
+      namespace,
+      secretsOf(obj),
+      new Set(others.flatMap(secretsOf)),
     );
   }
 
@@ -639,6 +653,14 @@ export class KubernetesController {
   private async record(obj: KubeObject, events: EventSpec[]) {
     for (const event of events) await this.events.record(obj, event);
   }
+}
+
+/** The Secrets a PhysicalHost reads its BMC through. */
+function secretsOf(obj: PhysicalHostObject): string[] {
+  const { redfishConnection, caBundleSecretRef } = obj.spec;
+  return [redfishConnection.credentialsSecretRef, caBundleSecretRef].filter(
+    (name): name is string => Boolean(name),
+  );
 }
 
 /** A sink's permanent refusal of a spec. */

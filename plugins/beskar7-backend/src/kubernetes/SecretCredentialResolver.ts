@@ -7,7 +7,7 @@ import { parseKubernetesSecretRef } from './mapping';
 /** What to do when reading a Secret is refused, by HTTP status. */
 const SECRET_READ_ADVICE: Record<number, string> = {
   401: "the backend's Kubernetes credentials were refused; check its ServiceAccount token",
-  403: 'the backend may not read Secrets in that namespace; apply the Role and RoleBinding of deploy/backend/rbac.yaml (beskar7-bmc-secrets) there',
+  403: 'the backend may not read Secrets in that namespace; bind it to the ClusterRole beskar7-bmc-secrets there with the RoleBinding of deploy/backend/rbac.yaml',
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
+  KubeConfig,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { Knex } from 'knex';
@@ -28,9 +29,16 @@ import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { statusCodeOf } from './apiErrors';
+import { CREDENTIALS_FINALIZER } from './CredentialsRetention';
+import { SecretCredentialResolver } from './SecretCredentialResolver';
+import {
+  ensureShippedClusterRole,
+  shippedBackendIdentity,
+} from './__testUtils__/shippedIdentity';
 import {
   createKubeTestEnvironment,
   KubeTestEnvironment,
+  namespaceControllerRunning,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
 } from './__testUtils__/kubeTestEnvironment';
@@ -75,6 +83,13 @@ realCluster('operator scenarios (real cluster)', () => {
   let stopDriver: () => Promise<void>;
   /** While true, the driver leaves hosts Deprovisioning: a release in progress. */
   let holdReleases = false;
+  /**
+   * When set, the driver reads each releasing host's BMC credentials
+   * through it first, as deprovisioning over Redfish does; a host whose
+   * credentials cannot be read fails its cleanup.
+   */
+  let releaseCredentials: SecretCredentialResolver | undefined;
+  const credentialFailures: string[] = [];
   const replicas: KubernetesIntegration[] = [];
 
   beforeAll(async () => {
@@ -106,6 +121,7 @@ realCluster('operator scenarios (real cluster)', () => {
   });
   afterEach(async () => {
     holdReleases = false;
+    releaseCredentials = undefined;
     await Promise.all(replicas.splice(0).map(r => r.stop()));
   });
 
@@ -133,6 +149,22 @@ realCluster('operator scenarios (real cluster)', () => {
           ? []
           : await hosts.list({ state: 'Deprovisioning' });
         for (const host of releasing) {
+          try {
+            await releaseCredentials?.resolve(host.bmc.credentialsRef);
+          } catch (error) {
+            credentialFailures.push(`${host.name}: ${error}`);
+            await failHost(
+              knex,
+              {
+                hostId: host.id,
+                reason: 'DeprovisionFailed',
+                message: String(error),
+                from: ['Deprovisioning'],
+              },
+              undefined,
+            ).catch(() => {});
+            continue;
+          }
           await completeRelease(knex, host.id).catch(() => {});
         }
         await new Promise(r => setTimeout(r, 100));
@@ -146,7 +178,12 @@ realCluster('operator scenarios (real cluster)', () => {
 
   /** One replica's Kubernetes side; it acts while `active()` says so. */
   function replica(
-    options: { active?: () => boolean; crossNamespaceClaims?: boolean } = {},
+    options: {
+      active?: () => boolean;
+      crossNamespaceClaims?: boolean;
+      kubeConfig?: KubeConfig;
+      namespace?: string;
+    } = {},
   ) {
     const metrics = createBeskar7Metrics();
     const integration = createKubernetesIntegration({
@@ -154,14 +191,14 @@ realCluster('operator scenarios (real cluster)', () => {
         beskar7: {
           kubernetes: {
             enabled: true,
-            namespace: env.namespace,
+            namespace: options.namespace ?? env.namespace,
             resyncInterval: '1s',
             crossNamespaceClaims: options.crossNamespaceClaims ?? false,
           },
         },
       }),
       logger: mockServices.logger.mock(),
-      kubeConfig: env.kubeConfig,
+      kubeConfig: options.kubeConfig ?? env.kubeConfig,
     })!;
     integration.connect({
       replicaId: `replica-${replicas.length}`,
@@ -754,6 +791,118 @@ realCluster('operator scenarios (real cluster)', () => {
     );
   });
 
+  // Namespace deletion needs kube-controller-manager (scripts/kube-cluster.sh starts it where it can).
+  const withNamespaceController = namespaceControllerRunning() ? it : it.skip;
+  withNamespaceController(
+    'deletes a namespace with hosts and machines in use on its own: each host released with credentials it may still read, then the namespace goes',
+    async () => {
+      const identity = await shippedBackendIdentity(
+        env.kubeConfig,
+        env.namespace,
+      );
+      await ensureShippedClusterRole(env.kubeConfig, 'beskar7-bmc-secrets');
+      const namespace = `${env.namespace}-doomed`;
+      await core.createNamespace({ body: { metadata: { name: namespace } } });
+      await core.createNamespacedSecret({
+        namespace,
+        body: {
+          metadata: { name: 'bmc' },
+          stringData: { username: 'admin', password: 'pw' },
+        },
+      });
+      await env.kubeConfig
+        .makeApiClient(RbacAuthorizationV1Api)
+        .createNamespacedRoleBinding({
+          namespace,
+          body: {
+            metadata: { name: 'beskar7-bmc-secrets' },
+            roleRef: {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'ClusterRole',
+              name: 'beskar7-bmc-secrets',
+            },
+            subjects: [
+              {
+                kind: 'ServiceAccount',
+                name: identity.serviceAccount,
+                namespace: env.namespace,
+              },
+            ],
+          },
+        });
+      releaseCredentials = new SecretCredentialResolver(identity.kubeConfig);
+      replica({ kubeConfig: identity.kubeConfig, namespace });
+      const at = { ...ref(''), namespace };
+      for (const i of [1, 2]) {
+        await custom.createNamespacedCustomObject({
+          ...at,
+          plural: PHYSICAL_HOST.plural,
+          body: {
+            apiVersion: API_VERSION,
+            kind: PHYSICAL_HOST.kind,
+            metadata: { name: `h-${i}` },
+            spec: {
+              redfishConnection: {
+                address: `https://bmc-doomed-${i}.example`,
+                credentialsSecretRef: 'bmc',
+              },
+              pool: 'doomed',
+            },
+          },
+        });
+        await custom.createNamespacedCustomObject({
+          ...at,
+          plural: BESKAR7_MACHINE.plural,
+          body: {
+            apiVersion: API_VERSION,
+            kind: BESKAR7_MACHINE.kind,
+            metadata: { name: `m-${i}` },
+            spec: {
+              imageURL: 'https://images.example/flatcar.iso',
+              osFamily: 'flatcar',
+              provisioningMode: 'PXE',
+              hostSelector: { pool: 'doomed' },
+            },
+          },
+        });
+      }
+      await eventually(
+        () => machines.list({ namespace }),
+        list => list.filter(m => m.phase === 'Claimed').length === 2,
+        { intervalMs: 100 },
+      );
+      // The backend keeps what the releases will need.
+      const secret = await eventually(
+        () => core.readNamespacedSecret({ namespace, name: 'bmc' }),
+        s => Boolean(s.metadata?.finalizers?.includes(CREDENTIALS_FINALIZER)),
+        { intervalMs: 100 },
+      );
+      expect(secret.metadata?.finalizers).toContain(CREDENTIALS_FINALIZER);
+
+      await core.deleteNamespace({ name: namespace });
+      await eventually(
+        () =>
+          core.readNamespace({ name: namespace }).then(
+            () => false,
+            error => statusCodeOf(error) === 404,
+          ),
+        Boolean,
+        {
+          what: `namespace ${namespace} to be deleted`,
+          timeoutMs: 90_000,
+          intervalMs: 500,
+        },
+      );
+      expect(credentialFailures).toEqual([]);
+      expect(await hosts.list({ namespace })).toEqual([]);
+      expect((await machines.list({ namespace })).map(m => m.phase)).toEqual([
+        'Released',
+        'Released',
+      ]);
+    },
+    120_000,
+  );
+
   it('refuses a second PhysicalHost for a server already registered, naming the first, and never claims it', async () => {
     replica();
     await createHost('h-original', 'duplicate');
@@ -856,7 +1005,6 @@ realCluster('operator scenarios (real cluster)', () => {
       .filter(o => o?.kind && o?.metadata);
     expect(objects.map(o => o.kind)).toEqual(
       expect.arrayContaining([
-        'Role',
         'RoleBinding',
         'Secret',
         'PhysicalHost',
@@ -864,14 +1012,14 @@ realCluster('operator scenarios (real cluster)', () => {
       ]),
     );
     const rbac = env.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    // The docs' RoleBinding binds the ClusterRole deploy/backend installs.
+    await ensureShippedClusterRole(env.kubeConfig, 'beskar7-bmc-secrets');
     for (const obj of objects) {
       // Applied to this run's namespace rather than the docs' one.
       const namespace = env.namespace;
       const body = { ...obj, metadata: { ...obj.metadata, namespace } };
       if (obj.kind === 'Secret') {
         await core.createNamespacedSecret({ namespace, body });
-      } else if (obj.kind === 'Role') {
-        await rbac.createNamespacedRole({ namespace, body });
       } else if (obj.kind === 'RoleBinding') {
         await rbac.createNamespacedRoleBinding({ namespace, body });
       } else {

@@ -57,11 +57,28 @@ export function apiServerPausable(): boolean {
   return Boolean(path && apiServerPid(path));
 }
 
+/** Whether scripts/kube-cluster.sh started kube-controller-manager (namespace deletion) beside the real cluster. */
+export function namespaceControllerRunning(): boolean {
+  const path = process.env[REAL_CLUSTER_ENV];
+  const pid = path && pidBeside(path, 'kube-controller-manager.pid');
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The PID of the kube-apiserver that scripts/kube-cluster.sh started for this kubeconfig. */
 function apiServerPid(kubeconfigPath: string): number | undefined {
+  return pidBeside(kubeconfigPath, 'kube-apiserver.pid');
+}
+
+function pidBeside(kubeconfigPath: string, file: string): number | undefined {
   try {
     const pid = Number(
-      readFileSync(join(dirname(kubeconfigPath), 'kube-apiserver.pid'), 'utf8'),
+      readFileSync(join(dirname(kubeconfigPath), file), 'utf8'),
     );
     return pid > 0 ? pid : undefined;
   } catch {
