@@ -28,9 +28,23 @@ export interface VendorQuirks {
   displayName: string;
   /**
    * Matched against the ComputerSystem `Manufacturer` first, then against
-   * the service root's `Vendor` and `Product`.
+   * the service root's `Vendor` and `Product`. Names are weak evidence: a
+   * board of one maker can run another's BMC firmware (see `oem`, `firmware`).
    */
   match: RegExp;
+  /**
+   * Names of the vendor's `Oem` sections (`Dell`, `Hpe`): present in the
+   * service root, system or manager, they identify the BMC firmware. A
+   * vendor that lists them is not taken by name from a service whose OEM
+   * sections are all another vendor's.
+   */
+  oem?: string[];
+  /**
+   * Matched against the manager's `Model` and `FirmwareVersion`, such as
+   * `iLO 5 v2.46`. A vendor that sets it is not taken by name from a manager
+   * whose firmware it does not match.
+   */
+  firmware?: RegExp;
   /**
    * ResetType values to try for each power action, best first; the first one
    * the BMC allows is used. Missing actions use the generic order.

@@ -7,6 +7,7 @@ import {
 import {
   BESKAR7_HOST_ID_ANNOTATION,
   BESKAR7_POOL_ANNOTATION,
+  hardwareLabel,
   Host,
   PoolSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
@@ -88,7 +89,7 @@ function isValidTag(tag: string): boolean {
 
 function describeHardware({ hardware }: Host): string {
   const parts = [
-    [hardware.manufacturer, hardware.model].filter(Boolean).join(' '),
+    hardwareLabel(hardware.manufacturer, hardware.model),
     hardware.cpuCores && `${hardware.cpuCores} cores`,
     hardware.memoryGiB && `${hardware.memoryGiB} GiB memory`,
     hardware.diskGiB && `${hardware.diskGiB} GiB disk`,

@@ -1,4 +1,7 @@
-import { BmcConnection } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  BmcConnection,
+  hardwareLabel,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { createBmcProvisioner } from './factory';
 import { BmcCredentials, BmcProvisioner } from './types';
 
@@ -27,11 +30,13 @@ const READ_CHECKS: Check[] = [
     'inventory',
     async bmc => {
       const i = await bmc.inspect();
-      return `${i.vendor}: ${i.manufacturer ?? '?'} ${i.model ?? '?'}, serial ${
-        i.serialNumber ?? '?'
-      }, ${i.cpuCores ?? '?'} cores, ${i.memoryGiB ?? '?'} GiB, ${
-        i.disks.length
-      } disk(s), MACs ${i.macAddresses.join(' ') || 'none'}`;
+      return `${i.vendor}: ${
+        hardwareLabel(i.manufacturer, i.model) || '?'
+      }, serial ${i.serialNumber ?? '?'}, ${i.cpuCores ?? '?'} cores, ${
+        i.memoryGiB ?? '?'
+      } GiB, ${i.disks.length} disk(s), MACs ${
+        i.macAddresses.join(' ') || 'none'
+      }`;
     },
   ],
   ['power state', async bmc => bmc.powerState()],

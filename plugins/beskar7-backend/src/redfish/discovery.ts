@@ -3,7 +3,7 @@ import { systemIdOf } from './bmcEndpoint';
 import { RedfishClient } from './client';
 import { RedfishUnsupportedError } from './errors';
 import { linkOf, memberLinks, Resource } from './odata';
-import { detectVendor } from './vendors';
+import { detectVendor, oemNamesOf } from './vendors';
 
 /** Where a BMC keeps what provisioning needs, found by following links. */
 export interface DiscoveredService {
@@ -58,22 +58,57 @@ export async function discoverService(
     );
   }
   const system = await client.get(systemPath);
-  const managerPath = linkOf(system.Links?.ManagedBy?.[0]);
+  const manager = await managerOf(client, root, system, systemPath);
   const vendor = detectVendor(
     {
       manufacturer: system.Manufacturer,
       vendor: root.Vendor,
       product: root.Product,
+      managerModel: manager?.Model,
+      managerFirmware: manager?.FirmwareVersion,
+      oem: oemNamesOf([root, system, manager]),
     },
     extraVendors,
   );
   return {
     vendor,
     systemPath,
-    managerPath,
-    virtualMediaPath: await findVirtualMedia(client, system, managerPath),
+    managerPath: manager?.['@odata.id'],
+    virtualMediaPath: await findVirtualMedia(client, system, manager),
     biosPath: linkOf(system.Bios),
   };
+}
+
+/**
+ * The system's manager: the one it links (`ManagedBy`), else the one whose
+ * `ManagerForServers` lists it, else the only one (Cray blades link none).
+ */
+async function managerOf(
+  client: RedfishClient,
+  root: Resource,
+  system: Resource,
+  systemPath: string,
+): Promise<Resource | undefined> {
+  const linked = linkOf(system.Links?.ManagedBy?.[0]);
+  const read = async (path: string): Promise<Resource | undefined> => {
+    const manager = await client.getOptional(path);
+    return manager && { ...manager, '@odata.id': path };
+  };
+  if (linked) return read(linked);
+  const collection = linkOf(root.Managers);
+  if (!collection) return undefined;
+  const paths = memberLinks(await client.getOptional(collection));
+  const managers = (await Promise.all(paths.map(read))).filter(
+    (m): m is Resource => !!m,
+  );
+  const key = (path: string | undefined) => path?.replace(/\/+$/, '');
+  return (
+    managers.find(m =>
+      (m.Links?.ManagerForServers ?? []).some(
+        (s: unknown) => key(linkOf(s)) === key(systemPath),
+      ),
+    ) ?? (managers.length === 1 ? managers[0] : undefined)
+  );
 }
 
 /**
@@ -83,16 +118,15 @@ export async function discoverService(
 async function findVirtualMedia(
   client: RedfishClient,
   system: Resource,
-  managerPath: string | undefined,
+  manager: Resource | undefined,
 ): Promise<string | undefined> {
   const candidates: string[] = [];
   const fromSystem = linkOf(system.VirtualMedia);
   if (fromSystem) {
     candidates.push(fromSystem);
   }
-  if (managerPath) {
-    const manager = await client.getOptional(managerPath);
-    const fromManager = linkOf(manager?.VirtualMedia);
+  if (manager) {
+    const fromManager = linkOf(manager.VirtualMedia);
     if (fromManager && !candidates.includes(fromManager)) {
       candidates.push(fromManager);
     }

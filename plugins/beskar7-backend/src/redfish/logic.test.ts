@@ -8,7 +8,7 @@ import { backoffDelayMs } from './backoff';
 import { CircuitBreaker } from './circuitBreaker';
 import { redfishErrorMessages } from './errors';
 import { buildKernelParams } from './kernelParams';
-import { detectVendor } from './vendors';
+import { detectVendor, oemNamesOf } from './vendors';
 import { pickCdDevice } from './discovery';
 import { systemIdentityOf } from './systemIdentity';
 
@@ -103,8 +103,25 @@ describe('detectVendor', () => {
     ],
     [{ manufacturer: 'Contoso' }, 'generic'],
     [{}, 'generic'],
+    // The manager's firmware and OEM sections outrank names.
+    [{ manufacturer: 'Foxconn', managerFirmware: 'iLO 6 v1.50' }, 'hpe-ilo'],
+    [{ manufacturer: 'GIGABYTE', oem: ['Ami', 'Dre'] }, 'ami-megarac'],
+    [{ manufacturer: 'Dell Inc.', oem: ['DellManager'] }, 'dell-idrac'],
+    // HPE Cray blades run Cray firmware: no iLO, no Hpe OEM sections.
+    [{ manufacturer: 'HPE', oem: ['CrayProcess'] }, 'generic'],
+    [{ manufacturer: 'HPE', managerFirmware: 'nc.1.9.6-shasta' }, 'generic'],
   ])('%j is %s', (identity, id) => {
     expect(detectVendor(identity).id).toBe(id);
+  });
+
+  it('reads OEM names from sections, links and OEM actions', () => {
+    expect(
+      oemNamesOf([
+        { Oem: { Hpe: {} }, Links: { Oem: { Hpe: {} } } },
+        { Actions: { Oem: { '#CrayProcess.Schedule': {} } } },
+        undefined,
+      ]),
+    ).toEqual(['Hpe', 'CrayProcess']);
   });
 
   it('tries vendors from the extension point first', () => {

@@ -88,6 +88,7 @@ export function generateTree(
   const mediaUnder =
     count > 1 || layout.virtualMediaUnder === 'system' ? 'system' : 'manager';
   const sessions = options.sessionService !== false;
+  const oem = layout.oem ? { Oem: { [layout.oem]: {} } } : {};
 
   add(root, {
     '@odata.type': '#ServiceRoot.v1_5_0.ServiceRoot',
@@ -96,6 +97,7 @@ export function generateTree(
     RedfishVersion: '1.6.0',
     Vendor: layout.rootVendor,
     Product: layout.product,
+    ...oem,
     Systems: link(`${root}/Systems`),
     Managers: link(`${root}/Managers`),
     Chassis: link(`${root}/Chassis`),
@@ -146,7 +148,9 @@ export function generateTree(
     '@odata.type': '#Manager.v1_5_0.Manager',
     Id: layout.managerId,
     ManagerType: 'BMC',
-    FirmwareVersion: '1.0.0-sim',
+    Model: layout.manager.model,
+    FirmwareVersion: layout.manager.firmware,
+    ...oem,
     VirtualMedia: mediaUnder === 'manager' ? link(managerMedia) : undefined,
     Links: { ManagerForServers: systems.map(s => link(s.path)) },
   });
@@ -250,6 +254,7 @@ export function generateTree(
       VirtualMedia:
         layout.virtualMediaUnder === 'system' ? link(vmCollection) : null,
       Links: { ManagedBy: [link(manager)], Chassis: [link(chassis)] },
+      ...oem,
     });
 
     const cpus = range(shape.sockets).map(i => `${system}/Processors/${i + 1}`);

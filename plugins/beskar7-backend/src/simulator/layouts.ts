@@ -16,6 +16,10 @@ export type SimulatedVendor = (typeof SIMULATED_VENDORS)[number];
 export interface VendorLayout {
   manufacturer: string;
   rootVendor: string;
+  /** The name of the firmware's `Oem` sections in the root, system and manager. */
+  oem?: string;
+  /** The manager's `Model` and `FirmwareVersion`. */
+  manager: { model?: string; firmware: string };
   product: string;
   models: string[];
   systemId: string;
@@ -41,6 +45,8 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   dell: {
     manufacturer: 'Dell Inc.',
     rootVendor: 'Dell',
+    oem: 'Dell',
+    manager: { model: '14G Monolithic', firmware: '4.40.00.00' },
     product: 'Integrated Dell Remote Access Controller',
     models: ['PowerEdge R6515', 'PowerEdge R650', 'PowerEdge R750'],
     systemId: 'System.Embedded.1',
@@ -66,6 +72,8 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   hpe: {
     manufacturer: 'HPE',
     rootVendor: 'HPE',
+    oem: 'Hpe',
+    manager: { model: 'iLO 5', firmware: 'iLO 5 v2.46' },
     product: 'ProLiant DL325 Gen10 Plus',
     models: [
       'ProLiant DL325 Gen10 Plus',
@@ -100,6 +108,8 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   lenovo: {
     manufacturer: 'Lenovo',
     rootVendor: 'Lenovo',
+    oem: 'Lenovo',
+    manager: { firmware: 'TEE142M-2.41' },
     product: 'ThinkSystem',
     models: ['ThinkSystem SR650', 'ThinkSystem SR630 V2'],
     systemId: '1',
@@ -124,6 +134,8 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   supermicro: {
     manufacturer: 'Supermicro',
     rootVendor: 'Supermicro',
+    oem: 'Supermicro',
+    manager: { firmware: '01.73.14' },
     product: 'X11DPi-NT',
     models: ['SYS-510T-MR', 'SYS-1029U-TN10RT'],
     systemId: '1',
@@ -154,6 +166,8 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   ami: {
     manufacturer: 'GIGABYTE',
     rootVendor: 'AMI',
+    oem: 'Ami',
+    manager: { model: '410810600', firmware: '12.84.13' },
     product: 'AMI Redfish Server',
     models: ['H262-Z63-00', 'R282-Z93-00'],
     systemId: 'Self',
@@ -176,6 +190,7 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   generic: {
     manufacturer: 'Contoso',
     rootVendor: 'Contoso',
+    manager: { firmware: '1.0.0-sim' },
     product: 'Redfish Server',
     models: ['3500'],
     systemId: '437XR1138R2',

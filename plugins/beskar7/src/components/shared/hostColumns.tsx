@@ -1,13 +1,15 @@
-import { Host, HostSortField } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  hardwareLabel,
+  Host,
+  HostSortField,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Cell, CellText, ColumnConfig, Link, Text } from '@backstage/ui';
 import { HostRow } from './consumers';
 import { StateChip } from './StateChip';
 
 /** Manufacturer and model as one label; empty when the host was not inspected yet. */
 export function vendorModel(host: Host): string {
-  return [host.hardware.manufacturer, host.hardware.model]
-    .filter(Boolean)
-    .join(' ');
+  return hardwareLabel(host.hardware.manufacturer, host.hardware.model);
 }
 
 /** The consumer as the machine's namespace/name, linking to it. */
