@@ -84,6 +84,11 @@ export interface HardwareDetails {
   memoryGiB?: number;
   diskGiB?: number;
   macAddresses: string[];
+  /**
+   * IPv4 addresses the BMC reported for the system's network interfaces at
+   * the last inspection (many BMCs know them only while an OS agent runs).
+   */
+  ipAddresses?: string[];
 }
 
 /**

@@ -33,6 +33,7 @@ export interface HostRow {
   memory_gib: number | null;
   disk_gib: number | null;
   mac_addresses: string;
+  ip_addresses: string | null;
   bmc_address: string;
   bmc_endpoint: string;
   system_id: string;
@@ -71,6 +72,9 @@ export function rowToHost(row: HostRow): Host {
       memoryGiB: toOptionalNumber(row.memory_gib),
       diskGiB: toOptionalNumber(row.disk_gib),
       macAddresses: parseJson<string[]>(row.mac_addresses),
+      ipAddresses: row.ip_addresses
+        ? parseJson<string[]>(row.ip_addresses)
+        : undefined,
     },
     bmc: {
       address: row.bmc_address,
@@ -115,6 +119,9 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
     columns.memory_gib = hw.memoryGiB ?? null;
     columns.disk_gib = hw.diskGiB ?? null;
     columns.mac_addresses = JSON.stringify(hw.macAddresses);
+    columns.ip_addresses = hw.ipAddresses?.length
+      ? JSON.stringify(hw.ipAddresses)
+      : null;
   }
   if (spec.bmc !== undefined) {
     columns.bmc_address = spec.bmc.address;

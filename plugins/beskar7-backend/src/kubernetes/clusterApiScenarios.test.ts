@@ -305,10 +305,15 @@ describeCapi('Cluster API on a simulated fleet', () => {
       expect(machine.spec.providerID).toBe(
         `b7://${env.namespace}/${infra.metadata.name}`,
       );
-      expect(infra.status).toMatchObject({
-        ready: true,
-        addresses: [{ type: 'Hostname', address: infra.metadata.name }],
-      });
+      expect(infra.status.ready).toBe(true);
+      // The host's name and the address its BMC reported at inspection;
+      // Cluster API copies them to the Machine.
+      const addresses = [
+        { type: 'Hostname', address: infra.metadata.name },
+        { type: 'InternalIP', address: expect.stringMatching(/^10\./) },
+      ];
+      expect(infra.status.addresses).toEqual(addresses);
+      expect(machine.status.addresses).toEqual(addresses);
       hostNames.push(infra.status.hostRef.name);
     }
     expect(new Set(hostNames).size).toBe(machines.length);
@@ -385,10 +390,10 @@ describeCapi('Cluster API on a simulated fleet', () => {
     const infra = await b7m(machine.spec.infrastructureRef.name);
     const providerID = `b7://${env.namespace}/${infra.metadata.name}`;
     expect(machine.spec.providerID).toBe(providerID);
+    await expectOwnHosts([machine]);
     expect(infra.status).toMatchObject({
       ready: true,
       initialization: { provisioned: true },
-      addresses: [{ type: 'Hostname', address: infra.metadata.name }],
     });
 
     // What the kubeadm bootstrap provider wrote: real cluster secrets.

@@ -219,14 +219,30 @@ export function machineStatusOf(
     initialization: { provisioned: ready },
     phase: machine.phase,
     hostRef: host ? { name: host.name, namespace: host.namespace } : undefined,
-    // The host's name is the one its OS is given (cloud-init local-hostname).
-    addresses: host ? [{ type: 'Hostname', address: machine.name }] : undefined,
+    addresses: addressesOf(machine, host),
     failureReason: failed ? 'ProvisioningFailed' : undefined,
     failureMessage: failure,
     conditions: release
       ? withCondition(readyConditions, release, now)
       : readyConditions,
   });
+}
+
+/**
+ * Cluster API's machine addresses: the name its OS is given (cloud-init
+ * local-hostname) and, with a host, the IPv4 addresses its BMC reported.
+ */
+function addressesOf(
+  machine: Machine,
+  host: Host | undefined,
+): Array<{ type: string; address: string }> {
+  return [
+    { type: 'Hostname', address: machine.name },
+    ...(host?.hardware.ipAddresses ?? []).map(address => ({
+      type: 'InternalIP',
+      address,
+    })),
+  ];
 }
 
 /** The condition that says how a machine's release goes. */

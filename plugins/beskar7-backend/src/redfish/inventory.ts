@@ -16,12 +16,13 @@ export async function readInventory(
   service: DiscoveredService,
 ): Promise<BmcInventory> {
   const system = await client.get(service.systemPath);
-  const [cpuCores, memoryGiB, disks, macAddresses] = await Promise.all([
+  const [cpuCores, memoryGiB, disks, nics] = await Promise.all([
     readCpuCores(client, system),
     readMemoryGiB(client, system),
     readDisks(client, system),
-    readMacAddresses(client, system),
+    members(client, system.EthernetInterfaces),
   ]);
+  const ipAddresses = ipv4AddressesOf(nics);
   const diskBytes = disks.reduce((sum, d) => sum + (d.capacityBytes ?? 0), 0);
   return {
     vendor: service.vendor.id,
@@ -37,7 +38,8 @@ export async function readInventory(
     memoryGiB,
     diskGiB: diskBytes > 0 ? Math.round(diskBytes / GIB) : undefined,
     disks,
-    macAddresses,
+    macAddresses: macAddressesOf(nics),
+    ...(ipAddresses.length && { ipAddresses }),
     systemIdentity: systemIdentityOf(system),
   };
 }
@@ -135,11 +137,7 @@ async function readDisks(
   return disks;
 }
 
-async function readMacAddresses(
-  client: RedfishClient,
-  system: Resource,
-): Promise<string[]> {
-  const nics = await members(client, system.EthernetInterfaces);
+function macAddressesOf(nics: Resource[]): string[] {
   const macs = nics
     .map(n => n.PermanentMACAddress ?? n.MACAddress)
     .filter(
@@ -148,6 +146,27 @@ async function readMacAddresses(
     )
     .map(m => m.toLowerCase().replace(/-/g, ':'));
   return [...new Set(macs)];
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * The usable IPv4 addresses of the interfaces (DMTF EthernetInterface
+ * `IPv4Addresses[].Address`): BMCs fill in placeholders ("N/A", 0.0.0.0)
+ * and link-local addresses, which reach nothing.
+ */
+function ipv4AddressesOf(nics: Resource[]): string[] {
+  const addresses = nics
+    .flatMap(n => (Array.isArray(n.IPv4Addresses) ? n.IPv4Addresses : []))
+    .map(a => a?.Address)
+    .filter(
+      (a): a is string =>
+        typeof a === 'string' &&
+        IPV4.test(a) &&
+        a !== '0.0.0.0' &&
+        !a.startsWith('169.254.'),
+    );
+  return [...new Set(addresses)];
 }
 
 function stringOrUndefined(v: unknown): string | undefined {

@@ -38,6 +38,8 @@ interface Expectation {
   cpuCores?: number;
   memoryGiB?: number;
   macCount: number;
+  /** What the system's interfaces report in IPv4Addresses that reaches something. */
+  ipAddresses?: string[];
   diskCount: number;
   /** Virtual media device the client should choose; none in partial captures. */
   media?: string;
@@ -67,6 +69,7 @@ const TREES: Record<string, Expectation> = {
     cpuCores: 16,
     memoryGiB: 64,
     macCount: 4,
+    // Its interfaces say "N/A" or nothing.
     diskCount: 0,
     media: '/redfish/v1/Managers/1/VirtualMedia/2',
     // iLO only accepts the UEFI device paths it lists.
@@ -78,6 +81,7 @@ const TREES: Record<string, Expectation> = {
     model: 'ThinkSystem SR650',
     serialNumber: 'J100ABCD',
     macCount: 1,
+    ipAddresses: ['192.168.10.20'],
     diskCount: 0,
     media: '/redfish/v1/Managers/1/VirtualMedia/CD',
     kernelParams: { mechanism: 'biosAttribute' },
@@ -179,6 +183,7 @@ describeWithMockups.each(Object.entries(TREES))(
           m => !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(m),
         ),
       ).toEqual([]);
+      expect(inventory.ipAddresses).toEqual(expected.ipAddresses);
       expect(inventory.disks).toHaveLength(expected.diskCount);
       const media = await outcome(
         provisioner.getMedia().then(m => m.devicePath),

@@ -296,6 +296,17 @@ export function generateTree(
         '@odata.type': '#EthernetInterface.v1_5_0.EthernetInterface',
         Id: String(i + 1),
         MACAddress: macAddress(unit, i),
+        // The first port is cabled (an address in 10/8), the second not.
+        IPv4Addresses:
+          i === 0
+            ? [
+                {
+                  Address: ipv4Address(unit),
+                  SubnetMask: '255.0.0.0',
+                  AddressOrigin: 'DHCP',
+                },
+              ]
+            : [],
         Status: { State: 'Enabled', Health: 'OK' },
       }),
     );
@@ -362,6 +373,12 @@ function uuidOf(vendor: SimulatedVendor, unit: number): string {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/** A private address (10.x.y.z, never .0), unique per host. */
+function ipv4Address(index: number): string {
+  const n = index + 1 + Math.floor(index / 255);
+  return `10.${(n >> 16) & 0xff}.${(n >> 8) & 0xff}.${n & 0xff}`;
 }
 
 /** Locally administered MACs (02:...), unique per host and port. */
