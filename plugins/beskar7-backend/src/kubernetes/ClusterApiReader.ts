@@ -9,6 +9,7 @@ import {
   CLUSTER_API_VERSION,
   ClusterApiCluster,
   ClusterApiMachine,
+  SecretState,
 } from './clusterApi';
 
 /**
@@ -25,13 +26,15 @@ export class ClusterApiReader {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  /** Whether a Secret exists; its content is dropped unread. */
-  async secretExists(namespace: string, name: string): Promise<boolean> {
+  /** Whether a Secret exists (and may be read); its content is dropped unread. */
+  async secretState(namespace: string, name: string): Promise<SecretState> {
     try {
       await this.core.readNamespacedSecret({ namespace, name });
-      return true;
+      return 'found';
     } catch (error) {
-      if (statusCodeOf(error) === 404) return false;
+      const code = statusCodeOf(error);
+      if (code === 404) return 'missing';
+      if (code === 403) return 'forbidden';
       throw error;
     }
   }

@@ -488,16 +488,16 @@ export class KubernetesController {
     // Looked for until the machine is requested (the finalizer): Cluster
     // API keeps the Secret while its Machine exists.
     const secret = machine?.spec.bootstrap?.dataSecretName;
-    const secretFound =
-      !secret ||
-      Boolean(metadata.finalizers?.includes(FINALIZER)) ||
-      (await this.clusterApi.secretExists(metadata.namespace, secret));
+    const secretState =
+      !secret || metadata.finalizers?.includes(FINALIZER)
+        ? 'found'
+        : await this.clusterApi.secretState(metadata.namespace, secret);
     return clusterApiGate(
       metadata,
       machine,
       cluster,
       infraCluster,
-      secretFound,
+      secretState,
     );
   }
 

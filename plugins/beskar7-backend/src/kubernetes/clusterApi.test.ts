@@ -127,15 +127,22 @@ describe('clusterApiGate', () => {
     expect(clusterApiGate(owned, anywhere, onInfra).kind).toBe('ready');
   });
 
-  it('waits for a named bootstrap data Secret that does not exist yet', () => {
+  it('waits for a named bootstrap data Secret that does not exist yet, or that it may not read', () => {
     const owned = meta({ ownerReferences: [owner] });
     const named = machine({ bootstrap: { dataSecretName: 's0' } });
     expect(
-      clusterApiGate(owned, named, cluster(false), undefined, false),
+      clusterApiGate(owned, named, cluster(false), undefined, 'missing'),
     ).toMatchObject({
       kind: 'waiting',
       reason: 'WaitingForBootstrapData',
       message: 'waiting for the bootstrap data Secret s0',
+    });
+    // Without the RoleBinding the backend cannot tell: it says what to bind.
+    expect(
+      clusterApiGate(owned, named, cluster(false), undefined, 'forbidden'),
+    ).toMatchObject({
+      kind: 'waiting',
+      message: expect.stringContaining('ClusterRole beskar7-bootstrap-data'),
     });
   });
 });

@@ -74,6 +74,9 @@ export function isPaused(
   );
 }
 
+/** A Secret as the backend can see it. */
+export type SecretState = 'found' | 'missing' | 'forbidden';
+
 /** What a Beskar7Machine may do now. */
 export type ClusterApiGate =
   | { kind: 'standalone' }
@@ -104,8 +107,8 @@ export function clusterApiGate(
   machine: ClusterApiMachine | undefined,
   cluster: ClusterApiCluster | undefined,
   infraCluster?: Beskar7ClusterObject,
-  /** Whether the bootstrap data Secret exists (false: not yet). */
-  bootstrapSecretFound = true,
+  /** Whether the bootstrap data Secret is there to be served. */
+  bootstrapSecret: SecretState = 'found',
 ): ClusterApiGate {
   if (!managedByClusterApi(metadata)) {
     return isPaused(metadata) ? { kind: 'paused' } : { kind: 'standalone' };
@@ -131,11 +134,14 @@ export function clusterApiGate(
   }
   // Named before it exists (a Secret written by hand, or moved): no host
   // is claimed for data that cannot be served yet.
-  if (!bootstrapSecretFound) {
+  if (bootstrapSecret !== 'found') {
     return {
       kind: 'waiting',
       reason: 'WaitingForBootstrapData',
-      message: `waiting for the bootstrap data Secret ${secret}`,
+      message:
+        bootstrapSecret === 'missing'
+          ? `waiting for the bootstrap data Secret ${secret}`
+          : `the backend may not read the bootstrap data Secret ${secret}: bind the ClusterRole beskar7-bootstrap-data in namespace ${metadata.namespace}`,
     };
   }
   const { failureDomain } = machine.spec;
