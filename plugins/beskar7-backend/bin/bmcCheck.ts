@@ -4,7 +4,8 @@
  *
  *   yarn bmc:check --url https://bmc.example --username admin \
  *     --password-file ./bmc-password [--ca-file ca.pem | --insecure] \
- *     [--system <id>] [--write --system <id> --image <iso url>]
+ *     [--timeout <seconds>] [--system <id>] \
+ *     [--write --system <id> --image <iso url>]
  *
  * Read-only unless --write: then it also mounts the image, sets a boot
  * override, powers the named system on (or restarts it), ejects, clears the
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       'password-file': { type: 'string' },
       'ca-file': { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '10' },
       system: { type: 'string' },
       write: { type: 'boolean', default: false },
       image: {
@@ -43,12 +45,20 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) {
+    process.stderr.write(
+      'bmc:check: --timeout must be a positive number of seconds\n',
+    );
+    return 2;
+  }
   const password = readFileSync(values['password-file']!, 'utf8').trim();
   const results = await checkBmc(
     values.url!,
     { username: values.username!, password },
     {
       insecureSkipVerify: values.insecure,
+      timeoutMs: timeoutSeconds * 1000,
       caBundle: values['ca-file']
         ? readFileSync(values['ca-file'], 'utf8')
         : undefined,

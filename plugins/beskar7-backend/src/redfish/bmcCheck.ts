@@ -2,6 +2,13 @@ import {
   BmcConnection,
   hardwareLabel,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  BmcUnavailableError,
+  RedfishAuthError,
+  RedfishConnectionError,
+  RedfishNoSessionsError,
+  RedfishSessionLimitError,
+} from './errors';
 import { createBmcProvisioner } from './factory';
 import { BmcCredentials, BmcProvisioner } from './types';
 
@@ -17,6 +24,8 @@ export interface BmcCheckOptions {
   write?: { systemId: string; imageUrl: string };
   systemId?: string;
   caBundle?: string;
+  /** Limit of each request, connecting included (default 10 s). */
+  timeoutMs?: number;
 }
 
 type Check = [string, (bmc: BmcProvisioner) => Promise<string>];
@@ -105,10 +114,40 @@ function writeChecks(imageUrl: string): Check[] {
 }
 
 /**
+ * Why the checks after a failure would fail the same way, with what to do
+ * about it; undefined when the failure is the check's own.
+ */
+export function stopReason(error: unknown): string | undefined {
+  if (
+    error instanceof RedfishAuthError ||
+    error instanceof RedfishNoSessionsError
+  ) {
+    return 'check --username and the password file; the other checks are not run, as BMCs lock accounts after repeated failed logins';
+  }
+  if (error instanceof RedfishSessionLimitError) {
+    return 'the other checks are not run';
+  }
+  if (
+    error instanceof RedfishConnectionError &&
+    /cert|self[- ]signed|unable to (verify|get)/i.test(error.reason)
+  ) {
+    return 'the BMC certificate is not trusted: pass the CA that signed it with --ca-file <pem>, or --insecure for a lab BMC; the other checks are not run';
+  }
+  if (
+    error instanceof RedfishConnectionError ||
+    error instanceof BmcUnavailableError
+  ) {
+    return 'the other checks are not run';
+  }
+  return undefined;
+}
+
+/**
  * What an operator runs before enrolling a new BMC vendor: each check of the
  * plugin's own Redfish client, one after the other, and whether it worked.
  * Read-only unless `write` names a system to power, boot and mount media on.
- * A failed check does not stop the others.
+ * A failed check does not stop the others, except a failure every check
+ * would repeat (login, certificate, no answer): the run stops there.
  */
 export async function checkBmc(
   address: string,
@@ -124,7 +163,10 @@ export async function checkBmc(
     ...(options.caBundle && { caBundleRef: 'check' }),
   };
   const bmc = createBmcProvisioner(connection, credentials, {
-    retry: { maxAttempts: 2 },
+    // No retries: a BMC that never answers costs one timeout, not one per
+    // attempt; what the BMC does on the first try is what is reported.
+    retry: { maxAttempts: 1 },
+    requestTimeoutMs: options.timeoutMs ?? 10_000,
     powerPollIntervalMs: 1_000,
     caBundles: options.caBundle ? { check: options.caBundle } : undefined,
   });
@@ -136,13 +178,21 @@ export async function checkBmc(
   try {
     for (const [check, run] of checks) {
       let result: BmcCheckResult;
+      let stop: string | undefined;
       try {
         result = { check, ok: true, detail: await run(bmc) };
       } catch (error) {
-        result = { check, ok: false, detail: (error as Error).message };
+        stop = stopReason(error);
+        const message = (error as Error).message;
+        result = {
+          check,
+          ok: false,
+          detail: stop ? `${message}: ${stop}` : message,
+        };
       }
       results.push(result);
       report(result);
+      if (stop) break;
     }
   } finally {
     await bmc.close();

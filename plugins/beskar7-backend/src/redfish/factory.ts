@@ -197,26 +197,28 @@ export class BmcProvisionerFactory {
     }
   }
 
-  private release(origin: string, entry: BmcEntry): void {
+  private async release(origin: string, entry: BmcEntry): Promise<void> {
     entry.users -= 1;
     if (entry.users > 0) {
       return;
     }
     const idleMs = this.options.sessionIdleMs ?? 60_000;
     if (idleMs <= 0) {
-      this.retire(origin, entry);
+      // A one-off user (bmc:check) may exit right after: log out first.
+      await this.retire(origin, entry);
       return;
     }
     entry.idleTimer = setTimeout(() => this.retire(origin, entry), idleMs);
     entry.idleTimer.unref();
   }
 
-  private retire(origin: string, entry: BmcEntry): void {
+  /** Logs out and closes; never fails, the BMC expires the session anyway. */
+  private async retire(origin: string, entry: BmcEntry): Promise<void> {
     clearTimeout(entry.idleTimer);
     if (this.bmcs.get(origin) === entry) {
       this.bmcs.delete(origin);
     }
-    entry.client.close().catch(() => undefined);
+    await entry.client.close().catch(() => undefined);
   }
 
   private caBundle(connection: BmcConnection): string | undefined {

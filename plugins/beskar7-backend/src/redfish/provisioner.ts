@@ -27,7 +27,8 @@ import { ejectMedia, insertMedia, readMedia } from './virtualMedia';
 export interface SharedBmc {
   client: RedfishClient;
   service(): Promise<DiscoveredService>;
-  release(): void;
+  /** Settles once a logout it causes (the last user, no idle time) is done. */
+  release(): Promise<void>;
 }
 
 export interface ProvisionerSettings {
@@ -178,7 +179,7 @@ export class RedfishProvisioner implements BmcProvisioner {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.bmc.release();
+      await this.bmc.release();
     }
   }
 
