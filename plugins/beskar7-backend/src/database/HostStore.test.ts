@@ -35,6 +35,23 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
     return new HostStore(knex);
   }
 
+  it('keeps the IPv4 addresses inspection read, and none when the BMC reported none', async () => {
+    const store = await createStore();
+    const created = await store.create(input);
+    expect(created.hardware.ipAddresses).toBeUndefined();
+    const inspected = await store.update(created.id, created.version, {
+      hardware: { ...created.hardware, ipAddresses: ['10.0.0.7', '10.1.0.7'] },
+    });
+    expect((await store.get(created.id))?.hardware.ipAddresses).toEqual([
+      '10.0.0.7',
+      '10.1.0.7',
+    ]);
+    await store.update(inspected.id, inspected.version, {
+      hardware: { ...inspected.hardware, ipAddresses: undefined },
+    });
+    expect((await store.get(created.id))?.hardware.ipAddresses).toBeUndefined();
+  });
+
   it('round-trips a host, with TLS verification on by default', async () => {
     const store = await createStore();
     const created = await store.create(input);
