@@ -7,6 +7,8 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { ConfigSources } from '@backstage/config-loader';
+import { withStartupLock } from './startupLock';
 
 const backend = createBackend();
 
@@ -74,10 +76,23 @@ backend.add(
 );
 backend.add(import('@beskar7/backstage-plugin-catalog-backend-module-beskar7'));
 
-// A backend whose plugins did not all start would keep answering 503 with
-// the plugin stopped: exit with the reason instead, so that the orchestrator
-// restarts it (a database it cannot reach, too many clients, a bad config).
-backend.start().catch(error => {
-  process.stderr.write(`Backend failed to start: ${error?.stack ?? error}\n`);
-  process.exit(1);
-});
+// Replicas started together start one at a time (startupLock.ts). A backend
+// whose plugins did not all start would keep answering 503 with the plugin
+// stopped: exit with the reason instead (a database it cannot reach, too
+// many clients, a bad config), so that the orchestrator restarts the process.
+ConfigSources.toConfig(
+  ConfigSources.default({
+    argv: process.argv,
+    env: process.env,
+    watch: false,
+  }),
+)
+  .then(config =>
+    withStartupLock(config, () => backend.start(), {
+      log: message => process.stderr.write(`${message}\n`),
+    }),
+  )
+  .catch(error => {
+    process.stderr.write(`Backend failed to start: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  });

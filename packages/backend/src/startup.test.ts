@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { knex } from 'knex';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -100,4 +102,69 @@ describe('backend start-up', () => {
       await exited;
     }
   }, 180_000);
+
+  const postgres =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  const onPostgres = postgres ? describe : describe.skip;
+  onPostgres('on PostgreSQL', () => {
+    it('starts three replicas at once on a fresh PostgreSQL database: one after another, all three serve without a restart', async () => {
+      const prefix = `b7start_${randomBytes(4).toString('hex')}_`;
+      const ports = await Promise.all([freePort(), freePort(), freePort()]);
+      const replicas = ports.map(port =>
+        spawnBackend(
+          [
+            'backend:',
+            `  listen: { port: ${port} }`,
+            `  baseUrl: http://localhost:${port}`,
+            '  database:',
+            '    client: pg',
+            `    connection: ${postgres}`,
+            `    prefix: ${prefix}`,
+            'beskar7:',
+            '  simulator: { enabled: false }',
+          ].join('\n'),
+        ),
+      );
+      const exits: Array<{
+        port: number;
+        code: number | null;
+        stderr: string;
+      }> = [];
+      replicas.forEach((r, i) =>
+        r.exited.then(e => exits.push({ port: ports[i], ...e })),
+      );
+      try {
+        for (const port of ports) {
+          const url = `http://127.0.0.1:${port}/.backstage/health/v1/readiness`;
+          while ((await statusOf(url)) !== 200) {
+            if (exits.length) break;
+            await new Promise(r => setTimeout(r, 200));
+          }
+        }
+        expect(exits).toEqual([]);
+        for (const port of ports) {
+          expect(
+            await statusOf(`http://127.0.0.1:${port}/api/beskar7/health`),
+          ).toBe(200);
+          expect(
+            await statusOf(
+              `http://127.0.0.1:${port}/api/catalog/entities?limit=1`,
+            ),
+          ).toBe(401);
+        }
+      } finally {
+        for (const r of replicas) r.child.kill('SIGTERM');
+        await Promise.all(replicas.map(r => r.exited));
+        const admin = knex({ client: 'pg', connection: postgres });
+        const { rows } = await admin.raw(
+          'SELECT datname FROM pg_database WHERE datname LIKE ?',
+          [`${prefix}%`],
+        );
+        for (const { datname } of rows) {
+          await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+        }
+        await admin.destroy();
+      }
+    }, 600_000);
+  });
 });
