@@ -390,7 +390,13 @@ describeCapi('Cluster API on a simulated fleet', () => {
     const infra = await b7m(machine.spec.infrastructureRef.name);
     const providerID = `b7://${env.namespace}/${infra.metadata.name}`;
     expect(machine.spec.providerID).toBe(providerID);
-    await expectOwnHosts([machine]);
+    const [cpHost] = await expectOwnHosts([machine]);
+    // The KubeadmControlPlane put its Machine in one of the failure domains
+    // the Beskar7Cluster published (the racks), and the host is in it.
+    expect(['rack-a', 'rack-b']).toContain(machine.spec.failureDomain);
+    expect(
+      (await listHosts()).find(h => h.name === cpHost)?.failureDomain,
+    ).toBe(machine.spec.failureDomain);
     expect(infra.status).toMatchObject({
       ready: true,
       initialization: { provisioned: true },
