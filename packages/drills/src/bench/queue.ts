@@ -29,6 +29,7 @@ import {
   testProvisioningConfig,
 } from '../../../../plugins/beskar7-backend/src/queue/__testUtils__/fixtures';
 import { JobHandler } from '../../../../plugins/beskar7-backend/src/queue/types';
+import { createPostgresScratch } from '../drills/scratchDatabase';
 
 const { values: args } = parseArgs({
   options: {
@@ -104,15 +105,11 @@ async function openDatabase(): Promise<{
       },
     };
   }
-  const name = `beskar7_bench_${Date.now()}`;
-  const admin = createKnex({ client: 'pg', connection: args['pg-url'] });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(args['pg-url']!);
-  url.pathname = `/${name}`;
+  const scratch = await createPostgresScratch(args['pg-url']!);
   const clients = Array.from({ length: replicaCount }, () =>
     createKnex({
       client: 'pg',
-      connection: url.toString(),
+      connection: scratch.url,
       pool: { min: 0, max: workerCount + 2 },
     }),
   );
@@ -120,8 +117,7 @@ async function openDatabase(): Promise<{
     clients,
     async close() {
       await Promise.all(clients.map(c => c.destroy()));
-      await admin.raw(`DROP DATABASE ${name}`);
-      await admin.destroy();
+      await scratch.drop();
     },
   };
 }
