@@ -43,6 +43,8 @@ export interface Config {
       stuckStateTimeout?: string;
       /** Period of the host and machine reconcilers, 100ms-1h. */
       reconcileInterval?: string;
+      /** A host's power state is read from its BMC again after this long (not while an operation or cooldown holds the BMC), 100ms-24h. */
+      powerPollInterval?: string;
       retry?: {
         /** Retries after the first attempt, 0-20. */
         maxRetries?: number;

@@ -119,7 +119,10 @@ export const beskar7Plugin = createBackendPlugin({
         });
 
         await replica.start();
-        lifecycle.addStartupHook(() => replica.reconcilers.start());
+        lifecycle.addStartupHook(async () => {
+          await replica.reconcilers.start();
+          await replica.power.start();
+        });
         // Before the plugins' shutdown hooks: in development on in-memory
         // SQLite, the database's own hook keeps its only connection, and the
         // replica's last writes would wait for it until Knex times out.

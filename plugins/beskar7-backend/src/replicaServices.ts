@@ -20,6 +20,7 @@ import { createQueueMetrics } from './metrics/queueMetrics';
 import { ReplicaHeartbeat } from './replicas/ReplicaHeartbeat';
 import { buildBmcAccess } from './service/bmcAccess';
 import { buildProvisioning } from './service/provisioning';
+import { PowerStatePoller } from './power/PowerStatePoller';
 import { BootstrapDelivery } from './bootstrap';
 
 export interface ReplicaServicesOptions {
@@ -92,6 +93,15 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
       return result;
     },
   });
+  const power = new PowerStatePoller({
+    knex,
+    queue,
+    readPower: (host, signal) => bmc.executor.powerState(host, signal),
+    logger,
+    intervalMs: provisioningConfig.powerPollIntervalMs,
+    scheduler,
+    readTimeoutMs: provisioningConfig.operationTimeoutMs,
+  });
   const heartbeat = new ReplicaHeartbeat({
     knex,
     replicaId,
@@ -112,6 +122,8 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     claims,
     queue,
     reconcilers,
+    /** Started with the reconcilers, at the backend's start-up hook. */
+    power,
     heartbeat,
     /** Claims, heartbeat and queue workers; the reconcilers start on their own (at the backend's start-up hook). */
     async start() {
@@ -122,6 +134,7 @@ export function createReplicaServices(options: ReplicaServicesOptions) {
     async stop() {
       await heartbeat.stop();
       await reconcilers.stop();
+      await power.stop();
       await queue.stop();
       await claims.stop();
       await provisioners.close();

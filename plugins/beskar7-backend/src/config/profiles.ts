@@ -21,6 +21,7 @@ export const PROFILE_DEFAULTS: Record<
     pollIntervalMs: 1_000,
     stuckStateTimeoutMs: 30 * 60_000,
     reconcileIntervalMs: 15_000,
+    powerPollIntervalMs: 60_000,
   },
   staging: {
     maxQueueSize: 250,
@@ -38,6 +39,7 @@ export const PROFILE_DEFAULTS: Record<
     pollIntervalMs: 2_000,
     stuckStateTimeoutMs: 60 * 60_000,
     reconcileIntervalMs: 30_000,
+    powerPollIntervalMs: 2 * 60_000,
   },
   production: {
     maxQueueSize: 2_000,
@@ -55,5 +57,6 @@ export const PROFILE_DEFAULTS: Record<
     pollIntervalMs: 2_000,
     stuckStateTimeoutMs: 2 * 60 * 60_000,
     reconcileIntervalMs: 60_000,
+    powerPollIntervalMs: 5 * 60_000,
   },
 };

@@ -36,6 +36,8 @@ export interface ProvisioningConfig {
   stuckStateTimeoutMs: number;
   /** Period of the host and machine reconcilers. */
   reconcileIntervalMs: number;
+  /** A host's power state is read from its BMC again after this long. */
+  powerPollIntervalMs: number;
 }
 
 /** One invalid value: the full config key and what is wrong with it. */

@@ -86,6 +86,13 @@ const FIELDS: Record<string, FieldSpec> = {
     get: c => c.reconcileIntervalMs,
     set: (c, v) => (c.reconcileIntervalMs = v),
   },
+  powerPollInterval: {
+    kind: 'duration',
+    min: 100,
+    max: 24 * HOUR,
+    get: c => c.powerPollIntervalMs,
+    set: (c, v) => (c.powerPollIntervalMs = v),
+  },
   'retry.maxRetries': {
     kind: 'integer',
     min: 0,

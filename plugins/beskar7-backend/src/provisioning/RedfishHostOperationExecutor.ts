@@ -2,6 +2,7 @@ import {
   BmcConnection,
   Host,
   Machine,
+  PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { CredentialGate } from '../credentials/CredentialGate';
 import { CredentialUse } from '../credentials/types';
@@ -135,6 +136,11 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
       if (continuousOverride) await bmc.clearBootOverride();
       return { powerState };
     });
+  }
+
+  /** The host's power state as its BMC reports it now. */
+  powerState(host: Host, signal: AbortSignal): Promise<PowerState> {
+    return this.withBmc(host, signal, bmc => bmc.powerState());
   }
 
   listSystems(host: Host, context: OperationContext): Promise<BmcSystem[]> {
