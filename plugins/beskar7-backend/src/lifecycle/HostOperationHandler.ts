@@ -14,6 +14,7 @@ import { InvalidTransitionError } from './errors';
 import { failHost } from './hostActions';
 import { BmcSystem, HostOperationExecutor, OperationContext } from './types';
 import { DuplicateHostError, isUniqueViolation } from '../database/errors';
+import { siblingHostName } from '../inventory/siblingName';
 
 /** Reason of a host refused because it is a server registered already. */
 export const DUPLICATE_SERVER = 'DuplicateServer';
@@ -188,35 +189,62 @@ export class HostOperationHandler implements JobHandler {
     }
     const resolved = await this.hosts.resolveSystem(host.id, mine.id);
     for (const system of rest) {
-      const systemId = system.id;
-      try {
-        const sibling = await this.hosts.create({
-          name: `${host.name}-${systemId
-            .toLowerCase()
-            .replace(/[^a-z0-9-]+/g, '-')}`,
-          namespace: host.namespace,
-          pool: host.pool,
-          labels: host.labels,
-          tags: host.tags,
-          failureDomain: host.failureDomain,
-          systemIdentity: system.identity,
-          bmc: {
-            ...host.bmc,
-            address: new URL(
-              `/redfish/v1/Systems/${encodeURIComponent(systemId)}`,
-              host.bmc.address,
-            ).toString(),
-          },
-        });
-        this.options.logger.info(
-          `Host ${host.namespace}/${host.name} is system ${mine.id} of BMC ${endpoint}; registered its system ${systemId} as host ${sibling.namespace}/${sibling.name}`,
-        );
-      } catch (error) {
-        // Registered meanwhile (by another replica, or by hand).
-        if (!(error instanceof ConflictError)) throw error;
-      }
+      await this.registerSibling(host, mine.id, system);
     }
     return resolved;
+  }
+
+  /**
+   * Registers a further system of the host's BMC as a host of its own,
+   * under `<name>-<system id>` (shortened with a hash where too long, or
+   * taken by another host); a system that is not registered is logged with
+   * why.
+   */
+  private async registerSibling(host: Host, mineId: string, system: BmcSystem) {
+    const { endpoint } = parseBmcEndpoint(host.bmc.address);
+    const create = (name: string) =>
+      this.hosts.create({
+        name,
+        namespace: host.namespace,
+        pool: host.pool,
+        labels: host.labels,
+        tags: host.tags,
+        failureDomain: host.failureDomain,
+        systemIdentity: system.identity,
+        bmc: {
+          ...host.bmc,
+          address: new URL(
+            `/redfish/v1/Systems/${encodeURIComponent(system.id)}`,
+            host.bmc.address,
+          ).toString(),
+        },
+      });
+    const names = [
+      siblingHostName(host.name, system.id),
+      siblingHostName(host.name, system.id, true),
+    ];
+    for (const name of names) {
+      try {
+        const sibling = await create(name);
+        this.options.logger.info(
+          `Host ${host.namespace}/${host.name} is system ${mineId} of BMC ${endpoint}; registered its system ${system.id} as host ${sibling.namespace}/${sibling.name}`,
+        );
+        return;
+      } catch (error) {
+        // Registered meanwhile (by another replica, or by hand): nothing to do.
+        if (error instanceof DuplicateHostError) {
+          this.options.logger.info(`Not registering: ${error.message}`);
+          return;
+        }
+        const nameTaken = error instanceof ConflictError;
+        if (!nameTaken || name === names[names.length - 1]) {
+          this.options.logger.warn(
+            `System ${system.id} of BMC ${endpoint} (beside host ${host.namespace}/${host.name}) was not registered: ${error}`,
+          );
+          return;
+        }
+      }
+    }
   }
 
   private async provision(host: Host, context: OperationContext) {
