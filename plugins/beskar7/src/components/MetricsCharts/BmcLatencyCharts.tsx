@@ -3,6 +3,7 @@ import {
   MetricsSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { LatencyBarChart } from '../charts/LatencyBarChart';
+import { largest, latencyAxis } from '../charts/latencyAxis';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { formatMs } from '../shared/format';
 import { bmcLatencySeries, sampleTimes, windowText } from './metricsSeries';
@@ -19,6 +20,10 @@ export const BmcLatencyCharts = ({
   detailed?: boolean;
 }) => {
   const { byVendor, byOperation } = summary.bmcOperations;
+  const overTime = bmcLatencySeries(summary);
+  const axis = latencyAxis(
+    largest([...overTime.flatMap(s => s.values), P95_LIMIT.value]),
+  );
   return (
     <>
       <LatencyBarChart
@@ -38,9 +43,10 @@ export const BmcLatencyCharts = ({
           <TimeSeriesChart
             title="p95 by vendor over time"
             times={sampleTimes(summary)}
-            series={bmcLatencySeries(summary)}
+            series={overTime}
             format={formatMs}
-            unit="latency"
+            unit={axis.label}
+            axisTick={axis.tick}
             threshold={P95_LIMIT}
             emptyText="No BMC operation in the history yet."
           />

@@ -3,6 +3,7 @@ import {
   MetricsSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Text } from '@backstage/ui';
+import { largest, latencyAxis } from '../charts/latencyAxis';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { formatMs, formatRate } from '../shared/format';
 import {
@@ -16,6 +17,8 @@ import {
 /** Claim conflict rate and latency: the window's figures, then their history. */
 export const ClaimCharts = ({ summary }: { summary: MetricsSummary }) => {
   const { claims } = summary;
+  const latency = claimLatencySeries(summary);
+  const axis = latencyAxis(largest(latency.values));
   return (
     <>
       <Text variant="body-small" data-testid="claim-summary">
@@ -39,9 +42,10 @@ export const ClaimCharts = ({ summary }: { summary: MetricsSummary }) => {
       <TimeSeriesChart
         title="Claim latency"
         times={sampleTimes(summary)}
-        series={[claimLatencySeries(summary)]}
+        series={[latency]}
         format={formatMs}
-        unit="latency"
+        unit={axis.label}
+        axisTick={axis.tick}
         emptyText={emptyText(summary)}
       />
     </>

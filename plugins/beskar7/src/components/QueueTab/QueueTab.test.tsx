@@ -63,6 +63,13 @@ describe('QueueTab', () => {
     ]);
     expect(screen.getByText(/^Updated /)).toBeInTheDocument();
     expect(windows).toEqual(['30']);
+    // A latency axis names its unit once and labels every tick in it.
+    const byVendor = screen.getByRole('figure', { name: /^By vendor/ });
+    const axisTexts = [...byVendor.querySelectorAll('svg text')].map(
+      t => t.textContent,
+    );
+    expect(axisTexts).toContain('latency (s)');
+    expect(axisTexts.filter(t => / m?s$/.test(t ?? ''))).toEqual([]);
   });
 
   it('shows skeletons while loading', async () => {
@@ -94,6 +101,13 @@ describe('QueueTab', () => {
       2,
     );
     expect(screen.getAllByTestId('chart-empty')).toHaveLength(7);
+    // After a restart the legends say so, rather than "p50: p95:".
+    expect(await legend(/^By vendor/)).toEqual([
+      'p50: none yet',
+      'p95: none yet',
+      'p95 limit: 5.0 s',
+    ]);
+    expect(await legend('Claim latency')).toEqual(['Claim p95: none yet']);
     expect(document.querySelector('.recharts-wrapper')).toBeNull();
   });
 

@@ -6,9 +6,21 @@ import styles from './Chart.module.css';
 /** One legend entry: a series with its current value, or a threshold. */
 export interface LegendEntry {
   name: string;
-  value: string;
+  /** Absent while nothing was measured (after a restart, say). */
+  value?: string;
   colour: string;
   dashed?: boolean;
+}
+
+/** What a legend says of a series that has no value yet. */
+export const NONE_YET = 'none yet';
+
+/** A legend value: formatted, or absent while nothing was measured. */
+export function valueOrNone(
+  value: number | undefined,
+  format: (value: number) => string,
+): string | undefined {
+  return value === undefined ? undefined : format(value);
 }
 
 /**
@@ -72,7 +84,12 @@ export const ChartFrame = ({
                   : { backgroundColor: entry.colour }
               }
             />
-            {entry.name}: <strong>{entry.value}</strong>
+            {entry.name}:{' '}
+            {entry.value === undefined ? (
+              <em>{NONE_YET}</em>
+            ) : (
+              <strong>{entry.value}</strong>
+            )}
           </Text>
         ))}
       </Flex>

@@ -11,6 +11,7 @@ import {
 } from 'recharts';
 import { formatMs } from '../shared/format';
 import { ChartFrame } from './ChartFrame';
+import { largest, latencyAxis } from './latencyAxis';
 import { ChartThreshold } from './TimeSeriesChart';
 import { seriesColour, THRESHOLD_COLOUR, TOOLTIP_STYLE } from './palette';
 
@@ -28,84 +29,92 @@ export const LatencyBarChart = ({
   rows: Array<LatencySummary & { name: string }>;
   threshold: ChartThreshold;
   emptyText: string;
-}) => (
-  <ChartFrame
-    title={title}
-    hasData={rows.length > 0}
-    height={48 + rows.length * 40}
-    emptyText={emptyText}
-    legend={[
-      ...(['p50Ms', 'p95Ms'] as const).map((key, k) => ({
-        name: key === 'p50Ms' ? 'p50' : 'p95',
-        value: rows
-          .map(r => `${r.name} ${formatMs(r[key])} (${r.count} ops)`)
-          .join(', '),
-        colour: seriesColour(k),
-      })),
-      {
-        name: threshold.name,
-        value: formatMs(threshold.value),
-        colour: THRESHOLD_COLOUR,
-        dashed: true,
-      },
-    ]}
-  >
-    <ResponsiveContainer
-      width="100%"
-      height="100%"
-      initialDimension={{ width: 480, height: 200 }}
+}) => {
+  const axis = latencyAxis(
+    largest([...rows.flatMap(r => [r.p50Ms, r.p95Ms]), threshold.value]),
+  );
+  return (
+    <ChartFrame
+      title={title}
+      hasData={rows.length > 0}
+      height={48 + rows.length * 40}
+      emptyText={emptyText}
+      legend={[
+        ...(['p50Ms', 'p95Ms'] as const).map((key, k) => ({
+          name: key === 'p50Ms' ? 'p50' : 'p95',
+          value:
+            rows.length > 0
+              ? rows
+                  .map(r => `${r.name} ${formatMs(r[key])} (${r.count} ops)`)
+                  .join(', ')
+              : undefined,
+          colour: seriesColour(k),
+        })),
+        {
+          name: threshold.name,
+          value: formatMs(threshold.value),
+          colour: THRESHOLD_COLOUR,
+          dashed: true,
+        },
+      ]}
     >
-      <BarChart
-        data={rows}
-        layout="vertical"
-        margin={{ top: 8, right: 16, bottom: 16, left: 8 }}
-        accessibilityLayer={false}
+      <ResponsiveContainer
+        width="100%"
+        height="100%"
+        initialDimension={{ width: 480, height: 200 }}
       >
-        <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
-        <YAxis
-          type="category"
-          dataKey="name"
-          tick={{ fill: 'currentColor', fontSize: 12 }}
-          stroke="currentColor"
-          width={112}
-        />
-        <XAxis
-          type="number"
-          tickFormatter={(v: number) => formatMs(v)}
-          tick={{ fill: 'currentColor', fontSize: 12 }}
-          stroke="currentColor"
-          label={{
-            value: 'latency',
-            position: 'insideBottom',
-            offset: -8,
-            fill: 'currentColor',
-            fontSize: 12,
-          }}
-        />
-        <Tooltip
-          formatter={(v: unknown) => formatMs(Number(v))}
-          contentStyle={TOOLTIP_STYLE}
-          cursor={{ fillOpacity: 0.1 }}
-        />
-        <ReferenceLine
-          x={threshold.value}
-          stroke={THRESHOLD_COLOUR}
-          strokeDasharray="6 4"
-          ifOverflow="extendDomain"
-        />
-        <Bar
-          dataKey="p50Ms"
-          name="p50"
-          fill={seriesColour(0)}
-          isAnimationActive={false}
-        />
-        <Bar
-          dataKey="p95Ms"
-          name="p95"
-          fill={seriesColour(1)}
-          isAnimationActive={false}
-        />
-      </BarChart>
-    </ResponsiveContainer>
-  </ChartFrame>
-);
+        <BarChart
+          data={rows}
+          layout="vertical"
+          margin={{ top: 8, right: 16, bottom: 16, left: 8 }}
+          accessibilityLayer={false}
+        >
+          <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
+          <YAxis
+            type="category"
+            dataKey="name"
+            tick={{ fill: 'currentColor', fontSize: 12 }}
+            stroke="currentColor"
+            width={112}
+          />
+          <XAxis
+            type="number"
+            tickFormatter={(v: number) => axis.tick(v)}
+            tick={{ fill: 'currentColor', fontSize: 12 }}
+            stroke="currentColor"
+            label={{
+              value: axis.label,
+              position: 'insideBottom',
+              offset: -8,
+              fill: 'currentColor',
+              fontSize: 12,
+            }}
+          />
+          <Tooltip
+            formatter={(v: unknown) => formatMs(Number(v))}
+            contentStyle={TOOLTIP_STYLE}
+            cursor={{ fillOpacity: 0.1 }}
+          />
+          <ReferenceLine
+            x={threshold.value}
+            stroke={THRESHOLD_COLOUR}
+            strokeDasharray="6 4"
+            ifOverflow="extendDomain"
+          />
+          <Bar
+            dataKey="p50Ms"
+            name="p50"
+            fill={seriesColour(0)}
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="p95Ms"
+            name="p95"
+            fill={seriesColour(1)}
+            isAnimationActive={false}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartFrame>
+  );
+};

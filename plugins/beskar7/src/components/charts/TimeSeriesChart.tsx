@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { ChartFrame, LegendEntry } from './ChartFrame';
+import { ChartFrame, LegendEntry, valueOrNone } from './ChartFrame';
 import { seriesColour, THRESHOLD_COLOUR, TOOLTIP_STYLE } from './palette';
 import { axisTime, timeTicks, tooltipTime } from './timeFormat';
 
@@ -48,6 +48,7 @@ export const TimeSeriesChart = ({
   series,
   format,
   unit,
+  axisTick = format,
   threshold,
   emptyText,
   integer = false,
@@ -57,8 +58,10 @@ export const TimeSeriesChart = ({
   times: string[];
   series: ChartSeries[];
   format: (value: number | undefined) => string;
-  /** What the y axis counts, in words (`jobs`, `ms`, `% of attempts`). */
+  /** What the y axis counts, in words (`jobs`, `latency (ms)`, `% of attempts`). */
   unit: string;
+  /** A y tick's label, when the axis's unit is not `format`'s (see latencyAxis). */
+  axisTick?: (value: number) => string;
   threshold?: ChartThreshold;
   emptyText: string;
   /** Counts: no ticks between whole numbers. */
@@ -75,7 +78,7 @@ export const TimeSeriesChart = ({
   const tickStep = ticks.length > 1 ? ticks[1] - ticks[0] : last - first;
   const legend: LegendEntry[] = series.map((s, k) => ({
     name: s.name,
-    value: format(currentValue(s.values)),
+    value: valueOrNone(currentValue(s.values), format),
     colour: seriesColour(k),
   }));
   if (threshold) {
@@ -123,7 +126,7 @@ export const TimeSeriesChart = ({
             }}
           />
           <YAxis
-            tickFormatter={(v: number) => format(v)}
+            tickFormatter={(v: number) => axisTick(v)}
             tick={{ fill: 'currentColor', fontSize: 12 }}
             stroke="currentColor"
             width={64}
@@ -132,6 +135,9 @@ export const TimeSeriesChart = ({
               value: unit,
               angle: -90,
               position: 'insideLeft',
+              // Centred on the axis: anchored at its start, a long title
+              // runs up past the top of the plot and is cut.
+              textAnchor: 'middle',
               fill: 'currentColor',
               fontSize: 12,
             }}
