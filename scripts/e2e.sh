@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests: builds the frontend, serves it from the backend on :7007
-# (SQLite, the embedded default) and drives it with the machine's Chromium.
+# (SQLite, the embedded default) and drives it with the machine's Chromium;
+# then starts the dev frontend on :3000 against the same backend and checks
+# that the Beskar7 pages log no warning (React's and React Aria's warnings
+# exist in development builds only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -18,9 +21,17 @@ fi
 yarn workspace app build
 
 log="$(mktemp)"
+set -m # each server in a process group of its own, to stop it whole
 yarn workspace backend start >"$log" 2>&1 &
 backend_pid=$!
-trap 'kill -- -$backend_pid 2>/dev/null || kill $backend_pid 2>/dev/null || true; wait $backend_pid 2>/dev/null || true' EXIT
+dev_pid=
+stop() {
+  for pid in $dev_pid $backend_pid; do
+    kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap stop EXIT
 
 for _ in $(seq 1 120); do
   if curl -fs http://localhost:7007/api/beskar7/health >/dev/null; then break; fi
@@ -33,3 +44,17 @@ for _ in $(seq 1 120); do
 done
 
 CI=true yarn test:e2e
+
+dev_log="$(mktemp)"
+yarn workspace app start >"$dev_log" 2>&1 &
+dev_pid=$!
+for _ in $(seq 1 300); do
+  if curl -fs http://localhost:3000 >/dev/null; then break; fi
+  if ! kill -0 "$dev_pid" 2>/dev/null; then
+    cat "$dev_log" >&2
+    echo "the dev frontend exited before it answered" >&2
+    exit 1
+  fi
+  sleep 1
+done
+BESKAR7_DEV_URL=http://localhost:3000 CI=true yarn test:e2e devConsole

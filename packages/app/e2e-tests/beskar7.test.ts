@@ -37,6 +37,10 @@ test('a machine requested in the portal gets provisioned', async ({ page }) => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(row).toContainText('Provisioned', { timeout: 1_000 });
   }).toPass({ timeout: 60_000 });
+  // The host it holds by name, linking to the host's page.
+  await row.getByRole('link', { name: /^simulator\/sim-\d+$/ }).click();
+  await expect(page.getByTestId('bmc-address')).toContainText('http');
+  await page.goBack();
   await expectAccessible(page, 'the machines tab');
 });
 
@@ -155,6 +159,32 @@ test('queue health charts the queue, claims and BMC latency with time and units'
     /p50: .+ ms|p50: .+ s/,
   );
   await expect(page.getByTestId('claim-summary')).toContainText('attempt(s)');
+  // A latency axis gives its unit in its title, once, never per tick.
+  await expect(
+    byVendor.locator('svg text', { hasText: /^latency \((ms|s)\)$/ }),
+  ).toBeVisible();
+  await expect(
+    byVendor.locator('.recharts-cartesian-axis-tick-value', {
+      hasText: /[a-z]/,
+    }),
+  ).toHaveCount(0);
+  // Every axis title lies wholly inside its chart.
+  for (const figure of await page.getByRole('figure').all()) {
+    const titles = figure.locator('.recharts-label');
+    for (const title of await titles.all()) {
+      const inside = await title.evaluate(t => {
+        const box = t.getBoundingClientRect();
+        const svg = t.closest('svg')!.getBoundingClientRect();
+        return (
+          box.top >= svg.top &&
+          box.bottom <= svg.bottom &&
+          box.left >= svg.left &&
+          box.right <= svg.right
+        );
+      });
+      expect(inside, `axis title "${await title.textContent()}"`).toBe(true);
+    }
+  }
   await expectAccessible(page, 'queue health');
   await screenshot(page, 'queue-health');
 });
@@ -162,10 +192,19 @@ test('queue health charts the queue, claims and BMC latency with time and units'
 test('diagnostics link to runbooks, which run step by step', async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, '/beskar7/diagnostics');
-  await expect(
-    page.getByRole('region', { name: 'health checks' }),
-  ).toContainText('Database reachability');
+  const checks = page.getByRole('region', { name: 'health checks' });
+  await expect(checks).toContainText('Database reachability');
+  // Value, threshold and finding read whole: no cell text is cut.
+  const cut = await checks
+    .locator('tbody p')
+    .evaluateAll(cells =>
+      cells
+        .filter(c => c.scrollWidth > c.clientWidth + 1)
+        .map(c => c.textContent),
+    );
+  expect(cut).toEqual([]);
   await expectAccessible(page, 'diagnostics');
   await page.getByRole('tab', { name: 'Runbooks' }).click();
   await expect(

@@ -27,7 +27,7 @@ export const beskar7Api = ApiBlueprint.make({
 export const beskar7PageExtension = PageBlueprint.make({
   params: {
     path: '/beskar7',
-    title: 'Bare metal',
+    title: 'Bare-metal fleet',
     icon: <RiServerLine />,
     // The page draws its own PluginHeader, with its tabs.
     noHeader: true,
