@@ -176,7 +176,11 @@ export const ClusterDetail = () => {
   );
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {c => (
           <Flex direction="column" gap="4">

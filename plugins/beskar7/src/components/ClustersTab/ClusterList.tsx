@@ -97,7 +97,11 @@ export const ClusterList = () => {
   const list = state.value;
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       {state.error ? (
         <LoadError error={state.error} />
       ) : (

@@ -16,6 +16,7 @@ import { Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
 import { StateChip } from '../shared/StateChip';
 import { usePolling } from '../shared/usePolling';
+import { WrappingCell } from '../shared/WrappingCell';
 
 type CheckRow = DiagnosticCheck;
 
@@ -43,17 +44,19 @@ export const DiagnosticsTab = () => {
     {
       id: 'value',
       label: 'Value',
-      cell: c => <CellText title={String(c.value)} />,
+      cell: c => <WrappingCell text={String(c.value)} />,
     },
     {
       id: 'threshold',
       label: 'Threshold',
-      cell: c => <CellText title={c.threshold ?? '—'} />,
+      cell: c => <WrappingCell text={c.threshold ?? '—'} />,
     },
     {
       id: 'message',
       label: 'Finding',
-      cell: c => <CellText title={c.message} />,
+      // The widest column: what was found and what to do about it.
+      defaultWidth: '2fr',
+      cell: c => <WrappingCell text={c.message} />,
     },
     {
       id: 'runbook',
@@ -71,7 +74,11 @@ export const DiagnosticsTab = () => {
   ];
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {report => (
           <>

@@ -36,7 +36,11 @@ export const Beskar7EntityContent = () => {
 
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable
         {...state}
         isEmpty={({ summary }) => !summary}

@@ -252,7 +252,11 @@ export const HostDetail = () => {
   }, [api, id]);
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {({ host, consumer }) => (
           <HostView host={host} consumer={consumer} onChanged={state.retry} />

@@ -51,7 +51,11 @@ export const HostList = () => {
           </Button>
         </Flex>
       )}
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       {state.error ? (
         <LoadError error={state.error} />
       ) : (

@@ -181,6 +181,17 @@ describe('HostsTab', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows only the error when a host cannot be read', async () => {
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () =>
+        makeApiError(404, 'NotFoundError', 'No host gone-host'),
+      ),
+    );
+    await render('/hosts/gone-host', AuthorizeResult.ALLOW);
+    expect(await screen.findByText(/No host gone-host/)).toBeInTheDocument();
+    expect(screen.queryByText('Loading…')).not.toBeInTheDocument();
+  });
+
   it('says when a host lets its BMC login cross plain HTTP', async () => {
     server.use(
       http.get('*/api/beskar7/hosts/:id', () =>

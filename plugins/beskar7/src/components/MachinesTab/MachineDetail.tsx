@@ -4,8 +4,10 @@ import { Box, Flex, Grid, Link, Text } from '@backstage/ui';
 import { useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
 import { Facts } from '../shared/Facts';
+import { HostLink } from '../shared/HostLink';
 import { LastUpdated } from '../shared/LastUpdated';
 import { Loadable } from '../shared/Loadable';
+import { withHosts } from '../shared/machineHosts';
 import { usePaths } from '../shared/paths';
 import { Section } from '../shared/Section';
 import { StateChip } from '../shared/StateChip';
@@ -34,10 +36,17 @@ export const MachineDetail = () => {
   const { id = '' } = useParams();
   const api = useApi(beskar7ApiRef);
   const paths = usePaths();
-  const state = usePolling(() => api.getMachine(id), [api, id]);
+  const state = usePolling(
+    async () => (await withHosts(api, [await api.getMachine(id)]))[0],
+    [api, id],
+  );
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {m => (
           <Flex direction="column" gap="4">
@@ -65,10 +74,13 @@ export const MachineDetail = () => {
                   items={[
                     {
                       label: 'Host',
-                      value: m.hostId ? (
-                        <Link href={paths.host(m.hostId)}>{m.hostId}</Link>
-                      ) : (
-                        'not claimed yet'
+                      value: (
+                        <HostLink
+                          hostId={m.hostId}
+                          host={m.host}
+                          hostHref={paths.host}
+                          none="not claimed yet"
+                        />
                       ),
                     },
                     { label: 'Failure', value: m.failureReason ?? '—' },

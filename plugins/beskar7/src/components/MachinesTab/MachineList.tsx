@@ -2,7 +2,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7MachineCreatePermission,
   beskar7MachineReleasePermission,
-  Machine,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Box,
@@ -10,7 +9,6 @@ import {
   CellText,
   ColumnConfig,
   Flex,
-  Link,
   Table,
   Text,
 } from '@backstage/ui';
@@ -19,7 +17,9 @@ import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { IfAllowed } from '../shared/IfAllowed';
 import { LastUpdated } from '../shared/LastUpdated';
+import { HostLink } from '../shared/HostLink';
 import { EmptyState, LoadError } from '../shared/Loadable';
+import { MachineRow, withHosts } from '../shared/machineHosts';
 import { pagePagination } from '../shared/pagination';
 import { usePaths } from '../shared/paths';
 import { StateChip } from '../shared/StateChip';
@@ -34,12 +34,12 @@ export const MachineList = () => {
   const api = useApi(beskar7ApiRef);
   const paths = usePaths();
   const [offset, setOffset] = useState(0);
-  const state = usePolling(
-    () => api.listMachines({ offset, limit: PAGE_SIZE }),
-    [api, offset],
-  );
+  const state = usePolling(async () => {
+    const page = await api.listMachines({ offset, limit: PAGE_SIZE });
+    return { ...page, items: await withHosts(api, page.items) };
+  }, [api, offset]);
   const { run, busy } = useAction();
-  const columns: ColumnConfig<Machine>[] = [
+  const columns: ColumnConfig<MachineRow>[] = [
     {
       id: 'name',
       label: 'Name',
@@ -65,11 +65,7 @@ export const MachineList = () => {
       label: 'Host',
       cell: m => (
         <Cell>
-          {m.hostId ? (
-            <Link href={paths.host(m.hostId)}>{m.hostId.slice(0, 8)}</Link>
-          ) : (
-            <Text color="secondary">—</Text>
-          )}
+          <HostLink hostId={m.hostId} host={m.host} hostHref={paths.host} />
         </Cell>
       ),
     },
@@ -113,7 +109,11 @@ export const MachineList = () => {
   return (
     <Flex direction="column" gap="4">
       <Flex justify="between" align="center">
-        <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+        <LastUpdated
+          updatedAt={state.updatedAt}
+          error={state.error}
+          onRefresh={state.retry}
+        />
         <IfAllowed permission={beskar7MachineCreatePermission}>
           <RequestMachineDialog onRequested={state.retry} />
         </IfAllowed>

@@ -35,7 +35,11 @@ export const OverviewTab = () => {
   }, [api]);
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {({ pools, queue, diagnostics, machines, metrics }) => {
           const totals = Object.fromEntries(

@@ -64,7 +64,11 @@ export const QueueTab = () => {
   const { run, busy } = useAction();
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated updatedAt={state.updatedAt} onRefresh={state.retry} />
+      <LastUpdated
+        updatedAt={state.updatedAt}
+        error={state.error}
+        onRefresh={state.retry}
+      />
       <Loadable {...state}>
         {({ queue, metrics }) => (
           <Flex direction="column" gap="4">
