@@ -42,6 +42,12 @@ for _ in $(seq 1 120); do
   fi
   sleep 1
 done
+# A plugin that fails to start leaves `backstage-cli package start` running.
+if ! curl -fs http://localhost:7007/api/beskar7/health >/dev/null; then
+  cat "$log" >&2
+  echo "the backend did not answer within 120 s" >&2
+  exit 1
+fi
 
 CI=true yarn test:e2e
 
