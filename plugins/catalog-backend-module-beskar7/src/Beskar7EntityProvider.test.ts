@@ -82,8 +82,9 @@ describe('Beskar7EntityProvider against the real plugin', () => {
   });
 
   it('publishes the pool and every host, and drops a host that is deleted', async () => {
-    expect(providers).toHaveLength(1);
-    const provider = providers[0] as Beskar7EntityProvider;
+    const provider = providers.find(
+      (p): p is Beskar7EntityProvider => p instanceof Beskar7EntityProvider,
+    )!;
     const { connection, mutations, latest } = recordingConnection();
     await provider.connect(connection);
     await provider.refresh();

@@ -1,13 +1,17 @@
 /**
- * Publishes the Beskar7 bare-metal fleet (pools and hosts) to the catalog.
+ * Publishes the Beskar7 bare-metal fleet (pools, hosts and the Cluster API
+ * clusters on them) to the catalog.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleBeskar7 as default } from './module';
 export { Beskar7EntityProvider } from './Beskar7EntityProvider';
+export { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
+export type { Beskar7ClusterEntityProviderOptions } from './Beskar7ClusterEntityProvider';
 export type { Beskar7EntityProviderOptions } from './Beskar7EntityProvider';
 export {
   ANNOTATION_BESKAR7_HOST_ID,
   ANNOTATION_BESKAR7_POOL,
 } from './entities';
+export { ANNOTATION_BESKAR7_CLUSTER } from './clusterEntities';

@@ -8,6 +8,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import { beskar7ServiceRef } from '@beskar7/backstage-plugin-beskar7-node';
+import { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -16,8 +17,9 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 };
 
 /**
- * Publishes the beskar7 fleet to the catalog: pools as `host-pool` and hosts
- * as `physical-host` resources. Reads `beskar7.catalog.owner`,
+ * Publishes the beskar7 fleet to the catalog: pools as `host-pool`, hosts
+ * as `physical-host` and Cluster API clusters on them as
+ * `kubernetes-cluster` resources. Reads `beskar7.catalog.owner`,
  * `beskar7.catalog.schedule` and `beskar7.catalog.watchInterval`.
  *
  * @public
@@ -59,6 +61,10 @@ export const catalogModuleBeskar7 = createBackendModule({
             )
           : 30_000;
 
+        const context = async () => ({
+          owner,
+          apiUrl: await discovery.getExternalBaseUrl('beskar7'),
+        });
         catalog.addEntityProvider(
           new Beskar7EntityProvider({
             beskar7,
@@ -66,10 +72,16 @@ export const catalogModuleBeskar7 = createBackendModule({
             logger,
             taskRunner: scheduler.createScheduledTaskRunner(schedule),
             watchIntervalMs,
-            context: async () => ({
-              owner,
-              apiUrl: await discovery.getExternalBaseUrl('beskar7'),
-            }),
+            context,
+          }),
+        );
+        catalog.addEntityProvider(
+          new Beskar7ClusterEntityProvider({
+            beskar7,
+            auth,
+            logger,
+            taskRunner: scheduler.createScheduledTaskRunner(schedule),
+            context,
           }),
         );
       },

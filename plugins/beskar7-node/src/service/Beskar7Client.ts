@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterList,
   Host,
   HostDetails,
   hostQueryString,
@@ -66,6 +67,10 @@ export class Beskar7Client implements Beskar7Service {
       options,
     );
     return items;
+  }
+
+  listClusters(options: Beskar7RequestOptions): Promise<ClusterList> {
+    return this.call('GET', '/clusters', options);
   }
 
   async requestMachine(

@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  ClusterList,
   Host,
   HostDetails,
   ListHostsQuery,
@@ -65,6 +66,12 @@ export interface Beskar7Service {
   ): Promise<Page<Host>>;
   getHost(id: string, options: Beskar7RequestOptions): Promise<HostDetails>;
   listPools(options: Beskar7RequestOptions): Promise<PoolSummary[]>;
+  /**
+   * The Cluster API clusters on Beskar7 hosts (`beskar7.cluster.read`);
+   * empty, with `kubernetesEnabled: false`, when the plugin has no
+   * Kubernetes API to read.
+   */
+  listClusters(options: Beskar7RequestOptions): Promise<ClusterList>;
   /**
    * Stores a machine request; the plugin claims and provisions a host for it.
    * Asking again with the same name and spec returns the same machine.
