@@ -34,8 +34,6 @@ const MAX_PAGE = 500;
  * is a full mutation of its own (apart from the hosts' provider), so a
  * deleted cluster leaves the catalog. Without the plugin's Kubernetes side
  * there is no cluster and nothing is published.
- *
- * @public
  */
 export class Beskar7ClusterEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

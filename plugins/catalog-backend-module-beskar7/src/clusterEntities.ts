@@ -7,7 +7,11 @@ import {
 import { ClusterSummary, Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { EntityContext } from './entities';
 
-/** Annotation with the cluster's `namespace/name`, on cluster entities. */
+/**
+ * Annotation with the cluster's `namespace/name`, on cluster entities.
+ *
+ * @public
+ */
 export const ANNOTATION_BESKAR7_CLUSTER = 'beskar7.io/cluster';
 
 /**

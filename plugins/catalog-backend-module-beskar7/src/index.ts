@@ -7,8 +7,6 @@
 
 export { catalogModuleBeskar7 as default } from './module';
 export { Beskar7EntityProvider } from './Beskar7EntityProvider';
-export { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
-export type { Beskar7ClusterEntityProviderOptions } from './Beskar7ClusterEntityProvider';
 export type { Beskar7EntityProviderOptions } from './Beskar7EntityProvider';
 export {
   ANNOTATION_BESKAR7_HOST_ID,
