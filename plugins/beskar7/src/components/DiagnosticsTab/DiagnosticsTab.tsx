@@ -3,7 +3,6 @@ import { DiagnosticCheck } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Box,
   Cell,
-  CellText,
   ColumnConfig,
   Flex,
   Link,
@@ -30,7 +29,7 @@ export const DiagnosticsTab = () => {
       id: 'title',
       label: 'Check',
       isRowHeader: true,
-      cell: c => <CellText title={c.title} />,
+      cell: c => <WrappingCell text={c.title} />,
     },
     {
       id: 'status',
