@@ -1,18 +1,8 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimulatedBmc } from '../simulator';
+import { useRestBackend } from '../__testUtils__/restBackend';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'one-Server-9' };
 
 /**
@@ -24,65 +14,15 @@ const credentials = { username: 'admin', password: 'one-Server-9' };
 describe.each(databases.eachSupportedId())(
   'one server under any name, on %p',
   databaseId => {
-    const bmcs: SimulatedBmc[] = [];
-    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-    const api = (path: string) => `/api/beskar7${path}`;
-    const get = async (path: string) =>
-      (await request(server).get(api(path)).set(auth)).body;
-    const post = (path: string, body?: object) =>
-      request(server).post(api(path)).set(auth).send(body);
-    const register = (name: string, pool: string, address: string) =>
-      post('/hosts', {
-        name,
-        pool,
-        bmc: { address, credentialsRef: 'lab', allowPlainHttp: true },
-      });
-    const hostsOfPool = async (pool: string): Promise<Host[]> =>
-      (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
-    const start = async (index: number) => {
-      const bmc = await SimulatedBmc.start({
-        tree: generateTree('dell', index),
+    const { get, post, register, hostsOfPool, startBmc } = useRestBackend(
+      databases,
+      databaseId,
+      {
         credentials,
-      });
-      bmcs.push(bmc);
-      return bmc;
-    };
-
-    beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      ({ server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          schedulerServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  lab: {
-                    ...credentials,
-                    allowedAddresses: [
-                      '127.0.0.1',
-                      'localhost',
-                      '::ffff:127.0.0.1',
-                    ],
-                  },
-                },
-                provisioning: {
-                  maxConcurrentOps: 4,
-                  workerCount: 4,
-                  bmcCooldownPeriod: '0s',
-                  pollInterval: '20ms',
-                  reconcileInterval: '200ms',
-                  retry: { maxRetries: 0, initialBackoff: '0s' },
-                },
-              },
-            },
-          }),
-        ],
-      }));
-    }, 60_000);
-    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
+        allowedAddresses: ['127.0.0.1', 'localhost', '::ffff:127.0.0.1'],
+      },
+    );
+    const start = (index: number) => startBmc('dell', index);
 
     it('refuses the aliases of a registered BMC with 409 naming the first host', async () => {
       const bmc = await start(21);

@@ -1,18 +1,8 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimulatedBmc } from '../simulator';
+import { useRestBackend } from '../__testUtils__/restBackend';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'sibling-Secret-6' };
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -24,59 +14,13 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 describe.each(databases.eachSupportedId())(
   'names of sibling hosts, on %p',
   databaseId => {
-    const bmcs: SimulatedBmc[] = [];
-    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-    const api = (path: string) => `/api/beskar7${path}`;
-    const hostsOfPool = async (pool: string): Promise<Host[]> =>
-      (
-        await request(server)
-          .get(api(`/hosts?pool=${pool}&limit=100&orderBy=name`))
-          .set(auth)
-      ).body.items;
-    const register = (name: string, pool: string, address: string) =>
-      request(server)
-        .post(api('/hosts'))
-        .set(auth)
-        .send({
-          name,
-          pool,
-          bmc: { address, credentialsRef: 'lab', allowPlainHttp: true },
-        });
-    const enclosure = async (index: number) => {
-      const bmc = await SimulatedBmc.start({
-        tree: generateTree('dell', index, { systems: 2 }),
-        credentials,
-      });
-      bmcs.push(bmc);
-      return bmc;
-    };
-
-    beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      ({ server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          schedulerServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-                },
-                provisioning: {
-                  bmcCooldownPeriod: '0s',
-                  pollInterval: '20ms',
-                  reconcileInterval: '200ms',
-                  retry: { maxRetries: 0, initialBackoff: '0s' },
-                },
-              },
-            },
-          }),
-        ],
-      }));
-    }, 60_000);
-    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
+    const { register, hostsOfPool, startBmc } = useRestBackend(
+      databases,
+      databaseId,
+      { credentials },
+    );
+    const enclosure = (index: number) =>
+      startBmc('dell', index, { tree: { systems: 2 } });
 
     it('shortens a name that would pass 63 characters with a stable hash', async () => {
       const bmc = await enclosure(71);

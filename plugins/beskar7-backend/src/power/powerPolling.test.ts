@@ -1,18 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimulatedBmc } from '../simulator';
+import { useRestBackend } from '../__testUtils__/restBackend';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'power-Secret-8' };
 
 /**
@@ -23,29 +14,15 @@ const credentials = { username: 'admin', password: 'power-Secret-8' };
 describe.each(databases.eachSupportedId())(
   'power state polling, on %p',
   databaseId => {
-    const bmcs: SimulatedBmc[] = [];
-    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-    const get = async (id: string): Promise<Host> =>
-      (await request(server).get(`/api/beskar7/hosts/${id}`).set(auth)).body;
+    const backend = useRestBackend(databases, databaseId, {
+      credentials,
+      provisioning: { powerPollInterval: '200ms' },
+    });
+    const get = (id: string): Promise<Host> => backend.get(`/hosts/${id}`);
 
     const register = async (name: string, index: number) => {
-      const bmc = await SimulatedBmc.start({
-        tree: generateTree('dell', index),
-        credentials,
-      });
-      bmcs.push(bmc);
-      const created = await request(server)
-        .post('/api/beskar7/hosts')
-        .set(auth)
-        .send({
-          name,
-          pool: 'power',
-          bmc: {
-            address: bmc.url,
-            credentialsRef: 'lab',
-            allowPlainHttp: true,
-          },
-        });
+      const bmc = await backend.startBmc('dell', index);
+      const created = await backend.register(name, 'power', bmc.url);
       expect(created.status).toBe(201);
       const host = await eventually(
         () => get(created.body.id),
@@ -54,34 +31,6 @@ describe.each(databases.eachSupportedId())(
       expect(host.powerState).toBe('Off');
       return { bmc, host };
     };
-
-    beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      ({ server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          schedulerServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-                },
-                provisioning: {
-                  bmcCooldownPeriod: '0s',
-                  pollInterval: '20ms',
-                  reconcileInterval: '200ms',
-                  powerPollInterval: '200ms',
-                  retry: { maxRetries: 0, initialBackoff: '0s' },
-                },
-              },
-            },
-          }),
-        ],
-      }));
-    }, 60_000);
-    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
     it('shows a server switched on and off at its BMC', async () => {
       const { bmc, host } = await register('switched', 61);

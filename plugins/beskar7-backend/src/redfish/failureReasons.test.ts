@@ -1,17 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimFault, SimulatedBmc } from '../simulator';
+import { useRestBackend } from '../__testUtils__/restBackend';
+import { SimFault } from '../simulator';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'reason-Secret-4' };
 
 /**
@@ -22,37 +14,22 @@ const credentials = { username: 'admin', password: 'reason-Secret-4' };
 describe.each(databases.eachSupportedId())(
   'failure reasons from the BMC, on %p',
   databaseId => {
-    const bmcs: SimulatedBmc[] = [];
-    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-    const api = (path: string) => `/api/beskar7${path}`;
-    const get = async (path: string) =>
-      (await request(server).get(api(path)).set(auth)).body;
+    const { get, register, startBmc } = useRestBackend(databases, databaseId, {
+      credentials,
+    });
 
+    let bmcIndex = 0;
     /** Registers a BMC with `faults` set once it is registered; the inspected host. */
     const inspect = async (
       name: string,
       faults: SimFault[],
       options: { messageIdsOnly?: boolean } = {},
     ) => {
-      const bmc = await SimulatedBmc.start({
-        tree: generateTree('hpe', 40 + bmcs.length),
-        credentials,
+      const bmc = await startBmc('hpe', 40 + bmcIndex++, {
         ...options,
         faults,
       });
-      bmcs.push(bmc);
-      const created = await request(server)
-        .post(api('/hosts'))
-        .set(auth)
-        .send({
-          name,
-          pool: 'reasons',
-          bmc: {
-            address: bmc.url,
-            credentialsRef: 'lab',
-            allowPlainHttp: true,
-          },
-        });
+      const created = await register(name, 'reasons', bmc.url);
       expect(created.status).toBe(201);
       const host = await eventually(
         () => get(`/hosts/${created.body.id}`),
@@ -61,35 +38,6 @@ describe.each(databases.eachSupportedId())(
       expect(JSON.stringify(host)).not.toContain(credentials.password);
       return { host, bmc };
     };
-
-    beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      ({ server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          schedulerServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-                },
-                provisioning: {
-                  maxConcurrentOps: 4,
-                  workerCount: 4,
-                  bmcCooldownPeriod: '0s',
-                  pollInterval: '20ms',
-                  reconcileInterval: '200ms',
-                  retry: { maxRetries: 0, initialBackoff: '0s' },
-                },
-              },
-            },
-          }),
-        ],
-      }));
-    }, 60_000);
-    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
     it("names the BMC's error.message and every ExtendedInfo message id", async () => {
       const { host } = await inspect(
