@@ -44,7 +44,7 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
 // Everyone reads the bare-metal fleet; writes need `permission.beskar7.operators`.
-backend.add(import('./modules/beskar7PermissionPolicy'));
+backend.add(import('@beskar7/backstage-plugin-beskar7-backend/policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

@@ -10,7 +10,7 @@ import {
   beskar7MachineCreatePermission,
   beskar7RunbookDestructivePermission,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { Beskar7PermissionPolicy } from './beskar7PermissionPolicy';
+import { Beskar7PermissionPolicy } from './Beskar7PermissionPolicy';
 
 function user(...ownershipEntityRefs: string[]): PolicyQueryUser {
   return {
@@ -56,6 +56,20 @@ describe('Beskar7PermissionPolicy', () => {
     await expect(policy.handle({ permission })).resolves.toEqual({
       result: AuthorizeResult.DENY,
     });
+  });
+
+  it("leaves other plugins' permissions to the app's policy, allowed by handle", async () => {
+    const permission = {
+      type: 'basic' as const,
+      name: 'catalog.entity.create',
+      attributes: { action: 'create' as const },
+    };
+    expect(policy.decide({ permission }, user('user:default/dev'))).toBe(
+      undefined,
+    );
+    expect(
+      policy.decide({ permission: beskar7MachineCreatePermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it("leaves other plugins' permissions allowed", async () => {
