@@ -12,6 +12,15 @@ export interface Config {
       watchInterval?:
         | string
         | { milliseconds?: number; seconds?: number; minutes?: number };
+      /** Publish the `request-bare-metal` scaffolder template; true by default. */
+      template?: boolean;
+      /**
+       * How long the backend may take to start before the module warns that
+       * the catalog is not processing (nothing it publishes appears); 60s by default.
+       */
+      startupTimeout?:
+        | string
+        | { milliseconds?: number; seconds?: number; minutes?: number };
     };
   };
 }

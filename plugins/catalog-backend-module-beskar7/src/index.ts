@@ -13,3 +13,4 @@ export {
   ANNOTATION_BESKAR7_POOL,
 } from './entities';
 export { ANNOTATION_BESKAR7_CLUSTER } from './clusterEntities';
+export { Beskar7TemplateProvider } from './Beskar7TemplateProvider';

@@ -10,6 +10,8 @@ import { durationToMilliseconds } from '@backstage/types';
 import { beskar7ServiceRef } from '@beskar7/backstage-plugin-beskar7-node';
 import { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
+import { Beskar7TemplateProvider } from './Beskar7TemplateProvider';
+import { warnUnlessStarted } from './startupWatch';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 10 },
@@ -19,8 +21,10 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /**
  * Publishes the beskar7 fleet to the catalog: pools as `host-pool`, hosts
  * as `physical-host` and Cluster API clusters on them as
- * `kubernetes-cluster` resources. Reads `beskar7.catalog.owner`,
- * `beskar7.catalog.schedule` and `beskar7.catalog.watchInterval`.
+ * `kubernetes-cluster` resources, and the `request-bare-metal` scaffolder
+ * template. Reads `beskar7.catalog.owner`, `beskar7.catalog.schedule`,
+ * `beskar7.catalog.watchInterval`, `beskar7.catalog.template` and
+ * `beskar7.catalog.startupTimeout`.
  *
  * @public
  */
@@ -35,6 +39,7 @@ export const catalogModuleBeskar7 = createBackendModule({
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
@@ -44,6 +49,7 @@ export const catalogModuleBeskar7 = createBackendModule({
         auth,
         config,
         discovery,
+        lifecycle,
         logger,
         scheduler,
       }) {
@@ -60,6 +66,11 @@ export const catalogModuleBeskar7 = createBackendModule({
               readDurationFromConfig(settings, { key: 'watchInterval' }),
             )
           : 30_000;
+        const startupTimeoutMs = settings?.has('startupTimeout')
+          ? durationToMilliseconds(
+              readDurationFromConfig(settings, { key: 'startupTimeout' }),
+            )
+          : 60_000;
 
         const context = async () => ({
           owner,
@@ -84,6 +95,10 @@ export const catalogModuleBeskar7 = createBackendModule({
             context,
           }),
         );
+        if (settings?.getOptionalBoolean('template') ?? true) {
+          catalog.addEntityProvider(new Beskar7TemplateProvider({ owner }));
+        }
+        warnUnlessStarted({ lifecycle, logger, timeoutMs: startupTimeoutMs });
       },
     });
   },

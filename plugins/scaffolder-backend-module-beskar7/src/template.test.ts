@@ -17,7 +17,7 @@ const template: Entity = parse(
   readFileSync(
     resolve(
       __dirname,
-      '../../../examples/templates/request-bare-metal/template.yaml',
+      '../../catalog-backend-module-beskar7/templates/request-bare-metal.yaml',
     ),
     'utf8',
   ),
