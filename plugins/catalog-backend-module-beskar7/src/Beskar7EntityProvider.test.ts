@@ -16,6 +16,7 @@ import request from 'supertest';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { startBeskar7 } from './__testUtils__/startBeskar7';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
+import { Beskar7TemplateProvider } from './Beskar7TemplateProvider';
 import { catalogModuleBeskar7 } from './module';
 
 const HOSTS = 4;
@@ -79,6 +80,42 @@ describe('Beskar7EntityProvider against the real plugin', () => {
       async () => (await beskar7.listHosts({ limit: 100 }, service)).items,
       all => all.length === HOSTS && all.every(h => h.state === 'Available'),
     );
+  });
+
+  it('publishes the request-bare-metal template the package ships, owned by the configured owner', async () => {
+    expect(providers.map(p => p.getProviderName()).sort()).toEqual([
+      'beskar7',
+      'beskar7-clusters',
+      'beskar7-template',
+    ]);
+    const provider = providers.find(p => p instanceof Beskar7TemplateProvider)!;
+    const { connection, mutations, latest } = recordingConnection();
+    await provider.connect(connection);
+
+    expect(mutations).toHaveLength(1);
+    expect(latest()).toEqual([
+      expect.objectContaining({
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: expect.objectContaining({
+          name: 'request-bare-metal',
+          annotations: {
+            'backstage.io/managed-by-location': expect.stringMatching(
+              /^file:\/.*\/catalog-backend-module-beskar7\/templates\/request-bare-metal\.yaml$/,
+            ),
+            'backstage.io/managed-by-origin-location': expect.stringMatching(
+              /^file:\/.*request-bare-metal\.yaml$/,
+            ),
+          },
+        }),
+        spec: expect.objectContaining({
+          owner: 'group:default/metal',
+          steps: [
+            expect.objectContaining({ action: 'beskar7:machine:request' }),
+          ],
+        }),
+      }),
+    ]);
   });
 
   it('publishes the pool and every host, and drops a host that is deleted', async () => {

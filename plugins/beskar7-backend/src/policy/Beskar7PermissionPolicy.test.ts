@@ -58,7 +58,7 @@ describe('Beskar7PermissionPolicy', () => {
     });
   });
 
-  it("leaves other plugins' permissions to the app's policy, allowed by handle", async () => {
+  it("decide leaves other plugins' permissions to the app's own policy", async () => {
     const permission = {
       type: 'basic' as const,
       name: 'catalog.entity.create',
