@@ -1,17 +1,22 @@
-// What a platform team checks after installing the plugins into a new app:
-// the health route, the simulated hosts, a machine request that reaches
-// Provisioned, the catalog module's entities and the plugin page in Chromium.
+// What a platform team checks after installing the plugins into a new app,
+// signed in as the guest user.
 //
-//   node check.mjs <app base URL> <folder for a failure screenshot>
+//   node check.mjs outsider <backend URL> <frontend URL> <folder for a screenshot>
+//     the guest is outside `permission.beskar7.operators`: health, hosts,
+//     the catalog module's pool and template entities, a machine request
+//     refused with 403, and the Beskar7 pages in Chromium showing hosts and
+//     no write button, without console errors or warnings of their own;
+//   node check.mjs operator <backend URL>
+//     the guest is an operator: a machine request reaches Provisioned.
 import { chromium } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [baseUrl, artifacts] = process.argv.slice(2);
-const api = `${baseUrl}/api`;
+const [mode, backendUrl, frontendUrl, artifacts] = process.argv.slice(2);
+const api = `${backendUrl}/api`;
 
-async function request(path, { token, body } = {}) {
+async function call(path, { token, body } = {}) {
   const res = await fetch(`${api}${path}`, {
     method: body ? 'POST' : 'GET',
     headers: {
@@ -21,8 +26,12 @@ async function request(path, { token, body } = {}) {
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${text}`);
+  return { status: res.status, text: await res.text() };
+}
+
+async function request(path, options) {
+  const { status, text } = await call(path, options);
+  if (status >= 400) throw new Error(`${path}: HTTP ${status} ${text}`);
   return JSON.parse(text);
 }
 
@@ -47,15 +56,18 @@ function step(message) {
   console.log(`--> ${message}`);
 }
 
-step('GET /api/beskar7/health without a token');
-const health = await request('/beskar7/health');
-if (health.status !== 'ok')
-  throw new Error(`health: ${JSON.stringify(health)}`);
-console.log(JSON.stringify(health));
+const machineRequest = name => ({
+  name,
+  imageUrl: 'https://images.example/kairos.iso',
+  configUrl: 'https://config.example/install-test.yaml',
+  osFamily: 'kairos',
+  provisioningMode: 'RemoteConfig',
+});
 
 step('guest sign-in');
 const session = await request('/auth/guest/refresh?env=development');
 const token = session.backstageIdentity.token;
+console.log(session.backstageIdentity.identity.userEntityRef);
 
 step('the simulated hosts become Available');
 const hosts = await eventually('Available hosts', 120, async () => {
@@ -64,27 +76,45 @@ const hosts = await eventually('Available hosts', 120, async () => {
 });
 console.log(`${hosts.totalCount} Available, e.g. ${hosts.items[0].name}`);
 
-step('a machine request reaches Provisioned');
-const name = `install-test-${Date.now()}`;
-const created = await request('/beskar7/machines', {
-  token,
-  body: {
-    name,
-    imageUrl: 'https://images.example/kairos.iso',
-    configUrl: 'https://config.example/install-test.yaml',
-    osFamily: 'kairos',
-    provisioningMode: 'RemoteConfig',
-  },
-});
-const machineId = created.id;
-const machine = await eventually(`${name} Provisioned`, 180, async () => {
-  const m = await request(`/beskar7/machines/${machineId}`, { token });
-  if (m.phase === 'Failed') throw new Error(JSON.stringify(m));
-  return m.phase === 'Provisioned' ? m : undefined;
-});
-console.log(`${name}: ${machine.phase}`);
+if (mode === 'operator') {
+  step('a machine request reaches Provisioned');
+  const name = `install-test-${Date.now()}`;
+  const created = await request('/beskar7/machines', {
+    token,
+    body: machineRequest(name),
+  });
+  const machine = await eventually(`${name} Provisioned`, 180, async () => {
+    const m = await request(`/beskar7/machines/${created.id}`, { token });
+    if (m.phase === 'Failed') throw new Error(JSON.stringify(m));
+    return m.phase === 'Provisioned' ? m : undefined;
+  });
+  console.log(`${name}: ${machine.phase}`);
+  process.exit(0);
+}
+if (mode !== 'outsider') throw new Error(`unknown mode ${mode}`);
 
-step("the catalog module's pool entities");
+step('GET /api/beskar7/health without a token');
+const health = await request('/beskar7/health');
+if (health.status !== 'ok')
+  throw new Error(`health: ${JSON.stringify(health)}`);
+console.log(JSON.stringify(health));
+
+step('a machine request from outside the operators is refused');
+const refused = await call('/beskar7/machines', {
+  token,
+  body: machineRequest(`install-test-${Date.now()}`),
+});
+if (
+  refused.status !== 403 ||
+  !refused.text.includes('beskar7.machine.create')
+) {
+  throw new Error(
+    `expected a 403 naming beskar7.machine.create: ${refused.status} ${refused.text}`,
+  );
+}
+console.log(`403 ${refused.text}`);
+
+step("the catalog module's pool entities and template");
 const pools = await eventually(
   'host-pool entities in the catalog',
   180,
@@ -97,8 +127,19 @@ const pools = await eventually(
   },
 );
 console.log(pools.map(e => e.metadata.name).join(', '));
+const template = await eventually(
+  'the request-bare-metal template in the catalog',
+  60,
+  () =>
+    request('/catalog/entities/by-name/template/default/request-bare-metal', {
+      token,
+    }),
+);
+console.log(
+  `template:default/${template.metadata.name}, owner ${template.spec.owner}`,
+);
 
-step('the plugin page in Chromium');
+step('the Beskar7 pages in Chromium (dev frontend)');
 const browser = await chromium.launchPersistentContext(
   mkdtempSync(join(tmpdir(), 'beskar7-chromium-')),
   {
@@ -116,9 +157,25 @@ const browser = await chromium.launchPersistentContext(
   },
 );
 const page = await browser.newPage();
+// Console errors and warnings, by the page they were logged on. Those that a
+// page without Beskar7 (the catalog) logs too come from the app or
+// Backstage; the others come from this plugin.
+const logged = [];
+let where = 'catalog';
+page.on('console', m => {
+  if (m.type() === 'error' || m.type() === 'warning') {
+    logged.push({ where, text: `${m.type()}: ${m.text()}` });
+  }
+});
+page.on('pageerror', e => logged.push({ where, text: `pageerror: ${e}` }));
+const same = text => text.replace(/\d+/g, '0');
 try {
-  await page.goto(`${baseUrl}/beskar7/hosts`);
-  await page.getByRole('button', { name: 'Enter' }).click({ timeout: 60_000 });
+  await page.goto(`${frontendUrl}/catalog`);
+  await page.getByRole('button', { name: 'Enter' }).click({ timeout: 120_000 });
+  await page.locator('table').first().waitFor({ timeout: 60_000 });
+
+  where = 'beskar7';
+  await page.goto(`${frontendUrl}/beskar7/hosts`);
   await page
     .getByText(hosts.items[0].name)
     .first()
@@ -128,8 +185,51 @@ try {
     .first()
     .waitFor({ timeout: 10_000 });
   console.log(
-    `${baseUrl}/beskar7/hosts lists ${hosts.items[0].name}; the navigation links /beskar7`,
+    `/beskar7/hosts lists ${hosts.items[0].name}; the navigation links /beskar7`,
   );
+
+  // A fresh load: the page asks the permission backend before offering
+  // "Request machines" and "Release".
+  const authorized = page.waitForResponse(
+    r => r.url().includes('/api/permission/authorize'),
+    { timeout: 60_000 },
+  );
+  await page.goto(`${frontendUrl}/beskar7/machines`);
+  const decisions = (await (await authorized).json()).items.map(i => i.result);
+  if (!decisions.includes('DENY')) {
+    throw new Error(`the permission backend allowed the guest: ${decisions}`);
+  }
+  await page
+    .getByRole('region', { name: 'machines' })
+    .waitFor({ timeout: 60_000 });
+  // The decision has arrived; let the page render it.
+  await page.waitForTimeout(1000);
+  const writes = await page
+    .getByRole('button', { name: /^(Request machines|Release)$/ })
+    .count();
+  if (writes !== 0) {
+    throw new Error(`/beskar7/machines offers ${writes} write button(s)`);
+  }
+  console.log(
+    `/beskar7/machines: permission decisions ${decisions}, no write button`,
+  );
+
+  const elsewhere = new Set(
+    logged.filter(l => l.where === 'catalog').map(l => same(l.text)),
+  );
+  const ours = logged.filter(
+    l => l.where === 'beskar7' && !elsewhere.has(same(l.text)),
+  );
+  for (const l of logged.filter(l => !ours.includes(l))) {
+    console.log(`(the app's own, also without Beskar7) ${l.text}`);
+  }
+  if (ours.length > 0) {
+    throw new Error(
+      `console errors or warnings on the Beskar7 pages:\n${ours
+        .map(l => l.text)
+        .join('\n')}`,
+    );
+  }
 } catch (error) {
   const shot = join(artifacts, 'install-test-failure.png');
   await page.screenshot({ path: shot, fullPage: true });
