@@ -94,7 +94,7 @@ step "create a new app with @backstage/create-app@$CREATE_APP_VERSION"
 # corepack answers without looking for its latest release.
 echo '{ "private": true, "packageManager": "yarn@4.13.0" }' >"$WORK/package.json"
 (cd "$WORK" && BACKSTAGE_APP_NAME=beskar7-install-test \
-  npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app) | tee "$WORK/create-app.log"
+  npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app) 2>&1 | tee "$WORK/create-app.log"
 export APP="$WORK/app"
 if ! cmp -s backstage.json "$APP/backstage.json"; then
   echo "the new app is on another Backstage release than this repository:" >&2

@@ -115,7 +115,10 @@ function isObject(value) {
 
 /** The `"resolutions": {...}` blocks, merged into the app's package.json. */
 function packageJson(appDir, createAppLog, readmes) {
-  const withoutSeed = readFileSync(createAppLog, 'utf8').includes(NO_SEED);
+  // create-app aligns its columns: "fetching      yarn.lock seed ✖".
+  const withoutSeed = readFileSync(createAppLog, 'utf8')
+    .replace(/[ \t]+/g, ' ')
+    .includes(NO_SEED);
   const all = readmes
     .flatMap(steps)
     .filter(
