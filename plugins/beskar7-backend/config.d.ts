@@ -157,4 +157,15 @@ export interface Config {
       external?: boolean;
     };
   };
+  /** Read by the permission policy this package ships (`/policy`). */
+  permission?: {
+    beskar7?: {
+      /**
+       * Entity refs (users or groups) allowed to change the bare-metal fleet:
+       * register and release hosts, request machines, manage the queue and
+       * run runbooks. Everyone signed in may read.
+       */
+      operators?: string[];
+    };
+  };
 }
