@@ -39,7 +39,7 @@ export const catalogModuleBeskar7 = createBackendModule({
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
-        lifecycle: coreServices.lifecycle,
+        lifecycle: coreServices.rootLifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },

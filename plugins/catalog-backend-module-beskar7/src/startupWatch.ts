@@ -2,11 +2,12 @@ import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 
 /**
  * The catalog turns what providers apply into entities only once the whole
- * backend has started: its processing engine starts in a startup hook, and
- * startup hooks never run when any plugin of the backend fails to start. The
- * provider's mutations are then stored and nothing appears in the catalog,
- * with no message from the catalog. This says so when the backend has not
- * started within `timeoutMs`, and again when it does start after all.
+ * backend has started: its processing engine starts in a startup hook of the
+ * root lifecycle (pass that one), and those never run when any plugin of the
+ * backend fails to start. The provider's mutations are then stored and
+ * nothing appears in the catalog, with no message from the catalog. This
+ * says so when the backend has not started within `timeoutMs`, and again when
+ * it does start after all.
  */
 export function warnUnlessStarted(options: {
   lifecycle: LifecycleService;
