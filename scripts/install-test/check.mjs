@@ -158,10 +158,10 @@ const browser = await chromium.launchPersistentContext(
 );
 const page = await browser.newPage();
 // Console errors and warnings, by the page they were logged on. Those that a
-// page without Beskar7 (the catalog) logs too come from the app or
+// page without Beskar7 (the app's home) logs too come from the app or
 // Backstage; the others come from this plugin.
 const logged = [];
-let where = 'catalog';
+let where = 'home';
 page.on('console', m => {
   if (m.type() === 'error' || m.type() === 'warning') {
     logged.push({ where, text: `${m.type()}: ${m.text()}` });
@@ -170,9 +170,12 @@ page.on('console', m => {
 page.on('pageerror', e => logged.push({ where, text: `pageerror: ${e}` }));
 const same = text => text.replace(/\d+/g, '0');
 try {
-  await page.goto(`${frontendUrl}/catalog`);
+  await page.goto(frontendUrl);
   await page.getByRole('button', { name: 'Enter' }).click({ timeout: 120_000 });
-  await page.locator('table').first().waitFor({ timeout: 60_000 });
+  await page
+    .locator('nav a[href="/beskar7"]')
+    .first()
+    .waitFor({ timeout: 60_000 });
 
   where = 'beskar7';
   await page.goto(`${frontendUrl}/beskar7/hosts`);
@@ -215,7 +218,7 @@ try {
   );
 
   const elsewhere = new Set(
-    logged.filter(l => l.where === 'catalog').map(l => same(l.text)),
+    logged.filter(l => l.where === 'home').map(l => same(l.text)),
   );
   const ours = logged.filter(
     l => l.where === 'beskar7' && !elsewhere.has(same(l.text)),
