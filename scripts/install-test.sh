@@ -15,8 +15,8 @@
 #     pool and template entities; the README's policy with its example
 #     operators group, so the guest user is outside it: a write is a 403 and
 #     the Beskar7 pages in Chromium show no write button; the pages must not
-#     log console errors or warnings that a page of the app without Beskar7
-#     does not log;
+#     log console errors or warnings of this plugin (check.mjs says how it
+#     tells them from the new app's own);
 #  6. the backend alone with the guest user among the operators: a machine
 #     request reaches Provisioned.
 #

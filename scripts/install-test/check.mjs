@@ -157,18 +157,23 @@ const browser = await chromium.launchPersistentContext(
   },
 );
 const page = await browser.newPage();
-// Console errors and warnings, by the page they were logged on. Those that a
-// page without Beskar7 (the app's home) logs too come from the app or
-// Backstage; the others come from this plugin.
+// Console errors and warnings on the Beskar7 pages. Those of this plugin
+// name it (its extension ids, its packages in a component stack), or are the
+// one React Aria warning its pages caused without a stack; the app's and
+// Backstage's own (findDOMNode in the new app's sidebar, other extensions'
+// routing) are printed but do not fail the test.
 const logged = [];
-let where = 'home';
+let onBeskar7 = false;
 page.on('console', m => {
-  if (m.type() === 'error' || m.type() === 'warning') {
-    logged.push({ where, text: `${m.type()}: ${m.text()}` });
+  if (onBeskar7 && (m.type() === 'error' || m.type() === 'warning')) {
+    logged.push(`${m.type()}: ${m.text()}`);
   }
 });
-page.on('pageerror', e => logged.push({ where, text: `pageerror: ${e}` }));
-const same = text => text.replace(/\d+/g, '0');
+page.on('pageerror', e => onBeskar7 && logged.push(`pageerror: ${e}`));
+const ours = text =>
+  /beskar7/i.test(text) ||
+  /changed from uncontrolled to controlled/.test(text) ||
+  text.startsWith('pageerror:');
 try {
   await page.goto(frontendUrl);
   await page.getByRole('button', { name: 'Enter' }).click({ timeout: 120_000 });
@@ -177,7 +182,7 @@ try {
     .first()
     .waitFor({ timeout: 60_000 });
 
-  where = 'beskar7';
+  onBeskar7 = true;
   await page.goto(`${frontendUrl}/beskar7/hosts`);
   await page
     .getByText(hosts.items[0].name)
@@ -217,20 +222,13 @@ try {
     `/beskar7/machines: permission decisions ${decisions}, no write button`,
   );
 
-  const elsewhere = new Set(
-    logged.filter(l => l.where === 'home').map(l => same(l.text)),
-  );
-  const ours = logged.filter(
-    l => l.where === 'beskar7' && !elsewhere.has(same(l.text)),
-  );
-  for (const l of logged.filter(l => !ours.includes(l))) {
-    console.log(`(the app's own, also without Beskar7) ${l.text}`);
+  for (const text of logged.filter(t => !ours(t))) {
+    console.log(`(not this plugin's) ${text.split('\n')[0]}`);
   }
-  if (ours.length > 0) {
+  const plugin = logged.filter(ours);
+  if (plugin.length > 0) {
     throw new Error(
-      `console errors or warnings on the Beskar7 pages:\n${ours
-        .map(l => l.text)
-        .join('\n')}`,
+      `console errors or warnings of this plugin:\n${plugin.join('\n')}`,
     );
   }
 } catch (error) {
