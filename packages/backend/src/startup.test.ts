@@ -120,6 +120,10 @@ describe('backend start-up', () => {
             '    client: pg',
             `    connection: ${postgres}`,
             `    prefix: ${prefix}`,
+            // As app-config.production.yaml: 3 replicas x 14 plugin
+            // databases must fit the server beside the other suites.
+            '    knexConfig:',
+            '      pool: { min: 0, max: 2 }',
             'beskar7:',
             '  simulator: { enabled: false }',
           ].join('\n'),
