@@ -1,19 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import request from 'supertest';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { createTestDatabases } from './__testUtils__/databases';
-import { beskar7Plugin } from './plugin';
-import { generateTree, SimulatedBmc } from './simulator';
+import { useRestBackend } from './__testUtils__/restBackend';
+import { generateTree, SimulatedBmc, SimulatedBmcOptions } from './simulator';
 import { simGet } from './simulator/testing';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'variants-Secret-3' };
 // Each BMC is a server of its own (its own UUID and serial).
 let unit = 0;
@@ -29,68 +21,27 @@ const tree3 = () => tree({ systems: 3 });
 describe.each(databases.eachSupportedId())(
   'real-world BMCs on %p',
   databaseId => {
+    const { get, post, register, hostsOfPool, startBmc } = useRestBackend(
+      databases,
+      databaseId,
+      { credentials },
+    );
+    const startVariant = (
+      layout: Parameters<typeof generateTree>[2],
+      options: Omit<Partial<SimulatedBmcOptions>, 'tree' | 'credentials'> = {},
+    ) => startBmc('supermicro', (unit += 1), { ...options, tree: layout });
     let bmcs: SimulatedBmc[] = [];
-    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-    const api = (path: string) => `/api/beskar7${path}`;
-    const get = async (path: string) =>
-      (await request(server).get(api(path)).set(auth)).body;
-    const post = (path: string, body?: object) =>
-      request(server).post(api(path)).set(auth).send(body);
-    const hostsOfPool = async (pool: string): Promise<Host[]> =>
-      (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
-
     beforeAll(async () => {
       bmcs = await Promise.all([
-        SimulatedBmc.start({ tree: tree3(), credentials }),
-        SimulatedBmc.start({
-          tree: tree({ bootOverrideEnabled: ['Disabled', 'Continuous'] }),
-          credentials,
-        }),
-        SimulatedBmc.start({
-          tree: tree({ sessionService: false }),
-          credentials,
-          onceBecomesContinuous: true,
-        }),
-        SimulatedBmc.start({
-          tree: tree({}),
-          credentials,
-          sessionCreatedStatus: 204,
-        }),
+        startVariant({ systems: 3 }),
+        startVariant({ bootOverrideEnabled: ['Disabled', 'Continuous'] }),
+        startVariant(
+          { sessionService: false },
+          { onceBecomesContinuous: true },
+        ),
+        startVariant({}, { sessionCreatedStatus: 204 }),
       ]);
-      const knex = await databases.init(databaseId);
-      ({ server } = await startTestBackend({
-        features: [
-          beskar7Plugin,
-          schedulerServiceFactory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-                },
-                provisioning: {
-                  maxConcurrentOps: 4,
-                  workerCount: 4,
-                  bmcCooldownPeriod: '0s',
-                  pollInterval: '20ms',
-                  reconcileInterval: '200ms',
-                  retry: { maxRetries: 0, initialBackoff: '0s' },
-                },
-              },
-            },
-          }),
-        ],
-      }));
     });
-    afterAll(() => Promise.all(bmcs.map(b => b.stop())));
-
-    const register = (name: string, pool: string, address: string) =>
-      post('/hosts', {
-        name,
-        pool,
-        bmc: { address, credentialsRef: 'lab', allowPlainHttp: true },
-      });
 
     it('registers every system of an enclosure as its own host, each once', async () => {
       const enclosure = bmcs[0];

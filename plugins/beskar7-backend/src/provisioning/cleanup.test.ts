@@ -1,19 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimulatedBmc } from '../simulator';
+import { useRestBackend } from '../__testUtils__/restBackend';
+import { SimulatedBmcOptions } from '../simulator';
 import { simGet } from '../simulator/testing';
 
 const databases = createTestDatabases();
-const auth = { Authorization: mockCredentials.user.header() };
 const credentials = { username: 'admin', password: 'clean-Up-7' };
 
 /**
@@ -23,34 +15,27 @@ const credentials = { username: 'admin', password: 'clean-Up-7' };
  * Available. Through the public API, over HTTP to simulated BMCs.
  */
 describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
-  const bmcs: SimulatedBmc[] = [];
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-  const api = (path: string) => `/api/beskar7${path}`;
-  const get = async (path: string) =>
-    (await request(server).get(api(path)).set(auth)).body;
-  const post = (path: string, body?: object) =>
-    request(server).post(api(path)).set(auth).send(body);
-  const hostsOfPool = async (pool: string): Promise<Host[]> =>
-    (await get(`/hosts?pool=${pool}&limit=100&orderBy=name`)).items;
+  const { get, post, register, hostsOfPool, startBmc } = useRestBackend(
+    databases,
+    databaseId,
+    {
+      credentials,
+      provisioning: { retry: { maxRetries: 1, initialBackoff: '0s' } },
+    },
+  );
   let unit = 40;
   const enrol = async (
     pool: string,
-    options: Partial<Parameters<typeof SimulatedBmc.start>[0]> & {
+    options: Omit<Partial<SimulatedBmcOptions>, 'tree' | 'credentials'> & {
       bootOverrideEnabled?: string[];
     } = {},
   ) => {
     const { bootOverrideEnabled, ...rest } = options;
-    const bmc = await SimulatedBmc.start({
-      tree: generateTree('hpe', (unit += 1), { bootOverrideEnabled }),
-      credentials,
+    const bmc = await startBmc('hpe', (unit += 1), {
       ...rest,
+      tree: { bootOverrideEnabled },
     });
-    bmcs.push(bmc);
-    const res = await post('/hosts', {
-      name: pool,
-      pool,
-      bmc: { address: bmc.url, credentialsRef: 'lab', allowPlainHttp: true },
-    });
+    const res = await register(pool, pool, bmc.url);
     expect(res.status).toBe(201);
     await eventually(
       () => hostsOfPool(pool),
@@ -73,35 +58,6 @@ describe.each(databases.eachSupportedId())('cleanup on %p', databaseId => {
       m => ['Provisioned', 'Failed'].includes(m.phase),
     );
   };
-
-  beforeAll(async () => {
-    const knex = await databases.init(databaseId);
-    ({ server } = await startTestBackend({
-      features: [
-        beskar7Plugin,
-        schedulerServiceFactory,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            beskar7: {
-              credentials: {
-                lab: { ...credentials, allowedAddresses: ['127.0.0.1'] },
-              },
-              provisioning: {
-                maxConcurrentOps: 4,
-                workerCount: 4,
-                bmcCooldownPeriod: '0s',
-                pollInterval: '20ms',
-                reconcileInterval: '200ms',
-                retry: { maxRetries: 1, initialBackoff: '0s' },
-              },
-            },
-          },
-        }),
-      ],
-    }));
-  }, 60_000);
-  afterAll(() => Promise.all(bmcs.map(b => b.stop())));
 
   it('clears the override on a service that wants the whole Boot object', async () => {
     const bmc = await enrol('whole-boot', {
