@@ -2,6 +2,7 @@ import { MachinePhase } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { RING_WINDOW } from '../claims/ring';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
+import { preparedRaw } from './preparedStatement';
 import { HOSTS_TABLE } from './hostRows';
 import { MACHINES_TABLE } from './machineRows';
 
@@ -243,7 +244,7 @@ export class ClaimStore {
                THEN ${eligibleLeft}
              END AS eligible_left
         FROM m`;
-    const { rows } = await this.knex.raw(sql, [
+    const { rows } = await preparedRaw(this.knex, sql, [
       machineId,
       ...bindings,
       now,

@@ -1,0 +1,43 @@
+import { createTestDatabases } from '../__testUtils__/databases';
+import { preparedRaw } from './preparedStatement';
+
+const databases = createTestDatabases();
+
+describe('preparedRaw', () => {
+  it.each(databases.eachSupportedId())(
+    'runs the statement with its bindings, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const sql = 'SELECT ? + 1 AS answer';
+      const first = await preparedRaw(knex, sql, [41]);
+      const second = await preparedRaw(knex, sql, [1]);
+      const answers = [first, second].map(result =>
+        Number((Array.isArray(result) ? result : result.rows)[0].answer),
+      );
+      expect(answers).toEqual([42, 2]);
+    },
+  );
+
+  it('prepares the statement once per PostgreSQL connection, named by its text', async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const created = await databases.init('POSTGRES_15');
+    // One transaction: one connection, whose prepared statements are listed.
+    const trx = await created.transaction();
+    try {
+      for (const value of [1, 2, 3]) {
+        await preparedRaw(trx, 'SELECT ?::int AS v', [value]);
+      }
+      await preparedRaw(trx, 'SELECT ?::int + 0 AS v', [1]);
+      const { rows } = await trx.raw(
+        `SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'beskar7_%' ORDER BY statement`,
+      );
+      expect(rows.map((r: { statement: string }) => r.statement)).toEqual([
+        'SELECT $1::int + 0 AS v',
+        'SELECT $1::int AS v',
+      ]);
+      expect(new Set(rows.map((r: { name: string }) => r.name)).size).toBe(2);
+    } finally {
+      await trx.rollback();
+    }
+  });
+});
