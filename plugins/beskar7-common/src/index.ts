@@ -9,6 +9,7 @@ export * from './alertLimits';
 export * from './annotations';
 export * from './api';
 export * from './clusters';
+export * from './clusterRequests';
 export * from './hardware';
 export * from './permissions';
 export * from './runbooks';

@@ -4,11 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { beskar7ServiceRef } from '@beskar7/backstage-plugin-beskar7-node';
+import { createClusterCreateAction } from './actions/createCluster';
+import { createClusterDeleteAction } from './actions/deleteCluster';
+import { createClusterScaleAction } from './actions/scaleCluster';
 import { createMachineReleaseAction } from './actions/releaseMachine';
 import { createMachineRequestAction } from './actions/requestMachine';
 
 /**
- * Registers the `beskar7:machine:*` scaffolder actions. They call the
+ * Registers the `beskar7:machine:*` and `beskar7:cluster:*` scaffolder actions. They call the
  * beskar7 plugin with the task initiator's credentials, so its permissions
  * decide as they do for the portal.
  *
@@ -28,6 +31,9 @@ export const scaffolderModuleBeskar7 = createBackendModule({
         scaffolderActions.addActions(
           createMachineRequestAction({ beskar7, permissions }),
           createMachineReleaseAction({ beskar7, permissions }),
+          createClusterCreateAction({ beskar7, permissions }),
+          createClusterScaleAction({ beskar7, permissions }),
+          createClusterDeleteAction({ beskar7, permissions }),
         );
       },
     });

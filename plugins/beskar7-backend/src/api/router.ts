@@ -14,7 +14,6 @@ import { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { validateProvisioningConfig } from '../config';
 import { isDatabaseUnavailable } from '../database/errors';
-import { ClusterService } from '../clusters';
 import { DiagnosticsService } from '../diagnostics';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
@@ -23,7 +22,7 @@ import { ProvisioningQueue } from '../queue';
 import { RunbookEngine } from '../runbooks';
 import { Authorizer, AuthorizedRunbooks } from '../authorization';
 import { AuthorizedRoutes } from './AuthorizedRoutes';
-import { addClusterRoutes } from './clusterRoutes';
+import { addClusterRoutes, ClusterRouteServices } from './clusterRoutes';
 import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
 import {
@@ -55,7 +54,7 @@ export interface RouterOptions {
   metrics: Registry;
   metricsHistory: Pick<MetricsHistory, 'summary'>;
   /** Cluster API clusters, when the Kubernetes side is enabled. */
-  clusters?: Pick<ClusterService, 'list' | 'get'>;
+  clusters?: ClusterRouteServices;
   /** The Kubernetes side's health, when it is enabled. */
   kubernetesHealth?: () => KubernetesHealth | undefined;
 }

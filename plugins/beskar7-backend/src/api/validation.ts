@@ -1,6 +1,10 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   BOOT_MODES,
+  CLUSTER_OS_FAMILIES,
+  ClusterRequest,
+  ClusterScaleRequest,
+  CONTROL_PLANE_COUNTS,
   HOST_SORT_FIELDS,
   HOST_STATES,
   JOB_STATUSES,
@@ -171,6 +175,55 @@ const kubernetesMachineRequest = machineRequestFields
       path: ['configUrl'],
     },
   );
+
+/** An IP address or DNS name: where the control plane's API servers are reached. */
+const endpointHost = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|[0-9a-fA-F:.]+)$/,
+    'must be an IP address or a DNS name',
+  );
+
+const clusterRequest = z.strictObject({
+  // The worker MachineDeployment is <name>-md-0 and a Beskar7Machine's name
+  // adds Cluster API's suffixes: leave room within 63 characters.
+  name: dnsLabel.max(40),
+  namespace: dnsLabel.default('default'),
+  kubernetesVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+$/, 'must be a version like v1.32.0'),
+  controlPlaneEndpoint: z.strictObject({
+    host: endpointHost,
+    port: z.int().min(1).max(65535).default(6443),
+  }),
+  controlPlaneReplicas: z
+    .int()
+    .refine(
+      n => (CONTROL_PLANE_COUNTS as readonly number[]).includes(n),
+      'must be 1, 3 or 5',
+    ),
+  workerReplicas: z.int().min(0).max(500),
+  hostSelector: requirements
+    .omit({ namespace: true, failureDomain: true })
+    .default({}),
+  imageUrl: httpUrl('image'),
+  osFamily: z.enum(CLUSTER_OS_FAMILIES),
+  owner: z
+    .string()
+    .max(255)
+    .regex(
+      /^([a-z]+:)?([a-z0-9-]+\/)?[A-Za-z0-9._-]+$/,
+      'must be an entity ref',
+    )
+    .optional(),
+});
+
+const clusterScale = z.strictObject({
+  replicas: z.int().min(0).max(500),
+  machineDeployment: dnsLabel.optional(),
+});
 
 // Query strings arrive as string | string[]; repeated keys mean "any of".
 const repeated = z
@@ -380,6 +433,14 @@ export function parseRunbookStepInput(body: unknown) {
 
 export function parseRunbookRunsQuery(query: unknown) {
   return parse(runbookRunsQuery, query, 'runbook run query');
+}
+
+export function parseClusterRequest(body: unknown): ClusterRequest {
+  return parse(clusterRequest, body, 'cluster request') as ClusterRequest;
+}
+
+export function parseClusterScale(body: unknown): ClusterScaleRequest {
+  return parse(clusterScale, body, 'cluster scale');
 }
 
 /** A cluster's namespace and name from the path, or a 404: no Cluster has names of another shape. */

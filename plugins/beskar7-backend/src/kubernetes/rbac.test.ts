@@ -85,6 +85,18 @@ realCluster(
             string,
           ],
         ]),
+        // Clusters requested from the portal (clusters/ClusterWriter).
+        ...['create', 'patch'].flatMap(verb =>
+          [
+            [GROUP, 'beskar7machinetemplates'],
+            [GROUP, 'beskar7clusters'],
+            ['cluster.x-k8s.io', 'clusters'],
+            ['cluster.x-k8s.io', 'machinedeployments'],
+            ['controlplane.cluster.x-k8s.io', 'kubeadmcontrolplanes'],
+            ['bootstrap.cluster.x-k8s.io', 'kubeadmconfigtemplates'],
+          ].map(([g, r]) => [verb, g, r] as [string, string, string]),
+        ),
+        ['delete', 'cluster.x-k8s.io', 'clusters'],
       ];
       const deniedRequests = async () => {
         const denied: string[] = [];

@@ -57,7 +57,7 @@ export async function buildApi(options: {
       diagnostics: views.diagnostics,
       runbooks: services.runbooks,
       metrics: replica.metrics.registry,
-      clusters: services.clusters,
+      clusters: services.clusterRoutes,
       kubernetesHealth: () => kubernetes?.health(),
       metricsHistory: views.metricsHistory,
     }),

@@ -3,7 +3,11 @@ import { Config } from '@backstage/config';
 import { Beskar7RunbookProcedure } from '@beskar7/backstage-plugin-beskar7-node';
 import { Knex } from 'knex';
 import { resolveLeaderElectionTiming } from '../claims';
-import { ClusterObjectReader, ClusterService } from '../clusters';
+import {
+  ClusterObjectReader,
+  ClusterService,
+  ClusterWriter,
+} from '../clusters';
 import { MachineStore } from '../database/MachineStore';
 import { BmcAddressPolicy } from '../inventory/bmcAddressPolicy';
 import { InventoryService } from '../inventory/InventoryService';
@@ -89,7 +93,15 @@ export function buildFleetServices(options: {
       },
     }),
   });
-  return { inventory, machines, runbooks, clusters };
+  const clusterRoutes = kubernetes &&
+    clusters && {
+      clusters,
+      writer: new ClusterWriter(
+        kubernetes.apiAccess.kubeConfig,
+        kubernetes.apiAccess.namespace,
+      ),
+    };
+  return { inventory, machines, runbooks, clusters, clusterRoutes };
 }
 
 export type FleetServices = ReturnType<typeof buildFleetServices>;

@@ -5,7 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterCreateResult,
+  ClusterDetails,
   ClusterList,
+  ClusterRequest,
+  ClusterScaleRequest,
+  ClusterScaleResult,
   Host,
   HostDetails,
   hostQueryString,
@@ -71,6 +76,43 @@ export class Beskar7Client implements Beskar7Service {
 
   listClusters(options: Beskar7RequestOptions): Promise<ClusterList> {
     return this.call('GET', '/clusters', options);
+  }
+
+  getCluster(
+    namespace: string,
+    name: string,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterDetails> {
+    return this.call('GET', clusterPath(namespace, name), options);
+  }
+
+  createCluster(
+    request: ClusterRequest,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterCreateResult> {
+    return this.call('POST', '/clusters', options, request);
+  }
+
+  scaleCluster(
+    namespace: string,
+    name: string,
+    request: ClusterScaleRequest,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterScaleResult> {
+    return this.call(
+      'POST',
+      `${clusterPath(namespace, name)}/scale`,
+      options,
+      request,
+    );
+  }
+
+  async deleteCluster(
+    namespace: string,
+    name: string,
+    options: Beskar7RequestOptions,
+  ): Promise<void> {
+    await this.send('DELETE', clusterPath(namespace, name), options);
   }
 
   async requestMachine(
@@ -173,4 +215,10 @@ export class Beskar7Client implements Beskar7Service {
     }
     return response;
   }
+}
+
+function clusterPath(namespace: string, name: string): string {
+  return `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    name,
+  )}`;
 }

@@ -1,6 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  ClusterCreateResult,
+  ClusterDetails,
   ClusterList,
+  ClusterRequest,
+  ClusterScaleRequest,
+  ClusterScaleResult,
   Host,
   HostDetails,
   ListHostsQuery,
@@ -72,6 +77,34 @@ export interface Beskar7Service {
    * Kubernetes API to read.
    */
   listClusters(options: Beskar7RequestOptions): Promise<ClusterList>;
+  /** A cluster with its Machines and hosts (`beskar7.cluster.read`). */
+  getCluster(
+    namespace: string,
+    name: string,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterDetails>;
+  /**
+   * Applies a cluster's Cluster API objects (`beskar7.cluster.create`) with
+   * the plugin's Kubernetes credentials; applying the same request again
+   * changes nothing.
+   */
+  createCluster(
+    request: ClusterRequest,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterCreateResult>;
+  /** Sets a worker MachineDeployment's replicas (`beskar7.cluster.create`). */
+  scaleCluster(
+    namespace: string,
+    name: string,
+    request: ClusterScaleRequest,
+    options: Beskar7RequestOptions,
+  ): Promise<ClusterScaleResult>;
+  /** Deletes a cluster (`beskar7.cluster.delete`); its hosts are released. */
+  deleteCluster(
+    namespace: string,
+    name: string,
+    options: Beskar7RequestOptions,
+  ): Promise<void>;
   /**
    * Stores a machine request; the plugin claims and provisions a host for it.
    * Asking again with the same name and spec returns the same machine.

@@ -59,6 +59,8 @@ export async function startBeskar7(options: {
   hosts: number;
   features: BackendFeature[];
   extensionPoints?: Parameters<typeof startTestBackend>[0]['extensionPoints'];
+  /** More `beskar7` settings (the Kubernetes side). */
+  beskar7?: Record<string, unknown>;
 }) {
   const knex = await databases.init('SQLITE_3');
   return startTestBackend({
@@ -78,6 +80,7 @@ export async function startBeskar7(options: {
               pollInterval: '50ms',
               bmcCooldownPeriod: '0s',
             },
+            ...options.beskar7,
           },
         },
       }),

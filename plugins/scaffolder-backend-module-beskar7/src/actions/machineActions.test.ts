@@ -113,10 +113,13 @@ describe('beskar7 machine actions against the real plugin', () => {
     );
   });
 
-  it('registers both actions with the scaffolder', () => {
+  it('registers every action with the scaffolder', () => {
     expect(registered.map(a => [a.id, a.supportsDryRun])).toEqual([
       ['beskar7:machine:request', true],
       ['beskar7:machine:release', true],
+      ['beskar7:cluster:create', true],
+      ['beskar7:cluster:scale', undefined],
+      ['beskar7:cluster:delete', undefined],
     ]);
   });
 

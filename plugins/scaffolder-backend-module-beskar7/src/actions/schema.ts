@@ -8,7 +8,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 
 /** The zod the scaffolder hands to schema functions (its `zod/v3`). */
-type Zod = typeof z;
+export type Zod = typeof z;
 
 // The API's own rules, checked here first so that a bad input fails the step
 // before anything is requested, with a message that names the field.
@@ -19,10 +19,10 @@ const DNS_LABEL_MESSAGE =
 /** Room left in a 63-character name for `-<index>`. */
 export const MAX_PREFIX_LENGTH = 56;
 
-const dnsLabel = (zod: Zod) =>
+export const dnsLabel = (zod: Zod) =>
   zod.string().max(63).regex(DNS_LABEL, DNS_LABEL_MESSAGE);
 
-const waitTimeout = (zod: Zod) =>
+export const waitTimeout = (zod: Zod) =>
   zod
     .number()
     .int()
@@ -30,6 +30,23 @@ const waitTimeout = (zod: Zod) =>
     .max(24 * 3600)
     .default(1800)
     .describe('How long to wait, in seconds');
+
+export const labelSelector = (zod: Zod) =>
+  zod
+    .object({
+      matchLabels: zod.record(zod.string()).optional(),
+      matchExpressions: zod
+        .array(
+          zod.object({
+            key: zod.string().min(1),
+            operator: zod.enum(LABEL_SELECTOR_OPERATORS),
+            values: zod.array(zod.string()).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional()
+    .describe('Kubernetes-style selector on host labels');
 
 export const requestInput = (zod: Zod) =>
   zod
@@ -51,21 +68,7 @@ export const requestInput = (zod: Zod) =>
           'Machines are named <namePrefix>-1 … <namePrefix>-<count>; derived from the task id when left out',
         ),
       pool: dnsLabel(zod).optional().describe('Host pool to take hosts from'),
-      labelSelector: zod
-        .object({
-          matchLabels: zod.record(zod.string()).optional(),
-          matchExpressions: zod
-            .array(
-              zod.object({
-                key: zod.string().min(1),
-                operator: zod.enum(LABEL_SELECTOR_OPERATORS),
-                values: zod.array(zod.string()).optional(),
-              }),
-            )
-            .optional(),
-        })
-        .optional()
-        .describe('Kubernetes-style selector on host labels'),
+      labelSelector: labelSelector(zod),
       tags: zod
         .array(zod.string().min(1))
         .optional()
