@@ -12,7 +12,7 @@ export interface Config {
       watchInterval?:
         | string
         | { milliseconds?: number; seconds?: number; minutes?: number };
-      /** Publish the `request-bare-metal` scaffolder template; true by default. */
+      /** Publish the `request-bare-metal` and `bare-metal-kubernetes-cluster` scaffolder templates; true by default. */
       template?: boolean;
       /**
        * How long the backend may take to start before the module warns that

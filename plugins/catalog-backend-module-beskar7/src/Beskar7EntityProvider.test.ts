@@ -82,7 +82,7 @@ describe('Beskar7EntityProvider against the real plugin', () => {
     );
   });
 
-  it('publishes the request-bare-metal template the package ships, owned by the configured owner', async () => {
+  it('publishes the templates the package ships, owned by the configured owner', async () => {
     expect(providers.map(p => p.getProviderName()).sort()).toEqual([
       'beskar7',
       'beskar7-clusters',
@@ -93,28 +93,31 @@ describe('Beskar7EntityProvider against the real plugin', () => {
     await provider.connect(connection);
 
     expect(mutations).toHaveLength(1);
-    expect(latest()).toEqual([
+    const shipped = (name: string, action: string) =>
       expect.objectContaining({
         apiVersion: 'scaffolder.backstage.io/v1beta3',
         kind: 'Template',
         metadata: expect.objectContaining({
-          name: 'request-bare-metal',
+          name,
           annotations: {
             'backstage.io/managed-by-location': expect.stringMatching(
-              /^file:\/.*\/catalog-backend-module-beskar7\/templates\/request-bare-metal\.yaml$/,
+              new RegExp(
+                `^file:/.*/catalog-backend-module-beskar7/templates/${name}\\.yaml$`,
+              ),
             ),
             'backstage.io/managed-by-origin-location': expect.stringMatching(
-              /^file:\/.*request-bare-metal\.yaml$/,
+              new RegExp(`^file:/.*${name}\\.yaml$`),
             ),
           },
         }),
         spec: expect.objectContaining({
           owner: 'group:default/metal',
-          steps: [
-            expect.objectContaining({ action: 'beskar7:machine:request' }),
-          ],
+          steps: [expect.objectContaining({ action })],
         }),
-      }),
+      });
+    expect(latest()).toEqual([
+      shipped('request-bare-metal', 'beskar7:machine:request'),
+      shipped('bare-metal-kubernetes-cluster', 'beskar7:cluster:create'),
     ]);
   });
 

@@ -11,17 +11,23 @@ import {
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 
-/** The template this package ships, beside its code. */
-export const REQUEST_BARE_METAL_TEMPLATE = resolvePackagePath(
-  '@beskar7/backstage-plugin-catalog-backend-module-beskar7',
-  'templates/request-bare-metal.yaml',
+/** The templates this package ships, beside its code. */
+export const SHIPPED_TEMPLATES = [
+  'request-bare-metal.yaml',
+  'bare-metal-kubernetes-cluster.yaml',
+].map(file =>
+  resolvePackagePath(
+    '@beskar7/backstage-plugin-catalog-backend-module-beskar7',
+    `templates/${file}`,
+  ),
 );
 
 /**
- * Publishes the `request-bare-metal` scaffolder template that comes with this
- * package (it runs the actions of the scaffolder module
+ * Publishes the scaffolder templates that come with this package,
+ * `request-bare-metal` and `bare-metal-kubernetes-cluster` (they run the
+ * actions of the scaffolder module
  * `@beskar7/backstage-plugin-scaffolder-backend-module-beskar7`), so that an
- * app offers it without copying it or naming a location.
+ * app offers them without copying them or naming a location.
  *
  * @public
  */
@@ -33,20 +39,23 @@ export class Beskar7TemplateProvider implements EntityProvider {
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
-    const template = await readTemplate(this.options.owner);
+    const templates = await Promise.all(
+      SHIPPED_TEMPLATES.map(path => readTemplate(path, this.options.owner)),
+    );
     await connection.applyMutation({
       type: 'full',
-      entities: [{ entity: template, locationKey: this.getProviderName() }],
+      entities: templates.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
     });
   }
 }
 
-/** The shipped template, owned by `owner` and located at its file. */
-export async function readTemplate(owner: string): Promise<Entity> {
-  const template: Entity = parse(
-    await readFile(REQUEST_BARE_METAL_TEMPLATE, 'utf8'),
-  );
-  const location = `file:${REQUEST_BARE_METAL_TEMPLATE}`;
+/** A shipped template, owned by `owner` and located at its file. */
+async function readTemplate(path: string, owner: string): Promise<Entity> {
+  const template: Entity = parse(await readFile(path, 'utf8'));
+  const location = `file:${path}`;
   return {
     ...template,
     metadata: {

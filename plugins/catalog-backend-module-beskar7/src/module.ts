@@ -21,8 +21,8 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /**
  * Publishes the beskar7 fleet to the catalog: pools as `host-pool`, hosts
  * as `physical-host` and Cluster API clusters on them as
- * `kubernetes-cluster` resources, and the `request-bare-metal` scaffolder
- * template. Reads `beskar7.catalog.owner`, `beskar7.catalog.schedule`,
+ * `kubernetes-cluster` resources, and the `request-bare-metal` and
+ * `bare-metal-kubernetes-cluster` scaffolder templates. Reads `beskar7.catalog.owner`, `beskar7.catalog.schedule`,
  * `beskar7.catalog.watchInterval`, `beskar7.catalog.template` and
  * `beskar7.catalog.startupTimeout`.
  *

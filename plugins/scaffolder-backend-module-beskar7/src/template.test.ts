@@ -13,15 +13,19 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { startBeskar7 } from './__testUtils__/startBeskar7';
 import { scaffolderModuleBeskar7 } from './module';
 
-const template: Entity = parse(
-  readFileSync(
-    resolve(
-      __dirname,
-      '../../catalog-backend-module-beskar7/templates/request-bare-metal.yaml',
+/** A template the catalog module ships. */
+const shipped = (name: string): Entity =>
+  parse(
+    readFileSync(
+      resolve(
+        __dirname,
+        `../../catalog-backend-module-beskar7/templates/${name}.yaml`,
+      ),
+      'utf8',
     ),
-    'utf8',
-  ),
-);
+  );
+const template = shipped('request-bare-metal');
+const clusterTemplate = shipped('bare-metal-kubernetes-cluster');
 
 const VALUES = {
   namePrefix: 'tpl',
@@ -37,7 +41,7 @@ const VALUES = {
   timeoutMinutes: 5,
 };
 
-describe('the request-bare-metal template through the real scaffolder', () => {
+describe('the shipped templates through the real scaffolder', () => {
   const auth = { Authorization: mockCredentials.user.header() };
   let server: Parameters<typeof request>[0];
 
@@ -47,7 +51,7 @@ describe('the request-bare-metal template through the real scaffolder', () => {
       features: [
         scaffolderPlugin,
         scaffolderModuleBeskar7,
-        catalogServiceMock.factory({ entities: [template] }),
+        catalogServiceMock.factory({ entities: [template, clusterTemplate] }),
       ],
     });
     server = backend.server;
@@ -80,6 +84,58 @@ describe('the request-bare-metal template through the real scaffolder', () => {
       .get('/api/beskar7/machines')
       .set(auth);
     expect(machines.body.totalCount).toBe(0);
+  });
+
+  it('dry-runs the cluster template: the form values reach beskar7:cluster:create, which counts the free hosts', async () => {
+    const values = {
+      name: 'tpl-cluster',
+      // Where the simulated hosts are: a cluster's machines claim hosts of its own namespace.
+      namespace: 'simulator',
+      owner: 'group:default/payments',
+      kubernetesVersion: 'v1.32.0',
+      controlPlaneEndpoint: '10.0.10.100',
+      controlPlanePort: 6443,
+      controlPlaneReplicas: 1,
+      workerReplicas: 2,
+      pool: 'resource:default/pool-default',
+      minCpuCores: 1,
+      imageUrl: 'https://images.example/ubuntu-24.04-k8s-1.32.iso',
+      osFamily: 'cloud-init',
+      timeoutMinutes: 5,
+    };
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set(auth)
+      .send({ template: clusterTemplate, values, directoryContents: [] });
+
+    expect(res.status).toBe(200);
+    expect(res.body.output).toEqual({
+      links: [
+        {
+          title: 'The cluster in the portal',
+          url: '/beskar7/clusters/simulator/tpl-cluster',
+        },
+      ],
+      text: [
+        {
+          title: 'Result',
+          content:
+            'Dry run: 3 machine(s) for simulator/tpl-cluster, 4 matching Available host(s)',
+        },
+      ],
+    });
+
+    const tooBig = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set(auth)
+      .send({
+        template: clusterTemplate,
+        values: { ...values, controlPlaneReplicas: 3, workerReplicas: 2 },
+        directoryContents: [],
+      });
+    expect(JSON.stringify(tooBig.body)).toContain(
+      'Not enough capacity for cluster simulator/tpl-cluster: 5 machines requested (3 control plane + 2 workers) but only 4 Available host(s) match the host selector; nothing was created',
+    );
   });
 
   it('runs: two machines provisioned from the chosen pool of the simulated fleet', async () => {
