@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   ClusterDetails,
   ClusterList,
+  ClusterScaleRequest,
+  ClusterScaleResult,
   DiagnosticsReport,
   HealthResponse,
   Host,
@@ -36,6 +38,14 @@ export interface Beskar7Api {
   /** Cluster API clusters on Beskar7 hosts (beskar7.cluster.read). */
   listClusters(): Promise<ClusterList>;
   getCluster(namespace: string, name: string): Promise<ClusterDetails>;
+  /** Sets a worker MachineDeployment's replicas (beskar7.cluster.create). */
+  scaleCluster(
+    namespace: string,
+    name: string,
+    request: ClusterScaleRequest,
+  ): Promise<ClusterScaleResult>;
+  /** Deletes the cluster; its hosts are released (beskar7.cluster.delete). */
+  deleteCluster(namespace: string, name: string): Promise<void>;
   getQueue(): Promise<QueueStatus>;
   changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus>;
   getDiagnostics(): Promise<DiagnosticsReport>;

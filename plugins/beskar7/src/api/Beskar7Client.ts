@@ -3,6 +3,8 @@ import { ResponseError } from '@backstage/errors';
 import {
   ClusterDetails,
   ClusterList,
+  ClusterScaleRequest,
+  ClusterScaleResult,
   DiagnosticsReport,
   HealthResponse,
   Host,
@@ -62,10 +64,19 @@ export class Beskar7Client implements Beskar7Api {
   }
 
   getCluster(namespace: string, name: string): Promise<ClusterDetails> {
-    return this.call(
-      'GET',
-      `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
-    );
+    return this.call('GET', clusterPath(namespace, name));
+  }
+
+  scaleCluster(
+    namespace: string,
+    name: string,
+    request: ClusterScaleRequest,
+  ): Promise<ClusterScaleResult> {
+    return this.call('POST', `${clusterPath(namespace, name)}/scale`, request);
+  }
+
+  deleteCluster(namespace: string, name: string): Promise<void> {
+    return this.call('DELETE', clusterPath(namespace, name));
   }
 
   async listPools(): Promise<PoolSummary[]> {
@@ -164,6 +175,14 @@ export class Beskar7Client implements Beskar7Api {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    // A deletion is accepted with no body.
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+function clusterPath(namespace: string, name: string): string {
+  return `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    name,
+  )}`;
 }

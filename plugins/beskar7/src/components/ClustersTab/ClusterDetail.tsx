@@ -1,5 +1,7 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
+  beskar7ClusterCreatePermission,
+  beskar7ClusterDeletePermission,
   ClusterCondition,
   ClusterDetails,
   ClusterMachine,
@@ -15,16 +17,20 @@ import {
   Table,
   Text,
 } from '@backstage/ui';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
+import { ConfirmButton } from '../shared/ConfirmButton';
+import { IfAllowed } from '../shared/IfAllowed';
 import { Facts } from '../shared/Facts';
 import { LastUpdated } from '../shared/LastUpdated';
 import { EmptyState, Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
 import { Section } from '../shared/Section';
 import { StateChip } from '../shared/StateChip';
+import { useAction } from '../shared/useAction';
 import { usePolling } from '../shared/usePolling';
 import { replicasText } from './replicas';
+import { ScaleDialog } from './ScaleDialog';
 
 function problemText(p: ClusterCondition): string {
   return [`${p.kind} ${p.name}: ${p.type} ${p.status}`, p.reason, p.message]
@@ -125,7 +131,13 @@ const MachineTable = ({
   );
 };
 
-const Tree = ({ c }: { c: ClusterDetails }) => (
+const Tree = ({
+  c,
+  onChanged,
+}: {
+  c: ClusterDetails;
+  onChanged: () => void;
+}) => (
   <Flex direction="column" gap="4">
     <Section
       title={`Control plane${
@@ -149,6 +161,17 @@ const Tree = ({ c }: { c: ClusterDetails }) => (
           title={`MachineDeployment ${w.machineDeployment} (${replicasText(
             md?.replicas,
           )} ready)`}
+          actions={
+            <IfAllowed permission={beskar7ClusterCreatePermission}>
+              <ScaleDialog
+                namespace={c.namespace}
+                cluster={c.name}
+                machineDeployment={w.machineDeployment}
+                replicas={md?.replicas.desired ?? w.machines.length}
+                onScaled={onChanged}
+              />
+            </IfAllowed>
+          }
         >
           <MachineTable
             label={`machines of ${w.machineDeployment}`}
@@ -170,6 +193,8 @@ export const ClusterDetail = () => {
   const { namespace = '', name = '' } = useParams();
   const api = useApi(beskar7ApiRef);
   const paths = usePaths();
+  const navigate = useNavigate();
+  const { run, busy } = useAction();
   const state = usePolling(
     () => api.getCluster(namespace, name),
     [api, namespace, name],
@@ -189,6 +214,20 @@ export const ClusterDetail = () => {
                 {c.namespace}/{c.name}
               </Text>
               <StateChip value={c.phase ?? 'Unknown'} size="medium" />
+              <IfAllowed permission={beskar7ClusterDeletePermission}>
+                <ConfirmButton
+                  label="Delete cluster"
+                  isDisabled={busy || c.phase === 'Deleting'}
+                  question={`Delete ${c.namespace}/${c.name}? Cluster API deletes every Machine, and each host is wiped and given back to its pool.`}
+                  onConfirm={() =>
+                    run(
+                      `Delete ${c.namespace}/${c.name}`,
+                      () => api.deleteCluster(c.namespace, c.name),
+                      () => navigate(paths.clusters),
+                    )
+                  }
+                />
+              </IfAllowed>
             </Flex>
             <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
               <Section title="Cluster">
@@ -242,7 +281,7 @@ export const ClusterDetail = () => {
                 )}
               </Section>
             </Grid.Root>
-            <Tree c={c} />
+            <Tree c={c} onChanged={state.retry} />
             <Box>
               <Link href={paths.clusters}>All clusters</Link>
             </Box>

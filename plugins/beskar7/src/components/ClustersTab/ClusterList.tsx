@@ -1,7 +1,11 @@
 import { useApi } from '@backstage/frontend-plugin-api';
-import { ClusterSummary } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  beskar7ClusterCreatePermission,
+  ClusterSummary,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Box,
+  ButtonLink,
   Cell,
   CellText,
   ColumnConfig,
@@ -11,6 +15,7 @@ import {
 } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
 import { LastUpdated } from '../shared/LastUpdated';
+import { IfAllowed } from '../shared/IfAllowed';
 import { EmptyState, LoadError } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
 import { StateChip } from '../shared/StateChip';
@@ -18,6 +23,13 @@ import { usePolling } from '../shared/usePolling';
 import { replicasText } from './replicas';
 
 type Row = ClusterSummary & { id: string };
+
+/**
+ * The template the catalog module ships, on the scaffolder's page (mounted
+ * at /create, its default).
+ */
+export const CLUSTER_TEMPLATE_PATH =
+  '/create/templates/default/bare-metal-kubernetes-cluster';
 
 /** Every Cluster API cluster on Beskar7 hosts, with what needs a look. */
 export const ClusterList = () => {
@@ -97,11 +109,18 @@ export const ClusterList = () => {
   const list = state.value;
   return (
     <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
+      <Flex justify="between" align="center">
+        <LastUpdated
+          updatedAt={state.updatedAt}
+          error={state.error}
+          onRefresh={state.retry}
+        />
+        <IfAllowed permission={beskar7ClusterCreatePermission}>
+          <ButtonLink variant="primary" href={CLUSTER_TEMPLATE_PATH}>
+            Request cluster
+          </ButtonLink>
+        </IfAllowed>
+      </Flex>
       {state.error ? (
         <LoadError error={state.error} />
       ) : (

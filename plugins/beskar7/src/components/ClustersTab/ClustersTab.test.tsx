@@ -4,7 +4,8 @@ import {
   ClusterDetails,
   ClusterSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Route, Routes } from 'react-router-dom';
@@ -82,12 +83,17 @@ const details: ClusterDetails = {
   otherMachines: [],
 };
 
-const render = (path: string) =>
+const render = (
+  path: string,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) =>
   renderWithApis(
     <Routes>
       <Route path="/clusters/*" element={<ClustersTab />} />
     </Routes>,
-    { initialRouteEntries: [path], authorize: AuthorizeResult.ALLOW },
+    { initialRouteEntries: [path], authorize },
   );
 
 describe('ClustersTab', () => {
@@ -177,5 +183,105 @@ describe('ClustersTab', () => {
     expect(
       await screen.findByText(/beskar7\.cluster\.read/),
     ).toBeInTheDocument();
+  });
+
+  it('links to the cluster template for those allowed', async () => {
+    server.use(
+      http.get('*/api/beskar7/clusters', () =>
+        HttpResponse.json({ items: [summary], kubernetesEnabled: true }),
+      ),
+    );
+    await render('/clusters');
+    expect(
+      await screen.findByRole('link', { name: 'Request cluster' }),
+    ).toHaveAttribute(
+      'href',
+      '/create/templates/default/bare-metal-kubernetes-cluster',
+    );
+  });
+
+  it('scales and deletes a cluster for those allowed', async () => {
+    const scaled: unknown[] = [];
+    let deleted = false;
+    server.use(
+      http.get('*/api/beskar7/clusters/payments/prod', () =>
+        HttpResponse.json(details),
+      ),
+      http.post(
+        '*/api/beskar7/clusters/payments/prod/scale',
+        async ({ request }) => {
+          scaled.push(await request.json());
+          return HttpResponse.json({
+            machineDeployment: 'prod-workers',
+            previousReplicas: 2,
+            replicas: 3,
+          });
+        },
+      ),
+      http.delete('*/api/beskar7/clusters/payments/prod', () => {
+        deleted = true;
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    await render('/clusters/payments/prod');
+    const workers = await screen.findByRole('region', {
+      name: 'MachineDeployment prod-workers (1/2 ready)',
+    });
+    await userEvent.click(
+      within(workers).getByRole('button', { name: 'Scale' }),
+    );
+    const replicas = await screen.findByRole('textbox', {
+      name: 'Worker machines',
+    });
+    await userEvent.clear(replicas);
+    await userEvent.type(replicas, '3');
+    const dialog = screen.getByRole('form', { name: 'scale prod-workers' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Scale' }),
+    );
+    await waitFor(() =>
+      expect(scaled).toEqual([
+        { machineDeployment: 'prod-workers', replicas: 3 },
+      ]),
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Delete cluster' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Confirm delete cluster' }),
+    );
+    await waitFor(() => expect(deleted).toBe(true));
+  });
+
+  it('hides the template link without the permission', async () => {
+    server.use(
+      http.get('*/api/beskar7/clusters', () =>
+        HttpResponse.json({ items: [summary], kubernetesEnabled: true }),
+      ),
+    );
+    await render('/clusters', AuthorizeResult.DENY);
+    await screen.findByText('payments/prod');
+    expect(
+      screen.queryByRole('link', { name: 'Request cluster' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('hides the scale and delete buttons without the permissions', async () => {
+    server.use(
+      http.get('*/api/beskar7/clusters/payments/prod', () =>
+        HttpResponse.json(details),
+      ),
+    );
+    await render('/clusters/payments/prod', AuthorizeResult.DENY);
+    await screen.findByRole('region', {
+      name: 'MachineDeployment prod-workers (1/2 ready)',
+    });
+    expect(
+      screen.queryByRole('button', { name: 'Scale' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Delete cluster' }),
+    ).not.toBeInTheDocument();
   });
 });
