@@ -24,6 +24,8 @@ export async function startBeskar7(options: {
   features: BackendFeature[];
   extensionPoints?: Parameters<typeof startTestBackend>[0]['extensionPoints'];
   catalogConfig?: object;
+  /** More `beskar7` settings (the Kubernetes side). */
+  beskar7?: Record<string, unknown>;
 }) {
   const knex = await databases.init('SQLITE_3');
   return startTestBackend({
@@ -43,6 +45,7 @@ export async function startBeskar7(options: {
               bmcCooldownPeriod: '0s',
             },
             catalog: options.catalogConfig,
+            ...options.beskar7,
           },
         },
       }),
