@@ -11,6 +11,8 @@
  *   yarn drill:scale              # short: PostgreSQL and SQLite, 10,000 hosts, 60 requests per route
  *   yarn drill:scale --long       # long: 300 requests per route
  *   options: --hosts N --database postgres|sqlite|both --requests N
+ *            --keep-database NAME   (PostgreSQL: fill NAME once and keep it;
+ *                                    later runs migrate and reuse it)
  */
 import {
   mockCredentials,
@@ -23,13 +25,14 @@ import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src
 import { beskar7Plugin } from '../../../../plugins/beskar7-backend/src/plugin';
 import { percentile, targetMissed } from './drillSupport';
 import { readDrillArgs } from './form';
-import { fillScaleInventory } from './scaleInventory';
-import { openScratchDatabase } from './scratchDatabase';
+import { countScaleInventory, fillScaleInventory } from './scaleInventory';
+import { openKeptDatabase, openScratchDatabase } from './scratchDatabase';
 
 const { values, long, form } = readDrillArgs({
   hosts: { type: 'string', default: '10000' },
   database: { type: 'string', default: 'both' },
   requests: { type: 'string' },
+  'keep-database': { type: 'string' },
 });
 const HOSTS = Number(values.hosts);
 const REQUESTS = Number(values.requests ?? (long ? 300 : 60));
@@ -65,11 +68,17 @@ function memory() {
 }
 
 async function measure(database: 'postgres' | 'sqlite') {
-  const db = await openScratchDatabase(database, String(values['pg-url']));
+  const kept = values['keep-database'];
+  const db =
+    kept && database === 'postgres'
+      ? await openKeptDatabase(String(values['pg-url']), String(kept))
+      : await openScratchDatabase(database, String(values['pg-url']));
   try {
     await applyDatabaseMigrations(db.knex);
     const filling = performance.now();
-    const filled = await fillScaleInventory(db.knex, HOSTS);
+    const filled = db.reused
+      ? await countScaleInventory(db.knex)
+      : await fillScaleInventory(db.knex, HOSTS);
     const fillSeconds = (performance.now() - filling) / 1000;
     // A months-old inventory has been vacuumed and analysed by autovacuum long since.
     await db.knex.raw(database === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
@@ -124,7 +133,16 @@ async function measure(database: 'postgres' | 'sqlite') {
     }
     const after = memory();
     await backend.stop();
-    return { database, filled, fillSeconds, before, after, results, failures };
+    return {
+      database,
+      reused: db.reused,
+      filled,
+      fillSeconds,
+      before,
+      after,
+      results,
+      failures,
+    };
   } finally {
     await db.close();
   }
@@ -141,7 +159,9 @@ async function main(): Promise<boolean> {
     console.log(
       `\nScale run (${form}) on ${database}: ${run.filled.hosts} hosts, ${
         run.filled.machines
-      } machines, filled in ${run.fillSeconds.toFixed(
+      } machines, ${
+        run.reused ? 'reused' : 'filled'
+      } in ${run.fillSeconds.toFixed(
         1,
       )} s; ${REQUESTS} requests per route, one at a time`,
     );

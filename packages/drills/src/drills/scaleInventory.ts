@@ -162,3 +162,10 @@ export async function fillScaleInventory(knex: Knex, count: number) {
   );
   return { hosts: hosts.length, machines: machines.length };
 }
+
+/** What a kept scale database already holds. */
+export async function countScaleInventory(knex: Knex) {
+  const [{ hosts }] = await knex(HOSTS_TABLE).count({ hosts: '*' });
+  const [{ machines }] = await knex(MACHINES_TABLE).count({ machines: '*' });
+  return { hosts: Number(hosts), machines: Number(machines) };
+}

@@ -8,8 +8,10 @@ export interface ScratchDatabase {
   knex: Knex;
   /** What it is, for the drill's output. */
   description: string;
-  /** Destroys the pool and drops the database. */
+  /** Destroys the pool and drops the database (a kept one stays). */
   close(): Promise<void>;
+  /** A kept database that already existed: filled by an earlier run. */
+  reused?: boolean;
 }
 
 /**
@@ -83,6 +85,50 @@ export async function createPostgresScratch(serverUrl: string) {
     async drop() {
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
+    },
+  };
+}
+
+/**
+ * A PostgreSQL database the drill keeps between runs (filling 100,000 hosts
+ * takes minutes): created when missing, reused when there; never dropped
+ * (`DROP DATABASE` it when done).
+ */
+export async function openKeptDatabase(
+  serverUrl: string,
+  name: string,
+  poolSize = 10,
+): Promise<ScratchDatabase> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    throw new Error(
+      `--keep-database must be a lower-case identifier, got ${name}`,
+    );
+  }
+  const admin = createKnex({ client: 'pg', connection: serverUrl });
+  let reused: boolean;
+  try {
+    const { rows } = await admin.raw(
+      'select 1 from pg_database where datname = ?',
+      [name],
+    );
+    reused = rows.length > 0;
+    if (!reused) await admin.raw(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const knex = createKnex({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: poolSize },
+  });
+  return {
+    knex,
+    reused,
+    description: `PostgreSQL database ${name} (kept)`,
+    async close() {
+      await knex.destroy();
     },
   };
 }

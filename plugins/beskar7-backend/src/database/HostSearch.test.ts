@@ -100,6 +100,14 @@ describe('HostSearch', () => {
         await names({ labels: { 'topology.kubernetes.io/zone': 'a' } }),
       ).toEqual(['hpe-01']);
       expect(await names({ vendor: 'dell' })).toEqual(['dell-01', 'dell-02']);
+      // The vendor a value names: its id, the manufacturer's own name, any case.
+      expect(await names({ vendor: 'Dell Inc.' })).toEqual([
+        'dell-01',
+        'dell-02',
+      ]);
+      expect(await names({ vendor: 'hpe-ilo' })).toEqual(['hpe-01']);
+      expect(await names({ vendor: 'LENOVO' })).toEqual(['lenovo-01']);
+      expect(await names({ vendor: 'ell' })).toEqual([]);
       expect(await names({ text: 'LENOVO_01 MOD' })).toEqual(['lenovo-01']);
       // A LIKE wildcard in the search text is matched literally.
       expect(await names({ text: '%' })).toEqual([]);
@@ -131,7 +139,7 @@ describe('HostSearch', () => {
   it.each(
     databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
   )(
-    'filters labels and tags through their GIN indexes on %p',
+    'filters labels, tags, text and vendor through their indexes on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
@@ -148,6 +156,8 @@ describe('HostSearch', () => {
         const search = new HostSearch(trx);
         await search.search({ labels: { rack: 'r1' } });
         await search.search({ tags: ['nvme'] });
+        await search.search({ text: 'ode-0' });
+        await search.search({ vendor: 'lenovo' });
         knex.off('query', record);
         const explained: string[] = [];
         for (const { sql, bindings } of queries.filter(q =>
@@ -167,6 +177,11 @@ describe('HostSearch', () => {
       });
       expect(plans[0]).toContain('beskar7_hosts_labels_jsonb');
       expect(plans[1]).toContain('beskar7_hosts_tags_jsonb');
+      // One trigram index per column the free text matches.
+      for (const column of ['name', 'namespace', 'model', 'serial_number']) {
+        expect(plans[2]).toContain(`beskar7_hosts_${column}_trgm`);
+      }
+      expect(plans[3]).toContain('beskar7_hosts_by_vendor');
     },
   );
 

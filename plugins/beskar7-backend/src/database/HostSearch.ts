@@ -8,6 +8,7 @@ import {
   PoolSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
+import { vendorKeyOf } from '../redfish/vendors';
 import { isPostgres } from './dialect';
 import { HOSTS_TABLE, HostRow, rowToHost } from './hostRows';
 
@@ -121,11 +122,9 @@ export class HostSearch {
     if (onlyIds) q.whereIn('id', onlyIds);
     if (query.state?.length) q.whereIn('state', query.state);
     if (query.pool) q.where('pool', query.pool);
-    if (query.vendor) {
-      q.whereRaw(`lower(manufacturer) like ? escape '\\'`, [
-        `%${escapeLike(query.vendor.toLocaleLowerCase('en-US'))}%`,
-      ]);
-    }
+    // The vendor the value names, as stored with each host: one index range.
+    if (query.vendor) q.where('vendor', vendorKeyOf(query.vendor) ?? '');
+    // Trigram indexes on these lower-cased columns serve it on PostgreSQL.
     if (query.text) {
       const pattern = `%${escapeLike(query.text.toLocaleLowerCase('en-US'))}%`;
       q.where(inner =>

@@ -5,6 +5,7 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { hostHash } from '../claims/rendezvous';
+import { vendorKeyOf } from '../redfish/vendors';
 import { bmcKeyColumns } from './bmcAddress';
 import { isPostgres } from './dialect';
 import {
@@ -27,6 +28,8 @@ export interface HostRow {
   tags: string;
   failure_domain: string | null;
   manufacturer: string | null;
+  /** The vendor the manufacturer names (redfish/vendors.ts vendorKeyOf), for the `vendor` filter. */
+  vendor: string | null;
   model: string | null;
   serial_number: string | null;
   cpu_cores: number | null;
@@ -113,6 +116,7 @@ export function hostSpecToColumns(spec: Partial<HostSpec>) {
   if (spec.hardware !== undefined) {
     const hw = spec.hardware;
     columns.manufacturer = hw.manufacturer ?? null;
+    columns.vendor = vendorKeyOf(hw.manufacturer) ?? null;
     columns.model = hw.model ?? null;
     columns.serial_number = hw.serialNumber ?? null;
     columns.cpu_cores = hw.cpuCores ?? null;

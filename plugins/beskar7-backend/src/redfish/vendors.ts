@@ -140,3 +140,20 @@ function keysOf(value: unknown): string[] {
 function isText(s: unknown): s is string {
   return typeof s === 'string' && s.trim().length > 0;
 }
+
+/**
+ * The vendor a host's manufacturer names, as one lower-case word: the
+ * family of the built-in vendor it names (`dell`, `hpe`, `lenovo`,
+ * `supermicro`, `ami`, the word before the id's dash), else the
+ * manufacturer's first word (`fujitsu`); undefined without one. Stored with
+ * the host (indexed), and applied to the `vendor` filter's value too, so
+ * `dell`, `Dell Inc.` and `dell-idrac` find the same hosts.
+ */
+export function vendorKeyOf(
+  manufacturer: string | undefined,
+): string | undefined {
+  if (!isText(manufacturer)) return undefined;
+  const { id } = detectVendor({ manufacturer });
+  if (id !== 'generic') return id.split('-')[0];
+  return manufacturer.toLowerCase().match(/[\p{L}\p{N}]+/u)?.[0];
+}
