@@ -165,3 +165,66 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
     }
   });
 });
+
+describe.each(
+  databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+)('leader mode with notifications on %p', databaseId => {
+  it('wakes the leader and answers other replicas by notification, not by polling', async () => {
+    const replicas = await createReplicaDatabases(databases, databaseId, 2);
+    const coordinators = replicas.clients.map(
+      (knex, i) =>
+        new LeaderClaimCoordinator({
+          knex,
+          metrics: createBeskar7Metrics(),
+          replicaId: `replica-${i}`,
+          leaderElection: {
+            leaseDurationMs: 60_000,
+            renewDeadlineMs: 40_000,
+            retryPeriodMs: 50,
+          },
+          // Neither loop looks again within the test: only notifications can answer.
+          pollIntervalMs: 3_600_000,
+          signalledPollIntervalMs: 3_600_000,
+          claimTimeoutMs: 3_600_000,
+        }),
+    );
+    try {
+      const knex = replicas.clients[0];
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 12 });
+      const machines = await insertPendingMachines(knex, { count: 10 });
+      await Promise.all(coordinators.map(c => c.start()));
+      await eventually(() => coordinators.some(c => c.isLeader), Boolean, {
+        intervalMs: 10,
+      });
+      // The leader has gone idle by now: only a notification wakes it.
+      await new Promise(resolve => setTimeout(resolve, 200));
+      const follower = coordinators.find(c => !c.isLeader)!;
+      const entries = await runClaimRace(
+        [follower],
+        machines.map(m => m.id),
+        { concurrencyPerReplica: 5 },
+      );
+      expect(entries.map(e => e.result.outcome)).toEqual(
+        Array(10).fill('claimed'),
+      );
+      const held = await knex('beskar7_machines').select('id', 'host_id');
+      expect(
+        Object.fromEntries(
+          entries.map(e => [
+            e.machineId,
+            e.result.outcome === 'claimed' ? e.result.hostId : undefined,
+          ]),
+        ),
+      ).toEqual(Object.fromEntries(held.map(m => [m.id, m.host_id])));
+      expect(await checkClaimInvariants(knex)).toEqual({
+        doubleClaims: [],
+        halfClaims: [],
+        inconsistentHosts: [],
+      });
+    } finally {
+      await Promise.all(coordinators.map(c => c.stop()));
+      await replicas.close();
+    }
+  });
+});

@@ -4,6 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { ClaimRequestStore } from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
+import {
+  ClaimAnswers,
+  ClaimSignals,
+  notifyClaimAnswers,
+} from '../database/ClaimSignals';
 import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
@@ -34,6 +39,11 @@ export interface LeaderClaimCoordinatorOptions {
   batchSize?: number;
   /** How often the leader looks for requests, and requesters for answers (default 20 ms). */
   pollIntervalMs?: number;
+  /**
+   * The same while notifications are heard (PostgreSQL: ClaimSignals), when
+   * polling only covers a notification missed (default 500 ms).
+   */
+  signalledPollIntervalMs?: number;
   /** How long `claim` waits for the leader before answering `retry` (default 30 s). */
   claimTimeoutMs?: number;
   logger?: LoggerService;
@@ -66,11 +76,15 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private readonly timing: LeaderElectionTiming;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly signalledPollIntervalMs: number;
+  private readonly signals: ClaimSignals;
   private readonly claimTimeoutMs: number;
   private readonly waiters = new Map<string, Waiter[]>();
   private stopped = true;
   /** Ends the serve loop's idle wait, while it waits. */
   private wakeLeader?: () => void;
+  /** Ends the answer loop's wait, while it waits. */
+  private wakeRequester?: () => void;
   private loops: Promise<void>[] = [];
 
   constructor(private readonly options: LeaderClaimCoordinatorOptions) {
@@ -83,6 +97,15 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     this.timing = resolveLeaderElectionTiming(options.leaderElection);
     this.batchSize = options.batchSize ?? 100;
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.signalledPollIntervalMs = options.signalledPollIntervalMs ?? 500;
+    this.signals = new ClaimSignals(
+      this.knex,
+      {
+        requested: () => this.wakeLeader?.(),
+        answered: answers => this.hear(answers),
+      },
+      options.logger,
+    );
     this.claimTimeoutMs = options.claimTimeoutMs ?? 30_000;
     this.elector = new LeaseElector({
       knex: this.knex,
@@ -103,13 +126,17 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    await this.signals.start();
     this.elector.start();
     this.loops = [this.serveLoop(), this.answerLoop()];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeLeader?.();
+    this.wakeRequester?.();
     await Promise.all(this.loops);
+    await this.signals.stop();
     await this.elector.stop();
   }
 
@@ -132,11 +159,20 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private async claimOnce(machineId: string): Promise<ClaimResult> {
     const loaded = await loadClaimableMachine(this.machines, machineId);
     if ('result' in loaded) return loaded.result;
-    await this.requests.enqueue(machineId, this.replicaId);
-    this.wakeLeader?.();
-    return new Promise<ClaimResult>((resolve, reject) => {
-      let timeout: NodeJS.Timeout | undefined = undefined;
-      const waiter: Waiter = {
+    // Waiting before the request is queued: its answer may come at once.
+    let waiter: Waiter | undefined;
+    const answered = new Promise<ClaimResult>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        this.removeWaiter(machineId, waiter!);
+        resolve({
+          machineId,
+          attempts: 0,
+          conflicts: 0,
+          outcome: 'retry',
+          reason: 'timeout',
+        });
+      }, this.claimTimeoutMs);
+      waiter = {
         resolve: result => {
           clearTimeout(timeout);
           resolve(result);
@@ -146,21 +182,19 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
           reject(error);
         },
       };
-      timeout = setTimeout(() => {
-        this.removeWaiter(machineId, waiter);
-        resolve({
-          machineId,
-          attempts: 0,
-          conflicts: 0,
-          outcome: 'retry',
-          reason: 'timeout',
-        });
-      }, this.claimTimeoutMs);
       this.waiters.set(machineId, [
         ...(this.waiters.get(machineId) ?? []),
         waiter,
       ]);
     });
+    try {
+      await this.requests.enqueue(machineId, this.replicaId);
+    } catch (error) {
+      waiter!.reject(error);
+      this.removeWaiter(machineId, waiter!);
+    }
+    this.wakeLeader?.();
+    return answered;
   }
 
   /** While leading, serves batches of requests; otherwise waits to lead. */
@@ -229,6 +263,9 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
           trx,
           unserved.filter(id => !localUnserved.includes(id)),
         );
+        if (isPostgres(trx)) {
+          await notifyClaimAnswers(trx, remoteAnswers(assignments, unserved));
+        }
         await this.elector.fence(trx, token);
       });
     } catch (error) {
@@ -288,24 +325,55 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     }
   }
 
-  /** Waits a poll interval, or less if a claim of this replica is queued meanwhile. */
+  /** How long a loop waits between looks at the database. */
+  private get pollMs(): number {
+    return this.signals.listening
+      ? this.signalledPollIntervalMs
+      : this.pollIntervalMs;
+  }
+
+  /** Waits a poll interval, or less if a claim is queued meanwhile (this replica's, or any with notifications). */
   private idle(): Promise<void> {
-    return new Promise<void>(resolve => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      this.wakeLeader = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
+    return wait(this.pollMs, wake => {
+      this.wakeLeader = wake;
     }).finally(() => {
       this.wakeLeader = undefined;
     });
   }
 
+  /**
+   * What a committed batch answered, as heard by every replica: claims
+   * waiting here that got a host are answered at once; for the others
+   * (no host fits) the answer loop looks now.
+   */
+  private hear(answers: ClaimAnswers) {
+    let look = false;
+    for (const [machineId, hostId] of Object.entries(answers)) {
+      if (!this.waiters.has(machineId)) continue;
+      if (hostId) {
+        this.settle(machineId, {
+          result: {
+            machineId,
+            attempts: 0,
+            conflicts: 0,
+            outcome: 'claimed',
+            hostId,
+          },
+        });
+      } else {
+        look = true;
+      }
+    }
+    if (look) this.wakeRequester?.();
+  }
+
   /** While claims wait on this replica, polls their requests for answers. */
   private async answerLoop(): Promise<void> {
     while (!this.stopped) {
-      await sleep(this.pollIntervalMs);
+      await wait(this.pollMs, wake => {
+        this.wakeRequester = wake;
+      });
+      this.wakeRequester = undefined;
       if (this.waiters.size === 0) continue;
       try {
         await this.answerWaiters();
@@ -364,4 +432,26 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     if (rest.length) this.waiters.set(machineId, rest);
     else this.waiters.delete(machineId);
   }
+}
+
+/** Answers for requesters on other replicas: the host given, or null (no host fits). */
+function remoteAnswers(
+  assignments: Assignment[],
+  unserved: string[],
+): ClaimAnswers {
+  const answers: ClaimAnswers = {};
+  for (const { machine, host } of assignments) answers[machine.id] = host.id;
+  for (const machineId of unserved) answers[machineId] = null;
+  return answers;
+}
+
+/** Waits `ms`, or until `onWake`'s function is called. */
+function wait(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

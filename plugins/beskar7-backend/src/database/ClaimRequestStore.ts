@@ -1,5 +1,7 @@
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
+import { CLAIM_REQUESTED_CHANNEL } from './ClaimSignals';
+import { isPostgres } from './dialect';
 import { MACHINES_TABLE, MachineRow, rowToMachine } from './machineRows';
 
 export const CLAIM_REQUESTS_TABLE = 'beskar7_claim_requests';
@@ -17,10 +19,26 @@ export class ClaimRequestStore {
 
   /**
    * Queues a claim for the machine, in one statement; a previous
-   * unanswerable request is asked again, a pending one keeps its place.
+   * unanswerable request is asked again, a pending one keeps its place. On
+   * PostgreSQL the same statement wakes the leader (ClaimSignals) when it
+   * commits.
    */
   async enqueue(machineId: string, requestedBy: string): Promise<void> {
     const now = new Date();
+    if (isPostgres(this.knex)) {
+      await this.knex.raw(
+        `WITH queued AS (
+           INSERT INTO ${CLAIM_REQUESTS_TABLE} (machine_id, requested_by, created_at)
+           VALUES (?, ?, ?)
+           ON CONFLICT (machine_id) DO UPDATE
+              SET outcome = NULL, requested_by = EXCLUDED.requested_by,
+                  created_at = EXCLUDED.created_at, resolved_at = NULL
+            WHERE ${CLAIM_REQUESTS_TABLE}.outcome IS NOT NULL)
+         SELECT pg_notify(?, '')`,
+        [machineId, requestedBy, now, CLAIM_REQUESTED_CHANNEL],
+      );
+      return;
+    }
     await this.knex(CLAIM_REQUESTS_TABLE)
       .insert({
         machine_id: machineId,

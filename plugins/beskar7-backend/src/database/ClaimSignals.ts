@@ -1,0 +1,136 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { isPostgres } from './dialect';
+
+/** Channel on which a queued claim request wakes the leader. */
+export const CLAIM_REQUESTED_CHANNEL = 'beskar7_claim_requested';
+/** Channel on which the leader tells requesters which machines it answered. */
+export const CLAIM_ANSWERED_CHANNEL = 'beskar7_claim_answered';
+
+/**
+ * Machines a committed batch answered: the host each got, or null when the
+ * request was answered otherwise (no host fits: the requester reads it).
+ */
+export type ClaimAnswers = Record<string, string | null>;
+
+// A notification's payload must stay under 8,000 bytes: about 90 answers.
+const ANSWERS_PER_NOTIFICATION = 80;
+
+/**
+ * The SQL that sends `answers` to every replica when the transaction it
+ * runs in commits (PostgreSQL's NOTIFY is transactional: a batch that rolls
+ * back, or is fenced off, tells nobody anything).
+ */
+export async function notifyClaimAnswers(
+  trx: Knex.Transaction,
+  answers: ClaimAnswers,
+): Promise<void> {
+  const entries = Object.entries(answers);
+  for (let i = 0; i < entries.length; i += ANSWERS_PER_NOTIFICATION) {
+    const chunk = entries.slice(i, i + ANSWERS_PER_NOTIFICATION);
+    await trx.raw('SELECT pg_notify(?, ?)', [
+      CLAIM_ANSWERED_CHANNEL,
+      JSON.stringify(Object.fromEntries(chunk)),
+    ]);
+  }
+}
+
+export interface ClaimSignalHandlers {
+  /** A claim request was queued (by any replica). */
+  requested(): void;
+  /** A batch committed; `answers` names the machines it answered. */
+  answered(answers: ClaimAnswers): void;
+}
+
+/**
+ * Listens for claim notifications on a connection of its own (PostgreSQL
+ * LISTEN), so that the leader serves a request as soon as it is queued and
+ * requesters learn their answers as soon as the batch commits, instead of
+ * each polling. Polling stays as the fallback: `listening` is false while
+ * the connection is down (it reconnects) and always on SQLite.
+ */
+export class ClaimSignals {
+  private connection: any;
+  private stopped = true;
+  private reconnect?: NodeJS.Timeout;
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly handlers: ClaimSignalHandlers,
+    private readonly logger?: LoggerService,
+    private readonly reconnectMs = 1000,
+  ) {}
+
+  get listening(): boolean {
+    return this.connection !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (!isPostgres(this.knex) || !this.stopped) return;
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnect);
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) {
+      await this.knex.client.destroyRawConnection(connection).catch(() => {});
+    }
+  }
+
+  private async connect(): Promise<void> {
+    let connection: any;
+    try {
+      connection = await this.knex.client.acquireRawConnection();
+      connection.on(
+        'notification',
+        (message: { channel: string; payload?: string }) =>
+          this.receive(message),
+      );
+      connection.on('error', (error: Error) => this.lost(connection, error));
+      connection.on('end', () => this.lost(connection));
+      await connection.query(`LISTEN ${CLAIM_REQUESTED_CHANNEL}`);
+      await connection.query(`LISTEN ${CLAIM_ANSWERED_CHANNEL}`);
+      if (this.stopped) {
+        await this.knex.client.destroyRawConnection(connection);
+        return;
+      }
+      this.connection = connection;
+    } catch (error) {
+      this.lost(connection, error as Error);
+    }
+  }
+
+  private receive(message: { channel: string; payload?: string }) {
+    if (message.channel === CLAIM_REQUESTED_CHANNEL) {
+      this.handlers.requested();
+    } else if (message.channel === CLAIM_ANSWERED_CHANNEL) {
+      try {
+        this.handlers.answered(JSON.parse(message.payload ?? '{}'));
+      } catch {
+        // Not a payload of ours: the requesters' poll still answers them.
+      }
+    }
+  }
+
+  private lost(connection: any, error?: Error) {
+    if (connection && connection !== this.connection && this.connection) return;
+    this.connection = undefined;
+    if (connection) {
+      this.knex.client.destroyRawConnection(connection).catch(() => {});
+    }
+    if (this.stopped || this.reconnect) return;
+    this.logger?.warn(
+      `Claim notifications lost${
+        error ? ` (${error.message})` : ''
+      }; polling until they are back`,
+    );
+    this.reconnect = setTimeout(() => {
+      this.reconnect = undefined;
+      if (!this.stopped) this.connect();
+    }, this.reconnectMs);
+  }
+}
