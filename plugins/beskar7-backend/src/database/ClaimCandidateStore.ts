@@ -7,6 +7,7 @@ import { machinePoint } from '../claims/rendezvous';
 import { ELIGIBLE_SQL, ringWalkSql } from './ClaimStore';
 import { whereEligible } from './claimEligibility';
 import { isPostgres } from './dialect';
+import { preparedRaw } from './preparedStatement';
 import { HOSTS_TABLE } from './hostRows';
 import { MACHINES_TABLE } from './machineRows';
 
@@ -84,7 +85,8 @@ export class ClaimCandidateStore {
     // MATERIALIZED: inlined, each machine's point (PL/pgSQL hashes) was
     // computed again for every host row compared with it, and the walk could
     // not start from it in the ring's index (30 ms a machine at 1,000 hosts).
-    const { rows } = await this.knex.raw(
+    const { rows } = await preparedRaw(
+      this.knex,
       `WITH m AS MATERIALIZED (
          SELECT id, phase, host_id, req, hash, beskar7_mix32(hash) AS point FROM (
            SELECT id, phase, host_id, requirements::jsonb AS req,

@@ -294,9 +294,11 @@ export async function writeClaimBatch(
 ): Promise<number> {
   if (claims.length === 0) return 0;
   const now = new Date();
-  const values = claims.map(() => '(?, ?, ?::integer)').join(', ');
-  const { rows } = await trx.raw(
-    `WITH batch (machine_id, host_id, version) AS (VALUES ${values}),
+  // Arrays, not a VALUES list: one statement text for every batch size, planned once.
+  const { rows } = await preparedRaw(
+    trx,
+    `WITH batch (machine_id, host_id, version) AS (
+        SELECT * FROM unnest(?::text[], ?::text[], ?::integer[])),
       hosts AS (
         UPDATE ${HOSTS_TABLE} h
            SET state = 'Claimed', consumer_id = b.machine_id, version = h.version + 1, updated_at = ?
@@ -314,7 +316,9 @@ export async function writeClaimBatch(
         SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM hosts)
      SELECT (SELECT count(*) FROM machines) AS written`,
     [
-      ...claims.flatMap(c => [c.machineId, c.host.id, c.host.version]),
+      claims.map(c => c.machineId),
+      claims.map(c => c.host.id),
+      claims.map(c => c.host.version),
       now,
       now,
       now,
