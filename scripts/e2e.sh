@@ -20,6 +20,17 @@ fi
 
 yarn workspace app build
 
+# With the API server and Cluster API controllers that scripts/test.sh
+# started, the backend reads and creates clusters there (clusters.test.ts);
+# without them that test skips, saying why.
+if [ -n "${BESKAR7_TEST_KUBECONFIG:-}" ] && [ -n "${BESKAR7_TEST_CLUSTER_API:-}" ]; then
+  export APP_CONFIG_beskar7_kubernetes_enabled=true
+  export APP_CONFIG_beskar7_kubernetes_kubeconfig="$BESKAR7_TEST_KUBECONFIG"
+  # The simulated fleet's hosts are in namespace `simulator`.
+  export APP_CONFIG_beskar7_kubernetes_crossNamespaceClaims=true
+  export BESKAR7_E2E_KUBERNETES=1
+fi
+
 log="$(mktemp)"
 set -m # each server in a process group of its own, to stop it whole
 yarn workspace backend start >"$log" 2>&1 &
