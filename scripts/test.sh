@@ -32,6 +32,9 @@ yarn lint:all
 step "Formatting"
 yarn prettier:check
 
+step "OpenAPI: the generated router types match the spec"
+node plugins/beskar7-backend/scripts/generate-openapi-router.js --check
+
 step "API reports"
 yarn build:api-reports --ci
 

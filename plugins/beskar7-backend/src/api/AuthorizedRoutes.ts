@@ -1,7 +1,9 @@
+import { ApiRouter, internal } from '@backstage/backend-openapi-utils';
 import { JsonObject } from '@backstage/types';
 import express, { Request, RequestHandler, Response } from 'express';
 import Router from 'express-promise-router';
 import { Authorizer, Call, Caller, Permissions } from '../authorization';
+import { spec } from '../schema/openapi.generated';
 
 /** What a route needs of its caller. */
 export interface RouteAccess {
@@ -16,8 +18,41 @@ export interface RouteCall extends Call {
   audited<T>(meta: JsonObject, work: () => Promise<T>): Promise<T>;
 }
 
-type Handler = (req: Request, res: Response, call: RouteCall) => Promise<void>;
+type Spec = typeof spec;
+/** The router the spec types and validates. */
+export type SpecRouter = ApiRouter<Spec>;
 type Method = 'get' | 'post' | 'patch' | 'delete';
+type Paths = Spec['paths'];
+type DocPath = internal.DocPath<Spec>;
+/** The paths of the spec that have method `M`, in express syntax (`/hosts/:id`). */
+type SpecPath<M extends Method> = {
+  [D in DocPath]: M extends keyof Paths[D] ? internal.PathTemplate<D> : never;
+}[DocPath];
+/** The express handler the spec types for path `P` and method `M`. */
+type Typed<P extends string, M extends Method> = {
+  [D in DocPath]: P extends internal.PathTemplate<D>
+    ? M extends internal.DocPathMethod<Spec, D>
+      ? internal.DocRequestHandler<Spec, D, M>
+      : never
+    : never;
+}[DocPath];
+/**
+ * A handler whose path, parameters, query and body are typed by the spec.
+ * Responses are checked against the spec by the router tests (the OpenAPI
+ * test server): the spec's objects are open, which the plugin's interfaces
+ * are not, so the compiler cannot compare them.
+ */
+type Handler<P extends string, M extends Method> = (
+  req: Parameters<Typed<P, M>>[0],
+  res: Response,
+  call: RouteCall,
+) => Promise<void>;
+
+type UntypedHandler = (
+  req: Request,
+  res: Response,
+  call: RouteCall,
+) => Promise<void>;
 
 interface DeclaredRoute extends RouteAccess {
   method: string;
@@ -33,12 +68,19 @@ interface DeclaredRoute extends RouteAccess {
 export class AuthorizedRoutes {
   private readonly declared: DeclaredRoute[] = [];
   private readonly callers = new WeakMap<Request, Caller>();
-  private readonly routes = Router();
   private readonly open = Router();
 
-  constructor(private readonly authorizer: Authorizer) {}
+  /** `routes` validates every request against the spec (createOpenApiRouter). */
+  constructor(
+    private readonly authorizer: Authorizer,
+    private readonly routes: SpecRouter,
+  ) {}
 
-  /** The gate, then bodies parsed up to `bodyLimit`, then the routes. */
+  /**
+   * The open routes, the gate, bodies parsed up to `bodyLimit` (so that a
+   * body too large or in an unknown encoding answers 413 or 415, not the
+   * validator's 400), then the spec's validation and the routes.
+   */
   router(bodyLimit: string): express.Router {
     const router = Router();
     router.use(this.open);
@@ -56,30 +98,47 @@ export class AuthorizedRoutes {
     this.open.get(path, handler);
   }
 
-  get(path: string, access: RouteAccess, handler: Handler) {
-    this.add('get', path, access, handler);
+  get<P extends SpecPath<'get'>>(
+    path: P,
+    access: RouteAccess,
+    handler: Handler<P, 'get'>,
+  ) {
+    this.add('get', path, access, handler as UntypedHandler);
   }
 
-  post(path: string, access: RouteAccess, handler: Handler) {
-    this.add('post', path, access, handler);
+  post<P extends SpecPath<'post'>>(
+    path: P,
+    access: RouteAccess,
+    handler: Handler<P, 'post'>,
+  ) {
+    this.add('post', path, access, handler as UntypedHandler);
   }
 
-  patch(path: string, access: RouteAccess, handler: Handler) {
-    this.add('patch', path, access, handler);
+  patch<P extends SpecPath<'patch'>>(
+    path: P,
+    access: RouteAccess,
+    handler: Handler<P, 'patch'>,
+  ) {
+    this.add('patch', path, access, handler as UntypedHandler);
   }
 
-  delete(path: string, access: RouteAccess, handler: Handler) {
-    this.add('delete', path, access, handler);
+  delete<P extends SpecPath<'delete'>>(
+    path: P,
+    access: RouteAccess,
+    handler: Handler<P, 'delete'>,
+  ) {
+    this.add('delete', path, access, handler as UntypedHandler);
   }
 
   private add(
     method: Method,
     path: string,
     access: RouteAccess,
-    handler: Handler,
+    handler: UntypedHandler,
   ) {
     this.declared.push({ ...access, method, pattern: rawPattern(path) });
-    this.routes[method](path, async (req, res) => {
+    // The spec typed the handler at its call site; express sees it plain.
+    (this.routes as express.Router)[method](path, async (req, res) => {
       const call = { caller: this.callers.get(req)!, request: req };
       if (!access.audit) {
         await handler(req, res, { ...call, audited: (_meta, work) => work() });

@@ -25,6 +25,7 @@ import { AuthorizedRoutes } from './AuthorizedRoutes';
 import { addClusterRoutes, ClusterRouteServices } from './clusterRoutes';
 import { addRunbookRoutes } from './runbookRoutes';
 import { checkHealth } from './health';
+import { createOpenApiRouter } from '../schema/openapi.generated';
 import {
   parseListHostsQuery,
   parseMachineRequest,
@@ -64,7 +65,10 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { knex, version, inventory, machines, queue, diagnostics } = options;
   const { metrics } = options;
-  const routes = new AuthorizedRoutes(options.authorizer);
+  const routes = new AuthorizedRoutes(
+    options.authorizer,
+    await createOpenApiRouter(),
+  );
   const read = { permission: beskar7HostReadPermission };
 
   routes.public('/health', async (_req, res) => {
