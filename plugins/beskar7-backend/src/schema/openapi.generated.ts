@@ -14,7 +14,7 @@ export const spec = {
   },
   servers: [
     {
-      url: '/api/beskar7',
+      url: '/',
     },
   ],
   security: [
@@ -172,6 +172,7 @@ export const spec = {
             in: 'query',
             description:
               'namespace/name of a Cluster API cluster; only the hosts its Machines hold',
+            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -976,6 +977,59 @@ export const spec = {
           },
         },
       },
+      post: {
+        summary:
+          "Create a Cluster API cluster on Beskar7 hosts by server-side apply, with the backend's Kubernetes credentials (beskar7.cluster.create)",
+        description:
+          'Idempotent; 201 when the Cluster was created, 200 when it already existed. 404 without the Kubernetes side.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ClusterRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The cluster existed; the objects applied again',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterCreateResult',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'Created; the objects applied',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterCreateResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
     },
     '/clusters/{namespace}/{name}': {
       get: {
@@ -1021,6 +1075,103 @@ export const spec = {
           },
         },
       },
+      delete: {
+        summary:
+          'Delete a cluster on Beskar7 hosts; Cluster API deprovisions its machines (beskar7.cluster.delete)',
+        parameters: [
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '202': {
+            description: 'Deletion started',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
+    },
+    '/clusters/{namespace}/{name}/scale': {
+      post: {
+        summary:
+          'Set the replicas of a MachineDeployment of a cluster on Beskar7 hosts; scaling up claims hosts (beskar7.cluster.create)',
+        parameters: [
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ClusterScaleRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "The MachineDeployment's replicas before and after",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterScaleResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
     },
     '/config/validate': {
       post: {
@@ -1028,11 +1179,11 @@ export const spec = {
           'Check a beskar7.provisioning fragment with the start-up rules (beskar7.host.read)',
         requestBody: {
           required: true,
+          description:
+            'Any JSON object or array; the verdict names each bad key.',
           content: {
             'application/json': {
-              schema: {
-                type: 'object',
-              },
+              schema: {},
             },
           },
         },
@@ -1593,6 +1744,122 @@ export const spec = {
           createdAt: {
             type: 'string',
             format: 'date-time',
+          },
+        },
+      },
+      ClusterRequest: {
+        type: 'object',
+        description:
+          'Types here; the plugin checks the rest (names, versions, URLs, 1, 3 or 5 control-plane replicas) and answers 400 naming every bad field.',
+        required: [
+          'name',
+          'kubernetesVersion',
+          'controlPlaneEndpoint',
+          'controlPlaneReplicas',
+          'workerReplicas',
+          'imageUrl',
+          'osFamily',
+        ],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          kubernetesVersion: {
+            type: 'string',
+            example: 'v1.32.0',
+          },
+          controlPlaneEndpoint: {
+            type: 'object',
+            required: ['host'],
+            properties: {
+              host: {
+                type: 'string',
+              },
+              port: {
+                type: 'integer',
+              },
+            },
+          },
+          controlPlaneReplicas: {
+            type: 'integer',
+            description: '1, 3 or 5',
+          },
+          workerReplicas: {
+            type: 'integer',
+          },
+          hostSelector: {
+            type: 'object',
+          },
+          imageUrl: {
+            type: 'string',
+          },
+          osFamily: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+        },
+      },
+      ClusterCreateResult: {
+        type: 'object',
+        required: ['namespace', 'name', 'created', 'objects'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          created: {
+            type: 'boolean',
+          },
+          objects: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: {
+                kind: {
+                  type: 'string',
+                },
+                name: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+        },
+      },
+      ClusterScaleRequest: {
+        type: 'object',
+        required: ['replicas'],
+        properties: {
+          replicas: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 500,
+          },
+          machineDeployment: {
+            type: 'string',
+          },
+        },
+      },
+      ClusterScaleResult: {
+        type: 'object',
+        required: ['machineDeployment', 'previousReplicas', 'replicas'],
+        properties: {
+          machineDeployment: {
+            type: 'string',
+          },
+          previousReplicas: {
+            type: 'integer',
+          },
+          replicas: {
+            type: 'integer',
           },
         },
       },
