@@ -86,6 +86,7 @@ export class AuthorizedRoutes {
     router.use(this.open);
     router.use(this.gate);
     router.use(express.json({ limit: bodyLimit }));
+    router.use(emptyBodyAsJson);
     router.use(this.routes);
     return router;
   }
@@ -187,6 +188,21 @@ export class AuthorizedRoutes {
     );
   }
 }
+
+/**
+ * A request without a body (a bare POST) reaches the validator as an empty
+ * JSON object: otherwise it refuses it for its missing media type, where the
+ * spec makes the body optional or names the fields it needs.
+ */
+const emptyBodyAsJson: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody && !req.headers['content-type']) {
+    req.headers['content-type'] = 'application/json';
+  }
+  next();
+};
 
 /** A route path as a pattern on the raw, undecoded request path. */
 function rawPattern(path: string): RegExp {

@@ -475,7 +475,11 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
   });
 });
 
+// Each test starts a backend whose validator compiles the spec on its first
+// request: more than jest's default 5 s on a loaded machine.
 describe('REST API without permission', () => {
+  jest.setTimeout(60_000);
+
   it('answers 403 to writes and records nothing', async () => {
     const knex = await databases.init('SQLITE_3');
     const server = await startBackend(knex, AuthorizeResult.DENY);
@@ -521,8 +525,7 @@ describe('REST API without permission', () => {
       }
     }
     expect(wrong).toEqual([]);
-    // Two requests for each route of the spec: more than jest's default 5 s under load.
-  }, 60_000);
+  });
 
   it('answers 403 where the path, the body encoding or its size would be refused', async () => {
     const knex = await databases.init('SQLITE_3');
