@@ -60,6 +60,21 @@ interface DeclaredRoute extends RouteAccess {
 }
 
 /**
+ * A request without a body (a bare POST) reaches the validator as an empty
+ * JSON object: otherwise it refuses it for its missing media type, where the
+ * spec makes the body optional or names the fields it needs.
+ */
+const emptyBodyAsJson: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody && !req.headers['content-type']) {
+    req.headers['content-type'] = 'application/json';
+  }
+  next();
+};
+
+/**
  * Routes that each declare their permission. One gate in front of them all
  * checks it on the raw request, before anything decodes the path, reads the
  * query or parses the body: a caller without the permission gets 403 whatever
@@ -188,21 +203,6 @@ export class AuthorizedRoutes {
     );
   }
 }
-
-/**
- * A request without a body (a bare POST) reaches the validator as an empty
- * JSON object: otherwise it refuses it for its missing media type, where the
- * spec makes the body optional or names the fields it needs.
- */
-const emptyBodyAsJson: RequestHandler = (req, _res, next) => {
-  const hasBody =
-    req.headers['transfer-encoding'] !== undefined ||
-    Number(req.headers['content-length'] ?? 0) > 0;
-  if (!hasBody && !req.headers['content-type']) {
-    req.headers['content-type'] = 'application/json';
-  }
-  next();
-};
 
 /** A route path as a pattern on the raw, undecoded request path. */
 function rawPattern(path: string): RegExp {
