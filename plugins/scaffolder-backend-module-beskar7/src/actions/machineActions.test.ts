@@ -111,7 +111,9 @@ describe('beskar7 machine actions against the real plugin', () => {
       hosts =>
         hosts.length === HOSTS && hosts.every(h => h.state === 'Available'),
     );
-  });
+    // The plugin's first request compiles its OpenAPI validator (about 2 s
+    // on a loaded machine) before the hosts enrol.
+  }, 60_000);
 
   it('registers every action with the scaffolder', () => {
     expect(registered.map(a => [a.id, a.supportsDryRun])).toEqual([
