@@ -21,9 +21,6 @@ test("the Clusters tab and a cluster's page show a cluster on Beskar7 hosts, dow
     !kubernetes,
     'needs the backend on a Kubernetes API with Cluster API (scripts/e2e.sh, with BESKAR7_TEST_KUBECONFIG and BESKAR7_TEST_CLUSTER_API set)',
   );
-  // The plugin's success message after the deletion goes through AlertApi,
-  // which frontend-plugin-api now warns is deprecated (ToastApi replaces it).
-  browserErrors.expect(/AlertApi is deprecated/);
   // The cluster is requested as the template's action would: through the
   // plugin's API, as the guest (an operator in app-config.yaml).
   const identity = await request.get('/api/auth/guest/refresh', {
