@@ -40,6 +40,7 @@ describe.each(databases.eachSupportedId())(
           { onceBecomesContinuous: true },
         ),
         startVariant({}, { sessionCreatedStatus: 204 }),
+        startVariant({ virtualMedia: false }),
       ]);
     });
 
@@ -183,6 +184,75 @@ describe.each(databases.eachSupportedId())(
       expect(
         details.events.slice(0, 3).map((e: { toState: string }) => e.toState),
       ).toEqual(['Available', 'Deprovisioning', 'Error']);
+    }, 60_000);
+
+    it('records what a BMC offers, and never claims one without CD/DVD virtual media for an ISO machine', async () => {
+      const netboot = bmcs[4];
+      expect((await register('netboot', 'netboot', netboot.url)).status).toBe(
+        201,
+      );
+      const [host] = await eventually(
+        () => hostsOfPool('netboot'),
+        ([h]) => h?.state === 'Available',
+      );
+      const system = await simGet(netboot, netboot.machine.systemPath);
+      expect(host.capabilities).toEqual({
+        virtualMediaTypes: [],
+        bootSourceOverrideTargets:
+          system.Boot['BootSourceOverrideTarget@Redfish.AllowableValues'],
+      });
+      expect(host.capabilities?.bootSourceOverrideTargets).toContain('Pxe');
+      expect(host.capabilities?.bootSourceOverrideTargets).not.toContain('Cd');
+      expect(host.bmcVendor).toBe('supermicro');
+      // A BMC with virtual media: its media types, read from its devices.
+      const usual = await startVariant({});
+      expect((await register('usual', 'usual', usual.url)).status).toBe(201);
+      const [withMedia] = await eventually(
+        () => hostsOfPool('usual'),
+        ([h]) => h?.state === 'Available',
+      );
+      expect(withMedia.capabilities?.virtualMediaTypes).toEqual([
+        'CD',
+        'DVD',
+        'USBStick',
+      ]);
+
+      const machine = (mode: string) =>
+        post('/machines', {
+          name: `netboot-${mode.toLowerCase()}`,
+          imageUrl: 'https://images.example/os.iso',
+          osFamily: 'flatcar',
+          provisioningMode: mode,
+          configUrl: 'https://config.example/node.yaml',
+          requirements: { pool: 'netboot' },
+        });
+      // The ISO machines ask first; only the PXE one gets the host.
+      const iso = [
+        (await machine('PreBakedISO')).body as Machine,
+        (await machine('RemoteConfig')).body as Machine,
+      ];
+      const pxe = (await machine('PXE')).body as Machine;
+      await eventually(
+        () => get(`/machines/${pxe.id}`),
+        m => m.phase === 'Provisioned',
+      );
+      for (const m of iso) {
+        expect(await get(`/machines/${m.id}`)).toMatchObject({
+          phase: 'Pending',
+        });
+        expect((await get(`/machines/${m.id}`)).hostId).toBeUndefined();
+      }
+      expect((await get(`/hosts/${host.id}`)).consumerId).toBe(pxe.id);
+      expect(netboot.machine.boots.map(b => b.target)).toEqual(['Pxe']);
+      // Withdrawn, they end without ever having had a host.
+      for (const m of iso) {
+        expect((await post(`/machines/${m.id}/release`)).status).toBe(200);
+      }
+      const released = await eventually(
+        () => Promise.all(iso.map(m => get(`/machines/${m.id}`))),
+        all => all.every(m => m.phase === 'Released'),
+      );
+      expect(released.map(m => m.hostId)).toEqual([undefined, undefined]);
     }, 60_000);
   },
 );

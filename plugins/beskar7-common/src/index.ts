@@ -14,3 +14,4 @@ export * from './hardware';
 export * from './permissions';
 export * from './runbooks';
 export * from './requirements';
+export * from './capabilities';

@@ -1,4 +1,5 @@
-import { HostRequirements, LabelSelector } from './types';
+import { canProvision, ProvisioningNeeds } from './capabilities';
+import { HostCapabilities, HostRequirements, LabelSelector } from './types';
 
 /** The facts about a host that requirements are matched against. */
 export interface HostFacts {
@@ -10,6 +11,7 @@ export interface HostFacts {
   cpuCores?: number;
   memoryGiB?: number;
   diskGiB?: number;
+  capabilities?: HostCapabilities;
 }
 
 /** Kubernetes label selector semantics: every matchLabels entry and every expression must hold. */
@@ -48,11 +50,18 @@ function atLeast(actual: number | undefined, min: number | undefined) {
   return min === undefined || (actual !== undefined && actual >= min);
 }
 
-/** True when the host satisfies every requirement present. */
+/**
+ * True when the host satisfies every requirement present and, when the
+ * machine's `needs` are given, can provision it (canProvision).
+ */
 export function matchesRequirements(
   host: HostFacts,
   requirements: HostRequirements,
+  needs?: ProvisioningNeeds,
 ): boolean {
+  if (needs && !canProvision(host.capabilities, needs)) {
+    return false;
+  }
   if (
     requirements.namespace !== undefined &&
     host.namespace !== requirements.namespace

@@ -143,10 +143,45 @@ export interface Host {
    * cluster holds it (read from the Kubernetes API, not stored).
    */
   cluster?: HostCluster;
+  /**
+   * What the host's BMC offers for provisioning, read at inspection; absent
+   * for a host not inspected since the backend records it (see
+   * `canProvision`).
+   */
+  capabilities?: HostCapabilities;
+  /**
+   * Id of the BMC vendor quirks detected at the last inspection (the
+   * backend's vendor table, from the manager's firmware and OEM sections,
+   * e.g. `dell-idrac`, `generic`); absent before the first.
+   */
+  bmcVendor?: string;
   /** Optimistic-locking version, bumped by every write. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * What a host's BMC offers for provisioning, as DMTF Redfish describes it.
+ * @public
+ */
+export interface HostCapabilities {
+  /**
+   * The `MediaTypes` its virtual media devices take (`CD`, `DVD`,
+   * `USBStick`, `Floppy`; a device that lists none but is named a CD/DVD
+   * drive counts as `CD`). Empty: the BMC has no virtual media.
+   */
+  virtualMediaTypes: string[];
+  /**
+   * `Boot.BootSourceOverrideTarget@Redfish.AllowableValues` of the system
+   * (`Cd`, `Pxe`, `UefiHttp`, ...); absent when the BMC does not list them.
+   */
+  bootSourceOverrideTargets?: string[];
+  /**
+   * `Boot.BootSourceOverrideMode@Redfish.AllowableValues` (`UEFI`,
+   * `Legacy`); absent when the BMC does not list them.
+   */
+  bootSourceOverrideModes?: string[];
 }
 
 /** @public */

@@ -1,10 +1,17 @@
-import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  BOOT_MODES,
+  HostCapabilities,
+  HostRequirements,
+  PROVISIONING_MODES,
+  ProvisioningNeeds,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { hostHash } from '../claims/rendezvous';
 import { identityKey, SelectableHost } from '../claims/selection';
 import {
   HOSTS_TABLE,
+  hostCapabilitiesColumns,
   hostRingColumns,
   hostSpecToColumns,
 } from '../database/hostRows';
@@ -81,6 +88,34 @@ export function randomHost(rng: Rng, index: number): TestHost {
   };
 }
 
+/** The hosts, most with random capabilities, some not read yet. */
+export function withCapabilities(rng: Rng, hosts: TestHost[]): TestHost[] {
+  return hosts.map(h =>
+    rng.next() < 0.8 ? { ...h, capabilities: randomCapabilities(rng) } : h,
+  );
+}
+
+/** What a BMC offers: blades without virtual media, USB-only media, lists given or not. */
+export function randomCapabilities(rng: Rng): HostCapabilities {
+  const some = (values: string[]) => values.filter(() => rng.next() < 0.6);
+  const listed = (values: string[]) =>
+    rng.next() < 0.7 ? some(values) : undefined;
+  const targets = listed(['None', 'Cd', 'Pxe', 'Hdd', 'UefiHttp']);
+  const modes = listed(['UEFI', 'Legacy']);
+  return {
+    virtualMediaTypes: some(['CD', 'DVD', 'USBStick', 'Floppy']),
+    ...(targets && { bootSourceOverrideTargets: targets }),
+    ...(modes && { bootSourceOverrideModes: modes }),
+  };
+}
+
+export function randomNeeds(rng: Rng): ProvisioningNeeds {
+  return {
+    provisioningMode: rng.pick(PROVISIONING_MODES),
+    bootMode: rng.pick(BOOT_MODES),
+  };
+}
+
 export function randomRequirements(rng: Rng): HostRequirements {
   const requirements: HostRequirements = {};
   const sometimes = () => rng.next() < 0.3;
@@ -145,6 +180,7 @@ export async function insertHosts(knex: Knex, hosts: TestHost[]) {
             insecureSkipVerify: false,
           },
         }),
+        ...(h.capabilities && hostCapabilitiesColumns(h.capabilities)),
         state: 'Available',
         version: 0,
         created_at: now,
@@ -156,7 +192,11 @@ export async function insertHosts(knex: Knex, hosts: TestHost[]) {
 
 export async function insertMachine(
   knex: Knex,
-  machine: { namespace: string; name: string; requirements: HostRequirements },
+  machine: {
+    namespace: string;
+    name: string;
+    requirements: HostRequirements;
+  } & Partial<ProvisioningNeeds>,
 ): Promise<string> {
   const id = randomUUID();
   const now = new Date();
@@ -168,8 +208,8 @@ export async function insertMachine(
       requirements: machine.requirements,
       imageUrl: 'https://images.test/os.iso',
       osFamily: 'kairos',
-      provisioningMode: 'RemoteConfig',
-      bootMode: 'UEFI',
+      provisioningMode: machine.provisioningMode ?? 'RemoteConfig',
+      bootMode: machine.bootMode ?? 'UEFI',
     }),
     phase: 'Pending',
     created_at: now,

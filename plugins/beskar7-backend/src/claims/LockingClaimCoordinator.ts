@@ -211,11 +211,9 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
     const key = identityKey(machine);
     const host = ringChoice(
       key,
-      await new ClaimCandidateStore(trx).walk(
-        machine.requirements,
-        machinePoint(key),
-        { limit: RING_WINDOW },
-      ),
+      await new ClaimCandidateStore(trx).walk(machine, machinePoint(key), {
+        limit: RING_WINDOW,
+      }),
     );
     if (!host) return { kind: 'no_hosts' };
     await writeClaim(trx, machine.id, { id: host.id });

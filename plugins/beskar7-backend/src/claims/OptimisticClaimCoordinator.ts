@@ -270,7 +270,7 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
       // so that each host tried after a loss is the machine's next choice.
       const ranked = ringRank(
         key,
-        await this.candidates.walk(machine.requirements, machinePoint(key), {
+        await this.candidates.walk(machine, machinePoint(key), {
           limit: RING_WINDOW + this.conflictsPerRead,
           exclude: [...this.inFlight],
         }),
@@ -319,11 +319,9 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
 
   private async anyEligible(machine: Machine, key: string): Promise<boolean> {
     if (this.inFlight.size === 0) return false;
-    const [host] = await this.candidates.walk(
-      machine.requirements,
-      machinePoint(key),
-      { limit: 1 },
-    );
+    const [host] = await this.candidates.walk(machine, machinePoint(key), {
+      limit: 1,
+    });
     return Boolean(host);
   }
 

@@ -1,4 +1,7 @@
-import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  HostRequirements,
+  ProvisioningNeeds,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import {
   matchesLabelSelector,
   matchesRequirements,
@@ -23,8 +26,15 @@ function host(
   });
 }
 
-function machine(name: string, requirements: HostRequirements = {}) {
-  return { name, namespace: 'default', requirements };
+function machine(
+  name: string,
+  requirements: HostRequirements = {},
+  needs: ProvisioningNeeds = {
+    provisioningMode: 'PreBakedISO',
+    bootMode: 'UEFI',
+  },
+) {
+  return { name, namespace: 'default', requirements, ...needs };
 }
 
 const fleet = Array.from({ length: 200 }, (_, i) => host(`host-${i}`));
@@ -274,5 +284,26 @@ describe('requirement matching', () => {
     );
     expect(selected.map(s => s.name).sort()).toEqual(['a', 'c']);
     expect(selected).toEqual(ringRank('default/m', selected));
+  });
+
+  it('selects for an ISO mode only hosts with CD/DVD virtual media', () => {
+    const blade = { virtualMediaTypes: [], bootSourceOverrideTargets: ['Pxe'] };
+    const hosts = [
+      host('blade', { capabilities: blade }),
+      host('server', { capabilities: { virtualMediaTypes: ['DVD'] } }),
+      host('not-yet-read'),
+    ];
+    const names = (needs: ProvisioningNeeds) =>
+      selectHosts(machine('m', {}, needs), hosts)
+        .map(s => s.name)
+        .sort();
+    expect(
+      names({ provisioningMode: 'RemoteConfig', bootMode: 'UEFI' }),
+    ).toEqual(['not-yet-read', 'server']);
+    expect(names({ provisioningMode: 'PXE', bootMode: 'UEFI' })).toEqual([
+      'blade',
+      'not-yet-read',
+      'server',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import {
   HostFacts,
   HostRequirements,
   matchesRequirements,
+  ProvisioningNeeds,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { RingHost, ringRank } from './ring';
 
@@ -15,14 +16,21 @@ export type SelectableHost = HostFacts & RingHost;
 
 /**
  * The hosts a machine may claim, in the order it should try them: every
- * requirement matched, in the machine's ring order (ring.ts).
+ * requirement matched and its needs met, in the machine's ring order
+ * (ring.ts).
  */
 export function selectHosts<T extends SelectableHost>(
-  machine: { namespace: string; name: string; requirements: HostRequirements },
+  machine: ProvisioningNeeds & {
+    namespace: string;
+    name: string;
+    requirements: HostRequirements;
+  },
   hosts: readonly T[],
 ): T[] {
   return ringRank(
     identityKey(machine),
-    hosts.filter(host => matchesRequirements(host, machine.requirements)),
+    hosts.filter(host =>
+      matchesRequirements(host, machine.requirements, machine),
+    ),
   );
 }

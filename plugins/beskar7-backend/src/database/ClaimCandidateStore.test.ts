@@ -8,7 +8,9 @@ import {
   insertMachine,
   random,
   randomHost,
+  randomNeeds,
   randomRequirements,
+  withCapabilities,
 } from '../__testUtils__/randomFleet';
 import { ClaimCandidateStore } from './ClaimCandidateStore';
 import { HOSTS_TABLE } from './hostRows';
@@ -26,7 +28,10 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
       const rng = random(11);
-      const hosts = Array.from({ length: 80 }, (_, i) => randomHost(rng, i));
+      const hosts = withCapabilities(
+        rng,
+        Array.from({ length: 80 }, (_, i) => randomHost(rng, i)),
+      );
       await insertHosts(knex, hosts);
       const leaving = new Set(hosts.slice(0, 5).map(h => h.id));
       await knex(HOSTS_TABLE)
@@ -36,23 +41,26 @@ describe.each(databases.eachSupportedId())(
       let nonEmpty = 0;
       for (let i = 0; i < 150; i++) {
         const requirements = randomRequirements(rng);
+        const needs = randomNeeds(rng);
         const point = Math.floor(rng.next() * 2 ** 32);
         const expected = hosts
           .filter(
-            h => !leaving.has(h.id) && matchesRequirements(h, requirements),
+            h =>
+              !leaving.has(h.id) && matchesRequirements(h, requirements, needs),
           )
           .sort(
             (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
           )
           .map(h => h.id);
         if (expected.length > 0 && expected.length < hosts.length) nonEmpty++;
-        const walked = await store.walk(requirements, point, { limit: 100 });
-        expect({ requirements, walked: walked.map(h => h.id) }).toEqual({
-          requirements,
+        const machine = { requirements, ...needs };
+        const walked = await store.walk(machine, point, { limit: 100 });
+        expect({ machine, walked: walked.map(h => h.id) }).toEqual({
+          machine,
           walked: expected,
         });
         // A short walk is the start of the long one.
-        const short = await store.walk(requirements, point, { limit: 3 });
+        const short = await store.walk(machine, point, { limit: 3 });
         expect(short.map(h => h.id)).toEqual(expected.slice(0, 3));
       }
       expect(nonEmpty).toBeGreaterThan(50);
@@ -62,7 +70,10 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
       const rng = random(12);
-      const hosts = Array.from({ length: 60 }, (_, i) => randomHost(rng, i));
+      const hosts = withCapabilities(
+        rng,
+        Array.from({ length: 60 }, (_, i) => randomHost(rng, i)),
+      );
       await insertHosts(knex, hosts);
       const machines = new MachineStore(knex);
       const batch = [];
@@ -72,6 +83,7 @@ describe.each(databases.eachSupportedId())(
           namespace: 'default',
           name: `m-${i}`,
           requirements,
+          ...randomNeeds(rng),
         });
         batch.push((await machines.get(id))!);
       }
@@ -79,7 +91,7 @@ describe.each(databases.eachSupportedId())(
       for (const machine of batch) {
         const point = machinePoint(identityKey(machine));
         const eligible = hosts.filter(h =>
-          matchesRequirements(h, machine.requirements),
+          matchesRequirements(h, machine.requirements, machine),
         );
         const expected = eligible
           .sort(

@@ -1,11 +1,8 @@
-import {
-  HostRequirements,
-  Machine,
-} from '@beskar7/backstage-plugin-beskar7-common';
+import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { machinePoint } from '../claims/rendezvous';
 import { ELIGIBLE_SQL, ringWalkSql } from './ClaimStore';
-import { whereEligible } from './claimEligibility';
+import { EligibilityInput, whereEligible } from './claimEligibility';
 import { isPostgres } from './dialect';
 import { preparedRaw } from './preparedStatement';
 import { HOSTS_TABLE } from './hostRows';
@@ -32,20 +29,17 @@ export class ClaimCandidateStore {
   constructor(private readonly knex: Knex) {}
 
   /**
-   * Up to `limit` hosts meeting the requirements, clockwise from `point`,
-   * in ring order; `exclude` are passed over.
+   * Up to `limit` hosts meeting the machine's requirements and able to
+   * provision it, clockwise from `point`, in ring order; `exclude` are
+   * passed over.
    */
   async walk(
-    requirements: HostRequirements,
+    machine: EligibilityInput,
     point: number,
     { limit, exclude = [] }: { limit: number; exclude?: string[] },
   ): Promise<ClaimCandidate[]> {
     const arc = (operator: '>=' | '<', n: number) =>
-      whereEligible(
-        this.knex,
-        this.knex(HOSTS_TABLE).select(COLUMNS),
-        requirements,
-      )
+      whereEligible(this.knex, this.knex(HOSTS_TABLE).select(COLUMNS), machine)
         .where('rendezvous_hash', operator, point)
         .modify(q => {
           if (exclude.length) q.whereNotIn('id', exclude);
@@ -74,7 +68,7 @@ export class ClaimCandidateStore {
         windows.set(
           machine.id,
           await this.walk(
-            machine.requirements,
+            machine,
             machinePoint(`${machine.namespace}/${machine.name}`),
             { limit },
           ),
@@ -88,8 +82,9 @@ export class ClaimCandidateStore {
     const { rows } = await preparedRaw(
       this.knex,
       `WITH m AS MATERIALIZED (
-         SELECT id, phase, host_id, req, hash, beskar7_mix32(hash) AS point FROM (
+         SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point FROM (
            SELECT id, phase, host_id, requirements::jsonb AS req,
+                  provisioning_mode AS mode, boot_mode,
                   beskar7_fnv1a32(namespace || '/' || name) AS hash
              FROM ${MACHINES_TABLE} WHERE id = ANY(?::text[])) batch)
        SELECT m.id AS machine_id, w.*

@@ -11,7 +11,9 @@ import {
   name,
   random,
   randomHost,
+  randomNeeds,
   randomRequirements,
+  withCapabilities,
   TestHost,
 } from '../__testUtils__/randomFleet';
 import {
@@ -131,7 +133,10 @@ describe.each(
   it('filters hosts as matchesRequirements does', async () => {
     const knex = await migrated();
     const rng = random(7);
-    const hosts = Array.from({ length: 80 }, (_, i) => randomHost(rng, i));
+    const hosts = withCapabilities(
+      rng,
+      Array.from({ length: 80 }, (_, i) => randomHost(rng, i)),
+    );
     await insertHosts(knex, hosts);
     // Hosts asked to leave the inventory are never claimed.
     const leaving = new Set(hosts.slice(0, 5).map(h => h.id));
@@ -141,20 +146,26 @@ describe.each(
     let nonEmpty = 0;
     for (let i = 0; i < 150; i++) {
       const requirements = randomRequirements(rng);
+      const needs = randomNeeds(rng);
       const id = await insertMachine(knex, {
         namespace: 'default',
         name: `m-${i}`,
         requirements,
+        ...needs,
       });
       const expected = hosts
-        .filter(h => !leaving.has(h.id) && matchesRequirements(h, requirements))
+        .filter(
+          h =>
+            !leaving.has(h.id) && matchesRequirements(h, requirements, needs),
+        )
         .map(h => h.id)
         .sort();
       if (expected.length > 0 && expected.length < hosts.length) nonEmpty++;
       expect({
         requirements,
+        needs,
         eligible: (await eligibleInDatabase(knex, id)).sort(),
-      }).toEqual({ requirements, eligible: expected });
+      }).toEqual({ requirements, needs, eligible: expected });
     }
     // The cases were not all trivially everything or nothing.
     expect(nonEmpty).toBeGreaterThan(50);

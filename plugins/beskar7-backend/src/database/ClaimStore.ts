@@ -1,4 +1,8 @@
-import { MachinePhase } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  ISO_MEDIA_TYPES,
+  MachinePhase,
+  VIRTUAL_MEDIA_MODES,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { RING_WINDOW } from '../claims/ring';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
@@ -49,11 +53,32 @@ export type HostChoice =
   /** Optimistic, after a loss: this host, if still at this version and eligible. */
   | { kind: 'host'; host: RankedHost };
 
+/** A fixed list of words as SQL literals. */
+const literals = (words: readonly string[]) =>
+  words.map(w => `'${w.replace(/'/g, "''")}'`).join(', ');
+
+const ISO_MODES = `m.mode IN (${literals(VIRTUAL_MEDIA_MODES)})`;
+
 /**
- * The machine's requirements (m.req, jsonb) against a host row (h), as
- * matchesRequirements in -common has them; a test holds the two together.
+ * Whether the host's BMC can do the machine's provisioning mode (m.mode)
+ * and boot mode (m.boot_mode), as canProvision in -common has it: unknown
+ * capabilities pass, an unlisted boot target or mode restricts nothing.
+ */
+const CAPABLE_SQL = `(h.virtual_media_types IS NULL OR (
+    (NOT ${ISO_MODES} OR jsonb_exists_any(h.virtual_media_types::jsonb, ARRAY[${literals(
+  ISO_MEDIA_TYPES,
+)}]))
+    AND (h.boot_source_targets IS NULL OR jsonb_exists(h.boot_source_targets::jsonb,
+         CASE WHEN ${ISO_MODES} THEN 'Cd' ELSE 'Pxe' END))
+    AND (h.boot_source_modes IS NULL OR jsonb_exists(h.boot_source_modes::jsonb, m.boot_mode))))`;
+
+/**
+ * The machine's requirements (m.req, jsonb) and needs (m.mode, m.boot_mode)
+ * against a host row (h), as matchesRequirements in -common has them; a
+ * test holds the two together.
  */
 export const ELIGIBLE_SQL = `
+  ${CAPABLE_SQL} AND
   h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
   AND (m.req->>'namespace' IS NULL OR h.namespace = m.req->>'namespace')
   AND (m.req->>'pool' IS NULL OR h.pool = m.req->>'pool')
@@ -79,8 +104,9 @@ export const ELIGIBLE_SQL = `
  * ring starts (claims/rendezvous.ts, machinePoint).
  */
 export const MACHINE_SQL = `m AS (
-  SELECT id, phase, host_id, req, hash, beskar7_mix32(hash) AS point FROM (
+  SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point FROM (
     SELECT id, phase, host_id, requirements::jsonb AS req,
+           provisioning_mode AS mode, boot_mode,
            beskar7_fnv1a32(namespace || '/' || name) AS hash
       FROM ${MACHINES_TABLE} WHERE id = ? FOR UPDATE) locked)`;
 

@@ -155,7 +155,11 @@ describe.each(databases.eachSupportedId())('HostStore on %p', databaseId => {
     );
     // Written by the database on PostgreSQL, by the store on SQLite.
     const candidates = await new ClaimCandidateStore(knex).walk(
-      { pool: 'gpu', minCpuCores: 16, tags: ['nvme'] },
+      {
+        requirements: { pool: 'gpu', minCpuCores: 16, tags: ['nvme'] },
+        provisioningMode: 'PreBakedISO',
+        bootMode: 'UEFI',
+      },
       0,
       { limit: 10 },
     );

@@ -1,26 +1,38 @@
-import { HostRequirements } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  bootTargetFor,
+  HostRequirements,
+  ISO_MEDIA_TYPES,
+  ProvisioningNeeds,
+  VIRTUAL_MEDIA_MODES,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { isPostgres } from './dialect';
 import { HOSTS_TABLE } from './hostRows';
 
+/** What the claim filter reads of a machine. */
+export type EligibilityInput = ProvisioningNeeds & {
+  requirements: HostRequirements;
+};
+
 /**
  * Restricts a query over beskar7_hosts to the hosts a machine with these
- * requirements may claim now, entirely in SQL, as matchesRequirements in
- * -common has it (ClaimStore's ELIGIBLE_SQL is the same filter for the
- * one-statement claims, reading the requirements from the machine row). The
+ * requirements and needs may claim now, entirely in SQL, as
+ * matchesRequirements in -common has it (ClaimStore's ELIGIBLE_SQL is the
+ * same filter for the one-statement claims, reading the machine row). The
  * literal `state = 'Available'` lets the planner use the ring's partial
  * indexes; an equality on the pool, their per-pool one.
  */
 export function whereEligible(
   knex: Knex,
   query: Knex.QueryBuilder,
-  requirements: HostRequirements,
+  { requirements, ...needs }: EligibilityInput,
 ): Knex.QueryBuilder {
   const h = HOSTS_TABLE;
   query
     .whereRaw(`${h}.state = 'Available'`)
     .whereNull(`${h}.consumer_id`)
     .whereNull(`${h}.removal_requested_at`);
+  whereCapable(knex, query, needs);
   if (requirements.namespace !== undefined) {
     query.where(`${h}.namespace`, requirements.namespace);
   }
@@ -78,6 +90,54 @@ export function whereEligible(
     }
   }
   return query;
+}
+
+/**
+ * The hosts whose BMC can do the machine's provisioning and boot mode, as
+ * canProvision has it: unknown capabilities (media types NULL) pass, an
+ * unlisted boot target or mode restricts nothing.
+ */
+function whereCapable(
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  needs: ProvisioningNeeds,
+) {
+  const h = HOSTS_TABLE;
+  /** The JSON list in `column` holds one of `count` bound values. */
+  const has = (column: string, count: number) => {
+    const marks = Array(count).fill('?').join(', ');
+    return isPostgres(knex)
+      ? `jsonb_exists_any(${h}.${column}::jsonb, ARRAY[${marks}]::text[])`
+      : `EXISTS (SELECT 1 FROM json_each(${h}.${column}) WHERE value IN (${marks}))`;
+  };
+  const iso = VIRTUAL_MEDIA_MODES.includes(needs.provisioningMode);
+  const clauses = [
+    ...(iso
+      ? [
+          {
+            sql: has('virtual_media_types', ISO_MEDIA_TYPES.length),
+            values: ISO_MEDIA_TYPES,
+          },
+        ]
+      : []),
+    {
+      sql: `(${h}.boot_source_targets IS NULL OR ${has(
+        'boot_source_targets',
+        1,
+      )})`,
+      values: [bootTargetFor(needs.provisioningMode)],
+    },
+    {
+      sql: `(${h}.boot_source_modes IS NULL OR ${has('boot_source_modes', 1)})`,
+      values: [needs.bootMode],
+    },
+  ];
+  query.whereRaw(
+    `(${h}.virtual_media_types IS NULL OR (${clauses
+      .map(c => c.sql)
+      .join(' AND ')}))`,
+    clauses.flatMap(c => [...c.values]),
+  );
 }
 
 /** The host's labels as rows (key, value) named `l`, and its tags as rows (value) named `t`. */

@@ -1,5 +1,6 @@
 import {
   Host,
+  HostCapabilities,
   HostState,
   PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
@@ -51,6 +52,12 @@ export interface HostRow {
   power_state_observed_at: Date | string | number | null;
   error_message: string | null;
   consumer_id: string | null;
+  /** JSON lists read at inspection (hostCapabilitiesColumns); media types NULL until then. */
+  virtual_media_types: string | null;
+  boot_source_targets: string | null;
+  boot_source_modes: string | null;
+  /** Vendor quirks id detected at the last inspection (redfish/vendors detectVendor). */
+  bmc_vendor: string | null;
   /** The host's place on the claim ring (claims/ring.ts); 32 bits unsigned. */
   rendezvous_hash: number | string;
   version: number | string;
@@ -92,6 +99,20 @@ export function rowToHost(row: HostRow): Host {
     powerStateObservedAt: toOptionalIsoTimestamp(row.power_state_observed_at),
     errorMessage: toOptional(row.error_message),
     consumerId: toOptional(row.consumer_id),
+    capabilities: row.virtual_media_types
+      ? {
+          virtualMediaTypes: parseJson<string[]>(row.virtual_media_types),
+          ...(row.boot_source_targets && {
+            bootSourceOverrideTargets: parseJson<string[]>(
+              row.boot_source_targets,
+            ),
+          }),
+          ...(row.boot_source_modes && {
+            bootSourceOverrideModes: parseJson<string[]>(row.boot_source_modes),
+          }),
+        }
+      : undefined,
+    bmcVendor: toOptional(row.bmc_vendor),
     version: Number(row.version),
     createdAt: toIsoTimestamp(row.created_at),
     updatedAt: toIsoTimestamp(row.updated_at),
@@ -157,4 +178,15 @@ export function powerStateColumns(powerState: PowerState | undefined) {
   return powerState
     ? { power_state: powerState, power_state_observed_at: new Date() }
     : {};
+}
+
+/** Columns recording what the BMC offers for provisioning, as read at inspection. */
+export function hostCapabilitiesColumns(capabilities: HostCapabilities) {
+  const list = (values: string[] | undefined) =>
+    values ? JSON.stringify(values) : null;
+  return {
+    virtual_media_types: JSON.stringify(capabilities.virtualMediaTypes),
+    boot_source_targets: list(capabilities.bootSourceOverrideTargets),
+    boot_source_modes: list(capabilities.bootSourceOverrideModes),
+  };
 }

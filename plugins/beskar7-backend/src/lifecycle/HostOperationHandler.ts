@@ -3,7 +3,11 @@ import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { HostStore } from '../database/HostStore';
-import { hostSpecToColumns, powerStateColumns } from '../database/hostRows';
+import {
+  hostCapabilitiesColumns,
+  hostSpecToColumns,
+  powerStateColumns,
+} from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { MachineStore } from '../database/MachineStore';
 import { QueueMetrics } from '../metrics/queueMetrics';
@@ -116,6 +120,9 @@ export class HostOperationHandler implements JobHandler {
           }),
           ...powerStateColumns(inventory.powerState),
           ...(identity && { system_identity: identity }),
+          ...(inventory.capabilities &&
+            hostCapabilitiesColumns(inventory.capabilities)),
+          ...(inventory.vendor && { bmc_vendor: inventory.vendor }),
         },
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 import {
   HardwareDetails,
   Host,
+  HostCapabilities,
   Machine,
   PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
@@ -22,6 +23,8 @@ export interface HostInventory {
   powerState?: PowerState;
   /** What the system says it is (UUID, else serial); one server is one host. */
   systemIdentity?: string;
+  /** What the BMC offers for provisioning; the claim filter reads it. */
+  capabilities?: HostCapabilities;
 }
 
 /** A ComputerSystem behind a BMC: its `Id`, and what it says it is when it says. */

@@ -54,9 +54,10 @@ export class RedfishHostOperationExecutor implements HostOperationExecutor {
         health,
         disks,
         systemIdentity,
+        capabilities,
         ...hardware
       } = await bmc.inspect();
-      return { hardware, vendor, powerState, systemIdentity };
+      return { hardware, vendor, powerState, systemIdentity, capabilities };
     });
   }
 

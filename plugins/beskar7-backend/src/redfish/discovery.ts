@@ -12,6 +12,8 @@ export interface DiscoveredService {
   managerPath?: string;
   /** The CD/DVD-capable virtual media device, when the BMC has one. */
   virtualMediaPath?: string;
+  /** The media types of every virtual media device (mediaTypesOf), each once. */
+  virtualMediaTypes: string[];
   biosPath?: string;
 }
 
@@ -70,11 +72,13 @@ export async function discoverService(
     },
     extraVendors,
   );
+  const devices = await virtualMediaDevices(client, system, manager);
   return {
     vendor,
     systemPath,
     managerPath: manager?.['@odata.id'],
-    virtualMediaPath: await findVirtualMedia(client, system, manager),
+    virtualMediaPath: pickCdDevice(devices),
+    virtualMediaTypes: [...new Set(devices.flatMap(mediaTypesOf))],
     biosPath: linkOf(system.Bios),
   };
 }
@@ -112,40 +116,46 @@ async function managerOf(
 }
 
 /**
- * Newer firmware (iDRAC) puts virtual media under the system, most under the
- * manager; a link that leads nowhere counts as absent.
+ * The virtual media devices of the system's collection, then of its
+ * manager's (newer iDRAC firmware puts them under the system, most BMCs
+ * under the manager); a link that leads nowhere counts as absent.
  */
-async function findVirtualMedia(
+async function virtualMediaDevices(
   client: RedfishClient,
   system: Resource,
   manager: Resource | undefined,
-): Promise<string | undefined> {
-  const candidates: string[] = [];
-  const fromSystem = linkOf(system.VirtualMedia);
-  if (fromSystem) {
-    candidates.push(fromSystem);
-  }
-  if (manager) {
-    const fromManager = linkOf(manager.VirtualMedia);
-    if (fromManager && !candidates.includes(fromManager)) {
-      candidates.push(fromManager);
-    }
-  }
-  for (const collectionPath of candidates) {
+): Promise<Resource[]> {
+  const collections = [
+    ...new Set(
+      [linkOf(system.VirtualMedia), linkOf(manager?.VirtualMedia)].filter(
+        (path): path is string => !!path,
+      ),
+    ),
+  ];
+  const devices: Resource[] = [];
+  for (const collectionPath of collections) {
     const collection = await client.getOptional(collectionPath);
-    const devices: Resource[] = [];
     for (const path of memberLinks(collection)) {
       const device = await client.getOptional(path);
-      if (device) {
-        devices.push({ ...device, '@odata.id': path });
-      }
-    }
-    const chosen = pickCdDevice(devices);
-    if (chosen) {
-      return chosen;
+      if (device) devices.push({ ...device, '@odata.id': path });
     }
   }
-  return undefined;
+  return devices;
+}
+
+/**
+ * The media types a device takes (`MediaTypes`); AMI lists none, so a
+ * device named a CD/DVD drive counts as `CD` there, as pickCdDevice has it.
+ */
+export function mediaTypesOf(device: Resource): string[] {
+  if (Array.isArray(device.MediaTypes)) {
+    return device.MediaTypes.filter(
+      (t: unknown): t is string => typeof t === 'string',
+    );
+  }
+  return /\b(cd|dvd)/i.test(`${device.Id ?? ''} ${device.Name ?? ''}`)
+    ? ['CD']
+    : [];
 }
 
 /** A device that takes CD or DVD images; AMI lists no MediaTypes, so the name decides there. */

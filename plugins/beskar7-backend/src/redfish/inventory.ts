@@ -2,6 +2,7 @@ import { RedfishClient } from './client';
 import { DiscoveredService } from './discovery';
 import { linkOf, memberLinks, Resource } from './odata';
 import { systemIdentityOf } from './systemIdentity';
+import { HostCapabilities } from '@beskar7/backstage-plugin-beskar7-common';
 import { BmcInventory, DiskInfo, PowerState } from './types';
 
 const GIB = 1024 ** 3;
@@ -41,6 +42,31 @@ export async function readInventory(
     macAddresses: macAddressesOf(nics),
     ...(ipAddresses.length && { ipAddresses }),
     systemIdentity: systemIdentityOf(system),
+    capabilities: capabilitiesOf(system, service),
+  };
+}
+
+/**
+ * What the BMC offers for provisioning: its virtual media types, and the
+ * boot override targets and modes the system lists as allowable (DMTF
+ * ComputerSystem `Boot`); a list the BMC does not give stays absent.
+ */
+export function capabilitiesOf(
+  system: Resource,
+  service: Pick<DiscoveredService, 'virtualMediaTypes'>,
+): HostCapabilities {
+  const allowable = (property: string) => {
+    const values = system.Boot?.[`${property}@Redfish.AllowableValues`];
+    return Array.isArray(values)
+      ? [...new Set(values.filter((v): v is string => typeof v === 'string'))]
+      : undefined;
+  };
+  const targets = allowable('BootSourceOverrideTarget');
+  const modes = allowable('BootSourceOverrideMode');
+  return {
+    virtualMediaTypes: service.virtualMediaTypes,
+    ...(targets && { bootSourceOverrideTargets: targets }),
+    ...(modes && { bootSourceOverrideModes: modes }),
   };
 }
 

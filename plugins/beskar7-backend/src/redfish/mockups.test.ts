@@ -1,3 +1,7 @@
+import {
+  PROVISIONING_MODES,
+  provisioningModesFor,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -189,6 +193,22 @@ describeWithMockups.each(Object.entries(TREES))(
         provisioner.getMedia().then(m => m.devicePath),
       );
       expect(media).toMatch(expected.media ? okLine(expected.media) : NO_MEDIA);
+      // What it offers, as the capture lists it; without CD/DVD media (the
+      // partial capture) only the network modes remain.
+      const { Boot } = await simGet(bmc, inventory.systemPath);
+      const { virtualMediaTypes, ...boot } = inventory.capabilities;
+      expect(virtualMediaTypes.includes('CD')).toBe(Boolean(expected.media));
+      expect(boot).toEqual({
+        bootSourceOverrideTargets:
+          Boot['BootSourceOverrideTarget@Redfish.AllowableValues'],
+        ...(Boot['BootSourceOverrideMode@Redfish.AllowableValues'] && {
+          bootSourceOverrideModes:
+            Boot['BootSourceOverrideMode@Redfish.AllowableValues'],
+        }),
+      });
+      expect(provisioningModesFor(inventory.capabilities, 'UEFI')).toEqual(
+        expected.media ? [...PROVISIONING_MODES] : ['PXE', 'iPXE'],
+      );
       expect(bmc.counters.sessionsCreated).toBe(1);
       expect(await teardown()).toBe(0);
     });

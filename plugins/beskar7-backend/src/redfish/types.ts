@@ -1,6 +1,7 @@
 import {
   BootMode,
   HardwareDetails,
+  HostCapabilities,
   OsFamily,
   PowerState,
 } from '@beskar7/backstage-plugin-beskar7-common';
@@ -83,6 +84,8 @@ export interface BmcInventory extends HardwareDetails {
   disks: DiskInfo[];
   /** What the system says it is (see systemIdentity); absent when it gives nothing usable. */
   systemIdentity?: string;
+  /** Virtual media types and allowable boot overrides (inventory.capabilitiesOf). */
+  capabilities: HostCapabilities;
 }
 
 /** A ComputerSystem the service lists, and what it says it is. */

@@ -1534,6 +1534,43 @@ export const spec = {
           cluster: {
             $ref: '#/components/schemas/HostCluster',
           },
+          capabilities: {
+            type: 'object',
+            description:
+              "What the host's BMC offers for provisioning, read at inspection; absent until the host is inspected by a backend that records it. A machine is matched only with a host that can do its provisioning mode (ISO modes need CD/DVD virtual media and, when listed, the Cd boot target; PXE and iPXE need Pxe) and boot mode.",
+            required: ['virtualMediaTypes'],
+            properties: {
+              virtualMediaTypes: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+                description:
+                  "MediaTypes of the BMC's virtual media devices (CD, DVD, USBStick, Floppy); empty when it has none",
+              },
+              bootSourceOverrideTargets: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+                description:
+                  'Boot.BootSourceOverrideTarget@Redfish.AllowableValues; absent when the BMC lists none',
+              },
+              bootSourceOverrideModes: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+                description:
+                  'Boot.BootSourceOverrideMode@Redfish.AllowableValues; absent when the BMC lists none',
+              },
+            },
+          },
+          bmcVendor: {
+            type: 'string',
+            description:
+              "Id of the BMC vendor quirks detected at the last inspection from the manager's firmware and OEM sections (e.g. dell-idrac, hpe-ilo, generic)",
+          },
           version: {
             type: 'integer',
           },

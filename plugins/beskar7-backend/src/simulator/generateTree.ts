@@ -59,6 +59,11 @@ export interface GenerateTreeOptions {
   sessionService?: boolean;
   /** `BootSourceOverrideEnabled@Redfish.AllowableValues`, e.g. `['Disabled', 'Continuous']`. */
   bootOverrideEnabled?: string[];
+  /**
+   * False: no virtual media anywhere, and no `Cd` boot target (a blade
+   * that boots from the network only).
+   */
+  virtualMedia?: boolean;
 }
 
 /**
@@ -85,8 +90,16 @@ export function generateTree(
     path: `${root}/Systems/${count > 1 ? `Node${n + 1}` : layout.systemId}`,
     n,
   }));
-  const mediaUnder =
-    count > 1 || layout.virtualMediaUnder === 'system' ? 'system' : 'manager';
+  const mediaUnder = ((): 'system' | 'manager' | undefined => {
+    if (options.virtualMedia === false) return undefined;
+    return count > 1 || layout.virtualMediaUnder === 'system'
+      ? 'system'
+      : 'manager';
+  })();
+  const bootTargets =
+    options.virtualMedia === false
+      ? layout.bootTargets.filter(t => t !== 'Cd')
+      : layout.bootTargets;
   const sessions = options.sessionService !== false;
   const oem = layout.oem ? { Oem: { [layout.oem]: {} } } : {};
 
@@ -238,7 +251,7 @@ export function generateTree(
         BootSourceOverrideEnabled: 'Disabled',
         BootSourceOverrideMode: 'UEFI',
         BootSourceOverrideTarget: 'None',
-        'BootSourceOverrideTarget@Redfish.AllowableValues': layout.bootTargets,
+        'BootSourceOverrideTarget@Redfish.AllowableValues': bootTargets,
         ...(options.bootOverrideEnabled && {
           'BootSourceOverrideEnabled@Redfish.AllowableValues':
             options.bootOverrideEnabled,
@@ -251,8 +264,7 @@ export function generateTree(
       Memory: link(`${system}/Memory`),
       EthernetInterfaces: link(`${system}/EthernetInterfaces`),
       Storage: link(`${system}/Storage`),
-      VirtualMedia:
-        layout.virtualMediaUnder === 'system' ? link(vmCollection) : null,
+      VirtualMedia: mediaUnder === 'system' ? link(vmCollection) : null,
       Links: { ManagedBy: [link(manager)], Chassis: [link(chassis)] },
       ...oem,
     });

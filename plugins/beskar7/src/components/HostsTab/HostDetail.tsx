@@ -2,8 +2,10 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import {
   beskar7HostOperatePermission,
   beskar7HostUpdatePermission,
+  HostCapabilities,
   HostDetails,
   Machine,
+  provisioningModesFor,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Alert,
@@ -35,6 +37,46 @@ import styles from '../shared/Facts.module.css';
 
 const unknown = (value: string | number | undefined, unit = '') =>
   value === undefined ? '—' : `${value}${unit}`;
+
+const listed = (values: string[] | undefined) =>
+  values === undefined ? 'not listed by the BMC' : values.join(', ') || 'none';
+
+/** What the BMC offers for provisioning, and the modes it can therefore do. */
+const Capabilities = ({
+  capabilities,
+}: {
+  capabilities?: HostCapabilities;
+}) => {
+  if (!capabilities) {
+    return <Text color="secondary">Not inspected yet.</Text>;
+  }
+  const modes = (['UEFI', 'Legacy'] as const).map(bootMode => ({
+    label: `Modes (${bootMode})`,
+    value: provisioningModesFor(capabilities, bootMode).join(', ') || 'none',
+    testId: `provisioning-modes-${bootMode.toLowerCase()}`,
+  }));
+  return (
+    <Facts
+      items={[
+        {
+          label: 'Virtual media',
+          value: capabilities.virtualMediaTypes.join(', ') || 'none',
+          testId: 'virtual-media-types',
+        },
+        {
+          label: 'Boot targets',
+          value: listed(capabilities.bootSourceOverrideTargets),
+          testId: 'boot-targets',
+        },
+        {
+          label: 'Boot modes',
+          value: listed(capabilities.bootSourceOverrideModes),
+        },
+        ...modes,
+      ]}
+    />
+  );
+};
 
 const HostActions = ({
   host,
@@ -205,6 +247,9 @@ const HostView = ({
               },
             ]}
           />
+        </Section>
+        <Section title="Provisioning capabilities">
+          <Capabilities capabilities={host.capabilities} />
         </Section>
         <Section title="BMC">
           <Facts

@@ -181,6 +181,44 @@ describe('HostsTab', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows what the BMC offers for provisioning, and the modes that follow', async () => {
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () =>
+        HttpResponse.json(
+          makeHostDetails({
+            capabilities: {
+              virtualMediaTypes: [],
+              bootSourceOverrideTargets: ['None', 'Pxe', 'Hdd'],
+            },
+          }),
+        ),
+      ),
+    );
+    await render(`/hosts/${host.id}`, AuthorizeResult.DENY);
+    expect(await screen.findByTestId('virtual-media-types')).toHaveTextContent(
+      'none',
+    );
+    expect(screen.getByTestId('boot-targets')).toHaveTextContent(
+      'None, Pxe, Hdd',
+    );
+    expect(screen.getByTestId('provisioning-modes-uefi')).toHaveTextContent(
+      /^PXE, iPXE$/,
+    );
+  });
+
+  it('says when the capabilities were not read yet', async () => {
+    server.use(
+      http.get('*/api/beskar7/hosts/:id', () =>
+        HttpResponse.json(makeHostDetails({})),
+      ),
+    );
+    await render(`/hosts/${host.id}`, AuthorizeResult.DENY);
+    expect(
+      await screen.findByText('Provisioning capabilities'),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('virtual-media-types')).not.toBeInTheDocument();
+  });
+
   it('shows only the error when a host cannot be read', async () => {
     server.use(
       http.get('*/api/beskar7/hosts/:id', () =>
