@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { HostStore } from '../database/HostStore';
+import { HOSTS_TABLE } from '../database/hostRows';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { ProvisioningQueue } from '../queue/ProvisioningQueue';
 import {
@@ -40,5 +41,32 @@ describe.each(DATABASE_IDS)('enqueueFor on %s', databaseId => {
     const job = await enqueueFor(queue, logger, fresh, 'provision');
     expect(job).toMatchObject({ hostId: id, operation: 'provision' });
     expect(await queue.listJobs({ hostId: id })).toHaveLength(1);
+  });
+
+  it('labels the job with the vendor detected at inspection, not the manufacturer string', async () => {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    const [cray, fresh] = await insertHosts(knex, {
+      count: 2,
+      state: 'Enrolling',
+    });
+    // An HPE Cray blade: HPE by name, generic Redfish by its manager.
+    await knex(HOSTS_TABLE)
+      .where({ id: cray.id })
+      .update({ manufacturer: 'HPE', bmc_vendor: 'generic' });
+    const hosts = new HostStore(knex);
+    const queue = new ProvisioningQueue({
+      knex,
+      config: testProvisioningConfig(),
+      logger: mockServices.logger.mock(),
+      handler: { run: async () => {}, giveUp: async () => {} },
+    });
+    const logger = mockServices.logger.mock();
+    const vendorOf = async (id: string) =>
+      (await enqueueFor(queue, logger, (await hosts.get(id))!, 'inspect'))
+        ?.vendor;
+    expect(await vendorOf(cray.id)).toBe('generic');
+    // Not inspected yet: no vendor (the metrics say unknown), not a guess.
+    expect(await vendorOf(fresh.id)).toBeUndefined();
   });
 });

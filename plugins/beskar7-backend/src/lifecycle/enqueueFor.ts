@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { parseBmcEndpoint } from '../redfish/bmcEndpoint';
-import { detectVendor } from '../redfish/vendors';
 import {
   HostChangedError,
   QueueDrainingError,
@@ -29,7 +28,10 @@ export async function enqueueFor(
       machineId: host.consumerId,
       // Per BMC, not per host: the systems of one BMC share its limits.
       bmcAddress: parseBmcEndpoint(host.bmc.address).endpoint,
-      vendor: detectVendor({ manufacturer: host.hardware.manufacturer }).id,
+      // As detected at inspection (redfish/vendors, from the manager's
+      // firmware and OEM sections): one of the vendor table's ids, so the
+      // metrics' vendor label stays bounded; none before the first.
+      vendor: host.bmcVendor,
       // A reconciler may have read the host just before its job finished.
       hostVersion: host.version,
     });
