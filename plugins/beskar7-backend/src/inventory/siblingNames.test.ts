@@ -1,6 +1,7 @@
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { useRestBackend } from '../__testUtils__/restBackend';
+import { siblingHostName } from './siblingName';
 
 const databases = createTestDatabases();
 const credentials = { username: 'admin', password: 'sibling-Secret-6' };
@@ -14,7 +15,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 describe.each(databases.eachSupportedId())(
   'names of sibling hosts, on %p',
   databaseId => {
-    const { register, hostsOfPool, startBmc } = useRestBackend(
+    const { get, register, hostsOfPool, startBmc } = useRestBackend(
       databases,
       databaseId,
       { credentials },
@@ -57,6 +58,37 @@ describe.each(databases.eachSupportedId())(
         'edge',
         'edge-node2',
         expect.stringMatching(/^edge-node2-[0-9a-f]{8}$/),
+      ]);
+    }, 60_000);
+
+    it('names each system it could not register, and why, in the host history', async () => {
+      const other = await enclosure(74);
+      // Both names the system of Node2 could have are taken.
+      for (const [name, node] of [
+        ['full-node2', 'Node1'],
+        [siblingHostName('full', 'Node2', true), 'Node2'],
+      ]) {
+        const address = `${other.url}/redfish/v1/Systems/${node}`;
+        expect((await register(name, 'full', address)).status).toBe(201);
+      }
+      const bmc = await enclosure(75);
+      expect((await register('full', 'full', bmc.url)).status).toBe(201);
+      const hosts = await eventually(
+        () => hostsOfPool('full'),
+        all => all.length === 3 && all.every(h => h.state === 'Available'),
+      );
+      const host = hosts.find(h => h.name === 'full')!;
+      const { events } = await get(`/hosts/${host.id}`);
+      expect(
+        events.filter(
+          (e: { reason: string }) => e.reason === 'SystemsNotRegistered',
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(
+            /^Further systems of BMC .+ not registered: system Node2: the names full-node2 and full-node2-[0-9a-f]{8} are taken in namespace default$/,
+          ),
+        }),
       ]);
     }, 60_000);
   },

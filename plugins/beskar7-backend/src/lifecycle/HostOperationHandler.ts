@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host, HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { HostEventStore } from '../database/HostEventStore';
 import { HostStore } from '../database/HostStore';
 import {
   hostCapabilitiesColumns,
@@ -22,6 +23,9 @@ import { siblingHostName } from '../inventory/siblingName';
 
 /** Reason of a host refused because it is a server registered already. */
 export const DUPLICATE_SERVER = 'DuplicateServer';
+
+/** Reason of the host event naming further systems of its BMC that got no host. */
+export const SYSTEMS_NOT_REGISTERED = 'SystemsNotRegistered';
 
 /** The host states in which each operation has work to do. */
 const STATES_OF: Record<JobOperation, HostState[]> = {
@@ -195,8 +199,22 @@ export class HostOperationHandler implements JobHandler {
       return undefined;
     }
     const resolved = await this.hosts.resolveSystem(host.id, mine.id);
+    const notRegistered: string[] = [];
     for (const system of rest) {
-      await this.registerSibling(host, mine.id, system);
+      const why = await this.registerSibling(host, mine.id, system);
+      if (why) notRegistered.push(`system ${system.id}: ${why}`);
+    }
+    if (notRegistered.length) {
+      // Where a user sees it: the host's history (REST, UI), not only the log.
+      await new HostEventStore(this.options.knex).record({
+        hostId: host.id,
+        fromState: 'Enrolling',
+        toState: 'Enrolling',
+        reason: SYSTEMS_NOT_REGISTERED,
+        message: `Further systems of BMC ${endpoint} not registered: ${notRegistered.join(
+          '; ',
+        )}`,
+      });
     }
     return resolved;
   }
@@ -204,10 +222,13 @@ export class HostOperationHandler implements JobHandler {
   /**
    * Registers a further system of the host's BMC as a host of its own,
    * under `<name>-<system id>` (shortened with a hash where too long, or
-   * taken by another host); a system that is not registered is logged with
-   * why.
+   * taken by another host); when the system is not registered, says why.
    */
-  private async registerSibling(host: Host, mineId: string, system: BmcSystem) {
+  private async registerSibling(
+    host: Host,
+    mineId: string,
+    system: BmcSystem,
+  ): Promise<string | undefined> {
     const { endpoint } = parseBmcEndpoint(host.bmc.address);
     const create = (name: string) =>
       this.hosts.create({
@@ -236,22 +257,28 @@ export class HostOperationHandler implements JobHandler {
         this.options.logger.info(
           `Host ${host.namespace}/${host.name} is system ${mineId} of BMC ${endpoint}; registered its system ${system.id} as host ${sibling.namespace}/${sibling.name}`,
         );
-        return;
+        return undefined;
       } catch (error) {
-        // Registered meanwhile (by another replica, or by hand): nothing to do.
+        // Registered meanwhile (by another replica, or by hand).
         if (error instanceof DuplicateHostError) {
           this.options.logger.info(`Not registering: ${error.message}`);
-          return;
+          return error.message;
         }
         const nameTaken = error instanceof ConflictError;
         if (!nameTaken || name === names[names.length - 1]) {
+          const why = nameTaken
+            ? `the names ${names.join(' and ')} are taken in namespace ${
+                host.namespace
+              }`
+            : String(error instanceof Error ? error.message : error);
           this.options.logger.warn(
-            `System ${system.id} of BMC ${endpoint} (beside host ${host.namespace}/${host.name}) was not registered: ${error}`,
+            `System ${system.id} of BMC ${endpoint} (beside host ${host.namespace}/${host.name}) was not registered: ${why}`,
           );
-          return;
+          return why;
         }
       }
     }
+    return undefined;
   }
 
   private async provision(host: Host, context: OperationContext) {
