@@ -12,7 +12,9 @@
  *   yarn drill:scale --long       # long: 300 requests per route
  *   options: --hosts N --database postgres|sqlite|both --requests N
  *            --keep-database NAME   (PostgreSQL: fill NAME once and keep it;
- *                                    later runs migrate and reuse it)
+ *                                    later runs migrate and reuse it; an
+ *                                    empty one, e.g. after an interrupted
+ *                                    fill, is filled)
  */
 import {
   mockCredentials,
@@ -39,10 +41,10 @@ const REQUESTS = Number(values.requests ?? (long ? 300 : 60));
 const TARGET_MS = Number(process.env.BESKAR7_SCALE_TARGET_MS ?? 100);
 
 /** The reads an operator's pages make, from the first page to the far end of the list. */
-const ROUTES: Array<[string, string]> = [
+const routes = (hosts: number): Array<[string, string]> => [
   ['hosts: first page', '/hosts'],
   ['hosts: page 100 of 200', '/hosts?offset=4950&limit=50'],
-  ['hosts: last page, 500', `/hosts?offset=${HOSTS - 500}&limit=500`],
+  ['hosts: last page, 500', `/hosts?offset=${hosts - 500}&limit=500`],
   ['hosts: state', '/hosts?state=Available&limit=100'],
   ['hosts: states, pool', '/hosts?state=Available&state=Error&pool=pool-07'],
   ['hosts: by updatedAt desc', '/hosts?orderBy=updatedAt&order=desc'],
@@ -76,9 +78,10 @@ async function measure(database: 'postgres' | 'sqlite') {
   try {
     await applyDatabaseMigrations(db.knex);
     const filling = performance.now();
-    const filled = db.reused
-      ? await countScaleInventory(db.knex)
-      : await fillScaleInventory(db.knex, HOSTS);
+    // The fill is one transaction: a kept database with hosts is a whole one.
+    const existing = db.reused ? await countScaleInventory(db.knex) : undefined;
+    const reused = existing !== undefined && existing.hosts > 0;
+    const filled = reused ? existing : await fillScaleInventory(db.knex, HOSTS);
     const fillSeconds = (performance.now() - filling) / 1000;
     // A months-old inventory has been vacuumed and analysed by autovacuum long since.
     await db.knex.raw(database === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
@@ -100,7 +103,7 @@ async function measure(database: 'postgres' | 'sqlite') {
 
     const results: Array<Record<string, string | number>> = [];
     const failures: string[] = [];
-    for (const [label, path] of ROUTES) {
+    for (const [label, path] of routes(filled.hosts)) {
       const times: number[] = [];
       let items: number | undefined;
       for (let i = 0; i < REQUESTS + 5; i++) {
@@ -135,7 +138,7 @@ async function measure(database: 'postgres' | 'sqlite') {
     await backend.stop();
     return {
       database,
-      reused: db.reused,
+      reused,
       filled,
       fillSeconds,
       before,

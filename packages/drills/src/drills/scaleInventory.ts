@@ -1,6 +1,7 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { isPostgres } from '../../../../plugins/beskar7-backend/src/database/dialect';
 import { HOST_EVENTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/HostEventStore';
 import {
   HOSTS_TABLE,
@@ -13,7 +14,8 @@ import {
 } from '../../../../plugins/beskar7-backend/src/database/machineRows';
 import { JOBS_TABLE } from '../../../../plugins/beskar7-backend/src/queue/jobRows';
 
-const CHUNK = 200;
+/** Bound parameters per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_BINDINGS = 30_000;
 const VENDORS = ['Dell Inc.', 'HPE', 'Lenovo', 'Supermicro', 'AMI', 'Fujitsu'];
 export const SCALE_POOLS = 20;
 
@@ -29,19 +31,83 @@ function stateOf(i: number): HostState {
   return 'Error';
 }
 
+/** Large multi-row INSERTs: a 100,000-host fill is a few dozen statements, not thousands. */
 async function insertChunked(knex: Knex, table: string, rows: object[]) {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await knex(table).insert(rows.slice(i, i + CHUNK));
+  if (rows.length === 0) return;
+  const byBindings = Math.floor(MAX_BINDINGS / Object.keys(rows[0]).length);
+  // Knex writes SQLite's multi-row INSERT as a compound SELECT: 500 terms at most.
+  const chunk = isPostgres(knex) ? byBindings : Math.min(byBindings, 500);
+  for (let i = 0; i < rows.length; i += chunk) {
+    await knex(table).insert(rows.slice(i, i + chunk));
   }
+}
+
+/**
+ * On PostgreSQL, drops the table's plain indexes (not those of its keys),
+ * runs `write`, and creates them again from their own definitions: one sorted
+ * build per index instead of 100,000 trigram and JSON GIN updates (minutes
+ * under load). Inside the fill's transaction, so nobody sees the table
+ * without them.
+ */
+async function withIndexesBuiltAfter(
+  knex: Knex,
+  table: string,
+  write: () => Promise<void>,
+) {
+  if (!isPostgres(knex)) {
+    await write();
+    return;
+  }
+  const { rows } = await knex.raw(
+    `SELECT i.indexname, i.indexdef FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = ?
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                       WHERE c.conname = i.indexname)`,
+    [table],
+  );
+  for (const { indexname } of rows) {
+    await knex.raw('DROP INDEX ??', [indexname]);
+  }
+  await write();
+  await knex.raw("SET LOCAL maintenance_work_mem = '128MB'");
+  for (const { indexdef } of rows) await knex.raw(indexdef);
+}
+
+/**
+ * Four state changes per host, written by one INSERT ... SELECT over the
+ * hosts table: 400,000 events in one statement. Host `i` is `node-<i>`; its
+ * events are 89-86 days old, `i` ms apart between hosts, in host order.
+ */
+async function insertEvents(knex: Knex, now: number) {
+  const at = isPostgres(knex)
+    ? 'to_timestamp((CAST(? AS bigint) - (90 - p.step) * CAST(86400000 AS bigint) + h.i) / 1000.0)'
+    : '(? - (90 - p.step) * 86400000 + h.i)';
+  await knex.raw(
+    `WITH p(step, from_state, to_state) AS (VALUES
+       (0, NULL, 'Enrolling'), (1, 'Enrolling', 'Available'),
+       (2, 'Available', 'Claimed'), (3, 'Claimed', 'Provisioning')),
+     h AS (SELECT id, CAST(substr(name, 6) AS INTEGER) AS i FROM ${HOSTS_TABLE})
+     INSERT INTO ${HOST_EVENTS_TABLE}
+       (host_id, from_state, to_state, reason, message, created_at)
+     SELECT h.id, p.from_state, p.to_state, 'Scale', NULL, ${at}
+     FROM h CROSS JOIN p ORDER BY h.i, p.step`,
+    [now],
+  );
 }
 
 /**
  * Fills the inventory the way a large fleet looks after months: `count`
  * hosts over 20 pools and six vendors with labels and tags, a machine for
  * every held host, four state changes per host and a finished job per
- * provisioned host. Written in bulk; the API reads it like any other.
+ * provisioned host. Written in bulk in one transaction, so a kept database
+ * holds either the whole inventory or none of it; the API reads it like any
+ * other.
  */
-export async function fillScaleInventory(knex: Knex, count: number) {
+export async function fillScaleInventory(db: Knex, count: number) {
+  return db.transaction(knex => fill(knex, count));
+}
+
+async function fill(knex: Knex, count: number) {
   const now = Date.now();
   const hosts = Array.from({ length: count }, (_, i) => {
     const state = stateOf(i);
@@ -112,33 +178,16 @@ export async function fillScaleInventory(knex: Knex, count: number) {
       updated_at: new Date(now - 29 * 86_400_000),
     }));
   const consumerOf = new Map(machines.map(m => [m.host_id, m.id]));
-  await insertChunked(
-    knex,
-    HOSTS_TABLE,
-    hosts.map(h => ({ ...h, consumer_id: consumerOf.get(h.id) ?? null })),
+  await withIndexesBuiltAfter(knex, HOSTS_TABLE, () =>
+    insertChunked(
+      knex,
+      HOSTS_TABLE,
+      hosts.map(h => ({ ...h, consumer_id: consumerOf.get(h.id) ?? null })),
+    ),
   );
   await insertChunked(knex, MACHINES_TABLE, machines);
 
-  const path: Array<[HostState | null, HostState]> = [
-    [null, 'Enrolling'],
-    ['Enrolling', 'Available'],
-    ['Available', 'Claimed'],
-    ['Claimed', 'Provisioning'],
-  ];
-  await insertChunked(
-    knex,
-    HOST_EVENTS_TABLE,
-    hosts.flatMap((h, i) =>
-      path.map(([from, to], step) => ({
-        host_id: h.id,
-        from_state: from,
-        to_state: to,
-        reason: 'Scale',
-        message: null,
-        created_at: new Date(now - (90 - step) * 86_400_000 + i),
-      })),
-    ),
-  );
+  await insertEvents(knex, now);
   await insertChunked(
     knex,
     JOBS_TABLE,

@@ -91,7 +91,7 @@ export async function createPostgresScratch(serverUrl: string) {
 
 /**
  * A PostgreSQL database the drill keeps between runs (filling 100,000 hosts
- * takes minutes): created when missing, reused when there; never dropped
+ * takes a minute or more): created when missing, reused when there; never dropped
  * (`DROP DATABASE` it when done).
  */
 export async function openKeptDatabase(
