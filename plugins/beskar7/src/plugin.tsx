@@ -12,6 +12,7 @@ import {
 import { RiServerLine } from '@remixicon/react';
 import { beskar7ApiRef, Beskar7Client } from './api';
 import { isBeskar7Entity, isBeskar7PoolEntity } from './entityPredicates';
+import { PageRouter } from './pageRouter';
 import { rootRouteRef } from './routes';
 
 export const beskar7Api = ApiBlueprint.make({
@@ -32,8 +33,13 @@ export const beskar7PageExtension = PageBlueprint.make({
     // The page draws its own PluginHeader, with its tabs.
     noHeader: true,
     routeRef: rootRouteRef,
+    // The page's tabs are React Router v6 routes.
     loader: () =>
-      import('./components/Beskar7Page').then(m => <m.Beskar7Page />),
+      import('./components/Beskar7Page').then(m => (
+        <PageRouter>
+          <m.Beskar7Page />
+        </PageRouter>
+      )),
   },
 });
 
@@ -54,9 +60,13 @@ export const beskar7EntityContent = EntityContentBlueprint.make({
     path: '/bare-metal',
     title: 'Bare metal',
     filter: isBeskar7PoolEntity,
+    // Routed under the entity page: like the page, it says it uses React
+    // Router v6.
     loader: () =>
       import('./components/EntityContent').then(m => (
-        <m.Beskar7EntityContent />
+        <PageRouter>
+          <m.Beskar7EntityContent />
+        </PageRouter>
       )),
   },
 });
