@@ -57,6 +57,14 @@ stop_app() {
   if [ -n "$app_pid" ]; then
     kill -- "-$app_pid" 2>/dev/null || kill "$app_pid" 2>/dev/null || true
     wait "$app_pid" 2>/dev/null || true
+    # yarn exits before the backend under it has shut down; until the whole
+    # group is gone, the next start's health check may reach the old backend
+    # (which answers 503 "Service is shutting down").
+    for _ in $(seq 1 60); do
+      kill -0 -- "-$app_pid" 2>/dev/null || break
+      sleep 1
+    done
+    kill -KILL -- "-$app_pid" 2>/dev/null || true
     app_pid=
   fi
 }
