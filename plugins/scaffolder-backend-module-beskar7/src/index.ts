@@ -13,3 +13,17 @@ export { createClusterCreateAction } from './actions/createCluster';
 export { createClusterScaleAction } from './actions/scaleCluster';
 export { createClusterDeleteAction } from './actions/deleteCluster';
 export type { ClusterActionOptions } from './actions/clusters';
+export type {
+  ClusterCreateActionInput,
+  ClusterCreateActionOutput,
+  ClusterDeleteActionInput,
+  ClusterDeleteActionOutput,
+  ClusterScaleActionInput,
+  ClusterScaleActionOutput,
+  HostLabelSelectorInput,
+  HostSelectionInput,
+  MachineReleaseInput,
+  MachineReleaseOutput,
+  MachineRequestInput,
+  MachineRequestOutput,
+} from './actions/actionTypes';

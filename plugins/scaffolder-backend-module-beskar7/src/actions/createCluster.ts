@@ -1,7 +1,14 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterCreateActionInput,
+  ClusterCreateActionOutput,
+} from './actionTypes';
 import {
   beskar7ClusterCreatePermission,
   clusterManifests,
@@ -33,7 +40,9 @@ import { parseInput } from './schema';
  *
  * @public
  */
-export function createClusterCreateAction(options: ClusterActionOptions) {
+export function createClusterCreateAction(
+  options: ClusterActionOptions,
+): TemplateAction<ClusterCreateActionInput, ClusterCreateActionOutput, 'v2'> {
   const { beskar7, permissions, pollIntervalMs = 5000 } = options;
   return createTemplateAction({
     id: 'beskar7:cluster:create',

@@ -1,5 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterDeleteActionInput,
+  ClusterDeleteActionOutput,
+} from './actionTypes';
 import { z } from 'zod/v3';
 import { ClusterActionOptions } from './clusters';
 import { clusterDeleteInput } from './clusterSchema';
@@ -13,7 +20,9 @@ import { parseInput } from './schema';
  *
  * @public
  */
-export function createClusterDeleteAction(options: ClusterActionOptions) {
+export function createClusterDeleteAction(
+  options: ClusterActionOptions,
+): TemplateAction<ClusterDeleteActionInput, ClusterDeleteActionOutput, 'v2'> {
   const { beskar7 } = options;
   return createTemplateAction({
     id: 'beskar7:cluster:delete',

@@ -1,4 +1,8 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { MachineReleaseInput, MachineReleaseOutput } from './actionTypes';
 import { beskar7MachineReleasePermission } from '@beskar7/backstage-plugin-beskar7-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { NotAllowedError } from '@backstage/errors';
@@ -14,7 +18,9 @@ import { waitForPhase } from './waitForPhase';
  *
  * @public
  */
-export function createMachineReleaseAction(options: MachineActionOptions) {
+export function createMachineReleaseAction(
+  options: MachineActionOptions,
+): TemplateAction<MachineReleaseInput, MachineReleaseOutput, 'v2'> {
   const { beskar7, permissions, pollIntervalMs = 5000 } = options;
   return createTemplateAction({
     id: 'beskar7:machine:release',

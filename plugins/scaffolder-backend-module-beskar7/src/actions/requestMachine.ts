@@ -1,7 +1,11 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { MachineRequestInput, MachineRequestOutput } from './actionTypes';
 import {
   beskar7MachineCreatePermission,
   HostRequirements,
@@ -35,7 +39,9 @@ export interface MachineActionOptions {
  *
  * @public
  */
-export function createMachineRequestAction(options: MachineActionOptions) {
+export function createMachineRequestAction(
+  options: MachineActionOptions,
+): TemplateAction<MachineRequestInput, MachineRequestOutput, 'v2'> {
   const { beskar7, permissions, pollIntervalMs = 5000 } = options;
   return createTemplateAction({
     id: 'beskar7:machine:request',

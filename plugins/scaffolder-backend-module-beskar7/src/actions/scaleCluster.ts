@@ -1,4 +1,11 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterScaleActionInput,
+  ClusterScaleActionOutput,
+} from './actionTypes';
 import { z } from 'zod/v3';
 import { ClusterActionOptions } from './clusters';
 import { clusterScaleInput, clusterScaleOutput } from './clusterSchema';
@@ -12,7 +19,9 @@ import { parseInput } from './schema';
  *
  * @public
  */
-export function createClusterScaleAction(options: ClusterActionOptions) {
+export function createClusterScaleAction(
+  options: ClusterActionOptions,
+): TemplateAction<ClusterScaleActionInput, ClusterScaleActionOutput, 'v2'> {
   const { beskar7 } = options;
   return createTemplateAction({
     id: 'beskar7:cluster:scale',
