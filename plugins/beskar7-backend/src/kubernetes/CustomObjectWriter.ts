@@ -14,6 +14,15 @@ export interface WriteResult<T> {
 }
 
 /**
+ * The object a write is meant for, when it must not land on a successor:
+ * a write made for a deleted object would otherwise reach a new object
+ * created under its name.
+ */
+export interface WriteTarget {
+  uid?: string;
+}
+
+/**
  * Read-modify-write of one kind of custom object, through the status
  * subresource for status and the main resource for spec and metadata. A
  * write that lost a race (409) starts again from a fresh read, as client-go's
@@ -35,8 +44,9 @@ export class CustomObjectWriter<T extends KubeObject> {
     namespace: string,
     name: string,
     change: (fresh: T) => T['status'] | undefined,
+    only?: WriteTarget,
   ): Promise<WriteResult<T>> {
-    return this.readModifyWrite(namespace, name, true, fresh => {
+    return this.readModifyWrite(namespace, name, true, only, fresh => {
       const status = change(fresh);
       return status === undefined ? undefined : { ...fresh, status };
     });
@@ -47,14 +57,16 @@ export class CustomObjectWriter<T extends KubeObject> {
     namespace: string,
     name: string,
     change: (fresh: T) => T | undefined,
+    only?: WriteTarget,
   ): Promise<WriteResult<T>> {
-    return this.readModifyWrite(namespace, name, false, change);
+    return this.readModifyWrite(namespace, name, false, only, change);
   }
 
   private async readModifyWrite(
     namespace: string,
     name: string,
     status: boolean,
+    only: WriteTarget | undefined,
     change: (fresh: T) => T | undefined,
   ): Promise<WriteResult<T>> {
     const ref = {
@@ -72,6 +84,8 @@ export class CustomObjectWriter<T extends KubeObject> {
         if (statusCodeOf(error) === 404) return { conflicts };
         throw error;
       }
+      // Another object under the same name: the one meant is gone.
+      if (only?.uid && before.metadata.uid !== only.uid) return { conflicts };
       const body = change(before);
       if (!body) return { before, conflicts };
       try {

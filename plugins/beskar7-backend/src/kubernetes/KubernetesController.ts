@@ -322,6 +322,7 @@ export class KubernetesController {
         name,
         fresh =>
           changed(fresh.status, machineStatusOf(machine, host, fresh.status)),
+        cached.metadata,
       );
       if (after) {
         await this.record(
@@ -367,7 +368,7 @@ export class KubernetesController {
     // The watch keeps the cache current: no read when it has the finalizer.
     if (!obj.metadata.finalizers?.includes(FINALIZER)) {
       await this.writing(() =>
-        this.hostWriter.update(namespace, name, withFinalizer),
+        this.hostWriter.update(namespace, name, withFinalizer, obj.metadata),
       );
     }
     await this.credentials.retain(namespace, secretsOf(obj));
@@ -380,7 +381,7 @@ export class KubernetesController {
     const { namespace, name } = obj.metadata;
     if (!(await this.removeHost(obj))) return;
     await this.writing(() =>
-      this.hostWriter.update(namespace, name, withoutFinalizer),
+      this.hostWriter.update(namespace, name, withoutFinalizer, obj.metadata),
     );
     const others = this.hosts
       .list()
@@ -454,12 +455,17 @@ export class KubernetesController {
         !obj.metadata.finalizers?.includes(FINALIZER))
     ) {
       await this.writing(() =>
-        this.machineWriter.update(namespace, name, fresh => {
-          const next = withFinalizer(fresh) ?? fresh;
-          return next.spec.providerID === providerID && next === fresh
-            ? undefined
-            : { ...next, spec: { ...next.spec, providerID } };
-        }),
+        this.machineWriter.update(
+          namespace,
+          name,
+          fresh => {
+            const next = withFinalizer(fresh) ?? fresh;
+            return next.spec.providerID === providerID && next === fresh
+              ? undefined
+              : { ...next, spec: { ...next.spec, providerID } };
+          },
+          obj.metadata,
+        ),
       );
     }
     await this.publishMachine(namespace, name);
@@ -523,19 +529,23 @@ export class KubernetesController {
       );
     if (current(obj.status)) return;
     await this.writing(() =>
-      this.machineWriter.updateStatus(namespace, name, fresh =>
-        current(fresh.status)
-          ? undefined
-          : {
-              ...fresh.status,
-              ready: false,
-              initialization: { provisioned: false },
-              conditions: withCondition(
-                fresh.status?.conditions,
-                condition,
-                new Date(),
-              ),
-            },
+      this.machineWriter.updateStatus(
+        namespace,
+        name,
+        fresh =>
+          current(fresh.status)
+            ? undefined
+            : {
+                ...fresh.status,
+                ready: false,
+                initialization: { provisioned: false },
+                conditions: withCondition(
+                  fresh.status?.conditions,
+                  condition,
+                  new Date(),
+                ),
+              },
+        obj.metadata,
       ),
     );
   }
@@ -553,7 +563,12 @@ export class KubernetesController {
     if (found) await this.writeMachineStatus(obj, found);
     if (found && found.machine.phase !== 'Released') return;
     await this.writing(() =>
-      this.machineWriter.update(namespace, name, withoutFinalizer),
+      this.machineWriter.update(
+        namespace,
+        name,
+        withoutFinalizer,
+        obj.metadata,
+      ),
     );
   }
 
@@ -621,6 +636,7 @@ export class KubernetesController {
           if (acceptanceCurrent(current.conditions, refusal)) return undefined;
           return withAcceptance(current, plural, refusal);
         },
+        obj.metadata,
       ),
     );
     // Said once: a stale cache (a resync before the watch caught up) finds

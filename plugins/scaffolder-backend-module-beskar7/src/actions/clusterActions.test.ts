@@ -362,8 +362,12 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
       (await listHosts()).filter(h => h.state === 'Provisioned').length;
     expect(await held()).toBe(3);
 
-    // The portal's view of it.
-    const details = await beskar7.getCluster(namespace, 'payments', service);
+    // The portal's view of it, once the backend's watch has the Machines.
+    const details = await eventually(
+      () => beskar7.getCluster(namespace, 'payments', service),
+      d => d.workers[0]?.machines.length === 2,
+      { what: "the portal's view of both worker Machines", ...WAIT },
+    );
     expect(details.controlPlaneMachines).toHaveLength(1);
     expect(details.workers[0].machines).toHaveLength(2);
 
