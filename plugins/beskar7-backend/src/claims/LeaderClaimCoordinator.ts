@@ -83,6 +83,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private stopped = true;
   /** Ends the serve loop's idle wait, while it waits. */
   private wakeLeader?: () => void;
+  /** A claim was queued while the leader was not waiting. */
+  private leaderRoused = false;
   /** Ends the answer loop's wait, while it waits. */
   private wakeRequester?: () => void;
   private loops: Promise<void>[] = [];
@@ -101,7 +103,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     this.signals = new ClaimSignals(
       this.knex,
       {
-        requested: () => this.wakeLeader?.(),
+        requested: () => this.rouseLeader(),
         answered: answers => this.hear(answers),
       },
       options.logger,
@@ -193,7 +195,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       waiter!.reject(error);
       this.removeWaiter(machineId, waiter!);
     }
-    this.wakeLeader?.();
+    this.rouseLeader();
     return answered;
   }
 
@@ -332,8 +334,21 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       : this.pollIntervalMs;
   }
 
+  /**
+   * A claim was queued: the leader looks now, or, when it is busy with a
+   * batch, as soon as that batch is done (a wake-up is never lost).
+   */
+  private rouseLeader(): void {
+    if (this.wakeLeader) this.wakeLeader();
+    else this.leaderRoused = true;
+  }
+
   /** Waits a poll interval, or less if a claim is queued meanwhile (this replica's, or any with notifications). */
   private idle(): Promise<void> {
+    if (this.leaderRoused) {
+      this.leaderRoused = false;
+      return Promise.resolve();
+    }
     return wait(this.pollMs, wake => {
       this.wakeLeader = wake;
     }).finally(() => {
