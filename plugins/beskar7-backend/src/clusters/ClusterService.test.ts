@@ -140,7 +140,9 @@ describeCapi('ClusterService on Cluster API', () => {
       () => env.machines(env.namespace, cluster),
       machines =>
         machines.length === 2 &&
-        machines.every(m => m.spec.infrastructureRef?.name),
+        // Settled in Cluster API's first phase, so that the tests compare
+        // the service's view with a phase that no longer changes under them.
+        machines.every(m => m.spec.infrastructureRef?.name && m.status?.phase),
       { what: "the MachineDeployment's two Machines", timeoutMs: 60_000 },
     );
   }, 120_000);
