@@ -4,6 +4,7 @@ import express, { Request, RequestHandler, Response } from 'express';
 import Router from 'express-promise-router';
 import { Authorizer, Call, Caller, Permissions } from '../authorization';
 import { spec } from '../schema/openapi.generated';
+import { specErrors } from './specErrors';
 
 /** What a route needs of its caller. */
 export interface RouteAccess {
@@ -103,6 +104,7 @@ export class AuthorizedRoutes {
     router.use(express.json({ limit: bodyLimit }));
     router.use(emptyBodyAsJson);
     router.use(this.routes);
+    router.use(specErrors);
     return router;
   }
 

@@ -300,7 +300,14 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
 
   const unknownId = '00000000-0000-4000-8000-000000000000';
   it.each([
-    ['post', '/hosts', { ...host, name: 'Bad Name' }, 400, /name/],
+    // The spec's refusals come in the plugin's words, by field, for the UI.
+    [
+      'post',
+      '/hosts',
+      { ...host, name: 'Bad Name' },
+      400,
+      /^Invalid request: name: must be lowercase/,
+    ],
     [
       'post',
       '/hosts',
@@ -337,6 +344,13 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     ],
     ['get', '/machines?offset=-5', undefined, 400, /offset/],
     ['post', '/machines', { ...machine, osFamily: 'windows' }, 400, /osFamily/],
+    [
+      'post',
+      '/machines',
+      { ...machine, name: 'Bad Name' },
+      400,
+      /^Invalid request: name: must be lowercase/,
+    ],
     [
       'post',
       '/machines',

@@ -19,16 +19,21 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { z } from 'zod';
 
-// Names follow Kubernetes' DNS-1123 labels so that hosts and machines map
-// one-to-one onto PhysicalHost and Beskar7Machine objects.
+/**
+ * Kubernetes' DNS-1123 label, so that hosts and machines map one-to-one onto
+ * PhysicalHost and Beskar7Machine objects. The spec holds the same pattern.
+ */
+export const DNS_LABEL = {
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  problem:
+    'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+};
+
 const dnsLabel = z
   .string()
   .min(1)
   .max(63)
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
-  );
+  .regex(DNS_LABEL.pattern, DNS_LABEL.problem);
 
 /** A Kubernetes object name (DNS-1123 subdomain), e.g. a Secret's. */
 const dnsSubdomain = z
