@@ -41,6 +41,17 @@ export interface VendorLayout {
 
 const COMMON_TARGETS = ['None', 'Pxe', 'Cd', 'Hdd', 'BiosSetup'];
 
+/** The ResetType values most BMCs list, in the schema's order. */
+export const COMMON_RESET_TYPES = [
+  'On',
+  'ForceOff',
+  'GracefulShutdown',
+  'GracefulRestart',
+  'ForceRestart',
+  'Nmi',
+  'ForceOn',
+];
+
 export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
   dell: {
     manufacturer: 'Dell Inc.',
@@ -118,15 +129,7 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
     virtualMediaIds: ['CD', 'Floppy'],
     virtualMediaActions: false,
     resetActionInfo: false,
-    resetTypes: [
-      'On',
-      'ForceOff',
-      'GracefulShutdown',
-      'GracefulRestart',
-      'ForceRestart',
-      'Nmi',
-      'ForceOn',
-    ],
+    resetTypes: COMMON_RESET_TYPES,
     bootTargets: COMMON_TARGETS,
     biosSettingsSuffix: '/Pending',
     trailingSlash: false,
@@ -144,15 +147,7 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
     virtualMediaIds: ['CD1', 'USB1'],
     virtualMediaActions: true,
     resetActionInfo: false,
-    resetTypes: [
-      'On',
-      'ForceOff',
-      'GracefulShutdown',
-      'GracefulRestart',
-      'ForceRestart',
-      'Nmi',
-      'ForceOn',
-    ],
+    resetTypes: COMMON_RESET_TYPES,
     bootTargets: [
       ...COMMON_TARGETS,
       'Usb',
@@ -199,16 +194,7 @@ export const VENDOR_LAYOUTS: Record<SimulatedVendor, VendorLayout> = {
     virtualMediaIds: ['CD'],
     virtualMediaActions: true,
     resetActionInfo: false,
-    resetTypes: [
-      'On',
-      'ForceOff',
-      'GracefulShutdown',
-      'GracefulRestart',
-      'ForceRestart',
-      'Nmi',
-      'ForceOn',
-      'PushPowerButton',
-    ],
+    resetTypes: [...COMMON_RESET_TYPES, 'PushPowerButton'],
     bootTargets: [...COMMON_TARGETS, 'UefiTarget'],
     biosSettingsSuffix: '/Settings',
     trailingSlash: false,

@@ -1,6 +1,7 @@
 import { Resource, ResourceTree } from './resourceTree';
 import { noContent, redfishError, SimResponse } from './responses';
 import { BootFetch, bootConfigUrls, fetchBootConfig } from './bootConfig';
+import { COMMON_RESET_TYPES } from './layouts';
 
 /** One boot of the simulated machine: what it booted from. */
 export interface BootRecord {
@@ -26,14 +27,9 @@ const BOOT_PROPERTIES = new Set([
   'BootOrder',
 ]);
 
+/** What a system whose capture lists no ResetType values accepts. */
 const STANDARD_RESET_TYPES = [
-  'On',
-  'ForceOff',
-  'GracefulShutdown',
-  'GracefulRestart',
-  'ForceRestart',
-  'Nmi',
-  'ForceOn',
+  ...COMMON_RESET_TYPES,
   'PushPowerButton',
   'PowerCycle',
 ];
