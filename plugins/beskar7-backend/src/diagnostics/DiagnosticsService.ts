@@ -1,7 +1,7 @@
 import { DiagnosticsReport } from '@beskar7/backstage-plugin-beskar7-common';
 import { FleetFacts } from './ports';
 import { evaluateDiagnostics } from './report';
-import { FleetSnapshot, measure } from './snapshot';
+import { FleetSnapshot, measureAll } from './snapshot';
 import { THRESHOLDS } from './thresholds';
 
 /**
@@ -18,46 +18,23 @@ export class DiagnosticsService {
   async gather(): Promise<FleetSnapshot> {
     const f = this.facts;
     const now = this.clock().getTime();
-    const [
-      hostCounts,
-      pendingMachines,
-      warningEvents,
-      claimConflicts,
-      queue,
-      bmcErrors,
-      cooldownWaits,
-      replicas,
-      leader,
-      databaseLatencyMs,
-      plainHttpHosts,
-    ] = await Promise.all([
-      measure(() => f.hostCountsByState()),
-      measure(() => f.pendingMachines()),
-      measure(() =>
-        f.recentWarningEvents(now - THRESHOLDS.warningEvents.windowMs),
-      ),
-      measure(() => f.claimConflictRate(THRESHOLDS.claimConflictRate.windowMs)),
-      measure(() => f.queueStatus()),
-      measure(() => f.bmcErrorRate(THRESHOLDS.bmcErrorRate.windowMs)),
-      measure(() => f.cooldownWaits(THRESHOLDS.cooldownWaits.windowMs)),
-      measure(() => f.replicas()),
-      measure(() => f.leader()),
-      measure(() => f.databaseLatencyMs()),
-      measure(() => f.plainHttpHosts()),
-    ]);
     return {
       coordinationMode: f.coordinationMode(),
-      hostCounts,
-      pendingMachines,
-      warningEvents,
-      claimConflicts,
-      queue,
-      bmcErrors,
-      cooldownWaits,
-      replicas,
-      leader,
-      databaseLatencyMs,
-      plainHttpHosts,
+      ...(await measureAll({
+        hostCounts: () => f.hostCountsByState(),
+        pendingMachines: () => f.pendingMachines(),
+        warningEvents: () =>
+          f.recentWarningEvents(now - THRESHOLDS.warningEvents.windowMs),
+        claimConflicts: () =>
+          f.claimConflictRate(THRESHOLDS.claimConflictRate.windowMs),
+        queue: () => f.queueStatus(),
+        bmcErrors: () => f.bmcErrorRate(THRESHOLDS.bmcErrorRate.windowMs),
+        cooldownWaits: () => f.cooldownWaits(THRESHOLDS.cooldownWaits.windowMs),
+        replicas: () => f.replicas(),
+        leader: () => f.leader(),
+        databaseLatencyMs: () => f.databaseLatencyMs(),
+        plainHttpHosts: () => f.plainHttpHosts(),
+      })),
     };
   }
 

@@ -32,7 +32,7 @@ export interface FleetSnapshot {
 }
 
 /** Runs `read`, turning a thrown error into a failed measurement. */
-export async function measure<T>(read: () => Promise<T>): Promise<Measured<T>> {
+async function measure<T>(read: () => Promise<T>): Promise<Measured<T>> {
   try {
     return { ok: true, value: await read() };
   } catch (error) {
@@ -41,4 +41,18 @@ export async function measure<T>(read: () => Promise<T>): Promise<Measured<T>> {
       error: error instanceof Error ? error.message : String(error),
     };
   }
+}
+
+/**
+ * Runs every read of `reads` at once, each through `measure`: the answer has
+ * the same keys, each a measurement.
+ */
+export async function measureAll<
+  R extends Record<string, () => Promise<unknown>>,
+>(reads: R): Promise<{ [K in keyof R]: Measured<Awaited<ReturnType<R[K]>>> }> {
+  const keys = Object.keys(reads) as (keyof R)[];
+  const values = await Promise.all(keys.map(k => measure(reads[k])));
+  return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as {
+    [K in keyof R]: Measured<Awaited<ReturnType<R[K]>>>;
+  };
 }
