@@ -1,12 +1,53 @@
 import { judgeCooldownWaits, THRESHOLDS } from '../../diagnostics';
 import { LatencyFacts } from '../../diagnostics/ports';
-import { RunbookDefinition } from '../types';
+import { AutomatedStep, RunbookDefinition } from '../types';
 import { NOTHING_TO_UNDO, percent, READ_ONLY } from './helpers';
 
 /** Claim p95 beyond this is degraded (the claim engine's target). */
 export const CLAIM_P95_LIMIT_MS = 5_000;
 /** A reconcile pass beyond this lags behind the events it handles. */
 export const RECONCILE_P95_LIMIT_MS = 10_000;
+
+/** Reads the p95 of claims or of reconcile passes; passes at most `limitMs`. */
+function latencyStep(step: {
+  id: string;
+  title: string;
+  description: string;
+  of: 'claim' | 'reconcile';
+  /** What the samples are, in the summary. */
+  samples: string;
+  limitMs: number;
+  /** Where to look next, when slower. */
+  whenSlow: string;
+}): AutomatedStep {
+  const p95 = (l: LatencyFacts) => l[`${step.of}P95Ms`];
+  const name = step.of[0].toUpperCase() + step.of.slice(1);
+  return {
+    id: step.id,
+    title: step.title,
+    description: step.description,
+    kind: 'automated',
+    mutates: false,
+    risk: READ_ONLY,
+    run: async ({ facts }) => {
+      const l = await facts.latencies();
+      return {
+        summary: `${name} p95 ${p95(l) ?? 'n/a'} ms over ${
+          l[`${step.of}Samples`]
+        } ${step.samples}`,
+        data: l,
+      };
+    },
+    verification: {
+      description: `p95 at most ${step.limitMs} ms.`,
+      check: (_, o) =>
+        (p95(o.data as LatencyFacts) ?? 0) <= step.limitMs
+          ? { passed: true, message: o.summary }
+          : { passed: false, message: `${o.summary}: ${step.whenSlow}` },
+    },
+    rollback: NOTHING_TO_UNDO,
+  };
+}
 
 export const performanceDegradation: RunbookDefinition = {
   id: 'performance-degradation',
@@ -23,65 +64,25 @@ export const performanceDegradation: RunbookDefinition = {
   ],
   parameters: [],
   steps: [
-    {
+    latencyStep({
       id: 'claim-latency',
       title: 'Claim latency',
       description: 'p95 of the claim duration histogram.',
-      kind: 'automated',
-      mutates: false,
-      risk: READ_ONLY,
-      run: async ({ facts }) => {
-        const l = await facts.latencies();
-        return {
-          summary: `Claim p95 ${l.claimP95Ms ?? 'n/a'} ms over ${
-            l.claimSamples
-          } claims`,
-          data: l,
-        };
-      },
-      verification: {
-        description: `p95 at most ${CLAIM_P95_LIMIT_MS} ms.`,
-        check: (_, o) => {
-          const l = o.data as LatencyFacts;
-          return (l.claimP95Ms ?? 0) <= CLAIM_P95_LIMIT_MS
-            ? { passed: true, message: o.summary }
-            : {
-                passed: false,
-                message: `${o.summary}: check claim conflicts (claim-conflicts) and the database latency below`,
-              };
-        },
-      },
-      rollback: NOTHING_TO_UNDO,
-    },
-    {
+      of: 'claim',
+      samples: 'claims',
+      limitMs: CLAIM_P95_LIMIT_MS,
+      whenSlow:
+        'check claim conflicts (claim-conflicts) and the database latency below',
+    }),
+    latencyStep({
       id: 'reconcile-latency',
       title: 'Reconcile latency',
       description: 'p95 of a host and machine reconcile pass.',
-      kind: 'automated',
-      mutates: false,
-      risk: READ_ONLY,
-      run: async ({ facts }) => {
-        const l = await facts.latencies();
-        return {
-          summary: `Reconcile p95 ${l.reconcileP95Ms ?? 'n/a'} ms over ${
-            l.reconcileSamples
-          } passes`,
-          data: l,
-        };
-      },
-      verification: {
-        description: `p95 at most ${RECONCILE_P95_LIMIT_MS} ms.`,
-        check: (_, o) =>
-          ((o.data as LatencyFacts).reconcileP95Ms ?? 0) <=
-          RECONCILE_P95_LIMIT_MS
-            ? { passed: true, message: o.summary }
-            : {
-                passed: false,
-                message: `${o.summary}: a pass reads every host; look at the database next`,
-              },
-      },
-      rollback: NOTHING_TO_UNDO,
-    },
+      of: 'reconcile',
+      samples: 'passes',
+      limitMs: RECONCILE_P95_LIMIT_MS,
+      whenSlow: 'a pass reads every host; look at the database next',
+    }),
     {
       id: 'database-latency',
       title: 'Database latency',
