@@ -15,6 +15,8 @@
  * this first ran.
  */
 
+// A deliberate copy of redfish/systemIdentity's list and text(): a migration
+// imports no product code, which changes after it has run.
 const PLACEHOLDER_SERIALS = new Set([
   'default string',
   'to be filled by o.e.m.',

@@ -5,7 +5,8 @@ const UUID =
 
 /**
  * Serial numbers firmware writes when the vendor left the field unset; two
- * servers reporting one of them are not the same server.
+ * servers reporting one of them are not the same server. The migration
+ * 20261206100000_host_system_identity keeps its own copy, frozen as it ran.
  */
 const PLACEHOLDER_SERIALS = new Set([
   'default string',
