@@ -20,11 +20,12 @@ import {
 import { useNavigate, useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
-import { IfAllowed } from '../shared/IfAllowed';
+import { DetailLayout } from '../shared/DetailLayout';
 import { Facts } from '../shared/Facts';
-import { LastUpdated } from '../shared/LastUpdated';
-import { EmptyState, Loadable } from '../shared/Loadable';
+import { IfAllowed } from '../shared/IfAllowed';
+import { EmptyState } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
+import { PolledView } from '../shared/PolledView';
 import { Section } from '../shared/Section';
 import { StateChip } from '../shared/StateChip';
 import { useAction } from '../shared/useAction';
@@ -200,94 +201,84 @@ export const ClusterDetail = () => {
     [api, namespace, name],
   );
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {c => (
-          <Flex direction="column" gap="4">
-            <Flex align="center" gap="3">
-              <Text as="h2" variant="title-small">
-                {c.namespace}/{c.name}
-              </Text>
-              <StateChip value={c.phase ?? 'Unknown'} size="medium" />
-              <IfAllowed permission={beskar7ClusterDeletePermission}>
-                <ConfirmButton
-                  label="Delete cluster"
-                  isDisabled={busy || c.phase === 'Deleting'}
-                  question={`Delete ${c.namespace}/${c.name}? Cluster API deletes every Machine, and each host is wiped and given back to its pool.`}
-                  onConfirm={() =>
-                    run(
-                      `Delete ${c.namespace}/${c.name}`,
-                      () => api.deleteCluster(c.namespace, c.name),
-                      () => navigate(paths.clusters),
-                    )
-                  }
-                />
-              </IfAllowed>
-            </Flex>
-            <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-              <Section title="Cluster">
-                <Facts
-                  items={[
-                    { label: 'Kubernetes', value: c.kubernetesVersion ?? '—' },
-                    {
-                      label: 'Control-plane endpoint',
-                      value: c.controlPlaneEndpoint ?? '—',
-                    },
-                    {
-                      label: 'Failure domains',
-                      value:
-                        c.failureDomains
-                          .map(
-                            d =>
-                              `${d.name}${
-                                d.controlPlane ? ' (control plane)' : ''
-                              }`,
-                          )
-                          .join(', ') || '—',
-                    },
-                    { label: 'Owner', value: c.owner ?? '—' },
-                    { label: 'Paused', value: c.paused ? 'yes' : 'no' },
-                    {
-                      label: 'Hosts',
-                      value: (
-                        <Link
-                          href={`${paths.hosts}?cluster=${encodeURIComponent(
-                            `${c.namespace}/${c.name}`,
-                          )}`}
-                        >
-                          Hosts of this cluster
-                        </Link>
-                      ),
-                    },
-                  ]}
-                />
-              </Section>
-              <Section title="Not ready">
-                {c.problems.length ? (
-                  <Box as="ul">
-                    {c.problems.map(p => (
-                      <li key={`${p.kind}/${p.name}/${p.type}`}>
-                        <Text variant="body-medium">{problemText(p)}</Text>
-                      </li>
-                    ))}
-                  </Box>
-                ) : (
-                  <Text variant="body-medium">Every condition is True.</Text>
-                )}
-              </Section>
-            </Grid.Root>
-            <Tree c={c} onChanged={state.retry} />
-            <Box>
-              <Link href={paths.clusters}>All clusters</Link>
-            </Box>
-          </Flex>
-        )}
-      </Loadable>
-    </Flex>
+    <PolledView state={state}>
+      {c => (
+        <DetailLayout
+          title={`${c.namespace}/${c.name}`}
+          state={c.phase ?? 'Unknown'}
+          actions={
+            <IfAllowed permission={beskar7ClusterDeletePermission}>
+              <ConfirmButton
+                label="Delete cluster"
+                isDisabled={busy || c.phase === 'Deleting'}
+                question={`Delete ${c.namespace}/${c.name}? Cluster API deletes every Machine, and each host is wiped and given back to its pool.`}
+                onConfirm={() =>
+                  run(
+                    `Delete ${c.namespace}/${c.name}`,
+                    () => api.deleteCluster(c.namespace, c.name),
+                    () => navigate(paths.clusters),
+                  )
+                }
+              />
+            </IfAllowed>
+          }
+          back={{ href: paths.clusters, label: 'All clusters' }}
+        >
+          <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+            <Section title="Cluster">
+              <Facts
+                items={[
+                  { label: 'Kubernetes', value: c.kubernetesVersion ?? '—' },
+                  {
+                    label: 'Control-plane endpoint',
+                    value: c.controlPlaneEndpoint ?? '—',
+                  },
+                  {
+                    label: 'Failure domains',
+                    value:
+                      c.failureDomains
+                        .map(
+                          d =>
+                            `${d.name}${
+                              d.controlPlane ? ' (control plane)' : ''
+                            }`,
+                        )
+                        .join(', ') || '—',
+                  },
+                  { label: 'Owner', value: c.owner ?? '—' },
+                  { label: 'Paused', value: c.paused ? 'yes' : 'no' },
+                  {
+                    label: 'Hosts',
+                    value: (
+                      <Link
+                        href={`${paths.hosts}?cluster=${encodeURIComponent(
+                          `${c.namespace}/${c.name}`,
+                        )}`}
+                      >
+                        Hosts of this cluster
+                      </Link>
+                    ),
+                  },
+                ]}
+              />
+            </Section>
+            <Section title="Not ready">
+              {c.problems.length ? (
+                <Box as="ul">
+                  {c.problems.map(p => (
+                    <li key={`${p.kind}/${p.name}/${p.type}`}>
+                      <Text variant="body-medium">{problemText(p)}</Text>
+                    </li>
+                  ))}
+                </Box>
+              ) : (
+                <Text variant="body-medium">Every condition is True.</Text>
+              )}
+            </Section>
+          </Grid.Root>
+          <Tree c={c} onChanged={state.retry} />
+        </DetailLayout>
+      )}
+    </PolledView>
   );
 };

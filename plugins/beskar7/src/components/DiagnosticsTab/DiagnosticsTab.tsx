@@ -10,9 +10,8 @@ import {
   Text,
 } from '@backstage/ui';
 import { beskar7ApiRef } from '../../api';
-import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
+import { PolledView } from '../shared/PolledView';
 import { StateChip } from '../shared/StateChip';
 import { usePolling } from '../shared/usePolling';
 import { WrappingCell } from '../shared/WrappingCell';
@@ -72,29 +71,22 @@ export const DiagnosticsTab = () => {
     },
   ];
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {report => (
-          <>
-            <Flex align="center" gap="2">
-              <Text>Overall</Text>
-              <StateChip value={report.status} size="medium" />
-            </Flex>
-            <Box as="section" aria-label="health checks">
-              <Table
-                columnConfig={columns}
-                data={report.checks}
-                pagination={{ type: 'none' }}
-              />
-            </Box>
-          </>
-        )}
-      </Loadable>
-    </Flex>
+    <PolledView state={state}>
+      {report => (
+        <>
+          <Flex align="center" gap="2">
+            <Text>Overall</Text>
+            <StateChip value={report.status} size="medium" />
+          </Flex>
+          <Box as="section" aria-label="health checks">
+            <Table
+              columnConfig={columns}
+              data={report.checks}
+              pagination={{ type: 'none' }}
+            />
+          </Box>
+        </>
+      )}
+    </PolledView>
   );
 };

@@ -7,8 +7,7 @@ import { beskar7ApiRef } from '../../api';
 import { withConsumers } from '../shared/consumers';
 import { hostColumns } from '../shared/hostColumns';
 import { HostsByState } from '../shared/HostsByState';
-import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
+import { PolledView } from '../shared/PolledView';
 import { pagePagination } from '../shared/pagination';
 import { usePaths } from '../shared/paths';
 import { Section } from '../shared/Section';
@@ -35,59 +34,52 @@ export const Beskar7EntityContent = () => {
   }, [api, pool, offset]);
 
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable
-        {...state}
-        isEmpty={({ summary }) => !summary}
-        emptyTitle={`Pool ${pool} has no hosts`}
-      >
-        {({ summary, hosts }) =>
-          summary && (
-            <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-              <Section title={`Pool ${pool}`}>
-                <Flex direction="column" gap="3">
-                  <Text>
-                    {Math.round(summary.utilisation * 100)}% of {summary.total}{' '}
-                    hosts in use
+    <PolledView
+      state={state}
+      isEmpty={({ summary }) => !summary}
+      emptyTitle={`Pool ${pool} has no hosts`}
+    >
+      {({ summary, hosts }) =>
+        summary && (
+          <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+            <Section title={`Pool ${pool}`}>
+              <Flex direction="column" gap="3">
+                <Text>
+                  {Math.round(summary.utilisation * 100)}% of {summary.total}{' '}
+                  hosts in use
+                </Text>
+                <HostsByState
+                  byState={summary.byState}
+                  hostsPath={paths.hosts}
+                  pool={pool}
+                  label={`Hosts in pool ${pool} by state`}
+                />
+                {summary.byState.Error > 0 && (
+                  <Text role="status">
+                    {summary.byState.Error} host(s) in Error:{' '}
+                    <Link href={paths.diagnostics}>see diagnostics</Link>
                   </Text>
-                  <HostsByState
-                    byState={summary.byState}
-                    hostsPath={paths.hosts}
-                    pool={pool}
-                    label={`Hosts in pool ${pool} by state`}
+                )}
+              </Flex>
+            </Section>
+            <Grid.Item colSpan={{ initial: '1', md: '2' }}>
+              <Section title="Hosts">
+                <Box as="section" aria-label={`hosts in pool ${pool}`}>
+                  <Table
+                    columnConfig={hostColumns({
+                      hostHref: paths.host,
+                      machineHref: paths.machine,
+                      clusterHref: paths.cluster,
+                    })}
+                    data={hosts.items}
+                    pagination={pagePagination(hosts, PAGE_SIZE, setOffset)}
                   />
-                  {summary.byState.Error > 0 && (
-                    <Text role="status">
-                      {summary.byState.Error} host(s) in Error:{' '}
-                      <Link href={paths.diagnostics}>see diagnostics</Link>
-                    </Text>
-                  )}
-                </Flex>
+                </Box>
               </Section>
-              <Grid.Item colSpan={{ initial: '1', md: '2' }}>
-                <Section title="Hosts">
-                  <Box as="section" aria-label={`hosts in pool ${pool}`}>
-                    <Table
-                      columnConfig={hostColumns({
-                        hostHref: paths.host,
-                        machineHref: paths.machine,
-                        clusterHref: paths.cluster,
-                      })}
-                      data={hosts.items}
-                      pagination={pagePagination(hosts, PAGE_SIZE, setOffset)}
-                    />
-                  </Box>
-                </Section>
-              </Grid.Item>
-            </Grid.Root>
-          )
-        }
-      </Loadable>
-    </Flex>
+            </Grid.Item>
+          </Grid.Root>
+        )
+      }
+    </PolledView>
   );
 };

@@ -9,7 +9,6 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import {
   Alert,
-  Box,
   Button,
   Flex,
   Grid,
@@ -22,12 +21,12 @@ import { useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { withConsumers } from '../shared/consumers';
+import { DetailLayout } from '../shared/DetailLayout';
 import { Facts } from '../shared/Facts';
 import { ClusterLink, ConsumerLink } from '../shared/hostColumns';
 import { IfAllowed } from '../shared/IfAllowed';
-import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
+import { PolledView } from '../shared/PolledView';
 import { Section } from '../shared/Section';
 import { StateChip } from '../shared/StateChip';
 import { useAction } from '../shared/useAction';
@@ -163,13 +162,11 @@ const HostView = ({
   const paths = usePaths();
   const hw = host.hardware;
   return (
-    <Flex direction="column" gap="4">
-      <Flex align="center" gap="3">
-        <Text as="h2" variant="title-small">
-          {host.namespace}/{host.name}
-        </Text>
-        <StateChip value={host.state} size="medium" />
-      </Flex>
+    <DetailLayout
+      title={`${host.namespace}/${host.name}`}
+      state={host.state}
+      back={{ href: paths.hosts, label: 'All hosts' }}
+    >
       {host.errorMessage && (
         <Alert status="danger" icon title={`Error: ${host.errorMessage}`} />
       )}
@@ -279,10 +276,7 @@ const HostView = ({
       <Section title="State history">
         <HostTimeline events={host.events} />
       </Section>
-      <Box>
-        <Link href={paths.hosts}>All hosts</Link>
-      </Box>
-    </Flex>
+    </DetailLayout>
   );
 };
 
@@ -296,17 +290,10 @@ export const HostDetail = () => {
     return { host, consumer: row.consumer };
   }, [api, id]);
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {({ host, consumer }) => (
-          <HostView host={host} consumer={consumer} onChanged={state.retry} />
-        )}
-      </Loadable>
-    </Flex>
+    <PolledView state={state}>
+      {({ host, consumer }) => (
+        <HostView host={host} consumer={consumer} onChanged={state.retry} />
+      )}
+    </PolledView>
   );
 };

@@ -1,16 +1,15 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import { Box, Flex, Grid, Link, Text } from '@backstage/ui';
+import { Grid } from '@backstage/ui';
 import { useParams } from 'react-router-dom';
 import { beskar7ApiRef } from '../../api';
+import { DetailLayout } from '../shared/DetailLayout';
 import { Facts } from '../shared/Facts';
 import { HostLink } from '../shared/HostLink';
-import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
 import { withHosts } from '../shared/machineHosts';
 import { usePaths } from '../shared/paths';
+import { PolledView } from '../shared/PolledView';
 import { Section } from '../shared/Section';
-import { StateChip } from '../shared/StateChip';
 import { usePolling } from '../shared/usePolling';
 
 /** What a machine asked for, in words. */
@@ -41,67 +40,55 @@ export const MachineDetail = () => {
     [api, id],
   );
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {m => (
-          <Flex direction="column" gap="4">
-            <Flex align="center" gap="3">
-              <Text as="h2" variant="title-small">
-                {m.namespace}/{m.name}
-              </Text>
-              <StateChip value={m.phase} size="medium" />
-            </Flex>
-            <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-              <Section title="Request">
-                <Facts
-                  items={[
-                    { label: 'Image', value: m.imageUrl },
-                    { label: 'Config', value: m.configUrl ?? '—' },
-                    { label: 'OS family', value: m.osFamily },
-                    { label: 'Provisioning mode', value: m.provisioningMode },
-                    { label: 'Boot mode', value: m.bootMode },
-                    { label: 'Requirements', value: requirementsText(m) },
-                  ]}
-                />
-              </Section>
-              <Section title="Status">
-                <Facts
-                  items={[
-                    {
-                      label: 'Host',
-                      value: (
-                        <HostLink
-                          hostId={m.hostId}
-                          host={m.host}
-                          hostHref={paths.host}
-                          none="not claimed yet"
-                        />
-                      ),
-                    },
-                    { label: 'Failure', value: m.failureReason ?? '—' },
-                    {
-                      label: 'Requested',
-                      value: new Date(m.createdAt).toLocaleString(),
-                    },
-                    {
-                      label: 'Last change',
-                      value: new Date(m.updatedAt).toLocaleString(),
-                    },
-                  ]}
-                />
-              </Section>
-            </Grid.Root>
-            <Box>
-              <Link href={paths.machines}>All machines</Link>
-            </Box>
-          </Flex>
-        )}
-      </Loadable>
-    </Flex>
+    <PolledView state={state}>
+      {m => (
+        <DetailLayout
+          title={`${m.namespace}/${m.name}`}
+          state={m.phase}
+          back={{ href: paths.machines, label: 'All machines' }}
+        >
+          <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+            <Section title="Request">
+              <Facts
+                items={[
+                  { label: 'Image', value: m.imageUrl },
+                  { label: 'Config', value: m.configUrl ?? '—' },
+                  { label: 'OS family', value: m.osFamily },
+                  { label: 'Provisioning mode', value: m.provisioningMode },
+                  { label: 'Boot mode', value: m.bootMode },
+                  { label: 'Requirements', value: requirementsText(m) },
+                ]}
+              />
+            </Section>
+            <Section title="Status">
+              <Facts
+                items={[
+                  {
+                    label: 'Host',
+                    value: (
+                      <HostLink
+                        hostId={m.hostId}
+                        host={m.host}
+                        hostHref={paths.host}
+                        none="not claimed yet"
+                      />
+                    ),
+                  },
+                  { label: 'Failure', value: m.failureReason ?? '—' },
+                  {
+                    label: 'Requested',
+                    value: new Date(m.createdAt).toLocaleString(),
+                  },
+                  {
+                    label: 'Last change',
+                    value: new Date(m.updatedAt).toLocaleString(),
+                  },
+                ]}
+              />
+            </Section>
+          </Grid.Root>
+        </DetailLayout>
+      )}
+    </PolledView>
   );
 };

@@ -10,9 +10,8 @@ import {
   QueueCharts,
 } from '../MetricsCharts';
 import { HostsByState } from '../shared/HostsByState';
-import { LastUpdated } from '../shared/LastUpdated';
-import { Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
+import { PolledView } from '../shared/PolledView';
 import { Section } from '../shared/Section';
 import { Stat } from '../shared/Stat';
 import { StateChip } from '../shared/StateChip';
@@ -34,100 +33,93 @@ export const OverviewTab = () => {
     return { pools, queue, diagnostics, machines, metrics };
   }, [api]);
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {({ pools, queue, diagnostics, machines, metrics }) => {
-          const totals = Object.fromEntries(
-            HOST_STATES.map(s => [
-              s,
-              pools.reduce((n, p) => n + p.byState[s], 0),
-            ]),
-          ) as Record<(typeof HOST_STATES)[number], number>;
-          const alerts = diagnostics.checks.filter(c => c.status !== 'ok');
-          return (
-            <Flex direction="column" gap="4">
-              <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-                <Section title="Hosts by state">
-                  <HostsByState byState={totals} hostsPath={paths.hosts} />
-                </Section>
-                <Section title="Provisioning queue">
-                  <Flex direction="column" gap="3">
-                    <Flex gap="6">
-                      <Stat
-                        label="Queued"
-                        value={queue.length}
-                        limit={queue.maxQueueSize}
-                        unit="jobs"
-                        testId="queued"
-                      />
-                      <Stat
-                        label="Running"
-                        value={queue.processing}
-                        limit={queue.maxConcurrentOps}
-                        unit="operations"
-                      />
-                    </Flex>
-                    <Text variant="body-small">
-                      {machines.totalCount} machine request(s) in total
-                      {queue.paused ? ' · queue paused' : ''}
-                      {queue.draining ? ' · queue draining' : ''}
-                    </Text>
-                    {!(metrics instanceof Error) && (
-                      <QueueCharts summary={metrics} withProcessing={false} />
-                    )}
+    <PolledView state={state}>
+      {({ pools, queue, diagnostics, machines, metrics }) => {
+        const totals = Object.fromEntries(
+          HOST_STATES.map(s => [
+            s,
+            pools.reduce((n, p) => n + p.byState[s], 0),
+          ]),
+        ) as Record<(typeof HOST_STATES)[number], number>;
+        const alerts = diagnostics.checks.filter(c => c.status !== 'ok');
+        return (
+          <Flex direction="column" gap="4">
+            <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+              <Section title="Hosts by state">
+                <HostsByState byState={totals} hostsPath={paths.hosts} />
+              </Section>
+              <Section title="Provisioning queue">
+                <Flex direction="column" gap="3">
+                  <Flex gap="6">
+                    <Stat
+                      label="Queued"
+                      value={queue.length}
+                      limit={queue.maxQueueSize}
+                      unit="jobs"
+                      testId="queued"
+                    />
+                    <Stat
+                      label="Running"
+                      value={queue.processing}
+                      limit={queue.maxConcurrentOps}
+                      unit="operations"
+                    />
                   </Flex>
-                </Section>
-                <Section title="Alerts">
-                  <Flex direction="column" gap="2">
-                    <Flex align="center" gap="2">
-                      <Text variant="body-small">Overall</Text>
-                      <StateChip value={diagnostics.status} />
-                    </Flex>
-                    {alerts.length === 0 && <Text>All checks pass.</Text>}
-                    {alerts.map(a => (
-                      <Flex key={a.id} direction="column" gap="1">
-                        <Flex align="center" gap="2">
-                          <StateChip value={a.status} />
-                          <Text weight="bold">{a.title}</Text>
-                        </Flex>
-                        <Text variant="body-small">{a.message}</Text>
-                        {a.runbookId && (
-                          <Link href={paths.runbook(a.runbookId)}>
-                            Open the runbook
-                          </Link>
-                        )}
+                  <Text variant="body-small">
+                    {machines.totalCount} machine request(s) in total
+                    {queue.paused ? ' · queue paused' : ''}
+                    {queue.draining ? ' · queue draining' : ''}
+                  </Text>
+                  {!(metrics instanceof Error) && (
+                    <QueueCharts summary={metrics} withProcessing={false} />
+                  )}
+                </Flex>
+              </Section>
+              <Section title="Alerts">
+                <Flex direction="column" gap="2">
+                  <Flex align="center" gap="2">
+                    <Text variant="body-small">Overall</Text>
+                    <StateChip value={diagnostics.status} />
+                  </Flex>
+                  {alerts.length === 0 && <Text>All checks pass.</Text>}
+                  {alerts.map(a => (
+                    <Flex key={a.id} direction="column" gap="1">
+                      <Flex align="center" gap="2">
+                        <StateChip value={a.status} />
+                        <Text weight="bold">{a.title}</Text>
                       </Flex>
-                    ))}
+                      <Text variant="body-small">{a.message}</Text>
+                      {a.runbookId && (
+                        <Link href={paths.runbook(a.runbookId)}>
+                          Open the runbook
+                        </Link>
+                      )}
+                    </Flex>
+                  ))}
+                </Flex>
+              </Section>
+            </Grid.Root>
+            <Section title="Utilisation per pool">
+              <PoolTable pools={pools} />
+            </Section>
+            {metrics instanceof Error ? (
+              <MetricsUnavailable error={metrics} />
+            ) : (
+              <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
+                <Section title="Claims">
+                  <Flex direction="column" gap="3">
+                    <ClaimCharts summary={metrics} />
                   </Flex>
+                </Section>
+                <Section title="BMC operation latency by vendor">
+                  <BmcLatencyCharts summary={metrics} detailed={false} />
                 </Section>
               </Grid.Root>
-              <Section title="Utilisation per pool">
-                <PoolTable pools={pools} />
-              </Section>
-              {metrics instanceof Error ? (
-                <MetricsUnavailable error={metrics} />
-              ) : (
-                <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
-                  <Section title="Claims">
-                    <Flex direction="column" gap="3">
-                      <ClaimCharts summary={metrics} />
-                    </Flex>
-                  </Section>
-                  <Section title="BMC operation latency by vendor">
-                    <BmcLatencyCharts summary={metrics} detailed={false} />
-                  </Section>
-                </Grid.Root>
-              )}
-              <HealthCard />
-            </Flex>
-          );
-        }}
-      </Loadable>
-    </Flex>
+            )}
+            <HealthCard />
+          </Flex>
+        );
+      }}
+    </PolledView>
   );
 };

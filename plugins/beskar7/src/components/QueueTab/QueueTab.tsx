@@ -22,8 +22,8 @@ import {
 } from '../MetricsCharts';
 import { ConfirmButton } from '../shared/ConfirmButton';
 import { IfAllowed } from '../shared/IfAllowed';
-import { LastUpdated } from '../shared/LastUpdated';
-import { EmptyState, Loadable } from '../shared/Loadable';
+import { EmptyState } from '../shared/Loadable';
+import { PolledView } from '../shared/PolledView';
 import { Section } from '../shared/Section';
 import { Stat } from '../shared/Stat';
 import { StateChip } from '../shared/StateChip';
@@ -63,128 +63,121 @@ export const QueueTab = () => {
   }, [api]);
   const { run, busy } = useAction();
   return (
-    <Flex direction="column" gap="4">
-      <LastUpdated
-        updatedAt={state.updatedAt}
-        error={state.error}
-        onRefresh={state.retry}
-      />
-      <Loadable {...state}>
-        {({ queue, metrics }) => (
-          <Flex direction="column" gap="4">
-            <Section
-              title="Provisioning queue"
-              actions={
-                <IfAllowed permission={beskar7QueueManagePermission}>
-                  <Flex gap="2">
-                    {queue.paused || queue.draining ? (
-                      <Button
-                        size="small"
-                        variant="secondary"
-                        isDisabled={busy}
-                        onPress={() =>
-                          run(
-                            'Resume queue',
-                            () => api.changeQueue('resume'),
-                            state.retry,
-                          )
-                        }
-                      >
-                        Resume
-                      </Button>
-                    ) : (
-                      <Button
-                        size="small"
-                        variant="secondary"
-                        isDisabled={busy}
-                        onPress={() =>
-                          run(
-                            'Pause queue',
-                            () => api.changeQueue('pause'),
-                            state.retry,
-                          )
-                        }
-                      >
-                        Pause
-                      </Button>
-                    )}
-                    <ConfirmButton
-                      label="Drain"
-                      isDisabled={busy || queue.draining}
-                      question="Drain the queue? New provisioning requests are refused until it is resumed."
-                      onConfirm={() =>
+    <PolledView state={state}>
+      {({ queue, metrics }) => (
+        <Flex direction="column" gap="4">
+          <Section
+            title="Provisioning queue"
+            actions={
+              <IfAllowed permission={beskar7QueueManagePermission}>
+                <Flex gap="2">
+                  {queue.paused || queue.draining ? (
+                    <Button
+                      size="small"
+                      variant="secondary"
+                      isDisabled={busy}
+                      onPress={() =>
                         run(
-                          'Drain queue',
-                          () => api.changeQueue('drain'),
+                          'Resume queue',
+                          () => api.changeQueue('resume'),
                           state.retry,
                         )
                       }
-                    />
-                  </Flex>
-                </IfAllowed>
-              }
-            >
-              <Flex gap="6" align="end">
-                <Flex direction="column" gap="1">
-                  <Text variant="body-small" color="secondary">
-                    State
-                  </Text>
-                  <Flex data-testid="queue-state" align="center" gap="2">
-                    <StateChip value={queueState(queue)} />
-                  </Flex>
+                    >
+                      Resume
+                    </Button>
+                  ) : (
+                    <Button
+                      size="small"
+                      variant="secondary"
+                      isDisabled={busy}
+                      onPress={() =>
+                        run(
+                          'Pause queue',
+                          () => api.changeQueue('pause'),
+                          state.retry,
+                        )
+                      }
+                    >
+                      Pause
+                    </Button>
+                  )}
+                  <ConfirmButton
+                    label="Drain"
+                    isDisabled={busy || queue.draining}
+                    question="Drain the queue? New provisioning requests are refused until it is resumed."
+                    onConfirm={() =>
+                      run(
+                        'Drain queue',
+                        () => api.changeQueue('drain'),
+                        state.retry,
+                      )
+                    }
+                  />
                 </Flex>
-                <Stat
-                  label="Queue length"
-                  value={queue.length}
-                  limit={queue.maxQueueSize}
-                  unit="jobs"
-                  testId="queue-length"
-                />
-                <Stat
-                  label="Operations running (all replicas)"
-                  value={queue.processing}
-                  limit={queue.maxConcurrentOps}
-                  unit="operations"
-                />
-                <Stat
-                  label="Workers on the replica that answered"
-                  value={queue.workerCount}
-                  unit="workers"
-                />
+              </IfAllowed>
+            }
+          >
+            <Flex gap="6" align="end">
+              <Flex direction="column" gap="1">
+                <Text variant="body-small" color="secondary">
+                  State
+                </Text>
+                <Flex data-testid="queue-state" align="center" gap="2">
+                  <StateChip value={queueState(queue)} />
+                </Flex>
               </Flex>
-            </Section>
-            {metrics instanceof Error ? (
-              <MetricsUnavailable error={metrics} />
-            ) : (
-              <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
-                <Section title="Queue over time">
-                  <Flex direction="column" gap="4">
-                    <QueueCharts summary={metrics} />
-                  </Flex>
-                </Section>
-                <Section title="Claims">
-                  <Flex direction="column" gap="4">
-                    <ClaimCharts summary={metrics} />
-                  </Flex>
-                </Section>
-                <Section title="BMC operation latency">
-                  <Flex direction="column" gap="4">
-                    <BmcLatencyCharts summary={metrics} />
-                  </Flex>
-                </Section>
-              </Grid.Root>
-            )}
-            <Section title="BMC cooldowns in effect">
-              <Table
-                columnConfig={COOLDOWN_COLUMNS}
-                data={queue.cooldowns.map(c => ({ ...c, id: c.bmcAddress }))}
-                pagination={{ type: 'none' }}
-                emptyState={<EmptyState title="No BMC is cooling down." />}
+              <Stat
+                label="Queue length"
+                value={queue.length}
+                limit={queue.maxQueueSize}
+                unit="jobs"
+                testId="queue-length"
               />
-            </Section>
-          </Flex>
-        )}
-      </Loadable>
-    </Flex>
+              <Stat
+                label="Operations running (all replicas)"
+                value={queue.processing}
+                limit={queue.maxConcurrentOps}
+                unit="operations"
+              />
+              <Stat
+                label="Workers on the replica that answered"
+                value={queue.workerCount}
+                unit="workers"
+              />
+            </Flex>
+          </Section>
+          {metrics instanceof Error ? (
+            <MetricsUnavailable error={metrics} />
+          ) : (
+            <Grid.Root columns={{ initial: '1', md: '3' }} gap="4">
+              <Section title="Queue over time">
+                <Flex direction="column" gap="4">
+                  <QueueCharts summary={metrics} />
+                </Flex>
+              </Section>
+              <Section title="Claims">
+                <Flex direction="column" gap="4">
+                  <ClaimCharts summary={metrics} />
+                </Flex>
+              </Section>
+              <Section title="BMC operation latency">
+                <Flex direction="column" gap="4">
+                  <BmcLatencyCharts summary={metrics} />
+                </Flex>
+              </Section>
+            </Grid.Root>
+          )}
+          <Section title="BMC cooldowns in effect">
+            <Table
+              columnConfig={COOLDOWN_COLUMNS}
+              data={queue.cooldowns.map(c => ({ ...c, id: c.bmcAddress }))}
+              pagination={{ type: 'none' }}
+              emptyState={<EmptyState title="No BMC is cooling down." />}
+            />
+          </Section>
+        </Flex>
+      )}
+    </PolledView>
   );
 };

@@ -13,7 +13,6 @@ import {
   CellText,
   ColumnConfig,
   Flex,
-  Link,
   NumberField,
   Select,
   Switch,
@@ -25,6 +24,7 @@ import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { beskar7ApiRef, describeError } from '../../api';
+import { DetailLayout } from '../shared/DetailLayout';
 import { IfAllowed } from '../shared/IfAllowed';
 import { EmptyState, Loadable } from '../shared/Loadable';
 import { usePaths } from '../shared/paths';
@@ -214,13 +214,11 @@ export const RunbookRunner = () => {
   return (
     <Loadable {...runbook}>
       {definition => (
-        <Flex direction="column" gap="4">
-          <Flex align="center" gap="3">
-            <Text as="h2" variant="title-small">
-              {definition.title}
-            </Text>
-            <StateChip value={definition.severity} size="medium" />
-          </Flex>
+        <DetailLayout
+          title={definition.title}
+          state={definition.severity}
+          back={{ href: paths.runbooks, label: 'All runbooks' }}
+        >
           <Text>When: {definition.symptoms.join('; ')}</Text>
           <GuideLinks definition={definition} />
           <RunControl
@@ -239,10 +237,7 @@ export const RunbookRunner = () => {
               )}
             </Loadable>
           </Section>
-          <Box>
-            <Link href={paths.runbooks}>All runbooks</Link>
-          </Box>
-        </Flex>
+        </DetailLayout>
       )}
     </Loadable>
   );
