@@ -50,6 +50,13 @@ function queueState(queue: QueueStatus): string {
   return queue.paused ? 'Paused' : 'Running';
 }
 
+/** What the queue's button does: resume a held queue, pause a running one. */
+function queueToggle(queue: QueueStatus) {
+  return queue.paused || queue.draining
+    ? ({ label: 'Resume', action: 'resume' } as const)
+    : ({ label: 'Pause', action: 'pause' } as const);
+}
+
 /** Queue health: backlog against its limit, concurrency, BMC cooldowns, claim and BMC latency. */
 export const QueueTab = () => {
   const api = useApi(beskar7ApiRef);
@@ -71,37 +78,21 @@ export const QueueTab = () => {
             actions={
               <IfAllowed permission={beskar7QueueManagePermission}>
                 <Flex gap="2">
-                  {queue.paused || queue.draining ? (
-                    <Button
-                      size="small"
-                      variant="secondary"
-                      isDisabled={busy}
-                      onPress={() =>
-                        run(
-                          'Resume queue',
-                          () => api.changeQueue('resume'),
-                          state.retry,
-                        )
-                      }
-                    >
-                      Resume
-                    </Button>
-                  ) : (
-                    <Button
-                      size="small"
-                      variant="secondary"
-                      isDisabled={busy}
-                      onPress={() =>
-                        run(
-                          'Pause queue',
-                          () => api.changeQueue('pause'),
-                          state.retry,
-                        )
-                      }
-                    >
-                      Pause
-                    </Button>
-                  )}
+                  <Button
+                    size="small"
+                    variant="secondary"
+                    isDisabled={busy}
+                    onPress={() => {
+                      const { label, action } = queueToggle(queue);
+                      run(
+                        `${label} queue`,
+                        () => api.changeQueue(action),
+                        state.retry,
+                      );
+                    }}
+                  >
+                    {queueToggle(queue).label}
+                  </Button>
                   <ConfirmButton
                     label="Drain"
                     isDisabled={busy || queue.draining}
