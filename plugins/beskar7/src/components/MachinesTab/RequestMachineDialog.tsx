@@ -21,7 +21,7 @@ import {
   Text,
   TextField,
 } from '@backstage/ui';
-import { FormEvent, useState } from 'react';
+import { FormEvent, Key, useState } from 'react';
 import { beskar7ApiRef, describeError } from '../../api';
 import { fieldErrors } from './fieldErrors';
 
@@ -37,6 +37,8 @@ interface FormState {
   osFamily: OsFamily;
   provisioningMode: ProvisioningMode;
 }
+
+type TextKey = 'prefix' | 'pool' | 'label' | 'imageUrl' | 'configUrl';
 
 const EMPTY: FormState = {
   prefix: '',
@@ -115,6 +117,30 @@ export const RequestMachineDialog = ({
     };
   };
 
+  /** A text field's value, change and validation. */
+  const text = (key: TextKey) => ({
+    value: form[key],
+    onChange: set(key),
+    ...check(key),
+  });
+  /** An optional number field's: empty is no requirement. */
+  const optionalNumber = (key: 'minCpuCores' | 'minMemoryGiB') => ({
+    minValue: 1,
+    value: form[key] ?? NaN,
+    onChange: (v: number) => set(key)(Number.isNaN(v) ? undefined : v),
+    ...check(key),
+  });
+  /** A single choice among `values`. */
+  const choice = <K extends 'osFamily' | 'provisioningMode'>(
+    key: K,
+    values: readonly FormState[K][],
+  ) => ({
+    selectionMode: 'single' as const,
+    options: values.map(v => ({ id: v, label: v })),
+    value: form[key],
+    onChange: (v: Key | null) => v && set(key)(v as FormState[K]),
+  });
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setErrors({});
@@ -150,9 +176,7 @@ export const RequestMachineDialog = ({
                   label="Name prefix"
                   description="Machines are named <prefix>-0, <prefix>-1, ..."
                   isRequired
-                  value={form.prefix}
-                  onChange={set('prefix')}
-                  {...check('prefix')}
+                  {...text('prefix')}
                 />
                 <NumberField
                   label="Count"
@@ -165,68 +189,36 @@ export const RequestMachineDialog = ({
                   label="Image URL"
                   isRequired
                   type="url"
-                  value={form.imageUrl}
-                  onChange={set('imageUrl')}
-                  {...check('imageUrl')}
+                  {...text('imageUrl')}
                 />
                 <TextField
                   label="Config URL"
                   type="url"
-                  value={form.configUrl}
-                  onChange={set('configUrl')}
-                  {...check('configUrl')}
+                  {...text('configUrl')}
                 />
                 <Select
                   label="OS family"
-                  selectionMode="single"
-                  options={OS_FAMILIES.map(o => ({ id: o, label: o }))}
-                  value={form.osFamily}
-                  onChange={key => key && set('osFamily')(key as OsFamily)}
+                  {...choice('osFamily', OS_FAMILIES)}
                 />
                 <Select
                   label="Provisioning mode"
-                  selectionMode="single"
-                  options={PROVISIONING_MODES.map(m => ({ id: m, label: m }))}
-                  value={form.provisioningMode}
-                  onChange={key =>
-                    key && set('provisioningMode')(key as ProvisioningMode)
-                  }
+                  {...choice('provisioningMode', PROVISIONING_MODES)}
                 />
               </Grid.Root>
               <Text as="h3" variant="title-x-small">
                 Host requirements
               </Text>
               <Grid.Root columns={{ initial: '1', sm: '2' }} gap="3">
-                <TextField
-                  label="Pool"
-                  value={form.pool}
-                  onChange={set('pool')}
-                  {...check('pool')}
-                />
-                <TextField
-                  label="Label (key=value)"
-                  value={form.label}
-                  onChange={set('label')}
-                  {...check('label')}
-                />
+                <TextField label="Pool" {...text('pool')} />
+                <TextField label="Label (key=value)" {...text('label')} />
                 <NumberField
                   label="Min CPU cores"
-                  minValue={1}
-                  value={form.minCpuCores ?? NaN}
-                  onChange={v =>
-                    set('minCpuCores')(Number.isNaN(v) ? undefined : v)
-                  }
-                  {...check('minCpuCores')}
+                  {...optionalNumber('minCpuCores')}
                 />
                 <NumberField
                   label="Min memory"
                   description="GiB"
-                  minValue={1}
-                  value={form.minMemoryGiB ?? NaN}
-                  onChange={v =>
-                    set('minMemoryGiB')(Number.isNaN(v) ? undefined : v)
-                  }
-                  {...check('minMemoryGiB')}
+                  {...optionalNumber('minMemoryGiB')}
                 />
               </Grid.Root>
               {general && (
