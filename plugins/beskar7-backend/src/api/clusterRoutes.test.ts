@@ -7,6 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { specCheckedServer } from '../__testUtils__/specCheckedServer';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
@@ -22,7 +23,7 @@ describe('cluster routes', () => {
         mockServices.permissions.factory({ result }),
       ],
     });
-    return server;
+    return specCheckedServer(server);
   }
 
   it('refuses readers without beskar7.cluster.read', async () => {

@@ -65,6 +65,18 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
         },
       },
     },
@@ -98,8 +110,14 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -214,6 +232,15 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
         },
       },
       post: {
@@ -242,11 +269,23 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -270,8 +309,20 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -306,11 +357,26 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -325,11 +391,23 @@ export const spec = {
           '204': {
             description: 'Deleted',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -354,11 +432,29 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -383,11 +479,29 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -414,6 +528,18 @@ export const spec = {
                 },
               },
             },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -442,6 +568,15 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -482,11 +617,23 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -510,8 +657,20 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -535,11 +694,29 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -558,6 +735,18 @@ export const spec = {
                 },
               },
             },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -612,6 +801,15 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
         },
       },
     },
@@ -623,8 +821,23 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/QueueStatus',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -636,8 +849,23 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/QueueStatus',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -650,8 +878,23 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/QueueStatus',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -671,6 +914,18 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
         },
       },
     },
@@ -687,6 +942,18 @@ export const spec = {
                 },
               },
             },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -715,8 +982,20 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -759,11 +1038,23 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -797,6 +1088,18 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
         },
       },
     },
@@ -812,8 +1115,20 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/RunbookRun',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -843,11 +1158,26 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -874,11 +1204,29 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/RunbookRun',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -909,8 +1257,26 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -928,8 +1294,29 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/RunbookRun',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -946,8 +1333,29 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/RunbookRun',
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -968,6 +1376,12 @@ export const spec = {
                 },
               },
             },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
           '403': {
             $ref: '#/components/responses/Forbidden',
@@ -1016,6 +1430,9 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
@@ -1024,6 +1441,12 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
           },
           '503': {
             $ref: '#/components/responses/Unavailable',
@@ -1064,6 +1487,12 @@ export const spec = {
               },
             },
           },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
@@ -1099,6 +1528,12 @@ export const spec = {
         responses: {
           '202': {
             description: 'Deletion started',
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
           '403': {
             $ref: '#/components/responses/Forbidden',
@@ -1158,6 +1593,9 @@ export const spec = {
           '400': {
             $ref: '#/components/responses/BadRequest',
           },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
           '403': {
             $ref: '#/components/responses/Forbidden',
           },
@@ -1166,6 +1604,12 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
           },
           '503': {
             $ref: '#/components/responses/Unavailable',
@@ -1220,6 +1664,21 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '413': {
+            $ref: '#/components/responses/TooLarge',
+          },
+          '415': {
+            $ref: '#/components/responses/UnsupportedMediaType',
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
           },
         },
       },
@@ -1310,9 +1769,39 @@ export const spec = {
           },
         },
       },
+      Unauthorized: {
+        description: 'No valid Backstage token',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      TooLarge: {
+        description: 'The body is over 256 kB',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      UnsupportedMediaType: {
+        description: 'The body is in an encoding the plugin does not read',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
       Unavailable: {
         description:
-          'A dependency (the Kubernetes API) could not be read; retry later',
+          'A dependency (the database or the Kubernetes API) could not be reached; retry later',
         content: {
           'application/json': {
             schema: {
@@ -1418,6 +1907,20 @@ export const spec = {
       },
       Host: {
         type: 'object',
+        required: [
+          'id',
+          'name',
+          'namespace',
+          'pool',
+          'labels',
+          'tags',
+          'hardware',
+          'bmc',
+          'state',
+          'version',
+          'createdAt',
+          'updatedAt',
+        ],
         properties: {
           id: {
             type: 'string',
@@ -1448,6 +1951,7 @@ export const spec = {
           },
           hardware: {
             type: 'object',
+            required: ['macAddresses'],
             properties: {
               manufacturer: {
                 type: 'string',
@@ -1487,6 +1991,7 @@ export const spec = {
             type: 'object',
             description:
               'How to reach the BMC; only a reference to the credentials, never the secret',
+            required: ['address', 'credentialsRef', 'insecureSkipVerify'],
             properties: {
               address: {
                 type: 'string',
@@ -2023,6 +2528,7 @@ export const spec = {
       },
       HostPage: {
         type: 'object',
+        required: ['items', 'totalCount', 'offset', 'limit'],
         properties: {
           items: {
             type: 'array',
@@ -2143,6 +2649,7 @@ export const spec = {
       },
       PoolSummary: {
         type: 'object',
+        required: ['pool', 'total', 'byState', 'utilisation'],
         properties: {
           pool: {
             type: 'string',
@@ -2175,36 +2682,7 @@ export const spec = {
             type: 'string',
           },
           requirements: {
-            type: 'object',
-            properties: {
-              pool: {
-                type: 'string',
-              },
-              selector: {
-                type: 'object',
-              },
-              tags: {
-                type: 'array',
-                items: {
-                  type: 'string',
-                },
-              },
-              minCpuCores: {
-                type: 'integer',
-                minimum: 0,
-              },
-              minMemoryGiB: {
-                type: 'integer',
-                minimum: 0,
-              },
-              minDiskGiB: {
-                type: 'integer',
-                minimum: 0,
-              },
-              failureDomain: {
-                type: 'string',
-              },
-            },
+            $ref: '#/components/schemas/HostRequirements',
           },
           imageUrl: {
             type: 'string',
@@ -2214,60 +2692,143 @@ export const spec = {
             description: 'required for RemoteConfig',
           },
           osFamily: {
-            type: 'string',
-            enum: ['kairos', 'flatcar', 'LeapMicro', 'cloud-init'],
+            $ref: '#/components/schemas/OsFamily',
           },
           provisioningMode: {
-            type: 'string',
-            enum: ['RemoteConfig', 'PreBakedISO', 'PXE', 'iPXE'],
+            $ref: '#/components/schemas/ProvisioningMode',
           },
           bootMode: {
-            type: 'string',
-            enum: ['UEFI', 'Legacy'],
-            default: 'UEFI',
+            $ref: '#/components/schemas/BootMode',
           },
         },
       },
-      Machine: {
-        allOf: [
-          {
-            $ref: '#/components/schemas/MachineRequest',
+      HostRequirements: {
+        type: 'object',
+        properties: {
+          namespace: {
+            type: 'string',
           },
-          {
+          pool: {
+            type: 'string',
+          },
+          selector: {
             type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-              },
-              bootstrapDataSecret: {
-                type: 'string',
-                description:
-                  'the Secret holding the Cluster API bootstrap data (its name only; set for Beskar7Machines owned by Cluster API)',
-              },
-              phase: {
-                type: 'string',
-                enum: [
-                  'Pending',
-                  'Claimed',
-                  'Provisioning',
-                  'Provisioned',
-                  'Releasing',
-                  'Released',
-                  'Failed',
-                ],
-              },
-              hostId: {
-                type: 'string',
-              },
-              failureReason: {
-                type: 'string',
-              },
+          },
+          tags: {
+            type: 'array',
+            items: {
+              type: 'string',
             },
           },
+          minCpuCores: {
+            type: 'integer',
+            minimum: 0,
+          },
+          minMemoryGiB: {
+            type: 'integer',
+            minimum: 0,
+          },
+          minDiskGiB: {
+            type: 'integer',
+            minimum: 0,
+          },
+          failureDomain: {
+            type: 'string',
+          },
+        },
+      },
+      OsFamily: {
+        type: 'string',
+        enum: ['kairos', 'flatcar', 'LeapMicro', 'cloud-init'],
+      },
+      ProvisioningMode: {
+        type: 'string',
+        enum: ['RemoteConfig', 'PreBakedISO', 'PXE', 'iPXE'],
+      },
+      BootMode: {
+        type: 'string',
+        enum: ['UEFI', 'Legacy'],
+        default: 'UEFI',
+      },
+      Machine: {
+        type: 'object',
+        required: [
+          'id',
+          'name',
+          'namespace',
+          'requirements',
+          'imageUrl',
+          'osFamily',
+          'provisioningMode',
+          'bootMode',
+          'phase',
+          'createdAt',
+          'updatedAt',
         ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          requirements: {
+            $ref: '#/components/schemas/HostRequirements',
+          },
+          imageUrl: {
+            type: 'string',
+          },
+          configUrl: {
+            type: 'string',
+          },
+          bootstrapDataSecret: {
+            type: 'string',
+            description:
+              'the Secret holding the Cluster API bootstrap data (its name only; set for Beskar7Machines owned by Cluster API)',
+          },
+          osFamily: {
+            $ref: '#/components/schemas/OsFamily',
+          },
+          provisioningMode: {
+            $ref: '#/components/schemas/ProvisioningMode',
+          },
+          bootMode: {
+            $ref: '#/components/schemas/BootMode',
+          },
+          phase: {
+            type: 'string',
+            enum: [
+              'Pending',
+              'Claimed',
+              'Provisioning',
+              'Provisioned',
+              'Releasing',
+              'Released',
+              'Failed',
+            ],
+          },
+          hostId: {
+            type: 'string',
+          },
+          failureReason: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
       },
       MachinePage: {
         type: 'object',
+        required: ['items', 'totalCount', 'offset', 'limit'],
         properties: {
           items: {
             type: 'array',
@@ -2288,6 +2849,16 @@ export const spec = {
       },
       QueueStatus: {
         type: 'object',
+        required: [
+          'length',
+          'maxQueueSize',
+          'processing',
+          'maxConcurrentOps',
+          'workerCount',
+          'paused',
+          'draining',
+          'cooldowns',
+        ],
         properties: {
           length: {
             type: 'integer',
@@ -2331,6 +2902,7 @@ export const spec = {
       },
       DiagnosticsReport: {
         type: 'object',
+        required: ['generatedAt', 'status', 'checks'],
         properties: {
           generatedAt: {
             type: 'string',
@@ -2409,6 +2981,13 @@ export const spec = {
       },
       MetricsSummary: {
         type: 'object',
+        required: [
+          'windowMs',
+          'sampleIntervalMs',
+          'claims',
+          'bmcOperations',
+          'series',
+        ],
         properties: {
           windowMs: {
             type: 'integer',
