@@ -12,7 +12,7 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { sameJson } from '../sameJson';
 import {
   defaultAndPrune,
@@ -145,11 +145,24 @@ export class KubeApiTestServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>(resolve =>
-      this.server!.listen(this.port, '127.0.0.1', resolve),
-    );
-    this.port = (this.server.address() as AddressInfo).port;
-    return this.url;
+    if (this.port) {
+      await listen(this.server, this.port);
+      return this.url;
+    }
+    // Below Linux's ephemeral range (32768 on): `resume` must get the same
+    // port back, and a port the kernel hands out could meanwhile be another
+    // suite's outgoing socket (EADDRINUSE).
+    for (let attempt = 0; ; attempt++) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      try {
+        await listen(this.server, port);
+        this.port = port;
+        return this.url;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        if (attempt === 20) throw error;
+      }
+    }
   }
 
   get url(): string {
@@ -652,4 +665,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /** A JSON copy (structuredClone would make objects of another realm under jest). */
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
