@@ -242,15 +242,10 @@ export class KubernetesController {
 
   /** Writes the PhysicalHost's status from the inventory (call it when a host changed). */
   async publishHost(namespace: string, name: string): Promise<void> {
-    // Hosts registered through the API have no PhysicalHost to write to.
+    // Hosts registered through the API have no PhysicalHost to write to;
+    // one whose PhysicalHost went leaves through removeReleasedHosts.
     const cached = this.hosts.get(namespace, name);
-    if (!this.active()) return;
-    if (!cached) {
-      // Its PhysicalHost went without waiting for the release (finalizer
-      // removed by hand): the host leaves once released all the same.
-      await this.options.inventory.removeReleasedHosts({ namespace, name });
-      return;
-    }
+    if (!this.active() || !cached) return;
     // A host kept for its machine leaves as soon as it is released.
     if (isDeleting(cached)) {
       await this.finalizeHost(cached);
@@ -283,6 +278,18 @@ export class KubernetesController {
           return { ...fresh, spec };
         });
       }
+    });
+  }
+
+  /**
+   * Hosts whose PhysicalHost went without waiting for their release
+   * (finalizer removed by hand) leave the inventory once released: call it
+   * when hosts were released; one sweep serves them all.
+   */
+  async removeReleasedHosts(): Promise<void> {
+    if (!this.active()) return;
+    await this.options.inventory.removeReleasedHosts({
+      namespace: this.options.namespace,
     });
   }
 

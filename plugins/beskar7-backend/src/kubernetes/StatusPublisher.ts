@@ -9,7 +9,7 @@ export interface StatusPublisherOptions {
   machines: MachineStore;
   controller: Pick<
     KubernetesController,
-    'publishHost' | 'publishMachine' | 'hostsChanged'
+    'publishHost' | 'publishMachine' | 'hostsChanged' | 'removeReleasedHosts'
   >;
   logger: LoggerService;
   /** Watch one namespace; all namespaces when absent. */
@@ -77,6 +77,7 @@ export class StatusPublisher {
         key: `host/${h.id}`,
         version: String(h.version),
         publish: () => controller.publishHost(h.namespace, h.name),
+        released: !h.consumerId,
       })),
       ...consumers.flatMap((m, i) =>
         m
@@ -85,6 +86,7 @@ export class StatusPublisher {
                 key: `consumer/${m.id}`,
                 version: String(changedHosts[i].version),
                 publish: () => controller.publishMachine(m.namespace, m.name),
+                released: false,
               },
             ]
           : [],
@@ -93,6 +95,7 @@ export class StatusPublisher {
         key: `machine/${m.id}`,
         version: m.updatedAt,
         publish: () => controller.publishMachine(m.namespace, m.name),
+        released: false,
       })),
     ];
     // Only rows inside the window can be read again: the rest is forgotten.
@@ -100,12 +103,14 @@ export class StatusPublisher {
     let failed = 0;
     let written = 0;
     let hostsChanged = false;
+    let released = false;
     for (const change of changes) {
       if (this.published.get(change.key) === change.version) {
         published.set(change.key, change.version);
         continue;
       }
       hostsChanged ||= change.key.startsWith('host/');
+      released ||= change.released;
       try {
         await change.publish();
         published.set(change.key, change.version);
@@ -113,6 +118,16 @@ export class StatusPublisher {
       } catch (error) {
         failed++;
         logger.debug(`Publishing a status failed: ${describeError(error)}`);
+      }
+    }
+    // A host kept for its machine after its PhysicalHost went may be among
+    // the released: one sweep for them all rather than a DELETE per host.
+    if (released) {
+      try {
+        await controller.removeReleasedHosts();
+      } catch (error) {
+        failed++;
+        logger.debug(`Removing released hosts failed: ${describeError(error)}`);
       }
     }
     this.published = published;
