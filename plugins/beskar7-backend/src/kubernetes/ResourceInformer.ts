@@ -64,9 +64,6 @@ export class ResourceInformer<T extends KubeObject> {
   constructor(private readonly options: ResourceInformerOptions<T>) {
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.watcher = new Watch(options.kubeConfig);
-    // client-node's Watch times out a quiet or unopened watch, but offers
-    // no setter for how soon.
-    Object.assign(this.watcher, { requestTimeoutMs: this.requestTimeoutMs });
     this.state = {
       resource: options.resource.plural,
       synced: false,
@@ -241,10 +238,17 @@ export class ResourceInformer<T extends KubeObject> {
       let failure: Error | undefined;
       let ended = false;
       let opened = false;
+      let timedOut = false;
+      // client-node's Watch has a timeout of its own (30 s, not settable);
+      // this one is ours: a watch that does not open, or goes quiet, for
+      // requestTimeoutMs ends.
+      let timer: NodeJS.Timeout | undefined;
       const done = (error: unknown) => {
+        if (ended) return;
         ended = true;
+        clearTimeout(timer);
         this.abortWatch = undefined;
-        const timedOut = (error as Error | null)?.name === 'TimeoutError';
+        timedOut ||= (error as Error | null)?.name === 'TimeoutError';
         if (timedOut && !opened && !this.stopped) {
           reject(
             new Error(
@@ -259,7 +263,18 @@ export class ResourceInformer<T extends KubeObject> {
         else if (error || failure) reject(error ?? failure);
         else resolve(gone ? 'gone' : 'closed');
       };
+      const restartTimer = () => {
+        clearTimeout(timer);
+        if (ended) return;
+        timer = setTimeout(() => {
+          timedOut = true;
+          this.abortWatch?.abort();
+          done(null);
+        }, this.requestTimeoutMs);
+        timer.unref();
+      };
       const onEvent = (type: string, obj: any) => {
+        restartTimer();
         if (type === 'ERROR') {
           // A Status object: 410 means our resourceVersion is too old.
           if (obj?.code === 410) gone = true;
@@ -272,6 +287,7 @@ export class ResourceInformer<T extends KubeObject> {
         if (type !== 'BOOKMARK') this.apply(type, obj);
         this.resourceVersion = obj.metadata?.resourceVersion;
       };
+      restartTimer();
       this.watcher
         .watch(
           path,
@@ -280,16 +296,17 @@ export class ResourceInformer<T extends KubeObject> {
           done,
         )
         .then(controller => {
-          if (ended) return;
-          // stop() ran while the watch was being opened: it had nothing to abort.
-          if (this.stopped) {
+          // Ended meanwhile (timed out, or stop() had nothing to abort yet).
+          if (ended || this.stopped) {
             controller.abort();
+            done(null);
             return;
           }
           this.abortWatch = controller;
           opened = true;
+          restartTimer();
           this.connected();
-        }, reject);
+        }, done);
     });
   }
 
