@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { migrateUpTo } from '../__testUtils__/migrations';
 import { HostEventStore } from './HostEventStore';
 import { HostStore } from './HostStore';
 import { HOSTS_TABLE, hostRingColumns, hostSpecToColumns } from './hostRows';
-import {
-  applyDatabaseMigrations,
-  migrationsDir,
-  MIGRATIONS_TABLE,
-} from './migrations';
+import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -20,12 +17,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('sends Available hosts to be inspected again, and leaves hosts in use alone', async () => {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await knex.migrate.down({
-        directory: migrationsDir,
-        tableName: MIGRATIONS_TABLE,
-        name: CAPABILITIES_MIGRATION,
-      });
+      await migrateUpTo(knex, CAPABILITIES_MIGRATION);
       // Hosts as a database from before capabilities were recorded holds them.
       const now = new Date(Date.now() - 3_600_000);
       const rows = (['Available', 'Claimed', 'Error'] as const).map(

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { migrateUpTo } from '../__testUtils__/migrations';
 import { vendorKeyOf } from '../redfish/vendors';
 import { HOSTS_TABLE, hostRingColumns, hostSpecToColumns } from './hostRows';
-import {
-  applyDatabaseMigrations,
-  migrationsDir,
-  MIGRATIONS_TABLE,
-} from './migrations';
+import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -31,12 +28,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('gives the hosts of an existing database the vendor the code would write', async () => {
       const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await knex.migrate.down({
-        directory: migrationsDir,
-        tableName: MIGRATIONS_TABLE,
-        name: VENDOR_MIGRATION,
-      });
+      await migrateUpTo(knex, VENDOR_MIGRATION);
       // Hosts as a database from before the column holds them.
       await knex(HOSTS_TABLE).insert(
         MANUFACTURERS.map((manufacturer, i) => {

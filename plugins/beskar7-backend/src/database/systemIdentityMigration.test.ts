@@ -1,4 +1,5 @@
 import { createTestDatabases } from '../__testUtils__/databases';
+import { migrateUpTo } from '../__testUtils__/migrations';
 import { DuplicateHostError } from './errors';
 import { HostStore } from './HostStore';
 import { hostRingColumns } from './hostRows';
@@ -12,11 +13,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('reports hosts already sharing a serial number and refuses to guess, then runs once they are gone', async () => {
       const knex = await databases.init(databaseId);
-      for (;;) {
-        const [, pending] = await knex.migrate.list(config);
-        if (pending[0].file.startsWith('20261206100000')) break;
-        await knex.migrate.up(config);
-      }
+      await migrateUpTo(knex, '20261206100000_host_system_identity.js');
       const row = (id: string, port: number, serial: string | null) => ({
         id,
         name: id,

@@ -10,6 +10,7 @@ import { HostStore } from '../database/HostStore';
 import { migrationsDir, MIGRATIONS_TABLE } from '../database/migrations';
 import { beskar7Plugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { migrateUpTo } from '../__testUtils__/migrations';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };
@@ -127,12 +128,7 @@ describe.each(databases.eachSupportedId())(
     it('reports existing duplicates and refuses to guess, then runs once they are gone', async () => {
       const knex = await databases.init(databaseId);
       const config = { directory: migrationsDir, tableName: MIGRATIONS_TABLE };
-      // The schema as it was just before.
-      for (;;) {
-        const [, pending] = await knex.migrate.list(config);
-        if (pending[0].file.startsWith('20261204110000')) break;
-        await knex.migrate.up(config);
-      }
+      await migrateUpTo(knex, '20261204110000_host_bmc_system_unique.js');
       const row = (id: string, name: string, address: string) => ({
         id,
         name,
