@@ -1,16 +1,7 @@
-import {
-  coreServices,
-  createBackendModule,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
-import {
-  Beskar7Service,
-  beskar7ServiceRef,
-} from '@beskar7/backstage-plugin-beskar7-node';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import {
   CoreV1Api,
@@ -22,6 +13,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { actionDependencies, runAction } from '../__testUtils__/actions';
 import { READ_ONLY_USER, startBeskar7 } from '../__testUtils__/startBeskar7';
 import { createClusterCreateAction } from './createCluster';
 import { createClusterDeleteAction } from './deleteCluster';
@@ -46,32 +38,6 @@ const HOSTS = 4;
 const WAIT = { timeoutMs: 120_000, intervalMs: 250 };
 const service = { credentials: mockCredentials.service() };
 const capi = { group: 'cluster.x-k8s.io', version: 'v1beta1' };
-
-type Input = NonNullable<
-  Parameters<typeof createMockActionContext>[0]
->['input'];
-
-/** Runs an action as the scaffolder would, and returns what it output. */
-async function run(
-  action: TemplateAction<any, any>,
-  input: Input,
-  options: { user?: string; dryRun?: boolean; workspacePath?: string } = {},
-) {
-  const outputs: Record<string, unknown> = {};
-  const ctx = createMockActionContext({
-    input,
-    workspacePath: options.workspacePath,
-  });
-  await action.handler({
-    ...ctx,
-    isDryRun: options.dryRun,
-    getInitiatorCredentials: async () => mockCredentials.user(options.user),
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  });
-  return outputs;
-}
 
 /*
  * The cluster actions against the real API server with Cluster API's own
@@ -176,8 +142,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
       },
     });
 
-    const deps: { beskar7?: Beskar7Service; permissions?: PermissionsService } =
-      {};
+    const dependencies = actionDependencies();
     const backend = await startBeskar7({
       hosts: HOSTS,
       beskar7: {
@@ -189,26 +154,11 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
           resyncInterval: '2s',
         },
       },
-      features: [
-        createBackendModule({
-          pluginId: 'scaffolder',
-          moduleId: 'beskar7-test',
-          register: reg =>
-            reg.registerInit({
-              deps: {
-                beskar7: beskar7ServiceRef,
-                permissions: coreServices.permissions,
-              },
-              async init(found) {
-                Object.assign(deps, found);
-              },
-            }),
-        }),
-      ],
+      features: [dependencies.feature],
     });
     server = backend.server;
-    beskar7 = deps.beskar7!;
-    const options = { ...(deps as Required<typeof deps>), pollIntervalMs: 200 };
+    beskar7 = dependencies.deps().beskar7;
+    const options = { ...dependencies.deps(), pollIntervalMs: 200 };
     createAction = createClusterCreateAction(options);
     scaleAction = createClusterScaleAction(options);
     deleteAction = createClusterDeleteAction(options);
@@ -226,7 +176,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
 
   it('refuses a cluster larger than the free capacity before creating anything, naming the numbers', async () => {
     await expect(
-      run(createAction, {
+      runAction(createAction, {
         ...CLUSTER,
         name: 'too-big',
         namespace,
@@ -246,7 +196,11 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
 
   it('gives a user without beskar7.cluster.create 403 and creates nothing', async () => {
     await expect(
-      run(createAction, { ...CLUSTER, namespace }, { user: READ_ONLY_USER }),
+      runAction(
+        createAction,
+        { ...CLUSTER, namespace },
+        { user: READ_ONLY_USER },
+      ),
     ).rejects.toThrow(
       `Could not create cluster ${namespace}/payments: Missing permission beskar7.cluster.create (HTTP 403)`,
     );
@@ -285,7 +239,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
 
   it('writes the objects for a GitOps publish step without applying them', async () => {
     const workspacePath = await mkdtemp(join(tmpdir(), 'beskar7-gitops-'));
-    await run(
+    await runAction(
       createAction,
       {
         ...CLUSTER,
@@ -318,7 +272,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
 
   it('creates a 1+2 cluster whose Machines reach Provisioned, scales it with the hosts following, and deletes it', async () => {
     const started = Date.now();
-    const outputs = await run(createAction, { ...CLUSTER, namespace });
+    const outputs = await runAction(createAction, { ...CLUSTER, namespace });
     // eslint-disable-next-line no-console
     console.log(
       `cluster:create -> control-plane Machine Provisioned: ${
@@ -372,7 +326,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
     expect(details.workers[0].machines).toHaveLength(2);
 
     // Scaling: the MachineDeployment changes, a fourth host is claimed.
-    const scaled = await run(scaleAction, {
+    const scaled = await runAction(scaleAction, {
       name: 'payments',
       namespace,
       replicas: 3,
@@ -392,7 +346,7 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
     await provisioned('payments', 4);
     expect(await held()).toBe(4);
 
-    await run(scaleAction, { name: 'payments', namespace, replicas: 1 });
+    await runAction(scaleAction, { name: 'payments', namespace, replicas: 1 });
     await provisioned('payments', 2);
     await eventually(held, n => n === 2, {
       what: 'two hosts released',
@@ -401,27 +355,31 @@ describeCapi('beskar7 cluster actions on Cluster API', () => {
 
     // Scaling and deleting are refused without their permissions.
     await expect(
-      run(
+      runAction(
         scaleAction,
         { name: 'payments', namespace, replicas: 4 },
         { user: READ_ONLY_USER },
       ),
     ).rejects.toThrow('Missing permission beskar7.cluster.create (HTTP 403)');
     await expect(
-      run(
+      runAction(
         deleteAction,
         { name: 'payments', namespace, confirm: 'payments' },
         { user: READ_ONLY_USER },
       ),
     ).rejects.toThrow('Missing permission beskar7.cluster.delete (HTTP 403)');
     await expect(
-      run(deleteAction, { name: 'payments', namespace, confirm: 'payment' }),
+      runAction(deleteAction, {
+        name: 'payments',
+        namespace,
+        confirm: 'payment',
+      }),
     ).rejects.toThrow(
       'confirm: must repeat the cluster name payments; nothing was deleted',
     );
     expect(await exists('clusters', 'payments')).toBe(true);
 
-    await run(deleteAction, {
+    await runAction(deleteAction, {
       name: 'payments',
       namespace,
       confirm: 'payments',

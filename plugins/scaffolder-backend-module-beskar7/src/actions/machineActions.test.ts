@@ -1,28 +1,16 @@
-import {
-  coreServices,
-  createBackendModule,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
-import {
-  Beskar7Service,
-  beskar7ServiceRef,
-} from '@beskar7/backstage-plugin-beskar7-node';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { actionDependencies, runAction } from '../__testUtils__/actions';
 import { READ_ONLY_USER, startBeskar7 } from '../__testUtils__/startBeskar7';
 import { scaffolderModuleBeskar7 } from '../module';
 import { createMachineReleaseAction } from './releaseMachine';
 import { createMachineRequestAction } from './requestMachine';
-
-type Input = NonNullable<
-  Parameters<typeof createMockActionContext>[0]
->['input'];
 
 const HOSTS = 4;
 const service = { credentials: mockCredentials.service() };
@@ -37,28 +25,6 @@ const REQUEST = {
   provisioningMode: 'RemoteConfig',
 };
 
-/** Runs an action as the scaffolder would, and returns what it output. */
-async function run(
-  action: TemplateAction<any, any>,
-  input: Input,
-  options: { dryRun?: boolean; user?: string } = {},
-) {
-  const outputs: Record<string, unknown> = {};
-  const ctx = createMockActionContext({
-    input,
-    task: { id: 'd1f9c0de-0000-4000-8000-000000000001' },
-  });
-  await action.handler({
-    ...ctx,
-    isDryRun: options.dryRun,
-    getInitiatorCredentials: async () => mockCredentials.user(options.user),
-    output: (name: string, value: unknown) => {
-      outputs[name] = value;
-    },
-  });
-  return outputs;
-}
-
 describe('beskar7 machine actions against the real plugin', () => {
   const registered: TemplateAction<any, any>[] = [];
   let beskar7: Beskar7Service;
@@ -70,27 +36,10 @@ describe('beskar7 machine actions against the real plugin', () => {
   const claimed = (hosts: Host[]) => hosts.filter(h => h.consumerId);
 
   beforeAll(async () => {
-    const deps: { beskar7?: Beskar7Service; permissions?: PermissionsService } =
-      {};
+    const dependencies = actionDependencies();
     await startBeskar7({
       hosts: HOSTS,
-      features: [
-        scaffolderModuleBeskar7,
-        createBackendModule({
-          pluginId: 'scaffolder',
-          moduleId: 'beskar7-test',
-          register: reg =>
-            reg.registerInit({
-              deps: {
-                beskar7: beskar7ServiceRef,
-                permissions: coreServices.permissions,
-              },
-              async init(found) {
-                Object.assign(deps, found);
-              },
-            }),
-        }),
-      ],
+      features: [scaffolderModuleBeskar7, dependencies.feature],
       extensionPoints: [
         [
           scaffolderActionsExtensionPoint,
@@ -101,9 +50,9 @@ describe('beskar7 machine actions against the real plugin', () => {
         ],
       ],
     });
-    beskar7 = deps.beskar7!;
+    beskar7 = dependencies.deps().beskar7;
     // The module's actions, polling faster than the 5s default.
-    const options = { ...(deps as Required<typeof deps>), pollIntervalMs: 50 };
+    const options = { ...dependencies.deps(), pollIntervalMs: 50 };
     requestAction = createMachineRequestAction(options);
     releaseAction = createMachineReleaseAction(options);
     await eventually(
@@ -140,7 +89,7 @@ describe('beskar7 machine actions against the real plugin', () => {
   });
 
   it('reports the eligible hosts in a dry run and claims nothing', async () => {
-    const outputs = await run(requestAction, REQUEST, { dryRun: true });
+    const outputs = await runAction(requestAction, REQUEST, { dryRun: true });
     const hosts = await listHosts();
 
     expect(outputs).toEqual({
@@ -154,7 +103,7 @@ describe('beskar7 machine actions against the real plugin', () => {
   });
 
   it('applies hardware minimums and selectors in a dry run', async () => {
-    const outputs = await run(
+    const outputs = await runAction(
       requestAction,
       { ...REQUEST, minCpuCores: 100_000 },
       { dryRun: true },
@@ -165,10 +114,10 @@ describe('beskar7 machine actions against the real plugin', () => {
 
   it('refuses a dry run and a real run to a user without the permission', async () => {
     await expect(
-      run(requestAction, REQUEST, { dryRun: true, user: READ_ONLY_USER }),
+      runAction(requestAction, REQUEST, { dryRun: true, user: READ_ONLY_USER }),
     ).rejects.toThrow('Missing permission beskar7.machine.create');
     await expect(
-      run(requestAction, REQUEST, { user: READ_ONLY_USER }),
+      runAction(requestAction, REQUEST, { user: READ_ONLY_USER }),
     ).rejects.toThrow(
       'Could not request machine ci-1: Missing permission beskar7.machine.create (HTTP 403)',
     );
@@ -179,14 +128,14 @@ describe('beskar7 machine actions against the real plugin', () => {
     const { configUrl, ...withoutConfig } = REQUEST;
 
     await expect(
-      run(requestAction, { ...withoutConfig, namePrefix: 'Not_A_Name' }),
+      runAction(requestAction, { ...withoutConfig, namePrefix: 'Not_A_Name' }),
     ).rejects.toThrow(
       /^Invalid input: namePrefix: must be lowercase.*; configUrl: is required when provisioningMode is RemoteConfig$/,
     );
   });
 
   it('requests machines, waits for Provisioned, is idempotent, and releases them', async () => {
-    const first = await run(requestAction, {
+    const first = await runAction(requestAction, {
       ...REQUEST,
       wait: true,
       timeoutSeconds: 300,
@@ -209,11 +158,11 @@ describe('beskar7 machine actions against the real plugin', () => {
     expect(machines.map(m => m.phase)).toEqual(['Provisioned', 'Provisioned']);
 
     // A retried step: same machines, same hosts, nothing new claimed.
-    const again = await run(requestAction, { ...REQUEST, wait: true });
+    const again = await runAction(requestAction, { ...REQUEST, wait: true });
     expect(again).toEqual(first);
     expect(claimed(await listHosts())).toHaveLength(2);
 
-    const released = await run(releaseAction, {
+    const released = await runAction(releaseAction, {
       machineIds: first.machineIds as string[],
       wait: true,
     });
