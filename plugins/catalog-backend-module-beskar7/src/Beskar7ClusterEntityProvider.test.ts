@@ -1,45 +1,19 @@
-import {
-  createBackendModule,
-  SchedulerServiceTaskRunner,
-} from '@backstage/backend-plugin-api';
+import { SchedulerServiceTaskRunner } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import {
-  catalogProcessingExtensionPoint,
-  EntityProvider,
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
+import { EntityProvider } from '@backstage/plugin-catalog-node';
 import {
   ClusterSummary,
   Host,
   ListHostsQuery,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import {
-  Beskar7Service,
-  beskar7ServiceRef,
-} from '@beskar7/backstage-plugin-beskar7-node';
-import { startBeskar7 } from './__testUtils__/startBeskar7';
+  recordingConnection,
+  startCatalogModule,
+} from './__testUtils__/catalogModule';
 import { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
-import { catalogModuleBeskar7 } from './module';
 
 const service = { credentials: mockCredentials.service() };
-
-/** A catalog connection that records what the provider applies. */
-function recordingConnection() {
-  const mutations: EntityProviderMutation[] = [];
-  const connection: EntityProviderConnection = {
-    async applyMutation(mutation) {
-      mutations.push(mutation);
-    },
-    async refresh() {},
-  };
-  const latest = (): Entity[] => {
-    const last = mutations[mutations.length - 1];
-    return last?.type === 'full' ? last.entities.map(e => e.entity) : [];
-  };
-  return { connection, mutations, latest };
-}
 
 /** Runs the refresh at once, as the scheduler does at start-up. */
 const immediately: SchedulerServiceTaskRunner = {
@@ -48,39 +22,14 @@ const immediately: SchedulerServiceTaskRunner = {
 
 describe('Beskar7ClusterEntityProvider', () => {
   describe('against the real plugin, which reads no Kubernetes API', () => {
-    const providers: EntityProvider[] = [];
+    let providers: EntityProvider[];
     let beskar7: Beskar7Service;
 
     beforeAll(async () => {
-      const found: { beskar7?: Beskar7Service } = {};
-      await startBeskar7({
+      ({ beskar7, providers } = await startCatalogModule({
         hosts: 2,
-        catalogConfig: { owner: 'group:default/metal' },
-        features: [
-          catalogModuleBeskar7,
-          createBackendModule({
-            pluginId: 'catalog',
-            moduleId: 'beskar7-test',
-            register: reg =>
-              reg.registerInit({
-                deps: { beskar7: beskar7ServiceRef },
-                async init(deps) {
-                  found.beskar7 = deps.beskar7;
-                },
-              }),
-          }),
-        ],
-        extensionPoints: [
-          [
-            catalogProcessingExtensionPoint,
-            {
-              addEntityProvider: (...added: EntityProvider[]) =>
-                providers.push(...added),
-            },
-          ],
-        ],
-      });
-      beskar7 = found.beskar7!;
+        catalog: { owner: 'group:default/metal' },
+      }));
     });
 
     it('reads GET /clusters through the service, and publishes no cluster', async () => {

@@ -1,80 +1,32 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import {
-  catalogProcessingExtensionPoint,
-  EntityProvider,
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
+import { EntityProvider } from '@backstage/plugin-catalog-node';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
-import {
-  Beskar7Service,
-  beskar7ServiceRef,
-} from '@beskar7/backstage-plugin-beskar7-node';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import request from 'supertest';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import { startBeskar7 } from './__testUtils__/startBeskar7';
+import {
+  recordingConnection,
+  startCatalogModule,
+} from './__testUtils__/catalogModule';
 import { Beskar7EntityProvider } from './Beskar7EntityProvider';
 import { Beskar7TemplateProvider } from './Beskar7TemplateProvider';
-import { catalogModuleBeskar7 } from './module';
 
 const HOSTS = 4;
 const service = { credentials: mockCredentials.service() };
 
-/** A catalog connection that records what the provider applies. */
-function recordingConnection() {
-  const mutations: EntityProviderMutation[] = [];
-  const connection: EntityProviderConnection = {
-    async applyMutation(mutation) {
-      mutations.push(mutation);
-    },
-    async refresh() {},
-  };
-  const latest = (): Entity[] => {
-    const last = mutations[mutations.length - 1];
-    return last?.type === 'full' ? last.entities.map(e => e.entity) : [];
-  };
-  return { connection, mutations, latest };
-}
-
 describe('Beskar7EntityProvider against the real plugin', () => {
-  const providers: EntityProvider[] = [];
+  let providers: EntityProvider[];
   let beskar7: Beskar7Service;
   let server: Parameters<typeof request>[0];
   let hosts: Host[];
 
   beforeAll(async () => {
-    const found: { beskar7?: Beskar7Service } = {};
-    const backend = await startBeskar7({
+    const started = await startCatalogModule({
       hosts: HOSTS,
-      catalogConfig: { owner: 'group:default/metal', watchInterval: '100ms' },
-      features: [
-        catalogModuleBeskar7,
-        createBackendModule({
-          pluginId: 'catalog',
-          moduleId: 'beskar7-test',
-          register: reg =>
-            reg.registerInit({
-              deps: { beskar7: beskar7ServiceRef },
-              async init(deps) {
-                found.beskar7 = deps.beskar7;
-              },
-            }),
-        }),
-      ],
-      extensionPoints: [
-        [
-          catalogProcessingExtensionPoint,
-          {
-            addEntityProvider: (...added: EntityProvider[]) =>
-              providers.push(...added),
-          },
-        ],
-      ],
+      catalog: { owner: 'group:default/metal', watchInterval: '100ms' },
     });
-    server = backend.server;
-    beskar7 = found.beskar7!;
+    ({ beskar7, providers } = started);
+    server = started.backend.server;
     // Inspected hosts, so that their descriptions no longer change.
     hosts = await eventually(
       async () => (await beskar7.listHosts({ limit: 100 }, service)).items,

@@ -1,21 +1,15 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
-  catalogProcessingExtensionPoint,
   EntityProvider,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import {
-  Beskar7Service,
-  beskar7ServiceRef,
-} from '@beskar7/backstage-plugin-beskar7-node';
+import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { startBeskar7 } from './__testUtils__/startBeskar7';
+import { startCatalogModule } from './__testUtils__/catalogModule';
 import { Beskar7ClusterEntityProvider } from './Beskar7ClusterEntityProvider';
-import { catalogModuleBeskar7 } from './module';
 
 // What scripts/kube-cluster.sh and scripts/cluster-api.sh start (scripts/test.sh sets them).
 const KUBECONFIG = process.env.BESKAR7_TEST_KUBECONFIG;
@@ -45,7 +39,7 @@ describeCapi('the beskar7-clusters provider on a real API server', () => {
   let namespace: string;
   let core: CoreV1Api;
   let beskar7: Beskar7Service;
-  const providers: EntityProvider[] = [];
+  let providers: EntityProvider[];
 
   beforeAll(async () => {
     const kubeConfig = new KubeConfig();
@@ -53,10 +47,9 @@ describeCapi('the beskar7-clusters provider on a real API server', () => {
     core = kubeConfig.makeApiClient(CoreV1Api);
     namespace = `beskar7-catalog-${randomBytes(4).toString('hex')}`;
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    const found: { beskar7?: Beskar7Service } = {};
-    await startBeskar7({
+    ({ beskar7, providers } = await startCatalogModule({
       hosts: 2,
-      catalogConfig: { owner: 'group:default/metal' },
+      catalog: { owner: 'group:default/metal' },
       beskar7: {
         kubernetes: {
           enabled: true,
@@ -67,31 +60,7 @@ describeCapi('the beskar7-clusters provider on a real API server', () => {
           resyncInterval: '2s',
         },
       },
-      features: [
-        catalogModuleBeskar7,
-        createBackendModule({
-          pluginId: 'catalog',
-          moduleId: 'beskar7-test',
-          register: reg =>
-            reg.registerInit({
-              deps: { beskar7: beskar7ServiceRef },
-              async init(deps) {
-                found.beskar7 = deps.beskar7;
-              },
-            }),
-        }),
-      ],
-      extensionPoints: [
-        [
-          catalogProcessingExtensionPoint,
-          {
-            addEntityProvider: (...added: EntityProvider[]) =>
-              providers.push(...added),
-          },
-        ],
-      ],
-    });
-    beskar7 = found.beskar7!;
+    }));
   });
 
   afterAll(async () => {

@@ -5,3 +5,7 @@
  */
 
 export { eventually, type EventuallyOptions } from './eventually';
+export {
+  startBeskar7Backend,
+  type StartBeskar7BackendOptions,
+} from './startBeskar7Backend';
