@@ -5,7 +5,12 @@ import {
   KubeTestEnvironment,
   kubeTargets,
 } from './__testUtils__/kubeTestEnvironment';
-import { BESKAR7_MACHINE, Beskar7MachineObject, GROUP, VERSION } from './types';
+import {
+  beskar7MachineBody,
+  objectNamed,
+  objectsIn,
+} from './__testUtils__/customObjects';
+import { BESKAR7_MACHINE, Beskar7MachineObject } from './types';
 
 describe.each(kubeTargets())('CustomObjectWriter (%s)', target => {
   let env: KubeTestEnvironment;
@@ -16,26 +21,12 @@ describe.each(kubeTargets())('CustomObjectWriter (%s)', target => {
   });
   afterAll(() => env?.stop());
 
-  const named = (name: string) => ({
-    group: GROUP,
-    version: VERSION,
-    plural: BESKAR7_MACHINE.plural,
-    namespace: env.namespace,
-    name,
-  });
+  const named = (name: string) =>
+    objectNamed(env.namespace, BESKAR7_MACHINE.plural, name);
   const create = async (name: string) =>
     (await custom.createNamespacedCustomObject({
-      ...named(name),
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: 'Beskar7Machine',
-        metadata: { name },
-        spec: {
-          imageURL: 'https://images.example/flatcar.iso',
-          configURL: 'https://config.example/worker.ign',
-          osFamily: 'flatcar',
-        },
-      },
+      ...objectsIn(env.namespace, BESKAR7_MACHINE.plural),
+      body: beskar7MachineBody(name),
     })) as Beskar7MachineObject;
 
   it('never writes for a deleted object onto a new one created under its name', async () => {

@@ -6,6 +6,11 @@ import {
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
 } from './__testUtils__/kubeTestEnvironment';
+import {
+  beskar7MachineBody,
+  objectNamed,
+  objectsIn,
+} from './__testUtils__/customObjects';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
@@ -23,29 +28,14 @@ describe.each(kubeTargets())('the API server (%s)', target => {
   });
   afterAll(() => env?.stop());
 
-  const ref = (plural: string) => ({
-    group: GROUP,
-    version: VERSION,
-    plural,
-    namespace: env.namespace,
-  });
-  const named = (plural: string, name: string) => ({ ...ref(plural), name });
-  const machine = (name: string, spec: object = {}) => ({
-    apiVersion: `${GROUP}/${VERSION}`,
-    kind: 'Beskar7Machine',
-    metadata: { name },
-    spec: {
-      imageURL: 'https://images.example/flatcar.iso',
-      configURL: 'https://config.example/worker.ign',
-      osFamily: 'flatcar',
-      ...spec,
-    },
-  });
+  const ref = (plural: string) => objectsIn(env.namespace, plural);
+  const named = (plural: string, name: string) =>
+    objectNamed(env.namespace, plural, name);
 
   it('defaults, keeps spec and status apart, counts spec changes, and refuses stale writes', async () => {
     const created: any = await custom.createNamespacedCustomObject({
       ...ref(BESKAR7_MACHINE.plural),
-      body: { ...machine('m1'), status: { phase: 'Provisioned' } },
+      body: { ...beskar7MachineBody('m1'), status: { phase: 'Provisioned' } },
     });
     expect(created.spec).toMatchObject({
       provisioningMode: 'RemoteConfig',
@@ -91,7 +81,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     await expect(
       custom.createNamespacedCustomObject({
         ...ref(BESKAR7_MACHINE.plural),
-        body: machine('m1'),
+        body: beskar7MachineBody('m1'),
       }),
     ).rejects.toMatchObject({ code: 409 });
   });
@@ -100,7 +90,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     await expect(
       custom.createNamespacedCustomObject({
         ...ref(BESKAR7_MACHINE.plural),
-        body: machine('bad-os', { osFamily: 'windows' }),
+        body: beskar7MachineBody('bad-os', { osFamily: 'windows' }),
       }),
     ).rejects.toMatchObject({ code: 422 });
     await expect(
@@ -135,7 +125,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
     try {
       const created: any = await custom.createNamespacedCustomObject({
         ...ref(BESKAR7_MACHINE.plural),
-        body: machine('w1'),
+        body: beskar7MachineBody('w1'),
       });
       await custom.replaceNamespacedCustomObject({
         ...named(BESKAR7_MACHINE.plural, 'w1'),
@@ -166,7 +156,7 @@ describe.each(kubeTargets())('the API server (%s)', target => {
       );
       await custom.createNamespacedCustomObject({
         ...ref(BESKAR7_MACHINE.plural),
-        body: machine('c1'),
+        body: beskar7MachineBody('c1'),
       });
       env.server!.compact();
       const errors: any[] = [];
