@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConfigReader } from '@backstage/config';
 import {
   AuthorizationV1Api,
@@ -294,6 +295,37 @@ realCluster('operator scenarios (real cluster)', () => {
     return list.items.filter(e => e.involvedObject.name === name);
   }
 
+  /** The inventory's host of that name, once `check` holds. */
+  const inventoryHost = (
+    name: string,
+    check: (host: Host | undefined) => boolean,
+  ) =>
+    eventually(() => hosts.getByName(env.namespace, name), check, {
+      intervalMs: 100,
+    });
+  const goneSoon = (plural: string, name: string) =>
+    eventually(() => gone(plural, name), Boolean, { intervalMs: 100 });
+
+  /** As `kubectl patch` by an operator forcing a delete: the object goes at once. */
+  async function dropFinalizers(plural: string, name: string) {
+    await custom.patchNamespacedCustomObject({
+      ...ref(plural),
+      name,
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await goneSoon(plural, name);
+  }
+
+  /** Deletes the PhysicalHost of a host a machine holds: it stays, saying why. */
+  async function deleteHostInUse(name: string) {
+    await remove(PHYSICAL_HOST.plural, name);
+    await eventually(
+      () => eventsOf(name),
+      events => events.some(e => e.reason === 'HostInUse'),
+      { intervalMs: 100 },
+    );
+  }
+
   it('create, delete and re-create a Beskar7Machine: each object gets a host, each delete returns it', async () => {
     replica();
     await createHost('h-recreate', 'recreate');
@@ -309,15 +341,10 @@ realCluster('operator scenarios (real cluster)', () => {
     expect(first.status.hostRef.name).toBe('h-recreate');
 
     await remove(BESKAR7_MACHINE.plural, 'm-recreate');
-    await eventually(
-      () => gone(BESKAR7_MACHINE.plural, 'm-recreate'),
-      Boolean,
-      { intervalMs: 100 },
-    );
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-recreate'),
+    await goneSoon(BESKAR7_MACHINE.plural, 'm-recreate');
+    await inventoryHost(
+      'h-recreate',
       h => h?.state === 'Available' && !h.consumerId,
-      { intervalMs: 100 },
     );
 
     // The same name again is a new machine, not the released one.
@@ -375,11 +402,7 @@ realCluster('operator scenarios (real cluster)', () => {
         ),
       { intervalMs: 100 },
     );
-    await eventually(
-      () => gone(BESKAR7_MACHINE.plural, 'm-slow-release'),
-      Boolean,
-      { intervalMs: 100 },
-    );
+    await goneSoon(BESKAR7_MACHINE.plural, 'm-slow-release');
     expect(
       await hosts.getByName(env.namespace, 'h-slow-release'),
     ).toMatchObject({ state: 'Error', consumerId: undefined });
@@ -387,11 +410,7 @@ realCluster('operator scenarios (real cluster)', () => {
     // Recovered, the host's cleanup runs again before it is Available.
     await recoverHost(knex, { hostId: host.id }, undefined);
     holdReleases = false;
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-slow-release'),
-      h => h?.state === 'Available',
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-slow-release', h => h?.state === 'Available');
   });
 
   it('lets a rolling change of crossNamespaceClaims pass without a condition change on existing machines', async () => {
@@ -448,14 +467,7 @@ realCluster('operator scenarios (real cluster)', () => {
     holdReleases = true;
     await remove(BESKAR7_MACHINE.plural, 'm-reborn');
     await machinePhase('m-reborn', 'Releasing');
-    await custom.patchNamespacedCustomObject({
-      ...ref(BESKAR7_MACHINE.plural),
-      name: 'm-reborn',
-      body: [{ op: 'remove', path: '/metadata/finalizers' }],
-    });
-    await eventually(() => gone(BESKAR7_MACHINE.plural, 'm-reborn'), Boolean, {
-      intervalMs: 100,
-    });
+    await dropFinalizers(BESKAR7_MACHINE.plural, 'm-reborn');
 
     const reborn = await createMachine('m-reborn', {
       hostSelector: { pool: 'reborn' },
@@ -503,16 +515,14 @@ realCluster('operator scenarios (real cluster)', () => {
       });
     await plain('h-plain-allowed', true);
     await plain('h-plain-default');
-    const allowed = await eventually(
-      () => hosts.getByName(env.namespace, 'h-plain-allowed'),
+    const allowed = await inventoryHost(
+      'h-plain-allowed',
       h => h !== undefined,
-      { intervalMs: 100 },
     );
     expect(allowed!.bmc.allowPlainHttp).toBe(true);
-    const byDefault = await eventually(
-      () => hosts.getByName(env.namespace, 'h-plain-default'),
+    const byDefault = await inventoryHost(
+      'h-plain-default',
       h => h !== undefined,
-      { intervalMs: 100 },
     );
     expect(byDefault!.bmc.allowPlainHttp).toBe(false);
     // The diagnostics warn about it as about any plain-HTTP opt-in.
@@ -657,20 +667,11 @@ realCluster('operator scenarios (real cluster)', () => {
     );
 
     leader = 'b';
-    await eventually(
-      () => gone(BESKAR7_MACHINE.plural, 'm-failover'),
-      Boolean,
-      { intervalMs: 100 },
-    );
-    await eventually(
-      () => gone(PHYSICAL_HOST.plural, 'h-idle-failover'),
-      Boolean,
-      { intervalMs: 100 },
-    );
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-failover'),
+    await goneSoon(BESKAR7_MACHINE.plural, 'm-failover');
+    await goneSoon(PHYSICAL_HOST.plural, 'h-idle-failover');
+    await inventoryHost(
+      'h-failover',
       h => h?.state === 'Available' && !h.consumerId,
-      { intervalMs: 100 },
     );
     expect(
       await hosts.getByName(env.namespace, 'h-idle-failover'),
@@ -680,34 +681,21 @@ realCluster('operator scenarios (real cluster)', () => {
   it('takes a deleted PhysicalHost out of the inventory: an idle one at once, one in use once released, never claimed again', async () => {
     replica();
     await createHost('h-idle', 'delete-idle');
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-idle'),
-      h => h?.state === 'Available',
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-idle', h => h?.state === 'Available');
     await remove(PHYSICAL_HOST.plural, 'h-idle');
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-idle'), Boolean, {
-      intervalMs: 100,
-    });
+    await goneSoon(PHYSICAL_HOST.plural, 'h-idle');
     expect(await hosts.getByName(env.namespace, 'h-idle')).toBeUndefined();
 
     await createHost('h-busy', 'delete-busy');
     await createMachine('m-busy', { hostSelector: { pool: 'delete-busy' } });
     await machinePhase('m-busy', 'Claimed');
-    await remove(PHYSICAL_HOST.plural, 'h-busy');
-    await eventually(
-      () => eventsOf('h-busy'),
-      events => events.some(e => e.reason === 'HostInUse'),
-      { intervalMs: 100 },
-    );
+    await deleteHostInUse('h-busy');
     expect(await gone(PHYSICAL_HOST.plural, 'h-busy')).toBe(false);
 
     // Released, and another machine waits for that pool: it never gets it.
     await createMachine('m-waiting', { hostSelector: { pool: 'delete-busy' } });
     await remove(BESKAR7_MACHINE.plural, 'm-busy');
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-busy'), Boolean, {
-      intervalMs: 100,
-    });
+    await goneSoon(PHYSICAL_HOST.plural, 'h-busy');
     expect(await hosts.getByName(env.namespace, 'h-busy')).toBeUndefined();
     await new Promise(r => setTimeout(r, 1_000));
     expect((await machines.getByName(env.namespace, 'm-waiting'))?.phase).toBe(
@@ -724,20 +712,8 @@ realCluster('operator scenarios (real cluster)', () => {
     await machinePhase('m-forced', 'Claimed');
 
     // Deleted, then its finalizer dropped by hand: the object is gone at once.
-    await remove(PHYSICAL_HOST.plural, 'h-forced');
-    await eventually(
-      () => eventsOf('h-forced'),
-      events => events.some(e => e.reason === 'HostInUse'),
-      { intervalMs: 100 },
-    );
-    await custom.patchNamespacedCustomObject({
-      ...ref(PHYSICAL_HOST.plural),
-      name: 'h-forced',
-      body: [{ op: 'remove', path: '/metadata/finalizers' }],
-    });
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-forced'), Boolean, {
-      intervalMs: 100,
-    });
+    await deleteHostInUse('h-forced');
+    await dropFinalizers(PHYSICAL_HOST.plural, 'h-forced');
     expect(await hosts.getByName(env.namespace, 'h-forced')).toBeDefined();
 
     // Released: the host leaves, and the machine waiting for the pool never gets it.
@@ -745,11 +721,7 @@ realCluster('operator scenarios (real cluster)', () => {
       hostSelector: { pool: 'forced' },
     });
     await remove(BESKAR7_MACHINE.plural, 'm-forced');
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-forced'),
-      h => h === undefined,
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-forced', h => h === undefined);
     expect(
       (await machines.getByName(env.namespace, 'm-forced-waiting'))?.phase,
     ).toBe('Pending');
@@ -758,37 +730,17 @@ realCluster('operator scenarios (real cluster)', () => {
     await createHost('h-forced-2', 'forced-2');
     await createMachine('m-forced-2', { hostSelector: { pool: 'forced-2' } });
     await machinePhase('m-forced-2', 'Claimed');
-    await remove(PHYSICAL_HOST.plural, 'h-forced-2');
-    await eventually(
-      () => eventsOf('h-forced-2'),
-      events => events.some(e => e.reason === 'HostInUse'),
-      { intervalMs: 100 },
-    );
-    await custom.patchNamespacedCustomObject({
-      ...ref(PHYSICAL_HOST.plural),
-      name: 'h-forced-2',
-      body: [{ op: 'remove', path: '/metadata/finalizers' }],
-    });
-    await eventually(() => gone(PHYSICAL_HOST.plural, 'h-forced-2'), Boolean, {
-      intervalMs: 100,
-    });
+    await deleteHostInUse('h-forced-2');
+    await dropFinalizers(PHYSICAL_HOST.plural, 'h-forced-2');
     // The release ends while no replica leads; then the second one leads.
     const host = await hosts.getByName(env.namespace, 'h-forced-2');
     leader = 'none';
     await new MachineService(machines, claims).release(host!.consumerId!);
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-forced-2'),
-      h => h?.consumerId === undefined,
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-forced-2', h => h?.consumerId === undefined);
     await new Promise(r => setTimeout(r, 500));
     expect(await hosts.getByName(env.namespace, 'h-forced-2')).toBeDefined();
     leader = 'second';
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-forced-2'),
-      h => h === undefined,
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-forced-2', h => h === undefined);
   });
 
   // Namespace deletion needs kube-controller-manager (scripts/kube-cluster.sh starts it where it can).
@@ -906,11 +858,7 @@ realCluster('operator scenarios (real cluster)', () => {
   it('refuses a second PhysicalHost for a server already registered, naming the first, and never claims it', async () => {
     replica();
     await createHost('h-original', 'duplicate');
-    await eventually(
-      () => hosts.getByName(env.namespace, 'h-original'),
-      h => h?.state === 'Available',
-      { intervalMs: 100 },
-    );
+    await inventoryHost('h-original', h => h?.state === 'Available');
     // The same BMC written another way: host case, default port, trailing
     // slash.
     await custom.createNamespacedCustomObject({
@@ -980,9 +928,7 @@ realCluster('operator scenarios (real cluster)', () => {
       'Pending',
     );
     await remove(BESKAR7_MACHINE.plural, 'm-own-ns');
-    await eventually(() => gone(BESKAR7_MACHINE.plural, 'm-own-ns'), Boolean, {
-      intervalMs: 100,
-    });
+    await goneSoon(BESKAR7_MACHINE.plural, 'm-own-ns');
     await Promise.all(replicas.splice(0).map(r => r.stop()));
 
     // The operator's explicit opt-in: shared pools across namespaces.
