@@ -69,13 +69,59 @@ async function seed(store: HostStore) {
   }
 }
 
+/** A migrated database holding the seed hosts. */
+async function seededDatabase(
+  databaseId: Parameters<typeof databases.init>[0],
+) {
+  const knex = await databases.init(databaseId);
+  await applyDatabaseMigrations(knex);
+  await seed(new HostStore(knex));
+  return knex;
+}
+
+/**
+ * PostgreSQL's plans for the queries that `searches` sends and `keep`
+ * picks, with `settings` in force: four rows are cheaper to scan or sort,
+ * so the tests forbid that to see whether an index serves the query.
+ */
+async function plansOf(
+  knex: Knex,
+  settings: string[],
+  searches: (search: HostSearch) => Promise<void>,
+  keep: (sql: string) => boolean,
+): Promise<string[]> {
+  return knex.transaction(async trx => {
+    for (const setting of settings) await trx.raw(`SET LOCAL ${setting}`);
+    const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
+    const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
+      queries.push(q);
+    knex.on('query', record);
+    try {
+      await searches(new HostSearch(trx));
+    } finally {
+      knex.off('query', record);
+    }
+    const explained: string[] = [];
+    for (const { sql, bindings } of queries.filter(q => keep(q.sql))) {
+      const result = await trx.raw(
+        `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
+        bindings,
+      );
+      explained.push(
+        result.rows
+          .map((r: Record<string, string>) => r['QUERY PLAN'])
+          .join('\n'),
+      );
+    }
+    return explained;
+  });
+}
+
 describe('HostSearch', () => {
   it.each(databases.eachSupportedId())(
     'filters, sorts and paginates in the database on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await seed(new HostStore(knex));
+      const knex = await seededDatabase(databaseId);
       const search = new HostSearch(knex);
       const names = async (q: Parameters<HostSearch['search']>[0]) =>
         (await search.search(q)).items.map(h => h.name);
@@ -141,40 +187,19 @@ describe('HostSearch', () => {
   )(
     'filters labels, tags, text and vendor through their indexes on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await seed(new HostStore(knex));
-      const plans = await knex.transaction(async trx => {
-        // Four rows are cheaper to scan, or to walk in a sort index and
-        // filter; forbid both to see whether the GIN index applies.
-        await trx.raw('SET LOCAL enable_seqscan = off');
-        await trx.raw('SET LOCAL enable_indexscan = off');
-        const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
-        const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
-          queries.push(q);
-        knex.on('query', record);
-        const search = new HostSearch(trx);
-        await search.search({ labels: { rack: 'r1' } });
-        await search.search({ tags: ['nvme'] });
-        await search.search({ text: 'ode-0' });
-        await search.search({ vendor: 'lenovo' });
-        knex.off('query', record);
-        const explained: string[] = [];
-        for (const { sql, bindings } of queries.filter(q =>
-          q.sql.startsWith('select'),
-        )) {
-          const result = await trx.raw(
-            `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
-            bindings,
-          );
-          explained.push(
-            result.rows
-              .map((r: Record<string, string>) => r['QUERY PLAN'])
-              .join('\n'),
-          );
-        }
-        return explained;
-      });
+      const knex = await seededDatabase(databaseId);
+      // Forbid scans and sort-index walks to see whether the GIN index applies.
+      const plans = await plansOf(
+        knex,
+        ['enable_seqscan = off', 'enable_indexscan = off'],
+        async search => {
+          await search.search({ labels: { rack: 'r1' } });
+          await search.search({ tags: ['nvme'] });
+          await search.search({ text: 'ode-0' });
+          await search.search({ vendor: 'lenovo' });
+        },
+        sql => sql.startsWith('select'),
+      );
       expect(plans[0]).toContain('beskar7_hosts_labels_jsonb');
       expect(plans[1]).toContain('beskar7_hosts_tags_jsonb');
       // One trigram index per column the free text matches.
@@ -190,38 +215,18 @@ describe('HostSearch', () => {
   )(
     'pages a descending sort through an index, not by sorting every host, on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await seed(new HostStore(knex));
-      const plans = await knex.transaction(async trx => {
-        // Four rows are cheaper to sort; forbid it to see whether an index serves the order.
-        await trx.raw('SET LOCAL enable_sort = off');
-        await trx.raw('SET LOCAL enable_seqscan = off');
-        const queries: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
-        const record = (q: { sql: string; bindings: Knex.RawBinding[] }) =>
-          queries.push(q);
-        knex.on('query', record);
-        const search = new HostSearch(trx);
-        for (const orderBy of ['updatedAt', 'state', 'name'] as const) {
-          await search.search({ orderBy, order: 'desc' });
-        }
-        knex.off('query', record);
-        const explained: string[] = [];
-        for (const { sql, bindings } of queries.filter(q =>
-          q.sql.includes(' as "page"'),
-        )) {
-          const result = await trx.raw(
-            `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
-            bindings,
-          );
-          explained.push(
-            result.rows
-              .map((r: Record<string, string>) => r['QUERY PLAN'])
-              .join('\n'),
-          );
-        }
-        return explained;
-      });
+      const knex = await seededDatabase(databaseId);
+      // Forbid sorting to see whether an index serves the order.
+      const plans = await plansOf(
+        knex,
+        ['enable_sort = off', 'enable_seqscan = off'],
+        async search => {
+          for (const orderBy of ['updatedAt', 'state', 'name'] as const) {
+            await search.search({ orderBy, order: 'desc' });
+          }
+        },
+        sql => sql.includes(' as "page"'),
+      );
       expect(plans).toHaveLength(3);
       expect(plans[0]).toContain('beskar7_hosts_by_updated_at_desc');
       expect(plans[1]).toContain('beskar7_hosts_by_state_desc');
@@ -232,9 +237,7 @@ describe('HostSearch', () => {
   it.each(databases.eachSupportedId())(
     'summarises pools by state on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await seed(new HostStore(knex));
+      const knex = await seededDatabase(databaseId);
 
       const pools = await new HostSearch(knex).poolSummaries();
 
