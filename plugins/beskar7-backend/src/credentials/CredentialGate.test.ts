@@ -182,7 +182,8 @@ describe('Host registration and credentials', () => {
       }),
     });
 
-  async function backend(...features: any[]) {
+  /** The plugin with credential rack-a scoped to `allowedAddresses`. */
+  async function start(allowedAddresses: string[], ...features: any[]) {
     const knex = await databases.init('SQLITE_3');
     const { server } = await startTestBackend({
       features: [
@@ -195,7 +196,7 @@ describe('Host registration and credentials', () => {
                 'rack-a': {
                   username: 'admin',
                   password: 'rack-a-secret',
-                  allowedAddresses: ['10.0.0.0/8'],
+                  allowedAddresses,
                 },
               },
             },
@@ -204,47 +205,47 @@ describe('Host registration and credentials', () => {
         ...features,
       ],
     });
-    await request(server).post('/api/beskar7/queue/pause').set(auth);
     return { server, knex };
   }
+
+  /** rack-a scoped to 10.0.0.0/8, and the queue paused: nothing is provisioned. */
+  async function backend(...features: any[]) {
+    const started = await start(['10.0.0.0/8'], ...features);
+    await request(started.server).post('/api/beskar7/queue/pause').set(auth);
+    return started;
+  }
+
+  const registerHost = (
+    server: Parameters<typeof request>[0],
+    name: string,
+    bmc: Record<string, unknown>,
+  ) => request(server).post('/api/beskar7/hosts').set(auth).send({ name, bmc });
 
   it('refuses a credential outside its scope, naming the rule, and stores nothing', async () => {
     const recorder = await startRecorder();
     try {
       const { server, knex } = await backend();
-      const res = await request(server)
-        .post('/api/beskar7/hosts')
-        .set(auth)
-        .send({
-          name: 'trap',
-          bmc: {
-            address: recorder.url,
-            credentialsRef: 'rack-a',
-            allowPlainHttp: true,
-          },
-        });
+      const res = await registerHost(server, 'trap', {
+        address: recorder.url,
+        credentialsRef: 'rack-a',
+        allowPlainHttp: true,
+      });
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(
         /beskar7\.credentials\.rack-a\.allowedAddresses/,
       );
       expect(res.text).not.toContain('rack-a-secret');
       expect(await knex('beskar7_hosts').count({ n: '*' })).toEqual([{ n: 0 }]);
-      const plain = await request(server)
-        .post('/api/beskar7/hosts')
-        .set(auth)
-        .send({
-          name: 'plain',
-          bmc: { address: 'http://10.0.0.7', credentialsRef: 'rack-a' },
-        });
+      const plain = await registerHost(server, 'plain', {
+        address: 'http://10.0.0.7',
+        credentialsRef: 'rack-a',
+      });
       expect(plain.status).toBe(400);
       expect(plain.body.error.message).toMatch(/bmc\.allowPlainHttp/);
-      const allowed = await request(server)
-        .post('/api/beskar7/hosts')
-        .set(auth)
-        .send({
-          name: 'in-scope',
-          bmc: { address: 'https://10.0.0.7', credentialsRef: 'rack-a' },
-        });
+      const allowed = await registerHost(server, 'in-scope', {
+        address: 'https://10.0.0.7',
+        credentialsRef: 'rack-a',
+      });
       expect(allowed.status).toBe(201);
       expect(allowed.body.bmc.allowPlainHttp).toBe(false);
       expect(recorder.received).toEqual([]);
@@ -260,13 +261,10 @@ describe('Host registration and credentials', () => {
       'rack-a.allowedAddresses',
       'k8s-secret:default/bmc',
     ]) {
-      const res = await request(server)
-        .post('/api/beskar7/hosts')
-        .set(auth)
-        .send({
-          name: 'odd-ref',
-          bmc: { address: 'https://10.0.0.7', credentialsRef },
-        });
+      const res = await registerHost(server, 'odd-ref', {
+        address: 'https://10.0.0.7',
+        credentialsRef,
+      });
       expect({ credentialsRef, status: res.status }).toEqual({
         credentialsRef,
         status: 400,
@@ -278,41 +276,19 @@ describe('Host registration and credentials', () => {
   });
 
   it('refuses to start with an allowedAddresses entry that is no address, naming the key', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await expect(
-      startTestBackend({
-        features: [
-          beskar7Plugin,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              beskar7: {
-                credentials: {
-                  'rack-a': {
-                    username: 'admin',
-                    password: 'rack-a-secret',
-                    allowedAddresses: ['10.0.0.0/8', 'not a cidr!!'],
-                  },
-                },
-              },
-            },
-          }),
-        ],
-      }),
-    ).rejects.toThrow(/beskar7\.credentials\.rack-a\.allowedAddresses\[1\]/);
+    await expect(start(['10.0.0.0/8', 'not a cidr!!'])).rejects.toThrow(
+      /beskar7\.credentials\.rack-a\.allowedAddresses\[1\]/,
+    );
   });
 
   it('needs the permission to use credentials on top of registering hosts', async () => {
     const { server } = await backend(
       permissionsDenying('beskar7.credential.use'),
     );
-    const res = await request(server)
-      .post('/api/beskar7/hosts')
-      .set(auth)
-      .send({
-        name: 'in-scope',
-        bmc: { address: 'https://10.0.0.7', credentialsRef: 'rack-a' },
-      });
+    const res = await registerHost(server, 'in-scope', {
+      address: 'https://10.0.0.7',
+      credentialsRef: 'rack-a',
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
       'Missing permission beskar7.credential.use',
