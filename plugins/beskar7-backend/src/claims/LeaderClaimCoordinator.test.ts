@@ -15,6 +15,7 @@ import {
 import {
   CLAIM_COORDINATOR_LEASE,
   LeaderClaimCoordinator,
+  LeaderClaimCoordinatorOptions,
 } from './LeaderClaimCoordinator';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
@@ -42,27 +43,48 @@ function onNthHostUpdateInOneTransaction(
   });
 }
 
+/**
+ * A coordinator on each replica's connection, named `replica-<i>`; its lease
+ * lasts long enough that only a stop hands it over, unless `options` say.
+ */
+function coordinatorsOn(
+  clients: Knex[],
+  options: Omit<
+    LeaderClaimCoordinatorOptions,
+    'knex' | 'metrics' | 'replicaId'
+  >,
+) {
+  return clients.map(
+    (knex, i) =>
+      new LeaderClaimCoordinator({
+        knex,
+        metrics: createBeskar7Metrics(),
+        replicaId: `replica-${i}`,
+        ...options,
+        leaderElection: {
+          leaseDurationMs: 60_000,
+          renewDeadlineMs: 40_000,
+          retryPeriodMs: 50,
+          ...options.leaderElection,
+        },
+      }),
+  );
+}
+
 describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
   it('survives the leader dying mid-batch: a replica takes over once the lease expired', async () => {
     // Three replicas run coordinators; the fourth pool only observes.
     const replicas = await createReplicaDatabases(databases, databaseId, 4);
     const knex = replicas.clients[3];
-    const metrics = [0, 1, 2].map(() => createBeskar7Metrics());
-    const coordinators = replicas.clients.slice(0, 3).map(
-      (client, i) =>
-        new LeaderClaimCoordinator({
-          knex: client,
-          metrics: metrics[i],
-          replicaId: `replica-${i}`,
-          leaderElection: {
-            leaseDurationMs: 1500,
-            renewDeadlineMs: 1000,
-            retryPeriodMs: 100,
-          },
-          // A slow poll makes the first batch gather many requests.
-          pollIntervalMs: 200,
-        }),
-    );
+    const coordinators = coordinatorsOn(replicas.clients.slice(0, 3), {
+      leaderElection: {
+        leaseDurationMs: 1500,
+        renewDeadlineMs: 1000,
+        retryPeriodMs: 100,
+      },
+      // A slow poll makes the first batch gather many requests.
+      pollIntervalMs: 200,
+    });
     try {
       await applyDatabaseMigrations(knex);
       await insertAvailableHosts(knex, { count: 25 });
@@ -115,20 +137,9 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
 
   it('answers claims in batches from one leader and hands over on stop', async () => {
     const replicas = await createReplicaDatabases(databases, databaseId, 2);
-    const coordinators = replicas.clients.map(
-      (knex, i) =>
-        new LeaderClaimCoordinator({
-          knex,
-          metrics: createBeskar7Metrics(),
-          replicaId: `replica-${i}`,
-          leaderElection: {
-            leaseDurationMs: 60_000,
-            renewDeadlineMs: 40_000,
-            retryPeriodMs: 50,
-          },
-          pollIntervalMs: 10,
-        }),
-    );
+    const coordinators = coordinatorsOn(replicas.clients, {
+      pollIntervalMs: 10,
+    });
     try {
       const knex = replicas.clients[0];
       await applyDatabaseMigrations(knex);
@@ -171,23 +182,12 @@ describe.each(
 )('leader mode with notifications on %p', databaseId => {
   it('wakes the leader and answers other replicas by notification, not by polling', async () => {
     const replicas = await createReplicaDatabases(databases, databaseId, 2);
-    const coordinators = replicas.clients.map(
-      (knex, i) =>
-        new LeaderClaimCoordinator({
-          knex,
-          metrics: createBeskar7Metrics(),
-          replicaId: `replica-${i}`,
-          leaderElection: {
-            leaseDurationMs: 60_000,
-            renewDeadlineMs: 40_000,
-            retryPeriodMs: 50,
-          },
-          // Neither loop looks again within the test: only notifications can answer.
-          pollIntervalMs: 3_600_000,
-          signalledPollIntervalMs: 3_600_000,
-          claimTimeoutMs: 3_600_000,
-        }),
-    );
+    const coordinators = coordinatorsOn(replicas.clients, {
+      // Neither loop looks again within the test: only notifications can answer.
+      pollIntervalMs: 3_600_000,
+      signalledPollIntervalMs: 3_600_000,
+      claimTimeoutMs: 3_600_000,
+    });
     try {
       const knex = replicas.clients[0];
       await applyDatabaseMigrations(knex);
