@@ -6,7 +6,7 @@ import {
   OS_FAMILIES,
   PROVISIONING_MODES,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { parseMachineRequest } from '../api/validation';
+import { checkMachineRequest } from '../api/validation';
 import { Authorizer } from '../authorization';
 import { DiagnosticsService } from '../diagnostics';
 import { MachineService } from '../machines/MachineService';
@@ -74,7 +74,7 @@ export function registerActions(options: ActionsOptions) {
     }),
     output: z => ({ id: z.string(), phase: z.string(), created: z.boolean() }),
     action: async ({ pool, ...rest }, call) => {
-      const request = parseMachineRequest({
+      const request = checkMachineRequest({
         ...rest,
         requirements: pool ? { pool } : {},
       });

@@ -7,11 +7,7 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import { ClusterService, ClusterWriter } from '../clusters';
 import { AuthorizedRoutes } from './AuthorizedRoutes';
-import {
-  parseClusterRequest,
-  parseClusterScale,
-  plausibleClusterRef,
-} from './validation';
+import { parseClusterRequest, plausibleClusterRef } from './validation';
 
 /** What the cluster routes need; both only with the Kubernetes side. */
 export interface ClusterRouteServices {
@@ -81,7 +77,7 @@ export function addClusterRoutes(
         req.params.namespace,
         req.params.name,
       );
-      const scale = parseClusterScale(req.body);
+      const scale = req.body;
       const { clusters, writer } = enabled();
       // Only a cluster on Beskar7 hosts: 404 for any other.
       await clusters.get(namespace, name);

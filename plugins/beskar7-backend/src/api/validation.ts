@@ -1,451 +1,361 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  BOOT_MODES,
-  CLUSTER_OS_FAMILIES,
   ClusterRequest,
-  ClusterScaleRequest,
-  CONTROL_PLANE_COUNTS,
-  HOST_SORT_FIELDS,
-  HOST_STATES,
-  JOB_STATUSES,
+  HostState,
+  HostSortField,
   JobStatus,
-  LABEL_SELECTOR_OPERATORS,
+  LabelSelector,
   ListHostsQuery,
   MachineRequest,
-  OS_FAMILIES,
-  PROVISIONING_MODES,
   RegisterHostRequest,
   UpdateHostRequest,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { z } from 'zod';
+import { spec } from '../schema/openapi.generated';
+import { checkSpecSchema } from './specSchemas';
 
-/**
- * Kubernetes' DNS-1123 label, so that hosts and machines map one-to-one onto
- * PhysicalHost and Beskar7Machine objects. The spec holds the same pattern.
+/*
+ * What the spec cannot say. Types, enums, required fields, lengths, patterns
+ * and defaults are the spec's (src/schema/openapi.yaml): the router checks
+ * requests against it before a handler runs, and checkSpecSchema checks
+ * input from elsewhere (Kubernetes objects, actions) against the same
+ * schemas. Every refusal here names its field, as the spec's do.
  */
-export const DNS_LABEL = {
-  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-  problem:
-    'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
-};
 
-const dnsLabel = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(DNS_LABEL.pattern, DNS_LABEL.problem);
-
+const { DnsLabel, LabelKey } = spec.components.schemas;
+const DNS_LABEL = new RegExp(DnsLabel.pattern);
+// The spec can give a pattern to values only: label keys are checked here.
+const LABEL_KEY = new RegExp(LabelKey.pattern);
 /** A Kubernetes object name (DNS-1123 subdomain), e.g. a Secret's. */
-const dnsSubdomain = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    'must be a DNS subdomain: lowercase letters, digits, "-" and "."',
-  );
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const labelKey = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(
-    /^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/,
-    'is not a valid label key',
-  );
-const labelValue = z
-  .string()
-  .max(63)
-  .regex(
-    /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
-    'is not a valid label value',
-  );
-const labels = z
-  .record(labelKey, labelValue)
-  .refine(l => Object.keys(l).length <= 64, 'may hold at most 64 labels');
-const tags = z.array(z.string().min(1).max(63)).max(64);
+/** A field and what is wrong with it. */
+type Problem = [field: string, problem: string];
 
-function httpUrl(what: string) {
-  return z
-    .string()
-    .max(2048)
-    .refine(value => {
-      try {
-        const url = new URL(value);
-        return (
-          (url.protocol === 'http:' || url.protocol === 'https:') &&
-          url.hostname !== '' &&
-          url.username === '' &&
-          url.password === ''
-        );
-      } catch {
-        return false;
-      }
-    }, `must be an http or https ${what} URL without credentials in it`);
+function refuse(what: string, problems: Problem[]) {
+  if (problems.length === 0) return;
+  const described = problems.map(([field, problem]) => `${field}: ${problem}`);
+  throw new InputError(`Invalid ${what}: ${described.join('; ')}`);
 }
 
-export const bmcAddress = httpUrl('BMC');
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== '' &&
+      url.username === '' &&
+      url.password === ''
+    );
+  } catch {
+    return false;
+  }
+}
 
-const registerHost = z.strictObject({
-  name: dnsLabel,
-  namespace: dnsLabel.default('default'),
-  pool: dnsLabel.default('default'),
-  labels: labels.default({}),
-  tags: tags.default([]),
-  failureDomain: z.string().min(1).max(63).optional(),
-  bmc: z.strictObject({
-    address: bmcAddress,
-    credentialsRef: z.string().min(1).max(253),
-    insecureSkipVerify: z.boolean().default(false),
-    caBundleRef: z.string().min(1).max(253).optional(),
-    allowPlainHttp: z.boolean().default(false),
-  }),
-});
+function urlProblems(
+  value: string | undefined,
+  field: string,
+  what: string,
+): Problem[] {
+  return value === undefined || isHttpUrl(value)
+    ? []
+    : [
+        [
+          field,
+          `must be an http or https ${what} URL without credentials in it`,
+        ],
+      ];
+}
 
-const bmcTls = z
-  .strictObject({
-    insecureSkipVerify: z.boolean(),
-    caBundleRef: z.string().min(1).max(253).nullable(),
-  })
-  .partial()
-  .refine(b => Object.keys(b).length > 0, 'must change at least one field');
+function labelKeyProblems(
+  labels: Record<string, string> | undefined,
+  field: string,
+): Problem[] {
+  return Object.keys(labels ?? {})
+    .filter(key => key.length > 253 || !LABEL_KEY.test(key))
+    .map(key => [`${field}.${key}`, 'is not a valid label key']);
+}
 
-const updateHost = z
-  .strictObject({ pool: dnsLabel, labels, tags, bmc: bmcTls })
-  .partial()
-  .refine(u => Object.keys(u).length > 0, 'must change at least one field');
-
-const selectorExpression = z
-  .strictObject({
-    key: labelKey,
-    operator: z.enum(LABEL_SELECTOR_OPERATORS),
-    values: z.array(labelValue).max(64).optional(),
-  })
-  .refine(
-    e =>
-      e.operator === 'In' || e.operator === 'NotIn'
-        ? (e.values?.length ?? 0) > 0
-        : e.values === undefined || e.values.length === 0,
-    'In and NotIn need values; Exists and DoesNotExist take none',
+function selectorProblems(
+  selector: LabelSelector | undefined,
+  field: string,
+): Problem[] {
+  const expressions = (selector?.matchExpressions ?? []).flatMap(
+    (e, i): Problem[] =>
+      (e.operator === 'In' || e.operator === 'NotIn') ===
+      (e.values?.length ?? 0) > 0
+        ? []
+        : [
+            [
+              `${field}.matchExpressions.${i}`,
+              'In and NotIn need values; Exists and DoesNotExist take none',
+            ],
+          ],
   );
+  return [
+    ...labelKeyProblems(selector?.matchLabels, `${field}.matchLabels`),
+    ...expressions,
+  ];
+}
 
-const requirements = z.strictObject({
-  namespace: dnsLabel.optional(),
-  pool: dnsLabel.optional(),
-  selector: z
-    .strictObject({
-      matchLabels: labels.optional(),
-      matchExpressions: z.array(selectorExpression).max(32).optional(),
-    })
-    .optional(),
-  tags: tags.optional(),
-  minCpuCores: z.int().min(0).max(4096).optional(),
-  minMemoryGiB: z.int().min(0).max(1048576).optional(),
-  minDiskGiB: z.int().min(0).max(10485760).optional(),
-  failureDomain: z.string().min(1).max(63).optional(),
-});
-
-const machineRequestFields = z.strictObject({
-  name: dnsLabel,
-  namespace: dnsLabel.default('default'),
-  requirements: requirements.default({}),
-  imageUrl: httpUrl('image'),
-  configUrl: httpUrl('config').optional(),
-  osFamily: z.enum(OS_FAMILIES),
-  provisioningMode: z.enum(PROVISIONING_MODES),
-  bootMode: z.enum(BOOT_MODES).default('UEFI'),
-});
-
-const machineRequest = machineRequestFields.refine(
-  m => m.provisioningMode !== 'RemoteConfig' || m.configUrl !== undefined,
-  {
-    message: 'is required when provisioningMode is RemoteConfig',
-    path: ['configUrl'],
-  },
-);
-
-/**
- * A Beskar7Machine owned by Cluster API: its configuration is the bootstrap
- * data of the named Secret, so RemoteConfig needs no configUrl.
- */
-const kubernetesMachineRequest = machineRequestFields
-  .extend({ bootstrapDataSecret: dnsSubdomain.optional() })
-  .refine(
-    m =>
-      m.provisioningMode !== 'RemoteConfig' ||
-      m.configUrl !== undefined ||
-      m.bootstrapDataSecret !== undefined,
-    {
-      message: 'is required when provisioningMode is RemoteConfig',
-      path: ['configUrl'],
-    },
-  );
-
-/** An IP address or DNS name: where the control plane's API servers are reached. */
-const endpointHost = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(
-    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|[0-9a-fA-F:.]+)$/,
-    'must be an IP address or a DNS name',
-  );
-
-const clusterRequest = z.strictObject({
-  // The worker MachineDeployment is <name>-md-0 and a Beskar7Machine's name
-  // adds Cluster API's suffixes: leave room within 63 characters.
-  name: dnsLabel.max(40),
-  namespace: dnsLabel.default('default'),
-  kubernetesVersion: z
-    .string()
-    .regex(/^v\d+\.\d+\.\d+$/, 'must be a version like v1.32.0'),
-  controlPlaneEndpoint: z.strictObject({
-    host: endpointHost,
-    port: z.int().min(1).max(65535).default(6443),
-  }),
-  controlPlaneReplicas: z
-    .int()
-    .refine(
-      n => (CONTROL_PLANE_COUNTS as readonly number[]).includes(n),
-      'must be 1, 3 or 5',
-    ),
-  workerReplicas: z.int().min(0).max(500),
-  hostSelector: requirements
-    .omit({ namespace: true, failureDomain: true })
-    .default({}),
-  imageUrl: httpUrl('image'),
-  osFamily: z.enum(CLUSTER_OS_FAMILIES),
-  owner: z
-    .string()
-    .max(255)
-    .regex(
-      /^([a-z]+:)?([a-z0-9-]+\/)?[A-Za-z0-9._-]+$/,
-      'must be an entity ref',
-    )
-    .optional(),
-});
-
-const clusterScale = z.strictObject({
-  replicas: z.int().min(0).max(500),
-  machineDeployment: dnsLabel.optional(),
-});
-
-// Query strings arrive as string | string[]; repeated keys mean "any of".
-const repeated = z
-  .union([z.string(), z.array(z.string())])
-  .transform(v => (Array.isArray(v) ? v : [v]));
-
-const listHosts = z.strictObject({
-  state: repeated.pipe(z.array(z.enum(HOST_STATES))).optional(),
-  pool: dnsLabel.optional(),
-  tag: repeated.pipe(z.array(z.string().min(1).max(63))).optional(),
-  label: repeated
-    .pipe(z.array(z.string().regex(/^[^=]+=[^=]*$/, 'must be key=value')))
-    .optional(),
-  vendor: z.string().min(1).max(63).optional(),
-  text: z.string().min(1).max(128).optional(),
-  cluster: z
-    .string()
-    .regex(
-      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-      'must be namespace/name of a cluster',
-    )
-    .max(127)
-    .optional(),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  orderBy: z.enum(HOST_SORT_FIELDS).default('name'),
-  order: z.enum(['asc', 'desc']).default('asc'),
-});
-
-const pageQuery = z.strictObject({
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
-const jobsQuery = z.strictObject({
-  status: repeated.pipe(z.array(z.enum(JOB_STATUSES))).optional(),
-  hostId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-const metricsSummaryQuery = z.strictObject({
-  windowMinutes: z.coerce.number().int().min(1).max(30).default(5),
-});
-
-const runbookStart = z.strictObject({
-  dryRun: z.boolean().optional(),
-  parameters: z
-    .record(
-      z.string().max(64),
-      z.union([z.string().max(10_000), z.number(), z.boolean()]),
-    )
-    .optional(),
-});
-
-const runbookStepInput = z
-  .strictObject({
-    verdict: z.enum(['pass', 'fail']).optional(),
-    note: z.string().max(2000).optional(),
-  })
-  .optional();
-
-const runbookRunsQuery = z.strictObject({
-  runbookId: z.string().min(1).max(64).optional(),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
-/** Deeper bodies are refused: no request of this API nests more than a few levels. */
+/** Deeper input is refused: no request of this API nests more than a few levels. */
 const MAX_DEPTH = 32;
 
 /**
- * Finds what no field may hold: the path of the first string with a NUL
- * character (no database column can store one), or of a value nested deeper
- * than MAX_DEPTH. Walks with its own stack, so a hostile nesting cannot
- * overflow the call stack.
+ * Refuses what no field may hold: a string with a NUL character (no
+ * database column can store one), or a value nested deeper than MAX_DEPTH.
+ * Walks with its own stack, so a hostile nesting cannot overflow the call
+ * stack.
  */
-function findUnstorable(
-  input: unknown,
-): { path: string[]; problem: string } | undefined {
+function refuseUnstorable(input: unknown, what: string) {
   const stack: Array<{ value: unknown; path: string[] }> = [
     { value: input, path: [] },
   ];
+  const field = (path: string[]) => path.slice(0, 4).join('.') || 'value';
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) {
-        return { path, problem: 'must not contain NUL characters' };
+        refuse(what, [[field(path), 'must not contain NUL characters']]);
       }
     } else if (typeof value === 'object' && value !== null) {
       if (path.length >= MAX_DEPTH) {
-        return { path, problem: `is nested deeper than ${MAX_DEPTH} levels` };
+        refuse(what, [
+          [field(path), `is nested deeper than ${MAX_DEPTH} levels`],
+        ]);
       }
       for (const [key, child] of Object.entries(value)) {
         if (key.includes('\u0000')) {
-          return {
-            path: [...path, key],
-            problem: 'must not contain NUL characters',
-          };
+          refuse(what, [
+            [field([...path, key]), 'must not contain NUL characters'],
+          ]);
         }
         stack.push({ value: child, path: [...path, key] });
       }
     }
   }
-  return undefined;
 }
 
-/** Turns a zod failure into one 400 message that names every bad field. */
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const unstorable = findUnstorable(input);
-  if (unstorable) {
-    const field = unstorable.path.slice(0, 4).join('.') || 'value';
-    throw new InputError(`Invalid ${what}: ${field}: ${unstorable.problem}`);
-  }
-  const result = schema.safeParse(input);
-  if (result.success) {
-    return result.data;
-  }
-  const problems = result.error.issues.map(issue => {
-    const field = issue.path.map(String).join('.');
-    return field ? `${field}: ${issue.message}` : issue.message;
-  });
-  throw new InputError(`Invalid ${what}: ${problems.join('; ')}`);
+/** A host registration with the spec's defaults. */
+export type HostRegistration = RegisterHostRequest &
+  Required<Pick<RegisterHostRequest, 'namespace' | 'pool' | 'labels' | 'tags'>>;
+
+/** A host registration the spec has checked (the router, or checkRegisterHost). */
+export function parseRegisterHost(body: RegisterHostRequest): HostRegistration {
+  refuseUnstorable(body, 'host registration');
+  refuse('host registration', [
+    ...urlProblems(body.bmc.address, 'bmc.address', 'BMC'),
+    ...labelKeyProblems(body.labels, 'labels'),
+  ]);
+  return body as HostRegistration;
 }
 
-export function parseRegisterHost(
-  body: unknown,
-): Required<
-  Pick<RegisterHostRequest, 'namespace' | 'pool' | 'labels' | 'tags'>
-> &
-  RegisterHostRequest {
-  return parse(registerHost, body, 'host registration');
-}
-
-export function parseUpdateHost(body: unknown): UpdateHostRequest {
-  return parse(updateHost, body, 'host update');
-}
-
-export function parseMachineRequest(
-  body: unknown,
-): Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>> &
-  MachineRequest {
-  return parse(machineRequest, body, 'machine request');
-}
-
-/** A machine request from a Beskar7Machine, which may name its bootstrap data Secret. */
-export function parseKubernetesMachineRequest(
-  body: unknown,
-): ReturnType<typeof parseMachineRequest> & { bootstrapDataSecret?: string } {
-  return parse(kubernetesMachineRequest, body, 'machine request');
-}
-
-export function parseListHostsQuery(query: unknown): ListHostsQuery {
-  const q = parse(listHosts, query, 'host query');
-  return {
-    state: q.state,
-    pool: q.pool,
-    tags: q.tag,
-    labels: q.label
-      ? Object.fromEntries(q.label.map(pair => pair.split('=', 2)))
-      : undefined,
-    vendor: q.vendor,
-    text: q.text,
-    cluster: q.cluster,
-    offset: q.offset,
-    limit: q.limit,
-    orderBy: q.orderBy,
-    order: q.order,
-  };
-}
-
-export function parsePageQuery(query: unknown): {
-  offset: number;
-  limit: number;
-} {
-  return parse(pageQuery, query, 'page query');
-}
-
-export function parseJobsQuery(query: unknown): {
-  status?: JobStatus[];
-  hostId?: string;
-  limit: number;
-} {
-  return parse(jobsQuery, query, 'job query');
-}
-
-export function parseMetricsSummaryQuery(query: unknown): {
-  windowMinutes: number;
-} {
-  return parse(metricsSummaryQuery, query, 'metrics summary query');
-}
-
-export function parseRunbookStart(body: unknown) {
-  return parse(runbookStart, body ?? {}, 'runbook start');
-}
-
-export function parseRunbookStepInput(body: unknown) {
-  const empty =
-    body === undefined ||
-    (typeof body === 'object' &&
-      body !== null &&
-      Object.keys(body).length === 0);
-  return (
-    parse(runbookStepInput, empty ? undefined : body, 'runbook step input') ??
-    {}
+/** A host registration from outside the router, checked against the spec too. */
+export function checkRegisterHost(input: unknown): HostRegistration {
+  return parseRegisterHost(
+    checkSpecSchema('RegisterHostRequest', input, 'host registration'),
   );
 }
 
-export function parseRunbookRunsQuery(query: unknown) {
-  return parse(runbookRunsQuery, query, 'runbook run query');
+export function parseUpdateHost(body: UpdateHostRequest): UpdateHostRequest {
+  refuseUnstorable(body, 'host update');
+  refuse('host update', labelKeyProblems(body.labels, 'labels'));
+  return body;
 }
 
+/** A machine request with the spec's defaults. */
+export type MachineRequestWithDefaults = MachineRequest &
+  Required<Pick<MachineRequest, 'namespace' | 'requirements' | 'bootMode'>>;
+
+function machineProblems(
+  request: MachineRequest,
+  configured: boolean,
+): Problem[] {
+  return [
+    ...urlProblems(request.imageUrl, 'imageUrl', 'image'),
+    ...urlProblems(request.configUrl, 'configUrl', 'config'),
+    ...(request.provisioningMode === 'RemoteConfig' && !configured
+      ? [['configUrl', 'is required when provisioningMode is RemoteConfig']]
+      : []),
+    ...selectorProblems(
+      request.requirements?.selector,
+      'requirements.selector',
+    ),
+  ] as Problem[];
+}
+
+/** A machine request the spec has checked (the router, or checkMachineRequest). */
+export function parseMachineRequest(
+  body: MachineRequest,
+): MachineRequestWithDefaults {
+  refuseUnstorable(body, 'machine request');
+  refuse(
+    'machine request',
+    machineProblems(body, body.configUrl !== undefined),
+  );
+  return body as MachineRequestWithDefaults;
+}
+
+/** A machine request from outside the router, checked against the spec too. */
+export function checkMachineRequest(
+  input: unknown,
+): MachineRequestWithDefaults {
+  return parseMachineRequest(
+    checkSpecSchema('MachineRequest', input, 'machine request'),
+  );
+}
+
+/**
+ * A machine request from a Beskar7Machine owned by Cluster API: its
+ * configuration may be the bootstrap data of the named Secret, so
+ * RemoteConfig then needs no configUrl.
+ */
+export function checkKubernetesMachineRequest(
+  input: unknown,
+): MachineRequestWithDefaults & { bootstrapDataSecret?: string } {
+  const { bootstrapDataSecret, ...fields } = (input ?? {}) as {
+    bootstrapDataSecret?: unknown;
+  };
+  const request = checkSpecSchema<MachineRequest>(
+    'MachineRequest',
+    fields,
+    'machine request',
+  );
+  refuseUnstorable(input, 'machine request');
+  const secretOk =
+    bootstrapDataSecret === undefined ||
+    (typeof bootstrapDataSecret === 'string' &&
+      bootstrapDataSecret.length <= 253 &&
+      DNS_SUBDOMAIN.test(bootstrapDataSecret));
+  refuse('machine request', [
+    ...(secretOk
+      ? []
+      : ([
+          [
+            'bootstrapDataSecret',
+            'must be a DNS subdomain: lowercase letters, digits, "-" and "."',
+          ],
+        ] as Problem[])),
+    ...machineProblems(
+      request,
+      request.configUrl !== undefined || bootstrapDataSecret !== undefined,
+    ),
+  ]);
+  return {
+    ...(request as MachineRequestWithDefaults),
+    ...(bootstrapDataSecret !== undefined && {
+      bootstrapDataSecret: bootstrapDataSecret as string,
+    }),
+  };
+}
+
+/** A cluster request the spec has checked, with its defaults. */
 export function parseClusterRequest(body: unknown): ClusterRequest {
-  return parse(clusterRequest, body, 'cluster request') as ClusterRequest;
+  const request = body as ClusterRequest;
+  refuseUnstorable(request, 'cluster request');
+  refuse('cluster request', [
+    ...urlProblems(request.imageUrl, 'imageUrl', 'image'),
+    ...selectorProblems(
+      request.hostSelector?.selector,
+      'hostSelector.selector',
+    ),
+  ]);
+  return request;
 }
 
-export function parseClusterScale(body: unknown): ClusterScaleRequest {
-  return parse(clusterScale, body, 'cluster scale');
+/** Repeated query keys mean "any of"; a single one arrives as a string. */
+function all<T>(value: T | T[] | undefined): T[] | undefined {
+  return value === undefined ? undefined : ([value].flat() as T[]);
+}
+
+/** The host list's query, which the spec has checked and given its defaults. */
+export function parseListHostsQuery(query: {
+  state?: HostState | HostState[];
+  pool?: string;
+  tag?: string | string[];
+  label?: string | string[];
+  vendor?: string;
+  text?: string;
+  cluster?: string;
+  offset?: number;
+  limit?: number;
+  orderBy?: HostSortField;
+  order?: 'asc' | 'desc';
+}): ListHostsQuery {
+  refuseUnstorable(query, 'host query');
+  const labels = all(query.label);
+  return {
+    state: all(query.state),
+    pool: query.pool,
+    tags: all(query.tag),
+    labels: labels
+      ? Object.fromEntries(labels.map(pair => pair.split('=', 2)))
+      : undefined,
+    vendor: query.vendor,
+    text: query.text,
+    cluster: query.cluster,
+    offset: query.offset!,
+    limit: query.limit!,
+    orderBy: query.orderBy!,
+    order: query.order!,
+  };
+}
+
+/** A page's offset and limit, which the spec has checked and defaulted. */
+export function parsePageQuery(query: { offset?: number; limit?: number }): {
+  offset: number;
+  limit: number;
+} {
+  return { offset: query.offset!, limit: query.limit! };
+}
+
+export function parseJobsQuery(query: {
+  status?: JobStatus | JobStatus[];
+  hostId?: string;
+  limit?: number;
+}): { status?: JobStatus[]; hostId?: string; limit: number } {
+  refuseUnstorable(query, 'job query');
+  return {
+    status: all(query.status),
+    hostId: query.hostId,
+    limit: query.limit!,
+  };
+}
+
+export function parseRunbookStart(
+  body: { dryRun?: boolean; parameters?: Record<string, unknown> } = {},
+) {
+  refuseUnstorable(body, 'runbook start');
+  refuse(
+    'runbook start',
+    Object.keys(body.parameters ?? {}).some(name => name.length > 64)
+      ? [['parameters', 'names must be at most 64 characters']]
+      : [],
+  );
+  return body as {
+    dryRun?: boolean;
+    parameters?: Record<string, string | number | boolean>;
+  };
+}
+
+export function parseRunbookStepInput(
+  body: { verdict?: 'pass' | 'fail'; note?: string } | undefined,
+) {
+  refuseUnstorable(body, 'runbook step input');
+  return body ?? {};
+}
+
+export function parseRunbookRunsQuery(query: {
+  runbookId?: string;
+  offset?: number;
+  limit?: number;
+}) {
+  refuseUnstorable(query, 'runbook run query');
+  return {
+    runbookId: query.runbookId,
+    offset: query.offset!,
+    limit: query.limit!,
+  };
 }
 
 /** A cluster's namespace and name from the path, or a 404: no Cluster has names of another shape. */
@@ -453,10 +363,8 @@ export function plausibleClusterRef(
   namespace: string,
   name: string,
 ): { namespace: string; name: string } {
-  if (
-    !dnsLabel.safeParse(namespace).success ||
-    !dnsLabel.safeParse(name).success
-  ) {
+  const label = (value: string) => value.length <= 63 && DNS_LABEL.test(value);
+  if (!label(namespace) || !label(name)) {
     throw new NotFoundError('No cluster has this namespace and name');
   }
   return { namespace, name };

@@ -1,8 +1,8 @@
 import { ConflictError, isError } from '@backstage/errors';
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import {
-  parseKubernetesMachineRequest,
-  parseRegisterHost,
+  checkKubernetesMachineRequest,
+  checkRegisterHost,
 } from '../api/validation';
 import { HostStore } from '../database/HostStore';
 import { MachineStore } from '../database/MachineStore';
@@ -36,7 +36,7 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
   async upsertHost(reg: HostRegistration): Promise<void> {
     const { hosts, inventory } = this.options;
     // The REST API's checks: an InputError names the field.
-    parseRegisterHost(reg);
+    checkRegisterHost(reg);
     const existing = await hosts.getByName(reg.namespace, reg.name);
     if (!existing) {
       try {
@@ -81,7 +81,7 @@ export class BackendPorts implements InventorySink, MachineSink, StatusSource {
     reg: MachineRegistration,
     options: { renew?: boolean } = {},
   ): Promise<void> {
-    const request = parseKubernetesMachineRequest(reg);
+    const request = checkKubernetesMachineRequest(reg);
     if (options.renew) {
       // A new object under the name of one deleted earlier: its machine
       // was released, and is forgotten so that this one gets a host.

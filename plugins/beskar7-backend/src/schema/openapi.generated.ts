@@ -142,7 +142,7 @@ export const spec = {
             name: 'pool',
             in: 'query',
             schema: {
-              type: 'string',
+              $ref: '#/components/schemas/DnsLabel',
             },
           },
           {
@@ -152,6 +152,8 @@ export const spec = {
               type: 'array',
               items: {
                 type: 'string',
+                minLength: 1,
+                maxLength: 63,
               },
             },
             style: 'form',
@@ -165,6 +167,8 @@ export const spec = {
               type: 'array',
               items: {
                 type: 'string',
+                pattern: '^[^=]+=[^=]*$',
+                'x-problem': 'must be key=value',
               },
             },
             style: 'form',
@@ -175,6 +179,8 @@ export const spec = {
             in: 'query',
             schema: {
               type: 'string',
+              minLength: 1,
+              maxLength: 63,
             },
           },
           {
@@ -182,6 +188,7 @@ export const spec = {
             in: 'query',
             schema: {
               type: 'string',
+              minLength: 1,
               maxLength: 128,
             },
           },
@@ -193,6 +200,10 @@ export const spec = {
             allowReserved: true,
             schema: {
               type: 'string',
+              maxLength: 127,
+              pattern:
+                '^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+              'x-problem': 'must be namespace/name of a cluster',
             },
           },
           {
@@ -207,6 +218,7 @@ export const spec = {
             schema: {
               type: 'string',
               enum: ['name', 'state', 'pool', 'manufacturer', 'updatedAt'],
+              default: 'name',
             },
           },
           {
@@ -215,6 +227,7 @@ export const spec = {
             schema: {
               type: 'string',
               enum: ['asc', 'desc'],
+              default: 'asc',
             },
           },
         ],
@@ -773,10 +786,19 @@ export const spec = {
             in: 'query',
             schema: {
               type: 'string',
+              minLength: 1,
+              maxLength: 64,
             },
           },
           {
-            $ref: '#/components/parameters/limit',
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 100,
+            },
           },
         ],
         responses: {
@@ -1019,12 +1041,28 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 properties: {
                   dryRun: {
                     type: 'boolean',
                   },
                   parameters: {
                     type: 'object',
+                    description: 'Names of at most 64 characters',
+                    additionalProperties: {
+                      oneOf: [
+                        {
+                          type: 'string',
+                          maxLength: 10000,
+                        },
+                        {
+                          type: 'number',
+                        },
+                        {
+                          type: 'boolean',
+                        },
+                      ],
+                    },
                   },
                 },
               },
@@ -1068,6 +1106,8 @@ export const spec = {
             in: 'query',
             schema: {
               type: 'string',
+              minLength: 1,
+              maxLength: 64,
             },
           },
           {
@@ -1714,6 +1754,7 @@ export const spec = {
         schema: {
           type: 'integer',
           minimum: 0,
+          maximum: 1000000,
           default: 0,
         },
       },
@@ -2292,7 +2333,7 @@ export const spec = {
       ClusterRequest: {
         type: 'object',
         description:
-          'Types here; the plugin checks the rest (names, versions, URLs, 1, 3 or 5 control-plane replicas) and answers 400 naming every bad field.',
+          'The plugin also checks that imageUrl is an http or https URL without credentials, and the label keys of the host selector.',
         required: [
           'name',
           'kubernetesVersion',
@@ -2302,47 +2343,97 @@ export const spec = {
           'imageUrl',
           'osFamily',
         ],
+        additionalProperties: false,
         properties: {
           name: {
-            type: 'string',
+            description:
+              "At most 40 characters: the worker MachineDeployment is <name>-md-0 and a Beskar7Machine's name adds Cluster API's suffixes, within 63",
+            allOf: [
+              {
+                $ref: '#/components/schemas/DnsLabel',
+              },
+            ],
+            maxLength: 40,
           },
           namespace: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
+            default: 'default',
           },
           kubernetesVersion: {
             type: 'string',
+            pattern: '^v\\d+\\.\\d+\\.\\d+$',
+            'x-problem': 'must be a version like v1.32.0',
             example: 'v1.32.0',
           },
           controlPlaneEndpoint: {
             type: 'object',
             required: ['host'],
+            additionalProperties: false,
             properties: {
               host: {
                 type: 'string',
+                description: 'An IP address or a DNS name',
+                minLength: 1,
+                maxLength: 253,
+                pattern:
+                  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|[0-9a-fA-F:.]+)$',
+                'x-problem': 'must be an IP address or a DNS name',
               },
               port: {
                 type: 'integer',
+                minimum: 1,
+                maximum: 65535,
+                default: 6443,
               },
             },
           },
           controlPlaneReplicas: {
             type: 'integer',
-            description: '1, 3 or 5',
+            enum: [1, 3, 5],
           },
           workerReplicas: {
             type: 'integer',
+            minimum: 0,
+            maximum: 500,
           },
           hostSelector: {
             type: 'object',
+            default: {},
+            additionalProperties: false,
+            properties: {
+              pool: {
+                $ref: '#/components/schemas/DnsLabel',
+              },
+              selector: {
+                $ref: '#/components/schemas/LabelSelector',
+              },
+              tags: {
+                $ref: '#/components/schemas/Tags',
+              },
+              minCpuCores: {
+                $ref: '#/components/schemas/MinCpuCores',
+              },
+              minMemoryGiB: {
+                $ref: '#/components/schemas/MinMemoryGiB',
+              },
+              minDiskGiB: {
+                $ref: '#/components/schemas/MinDiskGiB',
+              },
+            },
           },
           imageUrl: {
-            type: 'string',
+            $ref: '#/components/schemas/HttpUrl',
           },
           osFamily: {
             type: 'string',
+            enum: ['kairos', 'flatcar'],
           },
           owner: {
             type: 'string',
+            description: 'An entity ref',
+            maxLength: 255,
+            pattern: '^([a-z]+:)?([a-z0-9-]+\\/)?[A-Za-z0-9._-]+$',
+            'x-problem': 'must be an entity ref',
           },
         },
       },
@@ -2379,6 +2470,7 @@ export const spec = {
       ClusterScaleRequest: {
         type: 'object',
         required: ['replicas'],
+        additionalProperties: false,
         properties: {
           replicas: {
             type: 'integer',
@@ -2386,7 +2478,7 @@ export const spec = {
             maximum: 500,
           },
           machineDeployment: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
           },
         },
       },
@@ -2549,34 +2641,32 @@ export const spec = {
       },
       RegisterHostRequest: {
         type: 'object',
+        description:
+          'The plugin also checks that the BMC address is an http or https URL without credentials, and the label keys.',
         required: ['name', 'bmc'],
         additionalProperties: false,
         properties: {
           name: {
-            type: 'string',
-            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-            maxLength: 63,
+            $ref: '#/components/schemas/DnsLabel',
           },
           namespace: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
+            default: 'default',
           },
           pool: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
+            default: 'default',
           },
           labels: {
-            type: 'object',
-            additionalProperties: {
-              type: 'string',
-            },
+            $ref: '#/components/schemas/Labels',
+            default: {},
           },
           tags: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
+            $ref: '#/components/schemas/Tags',
+            default: [],
           },
           failureDomain: {
-            type: 'string',
+            $ref: '#/components/schemas/FailureDomain',
           },
           bmc: {
             type: 'object',
@@ -2584,18 +2674,17 @@ export const spec = {
             additionalProperties: false,
             properties: {
               address: {
-                type: 'string',
-                description: 'http or https URL without credentials',
+                $ref: '#/components/schemas/HttpUrl',
               },
               credentialsRef: {
-                type: 'string',
+                $ref: '#/components/schemas/ObjectRef',
               },
               insecureSkipVerify: {
                 type: 'boolean',
                 default: false,
               },
               caBundleRef: {
-                type: 'string',
+                $ref: '#/components/schemas/ObjectRef',
               },
               allowPlainHttp: {
                 type: 'boolean',
@@ -2613,19 +2702,13 @@ export const spec = {
         minProperties: 1,
         properties: {
           pool: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
           },
           labels: {
-            type: 'object',
-            additionalProperties: {
-              type: 'string',
-            },
+            $ref: '#/components/schemas/Labels',
           },
           tags: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
+            $ref: '#/components/schemas/Tags',
           },
           bmc: {
             type: 'object',
@@ -2639,6 +2722,8 @@ export const spec = {
               },
               caBundleRef: {
                 type: 'string',
+                minLength: 1,
+                maxLength: 253,
                 nullable: true,
                 description:
                   'null removes the reference (the system CAs verify again)',
@@ -2670,25 +2755,27 @@ export const spec = {
       },
       MachineRequest: {
         type: 'object',
+        description:
+          'The plugin also checks that the URLs are http or https without credentials, that configUrl is given for RemoteConfig, the label keys of the selector, and that In and NotIn have values and Exists and DoesNotExist none.',
         required: ['name', 'imageUrl', 'osFamily', 'provisioningMode'],
         additionalProperties: false,
         properties: {
           name: {
-            type: 'string',
-            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-            maxLength: 63,
+            $ref: '#/components/schemas/DnsLabel',
           },
           namespace: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
+            default: 'default',
           },
           requirements: {
             $ref: '#/components/schemas/HostRequirements',
+            default: {},
           },
           imageUrl: {
-            type: 'string',
+            $ref: '#/components/schemas/HttpUrl',
           },
           configUrl: {
-            type: 'string',
+            $ref: '#/components/schemas/HttpUrl',
             description: 'required for RemoteConfig',
           },
           osFamily: {
@@ -2699,43 +2786,145 @@ export const spec = {
           },
           bootMode: {
             $ref: '#/components/schemas/BootMode',
+            default: 'UEFI',
           },
         },
       },
       HostRequirements: {
         type: 'object',
+        additionalProperties: false,
         properties: {
           namespace: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
           },
           pool: {
-            type: 'string',
+            $ref: '#/components/schemas/DnsLabel',
           },
           selector: {
-            type: 'object',
+            $ref: '#/components/schemas/LabelSelector',
           },
           tags: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
+            $ref: '#/components/schemas/Tags',
           },
           minCpuCores: {
-            type: 'integer',
-            minimum: 0,
+            $ref: '#/components/schemas/MinCpuCores',
           },
           minMemoryGiB: {
-            type: 'integer',
-            minimum: 0,
+            $ref: '#/components/schemas/MinMemoryGiB',
           },
           minDiskGiB: {
-            type: 'integer',
-            minimum: 0,
+            $ref: '#/components/schemas/MinDiskGiB',
           },
           failureDomain: {
-            type: 'string',
+            $ref: '#/components/schemas/FailureDomain',
           },
         },
+      },
+      MinCpuCores: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 4096,
+      },
+      MinMemoryGiB: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 1048576,
+      },
+      MinDiskGiB: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10485760,
+      },
+      LabelSelector: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          matchLabels: {
+            $ref: '#/components/schemas/Labels',
+          },
+          matchExpressions: {
+            type: 'array',
+            maxItems: 32,
+            items: {
+              type: 'object',
+              required: ['key', 'operator'],
+              additionalProperties: false,
+              properties: {
+                key: {
+                  $ref: '#/components/schemas/LabelKey',
+                },
+                operator: {
+                  type: 'string',
+                  enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'],
+                },
+                values: {
+                  type: 'array',
+                  maxItems: 64,
+                  items: {
+                    $ref: '#/components/schemas/LabelValue',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      DnsLabel: {
+        type: 'string',
+        description:
+          "Kubernetes' DNS-1123 label, so that hosts and machines map one-to-one onto PhysicalHost and Beskar7Machine objects",
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        'x-problem':
+          'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+      },
+      LabelKey: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$',
+        'x-problem': 'is not a valid label key',
+      },
+      LabelValue: {
+        type: 'string',
+        maxLength: 63,
+        pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$',
+        'x-problem': 'is not a valid label value',
+      },
+      Labels: {
+        type: 'object',
+        description:
+          'Label keys are checked by the plugin (the spec cannot name a pattern for keys)',
+        maxProperties: 64,
+        additionalProperties: {
+          $ref: '#/components/schemas/LabelValue',
+        },
+      },
+      Tags: {
+        type: 'array',
+        maxItems: 64,
+        items: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+        },
+      },
+      FailureDomain: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 63,
+      },
+      ObjectRef: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 253,
+        description: "A Secret's name",
+      },
+      HttpUrl: {
+        type: 'string',
+        maxLength: 2048,
+        description: 'an http or https URL without credentials in it',
       },
       OsFamily: {
         type: 'string',
@@ -2748,7 +2937,6 @@ export const spec = {
       BootMode: {
         type: 'string',
         enum: ['UEFI', 'Legacy'],
-        default: 'UEFI',
       },
       Machine: {
         type: 'object',
