@@ -243,33 +243,10 @@ export class ClaimStore {
     machineId: string,
     choice: HostChoice,
   ): Promise<ClaimStatementResult> {
-    const { pick, bindings } = pickSql(choice);
-    const { sql: eligibleLeft, bindings: eligibleBindings } =
-      eligibleLeftSql(choice);
+    const { bindings } = pickSql(choice);
+    const { bindings: eligibleBindings } = eligibleLeftSql(choice);
     const now = new Date();
-    const sql = `WITH ${MACHINE_SQL},
-      ${pick},
-      claimed AS (
-        UPDATE ${HOSTS_TABLE} h
-           SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
-          FROM pick, m
-         WHERE h.id = pick.id AND h.version = pick.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
-        RETURNING h.id),
-      machine AS (
-        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
-          FROM claimed WHERE mm.id = ?
-        RETURNING mm.id),
-      event AS (
-        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
-        SELECT id, 'Available', 'Claimed', 'Claimed', ?, ? FROM claimed)
-      SELECT m.phase, m.host_id, (SELECT id FROM claimed) AS claimed_id,
-             (SELECT id FROM pick) AS picked_id,
-             ${nextSql(choice)} AS next,
-             CASE WHEN ${CLAIMABLE} AND NOT EXISTS (SELECT 1 FROM claimed)
-               THEN ${eligibleLeft}
-             END AS eligible_left
-        FROM m`;
+    const sql = claimStatement(choice);
     const { rows } = await preparedRaw(this.knex, sql, [
       machineId,
       ...bindings,
@@ -351,6 +328,48 @@ export async function writeClaimBatch(
     ],
   );
   return Number(rows[0].written);
+}
+
+/** Claim statements built so far, by the shape of their choice. */
+const claimStatements = new Map<string, string>();
+
+/**
+ * The claim statement for a choice of this kind (its text depends on the
+ * kind and the counts only), built once: it is some 40 kB of SQL.
+ */
+function claimStatement(choice: HostChoice): string {
+  const key =
+    choice.kind === 'ranked'
+      ? `ranked/${choice.ranked}/${choice.scarce}`
+      : choice.kind;
+  let sql = claimStatements.get(key);
+  if (sql === undefined) {
+    sql = `WITH ${MACHINE_SQL},
+      ${pickSql(choice).pick},
+      claimed AS (
+        UPDATE ${HOSTS_TABLE} h
+           SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
+          FROM pick, m
+         WHERE h.id = pick.id AND h.version = pick.version
+           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+        RETURNING h.id),
+      machine AS (
+        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
+          FROM claimed WHERE mm.id = ?
+        RETURNING mm.id),
+      event AS (
+        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
+        SELECT id, 'Available', 'Claimed', 'Claimed', ?, ? FROM claimed)
+      SELECT m.phase, m.host_id, (SELECT id FROM claimed) AS claimed_id,
+             (SELECT id FROM pick) AS picked_id,
+             ${nextSql(choice)} AS next,
+             CASE WHEN ${CLAIMABLE} AND NOT EXISTS (SELECT 1 FROM claimed)
+               THEN ${eligibleLeftSql(choice).sql}
+             END AS eligible_left
+        FROM m`;
+    claimStatements.set(key, sql);
+  }
+  return sql;
 }
 
 function pickSql(choice: HostChoice): {

@@ -18,6 +18,30 @@ describe('preparedRaw', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'reads an escaped question mark as knex.raw does, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const sql = "SELECT '\\?' AS mark, ? AS v";
+      const firstRow = (result: any) =>
+        (Array.isArray(result) ? result : result.rows)[0];
+      for (const value of ['a', 'b']) {
+        expect(firstRow(await preparedRaw(knex, sql, [value]))).toEqual(
+          firstRow(await knex.raw(sql, [value])),
+        );
+      }
+    },
+  );
+
+  it('reads an escaped question mark as a question mark on PostgreSQL', async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const knex = await databases.init('POSTGRES_15');
+    const { rows } = await preparedRaw(knex, "SELECT '\\?' AS mark, ? AS v", [
+      'c',
+    ]);
+    expect(rows).toEqual([{ mark: '?', v: 'c' }]);
+  });
+
   it('prepares the statement once per PostgreSQL connection, named by its text', async () => {
     if (!databases.supports('POSTGRES_15')) return;
     const created = await databases.init('POSTGRES_15');
