@@ -171,6 +171,22 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       first.body.id,
     );
 
+    // By id, as the host list asks for its page's consumers: one request.
+    const other = await request(server)
+      .post('/api/beskar7/machines')
+      .set(auth)
+      .send({ ...machine, name: 'worker-other' });
+    const byId = await request(server)
+      .get(`/api/beskar7/machines?id=${first.body.id}&id=no-such-machine`)
+      .set(auth);
+    expect(byId.status).toBe(200);
+    expect(byId.body).toMatchObject({
+      totalCount: 1,
+      items: [{ id: first.body.id, name: 'worker-0' }],
+    });
+    expect(byId.body.items).toHaveLength(1);
+    expect(other.status).toBe(201);
+
     const released = await request(server)
       .post(`/api/beskar7/machines/${first.body.id}/release`)
       .set(auth);
@@ -349,6 +365,15 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       undefined,
     ],
     ['get', '/machines?offset=-5', undefined, 400, /offset/],
+    [
+      'get',
+      `/machines?${Array.from({ length: 101 }, (_, i) => `id=m${i}`).join(
+        '&',
+      )}`,
+      undefined,
+      400,
+      /id/,
+    ],
     ['post', '/machines', { ...machine, osFamily: 'windows' }, 400, /osFamily/],
     [
       'post',

@@ -29,7 +29,7 @@ import { createOpenApiRouter } from '../schema/openapi.generated';
 import {
   parseListHostsQuery,
   parseMachineRequest,
-  parsePageQuery,
+  parseListMachinesQuery,
   parseRegisterHost,
   parseJobsQuery,
   parseUpdateHost,
@@ -169,7 +169,8 @@ export async function createRouter(
   });
 
   routes.get('/machines', read, async (req, res) => {
-    res.json(await machines.list(parsePageQuery(req.query)));
+    const { id, ...page } = parseListMachinesQuery(req.query);
+    res.json(await machines.list(page, id));
   });
 
   routes.post(

@@ -309,6 +309,16 @@ export function parsePageQuery(query: { offset?: number; limit?: number }): {
   return { offset: query.offset!, limit: query.limit! };
 }
 
+/** A page of machines, which the spec has checked; `id` keeps only the machines with those ids. */
+export function parseListMachinesQuery(query: {
+  offset?: number;
+  limit?: number;
+  id?: string | string[];
+}): { offset: number; limit: number; id?: string[] } {
+  refuseUnstorable(query, 'machine query');
+  return { ...parsePageQuery(query), id: all(query.id) };
+}
+
 export function parseJobsQuery(query: {
   status?: JobStatus | JobStatus[];
   hostId?: string;

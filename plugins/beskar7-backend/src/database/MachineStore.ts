@@ -22,6 +22,7 @@ export type CreateMachineInput = Pick<Machine, 'name' | 'namespace'> &
   MachineSpec;
 
 export interface MachineListFilter {
+  ids?: string[];
   namespace?: string;
   phase?: MachinePhase | MachinePhase[];
   /** Written at or after this time. */
@@ -171,6 +172,7 @@ export class MachineStore {
 
   private filtered(filter: MachineListFilter) {
     const query = this.knex<MachineRow>(MACHINES_TABLE);
+    if (filter.ids) query.whereIn('id', filter.ids);
     if (filter.namespace) query.where('namespace', filter.namespace);
     if (filter.updatedSince)
       query.where('updated_at', '>=', filter.updatedSince);

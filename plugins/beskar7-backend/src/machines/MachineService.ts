@@ -40,10 +40,14 @@ export class MachineService {
     return { machine, created };
   }
 
-  async list(page: { offset: number; limit: number }): Promise<Page<Machine>> {
+  /** A page of machines; with `ids`, of those machines only (a page of hosts' consumers in one read). */
+  async list(
+    page: { offset: number; limit: number },
+    ids?: string[],
+  ): Promise<Page<Machine>> {
     const [items, totalCount] = await Promise.all([
-      this.machines.list(page),
-      this.machines.count(),
+      this.machines.list({ ...page, ids }),
+      this.machines.count({ ids }),
     ]);
     return { items, totalCount, ...page };
   }

@@ -567,6 +567,23 @@ export const spec = {
           {
             $ref: '#/components/parameters/limit',
           },
+          {
+            name: 'id',
+            in: 'query',
+            description:
+              'Only the machines with these ids, at most 100: the consumers of a page of hosts',
+            schema: {
+              type: 'array',
+              items: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 128,
+              },
+              maxItems: 100,
+            },
+            style: 'form',
+            explode: true,
+          },
         ],
         responses: {
           '200': {

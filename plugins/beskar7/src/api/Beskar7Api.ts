@@ -31,7 +31,12 @@ export interface Beskar7Api {
   releaseHost(id: string): Promise<Host>;
   recoverHost(id: string): Promise<Host>;
   listPools(): Promise<PoolSummary[]>;
-  listMachines(page: { offset: number; limit: number }): Promise<Page<Machine>>;
+  /** A page of machines; with `ids`, only those machines (at most 100). */
+  listMachines(query: {
+    offset: number;
+    limit: number;
+    ids?: string[];
+  }): Promise<Page<Machine>>;
   getMachine(id: string): Promise<Machine>;
   requestMachine(request: MachineRequest): Promise<Machine>;
   releaseMachine(id: string): Promise<Machine>;

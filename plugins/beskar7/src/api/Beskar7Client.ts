@@ -83,14 +83,17 @@ export class Beskar7Client implements Beskar7Api {
     return (await this.call<{ items: PoolSummary[] }>('GET', '/pools')).items;
   }
 
-  listMachines(page: {
+  listMachines(query: {
     offset: number;
     limit: number;
+    ids?: string[];
   }): Promise<Page<Machine>> {
-    return this.call(
-      'GET',
-      `/machines?offset=${page.offset}&limit=${page.limit}`,
-    );
+    const params = new URLSearchParams({
+      offset: String(query.offset),
+      limit: String(query.limit),
+    });
+    for (const id of query.ids ?? []) params.append('id', id);
+    return this.call('GET', `/machines?${params}`);
   }
 
   getMachine(id: string): Promise<Machine> {

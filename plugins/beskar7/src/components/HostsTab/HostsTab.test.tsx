@@ -41,6 +41,21 @@ describe('HostsTab', () => {
     consumerId: machine.id,
   });
 
+  /** The machines list, answering the ids it is asked for; records each query. */
+  const machineQueries: string[] = [];
+  const machinesById = () =>
+    http.get('*/api/beskar7/machines', ({ request }) => {
+      const url = new URL(request.url);
+      machineQueries.push(url.search);
+      const ids = url.searchParams.getAll('id');
+      return HttpResponse.json(
+        makePage([machine].filter(m => ids.includes(m.id))),
+      );
+    });
+  beforeEach(() => {
+    machineQueries.length = 0;
+  });
+
   function fleet() {
     const queries: string[] = [];
     server.use(
@@ -49,7 +64,7 @@ describe('HostsTab', () => {
           items: [makePool('default', { Available: 59, Provisioned: 1 })],
         }),
       ),
-      http.get('*/api/beskar7/machines/:id', () => HttpResponse.json(machine)),
+      machinesById(),
       http.get('*/api/beskar7/hosts', ({ request }) => {
         queries.push(new URL(request.url).search);
         return HttpResponse.json(
@@ -112,6 +127,8 @@ describe('HostsTab', () => {
     await render('/hosts', AuthorizeResult.ALLOW);
     const link = await screen.findByRole('link', { name: 'default/web-0' });
     expect(link).toHaveAttribute('href', `/beskar7/machines/${machine.id}`);
+    // The page's consumers come in one request, not one per machine.
+    expect(machineQueries).toEqual([`?offset=0&limit=1&id=${machine.id}`]);
     // Each state has its own chip: Available and Provisioned differ.
     const hosts = screen.getByRole('region', { name: 'hosts' });
     const available = hosts.querySelector('[data-state="Available"]');
@@ -290,7 +307,7 @@ describe('HostsTab', () => {
     });
     server.use(
       http.get('*/api/beskar7/pools', () => HttpResponse.json({ items: [] })),
-      http.get('*/api/beskar7/machines/:id', () => HttpResponse.json(machine)),
+      machinesById(),
       http.get('*/api/beskar7/hosts', ({ request }) => {
         queries.push(new URL(request.url).search);
         return HttpResponse.json(makePage([inCluster]));
