@@ -92,7 +92,7 @@ describe('OverviewTab', () => {
     expect(screen.getByTestId('last-updated')).toHaveTextContent(/^Updated /);
   });
 
-  it('shows skeletons while loading', async () => {
+  it('shows skeletons while loading, and the backend health without waiting for the fleet', async () => {
     fleet(() => HttpResponse.json(makeMetricsSummary()));
     server.use(
       http.get('*/api/beskar7/pools', async () => {
@@ -104,6 +104,8 @@ describe('OverviewTab', () => {
     expect(
       await screen.findByRole('status', { name: 'Loading' }),
     ).toBeInTheDocument();
+    // Its own request, made beside the fleet's rather than after them.
+    expect(await screen.findByTestId('health-status')).toHaveTextContent('ok');
   });
 
   it('says what is missing on a fresh replica', async () => {
