@@ -35,6 +35,9 @@ yarn prettier:check
 step "OpenAPI: the generated router types match the spec"
 node plugins/beskar7-backend/scripts/generate-openapi-router.js --check
 
+step "OpenAPI: the generated client and response types match the spec"
+node plugins/beskar7-backend/scripts/generate-openapi-client.js --check
+
 step "API reports"
 yarn build:api-reports --ci
 

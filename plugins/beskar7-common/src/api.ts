@@ -7,6 +7,7 @@ import {
   OsFamily,
   ProvisioningMode,
 } from './types';
+import type { Beskar7ApiRequests } from './generated/apiClient';
 
 /** A page of a server-side paginated list. */
 export interface Page<T> {
@@ -46,30 +47,30 @@ export interface ListHostsQuery {
 }
 
 /**
- * The query string of `GET /hosts`, as the API reads it: repeated keys for
- * lists, `label=key=value`, empty values left out.
+ * The request of `GET /hosts` for a query: lists as the API reads them
+ * (`tag`, `label=key=value`), empty values left out.
  */
-export function hostQueryString(query: ListHostsQuery): string {
-  const params = new URLSearchParams();
-  for (const state of query.state ?? []) params.append('state', state);
-  for (const tag of query.tags ?? []) params.append('tag', tag);
-  for (const [key, value] of Object.entries(query.labels ?? {})) {
-    params.append('label', `${key}=${value}`);
-  }
-  const scalars = {
-    pool: query.pool,
-    vendor: query.vendor,
-    text: query.text,
-    cluster: query.cluster,
-    offset: query.offset,
-    limit: query.limit,
-    orderBy: query.orderBy,
-    order: query.order,
+export function listHostsRequest(
+  query: ListHostsQuery,
+): Beskar7ApiRequests['listHosts'] {
+  const given = <T>(value: T) => (value === '' ? undefined : value);
+  return {
+    query: {
+      state: query.state,
+      pool: given(query.pool),
+      tag: query.tags,
+      label: Object.entries(query.labels ?? {}).map(
+        ([key, value]) => `${key}=${value}`,
+      ),
+      vendor: given(query.vendor),
+      text: given(query.text),
+      cluster: given(query.cluster),
+      offset: query.offset,
+      limit: query.limit,
+      orderBy: query.orderBy,
+      order: query.order,
+    },
   };
-  for (const [key, value] of Object.entries(scalars)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  return params.toString();
 }
 
 /** One recorded state change of a host. */

@@ -15,3 +15,4 @@ export * from './permissions';
 export * from './runbooks';
 export * from './requirements';
 export * from './capabilities';
+export * from './generated/apiClient';

@@ -4,6 +4,7 @@ import express, { Request, RequestHandler, Response } from 'express';
 import Router from 'express-promise-router';
 import { Authorizer, Call, Caller, Permissions } from '../authorization';
 import { spec } from '../schema/openapi.generated';
+import { SpecResponses } from '../schema/openapi.responses.generated';
 import { specErrors } from './specErrors';
 
 /** What a route needs of its caller. */
@@ -37,15 +38,22 @@ type Typed<P extends string, M extends Method> = {
       : never
     : never;
 }[DocPath];
+/** What the route at path `P` answers with on success (the -common type the spec names). */
+type ResponseBody<P extends string, M extends Method> = {
+  [D in keyof SpecResponses]: P extends internal.PathTemplate<D>
+    ? M extends keyof SpecResponses[D]
+      ? SpecResponses[D][M]
+      : never
+    : never;
+}[keyof SpecResponses];
 /**
- * A handler whose path, parameters, query and body are typed by the spec.
- * Responses are checked against the spec by the router tests (the OpenAPI
- * test server): the spec's objects are open, which the plugin's interfaces
- * are not, so the compiler cannot compare them.
+ * A handler whose path, parameters, query and body are typed by the spec,
+ * and whose answer by the type the spec names for it: one answering another
+ * shape does not compile.
  */
 type Handler<P extends string, M extends Method> = (
   req: Parameters<Typed<P, M>>[0],
-  res: Response,
+  res: Response<ResponseBody<P, M>>,
   call: RouteCall,
 ) => Promise<void>;
 

@@ -22,9 +22,58 @@ export const spec = {
       backstageToken: [],
     },
   ],
+  'x-component-types': {
+    Error: {
+      type: 'ErrorResponseBody',
+      module: '@backstage/errors',
+    },
+    HostPage: {
+      type: 'Page<Host>',
+    },
+    MachinePage: {
+      type: 'Page<Machine>',
+    },
+    RunbookRunPage: {
+      type: 'Page<RunbookRun>',
+    },
+    MinCpuCores: {
+      type: 'number',
+    },
+    MinMemoryGiB: {
+      type: 'number',
+    },
+    MinDiskGiB: {
+      type: 'number',
+    },
+    DnsLabel: {
+      type: 'string',
+    },
+    LabelKey: {
+      type: 'string',
+    },
+    LabelValue: {
+      type: 'string',
+    },
+    Labels: {
+      type: 'Record<string, string>',
+    },
+    Tags: {
+      type: 'Array<string>',
+    },
+    FailureDomain: {
+      type: 'string',
+    },
+    ObjectRef: {
+      type: 'string',
+    },
+    HttpUrl: {
+      type: 'string',
+    },
+  },
   paths: {
     '/health': {
       get: {
+        operationId: 'getHealth',
         summary: 'Database reachability and plugin version (no token needed)',
         security: [],
         responses: {
@@ -33,7 +82,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/Health',
+                  $ref: '#/components/schemas/HealthResponse',
                 },
               },
             },
@@ -43,7 +92,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/Health',
+                  $ref: '#/components/schemas/HealthResponse',
                 },
               },
             },
@@ -53,6 +102,7 @@ export const spec = {
     },
     '/metrics': {
       get: {
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics of this replica (beskar7.host.read)',
         responses: {
           '200': {
@@ -82,6 +132,7 @@ export const spec = {
     },
     '/metrics/summary': {
       get: {
+        operationId: 'getMetricsSummary',
         summary:
           'Claim conflict rate and latency, BMC operation latency by vendor and operation over a window, and a history sampled every 10 s (last 30 minutes) measured by the replica that answers; the queue is read fleet-wide (beskar7.host.read)',
         parameters: [
@@ -124,6 +175,7 @@ export const spec = {
     },
     '/hosts': {
       get: {
+        operationId: 'listHosts',
         summary: 'Hosts, filtered, sorted and paginated (beskar7.host.read)',
         parameters: [
           {
@@ -257,6 +309,7 @@ export const spec = {
         },
       },
       post: {
+        operationId: 'registerHost',
         summary: 'Register a host; it starts Enrolling (beskar7.host.update)',
         requestBody: {
           required: true,
@@ -305,6 +358,7 @@ export const spec = {
     },
     '/hosts/{id}': {
       get: {
+        operationId: 'getHost',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -340,6 +394,7 @@ export const spec = {
         },
       },
       patch: {
+        operationId: 'updateHost',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -394,6 +449,7 @@ export const spec = {
         },
       },
       delete: {
+        operationId: 'deleteHost',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -427,6 +483,7 @@ export const spec = {
     },
     '/hosts/{id}/release': {
       post: {
+        operationId: 'releaseHost',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -474,6 +531,7 @@ export const spec = {
     },
     '/hosts/{id}/recover': {
       post: {
+        operationId: 'recoverHost',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -521,6 +579,7 @@ export const spec = {
     },
     '/pools': {
       get: {
+        operationId: 'listPools',
         summary:
           'Host counts by state and utilisation per pool (beskar7.host.read)',
         responses: {
@@ -530,6 +589,7 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['items'],
                   properties: {
                     items: {
                       type: 'array',
@@ -559,6 +619,7 @@ export const spec = {
     },
     '/machines': {
       get: {
+        operationId: 'listMachines',
         summary: 'Machine requests (beskar7.host.read)',
         parameters: [
           {
@@ -611,6 +672,7 @@ export const spec = {
         },
       },
       post: {
+        operationId: 'requestMachine',
         summary:
           'Request a machine; the same name and spec again returns it (beskar7.machine.create)',
         requestBody: {
@@ -670,6 +732,7 @@ export const spec = {
     },
     '/machines/{id}': {
       get: {
+        operationId: 'getMachine',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -707,6 +770,7 @@ export const spec = {
     },
     '/machines/{id}/release': {
       post: {
+        operationId: 'releaseMachine',
         parameters: [
           {
             $ref: '#/components/parameters/id',
@@ -753,6 +817,7 @@ export const spec = {
     },
     '/queue': {
       get: {
+        operationId: 'getQueue',
         summary:
           'Provisioning queue status across replicas (beskar7.host.read)',
         responses: {
@@ -783,6 +848,7 @@ export const spec = {
     },
     '/queue/jobs': {
       get: {
+        operationId: 'listJobs',
         summary: 'Recent jobs (beskar7.host.read)',
         parameters: [
           {
@@ -825,11 +891,12 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['items'],
                   properties: {
                     items: {
                       type: 'array',
                       items: {
-                        type: 'object',
+                        $ref: '#/components/schemas/ProvisioningJob',
                       },
                     },
                   },
@@ -854,6 +921,7 @@ export const spec = {
     },
     '/queue/pause': {
       post: {
+        operationId: 'pauseQueue',
         summary:
           'Workers take no new job; running ones finish (beskar7.queue.manage)',
         responses: {
@@ -883,6 +951,7 @@ export const spec = {
     },
     '/queue/resume': {
       post: {
+        operationId: 'resumeQueue',
         summary: 'Clears pause and drain (beskar7.queue.manage)',
         responses: {
           '200': {
@@ -911,6 +980,7 @@ export const spec = {
     },
     '/queue/drain': {
       post: {
+        operationId: 'drainQueue',
         summary:
           'New jobs are refused while queued ones are worked off (beskar7.queue.manage)',
         responses: {
@@ -940,6 +1010,7 @@ export const spec = {
     },
     '/diagnostics': {
       get: {
+        operationId: 'getDiagnostics',
         summary:
           'The health checks an operator would run by hand (beskar7.host.read)',
         responses: {
@@ -970,6 +1041,7 @@ export const spec = {
     },
     '/runbooks': {
       get: {
+        operationId: 'listRunbooks',
         summary: 'The runbook catalogue (beskar7.host.read)',
         responses: {
           '200': {
@@ -978,6 +1050,15 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/RunbookSummary',
+                      },
+                    },
+                  },
                 },
               },
             },
@@ -999,6 +1080,7 @@ export const spec = {
     },
     '/runbooks/{id}': {
       get: {
+        operationId: 'getRunbook',
         parameters: [
           {
             name: 'id',
@@ -1016,7 +1098,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  type: 'object',
+                  $ref: '#/components/schemas/RunbookSummary',
                 },
               },
             },
@@ -1041,6 +1123,7 @@ export const spec = {
     },
     '/runbooks/{id}/runs': {
       post: {
+        operationId: 'startRunbook',
         parameters: [
           {
             name: 'id',
@@ -1057,31 +1140,7 @@ export const spec = {
           content: {
             'application/json': {
               schema: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  dryRun: {
-                    type: 'boolean',
-                  },
-                  parameters: {
-                    type: 'object',
-                    description: 'Names of at most 64 characters',
-                    additionalProperties: {
-                      oneOf: [
-                        {
-                          type: 'string',
-                          maxLength: 10000,
-                        },
-                        {
-                          type: 'number',
-                        },
-                        {
-                          type: 'boolean',
-                        },
-                      ],
-                    },
-                  },
-                },
+                $ref: '#/components/schemas/StartRunbookRunRequest',
               },
             },
           },
@@ -1116,6 +1175,7 @@ export const spec = {
     },
     '/runbooks/runs': {
       get: {
+        operationId: 'listRunbookRuns',
         summary: 'Run history, newest first (beskar7.host.read)',
         parameters: [
           {
@@ -1140,7 +1200,7 @@ export const spec = {
             content: {
               'application/json': {
                 schema: {
-                  type: 'object',
+                  $ref: '#/components/schemas/RunbookRunPage',
                 },
               },
             },
@@ -1162,6 +1222,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}': {
       get: {
+        operationId: 'getRunbookRun',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1192,6 +1253,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}/next': {
       post: {
+        operationId: 'runNextRunbookStep',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1241,6 +1303,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}/resume': {
       post: {
+        operationId: 'resumeRunbookRun',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1290,6 +1353,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}/acknowledge': {
       post: {
+        operationId: 'acknowledgeRunbookStep',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1340,6 +1404,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}/rollback': {
       post: {
+        operationId: 'rollbackRunbookRun',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1380,6 +1445,7 @@ export const spec = {
     },
     '/runbooks/runs/{runId}/abort': {
       post: {
+        operationId: 'abortRunbookRun',
         parameters: [
           {
             $ref: '#/components/parameters/runId',
@@ -1419,6 +1485,7 @@ export const spec = {
     },
     '/clusters': {
       get: {
+        operationId: 'listClusters',
         summary:
           'Cluster API clusters whose infrastructure is a Beskar7Cluster (beskar7.cluster.read)',
         description:
@@ -1449,6 +1516,7 @@ export const spec = {
         },
       },
       post: {
+        operationId: 'createCluster',
         summary:
           "Create a Cluster API cluster on Beskar7 hosts by server-side apply, with the backend's Kubernetes credentials (beskar7.cluster.create)",
         description:
@@ -1513,6 +1581,7 @@ export const spec = {
     },
     '/clusters/{namespace}/{name}': {
       get: {
+        operationId: 'getCluster',
         summary:
           'One cluster with its tree of control plane and MachineDeployments, Machines, Beskar7Machines and hosts (beskar7.cluster.read)',
         parameters: [
@@ -1562,6 +1631,7 @@ export const spec = {
         },
       },
       delete: {
+        operationId: 'deleteCluster',
         summary:
           'Delete a cluster on Beskar7 hosts; Cluster API deprovisions its machines (beskar7.cluster.delete)',
         parameters: [
@@ -1606,6 +1676,7 @@ export const spec = {
     },
     '/clusters/{namespace}/{name}/scale': {
       post: {
+        operationId: 'scaleCluster',
         summary:
           'Set the replicas of a MachineDeployment of a cluster on Beskar7 hosts; scaling up claims hosts (beskar7.cluster.create)',
         parameters: [
@@ -1676,6 +1747,7 @@ export const spec = {
     },
     '/config/validate': {
       post: {
+        operationId: 'validateConfig',
         summary:
           'Check a beskar7.provisioning fragment with the start-up rules (beskar7.host.read)',
         requestBody: {
@@ -1883,18 +1955,7 @@ export const spec = {
         content: {
           'application/json': {
             schema: {
-              type: 'object',
-              properties: {
-                id: {
-                  type: 'string',
-                },
-                runbookId: {
-                  type: 'string',
-                },
-                status: {
-                  type: 'string',
-                },
-              },
+              $ref: '#/components/schemas/RunbookRun',
             },
           },
         },
@@ -1925,7 +1986,7 @@ export const spec = {
           },
         },
       },
-      Health: {
+      HealthResponse: {
         type: 'object',
         properties: {
           status: {
@@ -3299,6 +3360,158 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+      ProvisioningJob: {
+        type: 'object',
+        description: 'A job of the provisioning queue',
+        required: ['id', 'hostId', 'operation', 'status'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          hostId: {
+            type: 'string',
+          },
+          operation: {
+            type: 'string',
+            enum: ['inspect', 'provision', 'deprovision'],
+          },
+          bmcAddress: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+          },
+          attempt: {
+            type: 'integer',
+          },
+          maxAttempts: {
+            type: 'integer',
+          },
+          notBefore: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+        },
+      },
+      RunbookSummary: {
+        type: 'object',
+        description:
+          'A runbook with its parameters and steps; the code that runs them stays in the backend',
+        required: ['id', 'title', 'steps'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          symptoms: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          severity: {
+            type: 'string',
+            enum: ['info', 'warning', 'critical'],
+          },
+          guide: {
+            type: 'string',
+          },
+          parameters: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          steps: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          destructive: {
+            type: 'boolean',
+          },
+        },
+      },
+      StartRunbookRunRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          dryRun: {
+            type: 'boolean',
+          },
+          parameters: {
+            type: 'object',
+            description: 'Names of at most 64 characters',
+            additionalProperties: {
+              oneOf: [
+                {
+                  type: 'string',
+                  maxLength: 10000,
+                },
+                {
+                  type: 'number',
+                },
+                {
+                  type: 'boolean',
+                },
+              ],
+            },
+          },
+        },
+      },
+      RunbookRun: {
+        type: 'object',
+        required: ['id', 'runbookId', 'status'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          runbookId: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+          nextStepIndex: {
+            type: 'integer',
+          },
+          steps: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+        },
+      },
+      RunbookRunPage: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RunbookRun',
+            },
+          },
+          totalCount: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'integer',
+          },
+          limit: {
+            type: 'integer',
           },
         },
       },

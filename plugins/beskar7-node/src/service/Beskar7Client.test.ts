@@ -139,7 +139,7 @@ describe('beskar7ServiceRef', () => {
 
     expect(page.items.map(h => h.id)).toEqual(['a', 'b']);
     expect(state.calls).toEqual([
-      'user:default/ada GET /hosts?state=Available&state=Error&tag=gpu&label=rack%3Dr1&pool=lab&limit=10',
+      'user:default/ada GET /hosts?state=Available&state=Error&pool=lab&tag=gpu&label=rack%3Dr1&limit=10',
     ]);
   });
 

@@ -3,22 +3,15 @@ import {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
-  ClusterCreateResult,
-  ClusterDetails,
-  ClusterList,
+  Beskar7ApiClient,
+  Beskar7ApiRequestOptions,
   ClusterRequest,
   ClusterScaleRequest,
-  ClusterScaleResult,
   Host,
-  HostDetails,
-  hostQueryString,
   ListHostsQuery,
-  Machine,
+  listHostsRequest,
   MachineRequest,
-  Page,
-  PoolSummary,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { HostChangePoller } from './HostChangePoller';
 import {
@@ -34,12 +27,13 @@ const MAX_PAGE = 500;
 
 /**
  * The HTTP client behind `beskar7ServiceRef`: calls the beskar7 plugin's
- * REST API with a plugin request token issued on behalf of the caller.
+ * REST API, through the client generated from its OpenAPI document, with a
+ * plugin request token issued on behalf of the caller.
  *
  * @public
  */
 export class Beskar7Client implements Beskar7Service {
-  private readonly discovery: DiscoveryService;
+  private readonly api: Beskar7ApiClient;
   private readonly auth: AuthService;
   private readonly logger: LoggerService;
   private readonly subscriptions = new Set<HostChangePoller>();
@@ -49,61 +43,58 @@ export class Beskar7Client implements Beskar7Service {
     auth: AuthService;
     logger: LoggerService;
   }) {
-    this.discovery = options.discovery;
+    this.api = new Beskar7ApiClient({ discoveryApi: options.discovery });
     this.auth = options.auth;
     this.logger = options.logger;
   }
 
-  listHosts(
-    query: ListHostsQuery,
-    options: Beskar7RequestOptions,
-  ): Promise<Page<Host>> {
-    return this.call('GET', `/hosts?${hostQueryString(query)}`, options);
-  }
-
-  getHost(id: string, options: Beskar7RequestOptions): Promise<HostDetails> {
-    return this.call('GET', `/hosts/${encodeURIComponent(id)}`, options);
-  }
-
-  async listPools(options: Beskar7RequestOptions): Promise<PoolSummary[]> {
-    const { items } = await this.call<{ items: PoolSummary[] }>(
-      'GET',
-      '/pools',
-      options,
+  async listHosts(query: ListHostsQuery, options: Beskar7RequestOptions) {
+    return this.api.listHosts(
+      listHostsRequest(query),
+      await this.token(options),
     );
-    return items;
   }
 
-  listClusters(options: Beskar7RequestOptions): Promise<ClusterList> {
-    return this.call('GET', '/clusters', options);
+  async getHost(id: string, options: Beskar7RequestOptions) {
+    return this.api.getHost({ path: { id } }, await this.token(options));
   }
 
-  getCluster(
+  async listPools(options: Beskar7RequestOptions) {
+    return (await this.api.listPools(await this.token(options))).items;
+  }
+
+  async listClusters(options: Beskar7RequestOptions) {
+    return this.api.listClusters(await this.token(options));
+  }
+
+  async getCluster(
     namespace: string,
     name: string,
     options: Beskar7RequestOptions,
-  ): Promise<ClusterDetails> {
-    return this.call('GET', clusterPath(namespace, name), options);
+  ) {
+    return this.api.getCluster(
+      { path: { namespace, name } },
+      await this.token(options),
+    );
   }
 
-  createCluster(
-    request: ClusterRequest,
-    options: Beskar7RequestOptions,
-  ): Promise<ClusterCreateResult> {
-    return this.call('POST', '/clusters', options, request);
+  async createCluster(request: ClusterRequest, options: Beskar7RequestOptions) {
+    const { body } = await this.api.createCluster(
+      { body: request },
+      await this.token(options),
+    );
+    return body;
   }
 
-  scaleCluster(
+  async scaleCluster(
     namespace: string,
     name: string,
     request: ClusterScaleRequest,
     options: Beskar7RequestOptions,
-  ): Promise<ClusterScaleResult> {
-    return this.call(
-      'POST',
-      `${clusterPath(namespace, name)}/scale`,
-      options,
-      request,
+  ) {
+    return this.api.scaleCluster(
+      { path: { namespace, name }, body: request },
+      await this.token(options),
     );
   }
 
@@ -111,28 +102,30 @@ export class Beskar7Client implements Beskar7Service {
     namespace: string,
     name: string,
     options: Beskar7RequestOptions,
-  ): Promise<void> {
-    await this.send('DELETE', clusterPath(namespace, name), options);
+  ) {
+    await this.api.deleteCluster(
+      { path: { namespace, name } },
+      await this.token(options),
+    );
   }
 
   async requestMachine(
     request: MachineRequest,
     options: Beskar7RequestOptions,
   ): Promise<MachineRequestResult> {
-    const response = await this.send('POST', '/machines', options, request);
-    return { machine: await response.json(), created: response.status === 201 };
-  }
-
-  getMachine(id: string, options: Beskar7RequestOptions): Promise<Machine> {
-    return this.call('GET', `/machines/${encodeURIComponent(id)}`, options);
-  }
-
-  releaseMachine(id: string, options: Beskar7RequestOptions): Promise<Machine> {
-    return this.call(
-      'POST',
-      `/machines/${encodeURIComponent(id)}/release`,
-      options,
+    const { status, body } = await this.api.requestMachine(
+      { body: request },
+      await this.token(options),
     );
+    return { machine: body, created: status === 201 };
+  }
+
+  async getMachine(id: string, options: Beskar7RequestOptions) {
+    return this.api.getMachine({ path: { id } }, await this.token(options));
+  }
+
+  async releaseMachine(id: string, options: Beskar7RequestOptions) {
+    return this.api.releaseMachine({ path: { id } }, await this.token(options));
   }
 
   subscribeToHostChanges(
@@ -179,46 +172,13 @@ export class Beskar7Client implements Beskar7Service {
     }
   }
 
-  private async call<T>(
-    method: string,
-    path: string,
-    options: Beskar7RequestOptions,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await this.send(method, path, options, body);
-    return (await response.json()) as T;
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    { credentials }: Beskar7RequestOptions,
-    body?: unknown,
-  ): Promise<Response> {
-    const [baseUrl, { token }] = await Promise.all([
-      this.discovery.getBaseUrl('beskar7'),
-      this.auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'beskar7',
-      }),
-    ]);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  /** A plugin request token on behalf of the caller. */
+  private async token({
+    credentials,
+  }: Beskar7RequestOptions): Promise<Beskar7ApiRequestOptions> {
+    return this.auth.getPluginRequestToken({
+      onBehalfOf: credentials,
+      targetPluginId: 'beskar7',
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response;
   }
-}
-
-function clusterPath(namespace: string, name: string): string {
-  return `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(
-    name,
-  )}`;
 }

@@ -1,191 +1,135 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
-  ClusterDetails,
-  ClusterList,
+  Beskar7ApiClient,
   ClusterScaleRequest,
-  ClusterScaleResult,
-  DiagnosticsReport,
-  HealthResponse,
-  Host,
-  HostDetails,
-  hostQueryString,
   ListHostsQuery,
-  Machine,
+  listHostsRequest,
   MachineRequest,
-  MetricsSummary,
-  Page,
-  PoolSummary,
-  QueueStatus,
-  RunbookRun,
   RunbookStepInput,
-  RunbookSummary,
   StartRunbookRunRequest,
   UpdateHostRequest,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Beskar7Api } from './Beskar7Api';
 
-/** Talks to `/api/beskar7` with the portal's authenticated fetch. */
+/**
+ * Talks to `/api/beskar7` with the portal's authenticated fetch, through the
+ * client generated from the API's OpenAPI document.
+ */
 export class Beskar7Client implements Beskar7Api {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly api: Beskar7ApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.api = new Beskar7ApiClient(options);
   }
 
-  getHealth(): Promise<HealthResponse> {
-    return this.call('GET', '/health');
+  getHealth() {
+    return this.api.getHealth();
   }
 
-  listHosts(query: ListHostsQuery): Promise<Page<Host>> {
-    return this.call('GET', `/hosts?${hostQueryString(query)}`);
+  listHosts(query: ListHostsQuery) {
+    return this.api.listHosts(listHostsRequest(query));
   }
 
-  getHost(id: string): Promise<HostDetails> {
-    return this.call('GET', `/hosts/${encodeURIComponent(id)}`);
+  getHost(id: string) {
+    return this.api.getHost({ path: { id } });
   }
 
-  updateHost(id: string, patch: UpdateHostRequest): Promise<Host> {
-    return this.call('PATCH', `/hosts/${encodeURIComponent(id)}`, patch);
+  updateHost(id: string, patch: UpdateHostRequest) {
+    return this.api.updateHost({ path: { id }, body: patch });
   }
 
-  releaseHost(id: string): Promise<Host> {
-    return this.call('POST', `/hosts/${encodeURIComponent(id)}/release`);
+  releaseHost(id: string) {
+    return this.api.releaseHost({ path: { id } });
   }
 
-  recoverHost(id: string): Promise<Host> {
-    return this.call('POST', `/hosts/${encodeURIComponent(id)}/recover`);
+  recoverHost(id: string) {
+    return this.api.recoverHost({ path: { id } });
   }
 
-  listClusters(): Promise<ClusterList> {
-    return this.call('GET', '/clusters');
+  listClusters() {
+    return this.api.listClusters();
   }
 
-  getCluster(namespace: string, name: string): Promise<ClusterDetails> {
-    return this.call('GET', clusterPath(namespace, name));
+  getCluster(namespace: string, name: string) {
+    return this.api.getCluster({ path: { namespace, name } });
   }
 
-  scaleCluster(
-    namespace: string,
-    name: string,
-    request: ClusterScaleRequest,
-  ): Promise<ClusterScaleResult> {
-    return this.call('POST', `${clusterPath(namespace, name)}/scale`, request);
+  scaleCluster(namespace: string, name: string, request: ClusterScaleRequest) {
+    return this.api.scaleCluster({ path: { namespace, name }, body: request });
   }
 
-  deleteCluster(namespace: string, name: string): Promise<void> {
-    return this.call('DELETE', clusterPath(namespace, name));
+  deleteCluster(namespace: string, name: string) {
+    return this.api.deleteCluster({ path: { namespace, name } });
   }
 
-  async listPools(): Promise<PoolSummary[]> {
-    return (await this.call<{ items: PoolSummary[] }>('GET', '/pools')).items;
+  async listPools() {
+    return (await this.api.listPools()).items;
   }
 
-  listMachines(query: {
-    offset: number;
-    limit: number;
-    ids?: string[];
-  }): Promise<Page<Machine>> {
-    const params = new URLSearchParams({
-      offset: String(query.offset),
-      limit: String(query.limit),
-    });
-    for (const id of query.ids ?? []) params.append('id', id);
-    return this.call('GET', `/machines?${params}`);
+  listMachines(query: { offset: number; limit: number; ids?: string[] }) {
+    const { offset, limit, ids } = query;
+    return this.api.listMachines({ query: { offset, limit, id: ids } });
   }
 
-  getMachine(id: string): Promise<Machine> {
-    return this.call('GET', `/machines/${encodeURIComponent(id)}`);
+  getMachine(id: string) {
+    return this.api.getMachine({ path: { id } });
   }
 
-  requestMachine(request: MachineRequest): Promise<Machine> {
-    return this.call('POST', '/machines', request);
+  async requestMachine(request: MachineRequest) {
+    return (await this.api.requestMachine({ body: request })).body;
   }
 
-  releaseMachine(id: string): Promise<Machine> {
-    return this.call('POST', `/machines/${encodeURIComponent(id)}/release`);
+  releaseMachine(id: string) {
+    return this.api.releaseMachine({ path: { id } });
   }
 
-  getQueue(): Promise<QueueStatus> {
-    return this.call('GET', '/queue');
+  getQueue() {
+    return this.api.getQueue();
   }
 
-  changeQueue(action: 'pause' | 'resume' | 'drain'): Promise<QueueStatus> {
-    return this.call('POST', `/queue/${action}`);
+  changeQueue(action: 'pause' | 'resume' | 'drain') {
+    return this.api[`${action}Queue`]();
   }
 
-  getDiagnostics(): Promise<DiagnosticsReport> {
-    return this.call('GET', '/diagnostics');
+  getDiagnostics() {
+    return this.api.getDiagnostics();
   }
 
-  getMetricsSummary(windowMinutes = 30): Promise<MetricsSummary> {
-    return this.call('GET', `/metrics/summary?windowMinutes=${windowMinutes}`);
+  getMetricsSummary(windowMinutes = 30) {
+    return this.api.getMetricsSummary({ query: { windowMinutes } });
   }
 
-  async listRunbooks(): Promise<RunbookSummary[]> {
-    return (await this.call<{ items: RunbookSummary[] }>('GET', '/runbooks'))
-      .items;
+  async listRunbooks() {
+    return (await this.api.listRunbooks()).items;
   }
 
-  getRunbook(id: string): Promise<RunbookSummary> {
-    return this.call('GET', `/runbooks/${encodeURIComponent(id)}`);
+  getRunbook(id: string) {
+    return this.api.getRunbook({ path: { id } });
   }
 
-  listRunbookRuns(runbookId: string): Promise<Page<RunbookRun>> {
-    return this.call(
-      'GET',
-      `/runbooks/runs?runbookId=${encodeURIComponent(runbookId)}&limit=20`,
-    );
+  listRunbookRuns(runbookId: string) {
+    return this.api.listRunbookRuns({ query: { runbookId, limit: 20 } });
   }
 
-  startRunbook(
-    id: string,
-    request: StartRunbookRunRequest,
-  ): Promise<RunbookRun> {
-    return this.call(
-      'POST',
-      `/runbooks/${encodeURIComponent(id)}/runs`,
-      request,
-    );
+  startRunbook(id: string, request: StartRunbookRunRequest) {
+    return this.api.startRunbook({ path: { id }, body: request });
   }
 
   stepRunbook(
     runId: string,
     action: 'next' | 'resume' | 'acknowledge' | 'rollback' | 'abort',
-    input?: RunbookStepInput,
-  ): Promise<RunbookRun> {
-    return this.call(
-      'POST',
-      `/runbooks/runs/${encodeURIComponent(runId)}/${action}`,
-      input ?? {},
-    );
-  }
-
-  private async call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('beskar7');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      method,
-      headers:
-        body === undefined ? undefined : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+    input: RunbookStepInput = {},
+  ) {
+    const path = { runId };
+    switch (action) {
+      case 'next':
+        return this.api.runNextRunbookStep({ path, body: input });
+      case 'resume':
+        return this.api.resumeRunbookRun({ path, body: input });
+      case 'acknowledge':
+        return this.api.acknowledgeRunbookStep({ path, body: input });
+      default:
+        return this.api[`${action}RunbookRun`]({ path });
     }
-    // A deletion is accepted with no body.
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
   }
-}
-
-function clusterPath(namespace: string, name: string): string {
-  return `/clusters/${encodeURIComponent(namespace)}/${encodeURIComponent(
-    name,
-  )}`;
 }
