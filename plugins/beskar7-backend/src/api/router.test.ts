@@ -337,6 +337,13 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
       400,
       /bmc\.address/,
     ],
+    [
+      'post',
+      '/hosts',
+      { ...host, extra: 1, bmc: { ...host.bmc, password: 'x' } },
+      400,
+      /^Invalid request: extra: is not allowed; bmc\.password: is not allowed$/,
+    ],
     ['post', '/hosts', 'x'.repeat(10), 400, /JSON/],
     // The spec's validator names the part of the request that is wrong.
     ['post', '/hosts', [1, 2, 3], 400, /request\/body must be object/],

@@ -66,9 +66,17 @@ export async function createRouter(
   const { metrics } = options;
   const routes = new AuthorizedRoutes(
     options.authorizer,
-    // Tokens are Backstage's httpAuth's to check, not the validator's.
     await createOpenApiRouter({
-      validatorOptions: { validateSecurity: false },
+      validatorOptions: {
+        // Tokens are Backstage's httpAuth's to check, not the validator's.
+        validateSecurity: false,
+        // Every bad field in one answer; the rest as Backstage sets it.
+        validateRequests: {
+          allErrors: true,
+          coerceTypes: false,
+          allowUnknownQueryParameters: false,
+        },
+      },
     }),
   );
   const read = { permission: beskar7HostReadPermission };

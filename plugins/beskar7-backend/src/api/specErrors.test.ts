@@ -27,6 +27,17 @@ describe('describeSpecErrors', () => {
     );
   });
 
+  it('names the unknown fields it is given, once', () => {
+    expect(
+      describeSpecErrors(
+        'request/body must NOT have additional properties, request/body/bmc must NOT have additional properties',
+        ['extra: is not allowed', 'bmc.password: is not allowed'],
+      ),
+    ).toBe(
+      'Invalid request: extra: is not allowed; bmc.password: is not allowed',
+    );
+  });
+
   it('leaves messages that are not the validator’s alone', () => {
     const own = 'Invalid machine request: prefix: must be lowercase';
     expect(describeSpecErrors(own)).toBe(own);

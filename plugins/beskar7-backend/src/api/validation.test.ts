@@ -45,7 +45,7 @@ describe('request validation', () => {
     [{ ...goodHost, name: 'x'.repeat(64) }, /name:/],
     [
       { ...goodHost, bmc: { ...goodHost.bmc, address: 'ftp://10.0.0.1' } },
-      /bmc\.address: must be an http or https BMC URL/,
+      /bmc\.address: must be an http or https URL/,
     ],
     [
       {

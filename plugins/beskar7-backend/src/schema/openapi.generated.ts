@@ -2504,7 +2504,7 @@ export const spec = {
           },
           osFamily: {
             type: 'string',
-            enum: ['kairos', 'flatcar'],
+            enum: ['cloud-init', 'flatcar'],
           },
           owner: {
             type: 'string',
@@ -3001,8 +3001,11 @@ export const spec = {
       },
       HttpUrl: {
         type: 'string',
+        description:
+          'An http or https URL without credentials in it (the plugin also parses it)',
         maxLength: 2048,
-        description: 'an http or https URL without credentials in it',
+        pattern: '^[hH][tT][tT][pP][sS]?://[^\\s/?#@\\\\]+([/?#]\\S*)?$',
+        'x-problem': 'must be an http or https URL without credentials in it',
       },
       OsFamily: {
         type: 'string',

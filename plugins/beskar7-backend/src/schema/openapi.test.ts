@@ -1,3 +1,14 @@
+import {
+  BOOT_MODES,
+  CLUSTER_OS_FAMILIES,
+  CONTROL_PLANE_COUNTS,
+  HOST_SORT_FIELDS,
+  HOST_STATES,
+  JOB_STATUSES,
+  LABEL_SELECTOR_OPERATORS,
+  OS_FAMILIES,
+  PROVISIONING_MODES,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -48,5 +59,35 @@ describe('OpenAPI document', () => {
       const target = path.reduce<any>((node, key) => node?.[key], document);
       expect([ref, target !== undefined]).toEqual([ref, true]);
     }
+  });
+
+  it('allows the values the plugin knows, no more and no fewer', () => {
+    const { schemas } = document.components;
+    const hosts = document.paths['/hosts'].get.parameters;
+    const jobs = document.paths['/queue/jobs'].get.parameters;
+    const cluster = schemas.ClusterRequest.properties;
+    const expression =
+      schemas.LabelSelector.properties.matchExpressions.items.properties;
+    expect({
+      os: schemas.OsFamily.enum,
+      modes: schemas.ProvisioningMode.enum,
+      boot: schemas.BootMode.enum,
+      states: schemas.HostState.enum,
+      operators: expression.operator.enum,
+      clusterOs: cluster.osFamily.enum,
+      controlPlanes: cluster.controlPlaneReplicas.enum,
+      orderBy: hosts.find((p: any) => p.name === 'orderBy').schema.enum,
+      jobStatus: jobs.find((p: any) => p.name === 'status').schema.items.enum,
+    }).toEqual({
+      os: OS_FAMILIES,
+      modes: PROVISIONING_MODES,
+      boot: BOOT_MODES,
+      states: HOST_STATES,
+      operators: LABEL_SELECTOR_OPERATORS,
+      clusterOs: CLUSTER_OS_FAMILIES,
+      controlPlanes: CONTROL_PLANE_COUNTS,
+      orderBy: HOST_SORT_FIELDS,
+      jobStatus: JOB_STATUSES,
+    });
   });
 });
