@@ -207,7 +207,9 @@ describe.each(kubeTargets())('KubernetesController (%s)', target => {
       () => backend.machines.get(machineKey)!.phase,
       phase => phase === 'Released',
     );
-    expect(backend.hosts.get(key)!.consumerId).toBeUndefined();
+    // Free, or already gone: its PhysicalHost was deleted, so the sweep may
+    // have taken it out of the inventory (operatorScenarios tests that part).
+    expect(backend.hosts.get(key)?.consumerId).toBeUndefined();
     expect(controller.health()).toMatchObject({ status: 'ok' });
   });
 
