@@ -1011,15 +1011,20 @@ realCluster('operator scenarios (real cluster)', () => {
         obj.kind === PHYSICAL_HOST.kind
           ? PHYSICAL_HOST.plural
           : BESKAR7_MACHINE.plural;
-      const taken = await eventually(
+      // Taken in and not refused. A refusal may come first and go (a Secret
+      // read racing the RoleBinding's propagation): the last word counts.
+      await eventually(
         () => get(plural, obj.metadata.name),
-        o => o.metadata.finalizers?.includes(FINALIZER),
-        { intervalMs: 100 },
+        o =>
+          o.metadata.finalizers?.includes(FINALIZER) &&
+          o.status?.conditions?.find((c: any) => c.type === 'Accepted')
+            ?.status !== 'False',
+        {
+          what: `${obj.kind} ${obj.metadata.name} taken in and not refused`,
+          intervalMs: 100,
+          timeoutMs: 30_000,
+        },
       );
-      expect(
-        taken.status?.conditions?.find((c: any) => c.type === 'Accepted')
-          ?.status,
-      ).not.toBe('False');
     }
     const host = objects.find(o => o.kind === PHYSICAL_HOST.kind);
     await eventually(
