@@ -4,7 +4,7 @@ import {
   createReplicaDatabases,
   createTestDatabases,
 } from '../__testUtils__/databases';
-import { MachineService } from './MachineService';
+import { MachineService, sameMachineSpec } from './MachineService';
 
 const databases = createTestDatabases();
 
@@ -67,3 +67,28 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('sameMachineSpec', () => {
+  const stored = {
+    ...spec,
+    id: 'm-1',
+    name: 'worker-0',
+    phase: 'Pending' as const,
+    createdAt: '2026-12-06T00:00:00Z',
+    updatedAt: '2026-12-06T00:00:00Z',
+  };
+
+  it('reads requirements as stored: a key set to undefined is one left out', () => {
+    const asked = {
+      ...spec,
+      name: 'worker-0',
+      requirements: { pool: 'gpu', tags: undefined },
+    };
+    expect(sameMachineSpec(stored, asked)).toBe(true);
+  });
+
+  it('still tells a different requirement apart', () => {
+    const asked = { ...spec, name: 'worker-0', requirements: { pool: 'cpu' } };
+    expect(sameMachineSpec(stored, asked)).toBe(false);
+  });
+});

@@ -71,7 +71,11 @@ export function sameMachineSpec(
   request: ValidMachineRequest,
 ): boolean {
   return (
-    isDeepStrictEqual(machine.requirements, request.requirements) &&
+    // As stored (JSON): a key set to undefined is a key left out.
+    isDeepStrictEqual(
+      asJson(machine.requirements),
+      asJson(request.requirements),
+    ) &&
     machine.imageUrl === request.imageUrl &&
     machine.configUrl === request.configUrl &&
     machine.bootstrapDataSecret === request.bootstrapDataSecret &&
@@ -79,4 +83,8 @@ export function sameMachineSpec(
     machine.provisioningMode === request.provisioningMode &&
     machine.bootMode === request.bootMode
   );
+}
+
+function asJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
