@@ -6,12 +6,12 @@ import {
   readdirSync,
   rmSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { knex as createKnex } from 'knex';
+import { freePort } from '../freePort';
 
 const run = promisify(execFile);
 
@@ -28,17 +28,6 @@ export interface DrillPostgres {
     immediate?: boolean;
   }): Promise<void>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The newest PostgreSQL server binaries: BESKAR7_PG_BINDIR, or Debian's layout. */

@@ -2,9 +2,9 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from '../../freePort';
 
 export interface PrometheusAlert {
   labels: Record<string, string>;
@@ -22,17 +22,6 @@ export interface PrometheusOptions {
   scrapeToken: string;
   /** Scrape and rule evaluation interval, in seconds. */
   intervalSeconds: number;
-}
-
-/** A port that was free a moment ago, on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /**
