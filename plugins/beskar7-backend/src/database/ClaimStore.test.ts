@@ -20,7 +20,7 @@ import {
   ClaimStore,
   ELIGIBLE_SQL,
   MACHINE_SQL,
-  WALK_FILTERS,
+  EXCLUDED_SQL,
   WINDOW_SQL,
 } from './ClaimStore';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
@@ -44,9 +44,9 @@ async function eligibleInDatabase(knex: Knex, machineId: string) {
 /** The statement's window, by weight, read without writing. */
 async function windowInDatabase(knex: Knex, machineId: string) {
   const { rows } = await knex.raw(
-    `WITH ${MACHINE_SQL}, ${WINDOW_SQL}
+    `WITH ${MACHINE_SQL}, ${EXCLUDED_SQL}, ${WINDOW_SQL}
      SELECT id FROM win ORDER BY weight DESC, namespace, name`,
-    [machineId, ...Array.from({ length: WALK_FILTERS }, () => [])],
+    [machineId, []],
   );
   return rows.map((r: { id: string }) => r.id);
 }

@@ -1,3 +1,4 @@
+import knex, { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { preparedRaw } from './preparedStatement';
 
@@ -62,6 +63,30 @@ describe('preparedRaw', () => {
       expect(new Set(rows.map((r: { name: string }) => r.name)).size).toBe(2);
     } finally {
       await trx.rollback();
+    }
+  });
+
+  it('runs without JIT on its connection, and in a transaction only until it ends', async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const created = await databases.init('POSTGRES_15');
+    // One connection, so that the session read is the one the statement ran on.
+    const single = knex({ ...created.client.config, pool: { min: 1, max: 1 } });
+    try {
+      const jit = async (k: Knex) => (await k.raw('SHOW jit')).rows[0].jit;
+      await single.raw('SET jit = on');
+      await preparedRaw(single, 'SELECT ?::int AS v', [1]);
+      expect(await jit(single)).toBe('off');
+
+      await single.raw('SET jit = on');
+      await single.transaction(async trx => {
+        await preparedRaw(trx, 'SELECT ?::int AS v', [2]);
+        expect(await jit(trx)).toBe('off');
+        // The transaction settled it: the next statement in it does not SET again.
+        await preparedRaw(trx, 'SELECT ?::int AS v', [3]);
+      });
+      expect(await jit(single)).toBe('on');
+    } finally {
+      await single.destroy();
     }
   });
 });
