@@ -41,6 +41,7 @@ test('a machine requested in the portal gets provisioned', async ({ page }) => {
   await row.getByRole('link', { name: /^simulator\/sim-\d+$/ }).click();
   await expect(page.getByTestId('bmc-address')).toContainText('http');
   await page.goBack();
+  await expect(row).toContainText('Provisioned');
   await expectAccessible(page, 'the machines tab');
 });
 

@@ -56,6 +56,18 @@ export function watchConsole(page: Page) {
 
 /** Scans the page with axe: no violation of impact serious or critical. */
 export async function expectAccessible(page: Page, name: string) {
+  // Mid-fade (a closing dialog, a page coming back), text has the opacity of
+  // the moment and axe measures a contrast nobody sees once it settles.
+  // Endless animations (a spinner) never settle and change no contrast.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every(
+        a =>
+          a.playState !== 'running' ||
+          a.effect?.getTiming().iterations === Infinity,
+      ),
+  );
   // The page's tabs are links (one route per tab): @backstage/ui's Tab
   // points aria-controls at a tab panel that such tabs never render, which
   // axe reports as aria-valid-attr-value. That is upstream's, not the page's.
