@@ -3,7 +3,10 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
  * The claim race benchmark (`yarn bench:claims`): N replicas, each a child
  * process (bench/claimsReplica.ts) with its own connection pool, claim
  * hosts for M machines over H hosts in one coordination mode, taking the
- * machines from one queue held here; then the same processes and pools run
+ * machines from one queue held here (after an untimed warm-up race of
+ * `--warm-up` machines on hosts of their own, by default 6 per connection,
+ * so that each connection has settled on its plans); then the same
+ * processes and pools run
  * plain single-row update transactions, so that the claim rate reads as a
  * fraction of what the database can do at all in the same run. Prints,
  * last, one JSON line.
@@ -61,6 +64,7 @@ interface BenchOptions {
   baselineSeconds: number;
   limitScript?: string;
   limitSeconds: number;
+  warmUp: number;
 }
 
 function readOptions(argv: string[]): BenchOptions {
@@ -78,6 +82,7 @@ function readOptions(argv: string[]): BenchOptions {
       'limit-script': { type: 'string' },
       'limit-seconds': { type: 'string', default: '15' },
       'no-limit': { type: 'boolean', default: false },
+      'warm-up': { type: 'string' },
     },
   });
   const positive = (name: string, value: string) => {
@@ -98,24 +103,45 @@ function readOptions(argv: string[]): BenchOptions {
   }
   const poolSize =
     values.db === 'sqlite' ? 1 : positive('pool-size', values['pool-size']!);
+  const replicas = positive('replicas', values.replicas!);
+  const concurrency = values.concurrency
+    ? positive('concurrency', values.concurrency)
+    : poolSize;
+  const warmUp =
+    values['warm-up'] === undefined
+      ? replicas * poolSize * WARM_UP_PER_CONNECTION
+      : Number(values['warm-up']);
+  if (!Number.isInteger(warmUp) || warmUp < 0) {
+    throw new Error(
+      `--warm-up must be a whole number, got ${values['warm-up']}`,
+    );
+  }
   return {
     db: values.db,
     mode,
-    replicas: positive('replicas', values.replicas!),
+    replicas,
     hosts: positive('hosts', values.hosts!),
     machines: positive('machines', values.machines!),
     poolSize,
-    concurrency: values.concurrency
-      ? positive('concurrency', values.concurrency)
-      : poolSize,
+    concurrency,
     baselineSeconds: positive('baseline-seconds', values['baseline-seconds']!),
     limitScript:
       values.db === 'postgres' && !values['no-limit']
         ? values['limit-script'] ?? defaultLimitScript()
         : undefined,
     limitSeconds: positive('limit-seconds', values['limit-seconds']!),
+    warmUp,
   };
 }
+
+/**
+ * Claims per connection in the warm-up race. PostgreSQL plans a prepared
+ * statement afresh for its first five runs on a connection before it keeps
+ * a generic plan; the claim statement takes 10-25 ms to plan, and all the
+ * replicas' connections do it at once at start. A replica's pool outlives
+ * thousands of claims, so the race is timed after that.
+ */
+const WARM_UP_PER_CONNECTION = 6;
 
 const LEADER_ELECTION: LeaderElectionTiming = {
   leaseDurationMs: 15_000,
@@ -234,11 +260,18 @@ async function main() {
   const replicas: Replica[] = [];
   try {
     await applyDatabaseMigrations(knex);
-    await insertAvailableHosts(knex, { count: options.hosts });
+    // The warm-up race takes hosts of its own: the timed race has H.
+    await insertAvailableHosts(knex, {
+      count: options.hosts + options.warmUp,
+    });
+    const warmUpMachines = await insertPendingMachines(knex, {
+      count: options.warmUp,
+      prefix: 'warm-up',
+    });
     const machines = await insertPendingMachines(knex, {
       count: options.machines,
     });
-    const queue = machines.map(m => m.id);
+    const queue = warmUpMachines.map(m => m.id);
     const workers = options.replicas * options.concurrency;
     await knex.schema.createTable(BASELINE_TABLE, t => {
       t.integer('id').primary();
@@ -269,12 +302,18 @@ async function main() {
     await Promise.all(replicas.map(r => r.reply('ready')));
     if (options.mode === 'leader') await waitForLeader(knex);
 
+    const race = () => {
+      replicas.forEach(r =>
+        r.send({ type: 'race', concurrency: options.concurrency }),
+      );
+      return Promise.all(replicas.map(r => r.reply('raced')));
+    };
+    const warmedUp = options.warmUp > 0 ? await race() : [];
+    queue.push(...machines.map(m => m.id));
+
     const load = loadavg()[0];
     const started = performance.now();
-    replicas.forEach(r =>
-      r.send({ type: 'race', concurrency: options.concurrency }),
-    );
-    const raced = await Promise.all(replicas.map(r => r.reply('raced')));
+    const raced = await race();
     const elapsedSeconds = (performance.now() - started) / 1000;
 
     const baselines = await Promise.all(
@@ -300,9 +339,13 @@ async function main() {
     const limitAfter = await limit('after');
     const entries: RaceEntry[] = raced.flatMap(r => r.entries);
     const attempts: Record<string, number> = {};
-    for (const r of raced) {
+    // A replica's counts are its totals: the warm-up's are taken off.
+    for (const [r, sign] of [
+      ...raced.map(r => [r, 1] as const),
+      ...warmedUp.map(r => [r, -1] as const),
+    ]) {
       for (const [outcome, n] of Object.entries(r.attempts)) {
-        attempts[outcome] = (attempts[outcome] ?? 0) + n;
+        attempts[outcome] = (attempts[outcome] ?? 0) + sign * n;
       }
     }
     const conflicts = attempts.conflict ?? 0;
@@ -318,6 +361,7 @@ async function main() {
       connectionsPerReplica: options.poolSize,
       claimsInFlightPerReplica: options.concurrency,
       hosts: options.hosts,
+      warmUpClaims: options.warmUp,
       machines: options.machines,
       claimed,
       doubleClaims: report.doubleClaims.length,
