@@ -18,6 +18,7 @@ import {
   insertPendingMachines,
 } from '../__testUtils__/fleet';
 import { createClaimCoordinator } from './createClaimCoordinator';
+import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 
 jest.setTimeout(60_000);
 
@@ -143,4 +144,51 @@ describe.each(databases.eachSupportedId())('claim race on %p', databaseId => {
       }
     },
   );
+});
+
+describe('optimistic claims racing for the same hosts', () => {
+  // Below scarceHosts (2,000 by default) optimistic claims choose as locking
+  // claims do; with none, every claim takes its snapshot's choice and writes
+  // it only if it is unchanged, and a lost write goes on to the next.
+  it('gives every host to one machine when 16 claims in flight want 40 hosts', async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const replicas = await createReplicaDatabases(
+      databases,
+      'POSTGRES_15',
+      REPLICAS,
+    );
+    const coordinators = replicas.clients.map(
+      knex =>
+        new OptimisticClaimCoordinator({
+          knex,
+          metrics: createBeskar7Metrics(),
+          scarceHosts: 0,
+        }),
+    );
+    try {
+      const knex = replicas.clients[0];
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 40 });
+      const machines = await insertPendingMachines(knex, { count: 50 });
+      await Promise.all(coordinators.map(c => c.start()));
+
+      const entries = await runClaimRace(
+        coordinators,
+        machines.map(m => m.id),
+        { concurrencyPerReplica: 4 },
+      );
+
+      expect(await checkClaimInvariants(knex)).toEqual({
+        doubleClaims: [],
+        halfClaims: [],
+        inconsistentHosts: [],
+      });
+      const outcomes = entries.map(e => e.result.outcome);
+      expect(outcomes.filter(o => o === 'claimed')).toHaveLength(40);
+      expect(outcomes.filter(o => o === 'no_hosts')).toHaveLength(10);
+    } finally {
+      await Promise.all(coordinators.map(c => c.stop()));
+      await replicas.close();
+    }
+  });
 });
