@@ -67,6 +67,15 @@ interface BenchOptions {
   warmUp: number;
 }
 
+/**
+ * Claims per connection in the warm-up race. PostgreSQL plans a prepared
+ * statement afresh for its first five runs on a connection before it keeps
+ * a generic plan; the claim statement takes 10-25 ms to plan, and all the
+ * replicas' connections do it at once at start. A replica's pool outlives
+ * thousands of claims, so the race is timed after that.
+ */
+const WARM_UP_PER_CONNECTION = 6;
+
 function readOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -133,15 +142,6 @@ function readOptions(argv: string[]): BenchOptions {
     warmUp,
   };
 }
-
-/**
- * Claims per connection in the warm-up race. PostgreSQL plans a prepared
- * statement afresh for its first five runs on a connection before it keeps
- * a generic plan; the claim statement takes 10-25 ms to plan, and all the
- * replicas' connections do it at once at start. A replica's pool outlives
- * thousands of claims, so the race is timed after that.
- */
-const WARM_UP_PER_CONNECTION = 6;
 
 const LEADER_ELECTION: LeaderElectionTiming = {
   leaseDurationMs: 15_000,
@@ -341,8 +341,8 @@ async function main() {
     const attempts: Record<string, number> = {};
     // A replica's counts are its totals: the warm-up's are taken off.
     for (const [r, sign] of [
-      ...raced.map(r => [r, 1] as const),
-      ...warmedUp.map(r => [r, -1] as const),
+      ...raced.map(counts => [counts, 1] as const),
+      ...warmedUp.map(counts => [counts, -1] as const),
     ]) {
       for (const [outcome, n] of Object.entries(r.attempts)) {
         attempts[outcome] = (attempts[outcome] ?? 0) + sign * n;
