@@ -128,15 +128,9 @@ describe('Beskar7EntityProvider against the real plugin', () => {
         dependencyOf: ['resource:default/pool-default'],
       },
     });
-    expect(
-      mutations.every(
-        m =>
-          m.type === 'full' &&
-          m.entities.every(e => e.locationKey === 'beskar7'),
-      ),
-    ).toBe(true);
+    expect(mutations.map(m => m.type)).toEqual(['full']);
 
-    // The watch sees the deletion and publishes the fleet without the host.
+    // The watch sees the deletion and publishes it alone, not the fleet again.
     const deleted = await request(server)
       .delete(`/api/beskar7/hosts/${first.id}`)
       .set('Authorization', mockCredentials.user.header());
@@ -146,5 +140,27 @@ describe('Beskar7EntityProvider against the real plugin', () => {
       'pool-default',
       ...hosts.slice(1).map(h => h.name),
     ]);
+    const delta = mutations.find(
+      m =>
+        m.type === 'delta' &&
+        m.removed.some(
+          e => 'entity' in e && e.entity.metadata.name === first.name,
+        ),
+    );
+    expect(delta).toMatchObject({
+      type: 'delta',
+      added: [
+        {
+          entity: { metadata: { name: 'pool-default' } },
+          locationKey: 'beskar7',
+        },
+      ],
+      removed: [
+        {
+          entity: { metadata: { name: first.name } },
+          locationKey: 'beskar7',
+        },
+      ],
+    });
   });
 });

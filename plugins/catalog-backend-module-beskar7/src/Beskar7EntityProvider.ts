@@ -7,8 +7,12 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { Entity } from '@backstage/catalog-model';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
-import { Beskar7Service } from '@beskar7/backstage-plugin-beskar7-node';
+import {
+  Beskar7Service,
+  HostChange,
+} from '@beskar7/backstage-plugin-beskar7-node';
 import { EntityContext, hostEntity, poolEntity } from './entities';
 
 export interface Beskar7EntityProviderOptions {
@@ -24,16 +28,21 @@ export interface Beskar7EntityProviderOptions {
 }
 
 /**
- * Publishes beskar7 pools and hosts as `Resource` entities. Every refresh is
- * a full mutation, so a host that is gone from the API leaves the catalog.
- * Refreshes run on a schedule and whenever a host changes.
+ * Publishes beskar7 pools and hosts as `Resource` entities. The scheduled
+ * refresh is a full mutation, so a host that is gone from the API leaves
+ * the catalog whatever was missed. Between refreshes, the hosts that
+ * change are published as a delta: at 100,000 hosts, republishing the
+ * whole fleet for every change kept the catalog processing 100,000
+ * entities.
  *
  * @public
  */
 export class Beskar7EntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  /** Refreshes run one after another, so mutations apply in order. */
+  /** Mutations run one after another, so they apply in order. */
   private last: Promise<void> = Promise.resolve();
+  /** The pools of the last mutation, to remove a pool that is gone. */
+  private publishedPools = new Set<string>();
 
   constructor(private readonly options: Beskar7EntityProviderOptions) {}
 
@@ -50,9 +59,9 @@ export class Beskar7EntityProvider implements EntityProvider {
     });
     beskar7.subscribeToHostChanges(
       changes => {
-        logger.debug(`${changes.length} host change(s), refreshing`);
-        return this.refresh().catch(error =>
-          logger.warn(`Refreshing beskar7 entities failed: ${error}`),
+        logger.debug(`${changes.length} host change(s), publishing them`);
+        return this.publishChanges(changes).catch(error =>
+          logger.warn(`Publishing beskar7 host changes failed: ${error}`),
         );
       },
       {
@@ -64,15 +73,25 @@ export class Beskar7EntityProvider implements EntityProvider {
 
   /** Reads every pool and host and replaces what this provider published. */
   refresh(): Promise<void> {
-    const next = this.last.then(() => this.applyFullMutation());
+    return this.inTurn(() => this.applyFullMutation());
+  }
+
+  /**
+   * Publishes the hosts added, changed or removed, and the pools as they
+   * are now (a few; one may have come or gone with its hosts).
+   */
+  private publishChanges(changes: HostChange[]): Promise<void> {
+    return this.inTurn(() => this.applyDelta(changes));
+  }
+
+  private inTurn(mutate: () => Promise<void>): Promise<void> {
+    const next = this.last.then(mutate);
     this.last = next.catch(() => {});
     return next;
   }
 
   private async applyFullMutation(): Promise<void> {
-    if (!this.connection) {
-      throw new Error('Beskar7EntityProvider is not connected yet');
-    }
+    const connection = this.connected();
     const { beskar7, auth } = this.options;
     const options = { credentials: await auth.getOwnServiceCredentials() };
     const [context, pools, hosts] = await Promise.all([
@@ -84,16 +103,55 @@ export class Beskar7EntityProvider implements EntityProvider {
       ...pools.map(pool => poolEntity(pool, context)),
       ...hosts.map(host => hostEntity(host, context)),
     ];
-    await this.connection.applyMutation({
+    await connection.applyMutation({
       type: 'full',
-      entities: entities.map(entity => ({
-        entity,
-        locationKey: this.getProviderName(),
-      })),
+      entities: entities.map(entity => this.deferred(entity)),
     });
+    this.publishedPools = new Set(pools.map(p => p.pool));
     this.options.logger.info(
       `Published ${pools.length} pool(s) and ${hosts.length} host(s)`,
     );
+  }
+
+  private async applyDelta(changes: HostChange[]): Promise<void> {
+    const connection = this.connected();
+    const { beskar7, auth } = this.options;
+    const options = { credentials: await auth.getOwnServiceCredentials() };
+    const [context, pools] = await Promise.all([
+      this.options.context(),
+      beskar7.listPools(options),
+    ]);
+    const current = new Set(pools.map(p => p.pool));
+    const gonePools = [...this.publishedPools]
+      .filter(pool => !current.has(pool))
+      .map(pool => poolEntity({ pool }, context));
+    const removedHosts = changes
+      .filter(c => c.type === 'removed')
+      .map(c => hostEntity(c.host, context));
+    const upserted = changes
+      .filter(c => c.type !== 'removed')
+      .map(c => hostEntity(c.host, context));
+    await connection.applyMutation({
+      type: 'delta',
+      added: [...pools.map(pool => poolEntity(pool, context)), ...upserted].map(
+        entity => this.deferred(entity),
+      ),
+      removed: [...gonePools, ...removedHosts].map(entity =>
+        this.deferred(entity),
+      ),
+    });
+    this.publishedPools = current;
+  }
+
+  private connected(): EntityProviderConnection {
+    if (!this.connection) {
+      throw new Error('Beskar7EntityProvider is not connected yet');
+    }
+    return this.connection;
+  }
+
+  private deferred(entity: Entity) {
+    return { entity, locationKey: this.getProviderName() };
   }
 
   private async allHosts(

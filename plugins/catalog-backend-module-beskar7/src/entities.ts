@@ -28,7 +28,10 @@ export function poolEntityName(pool: string): string {
   return `pool-${pool}`;
 }
 
-export function poolEntity(pool: PoolSummary, context: EntityContext): Entity {
+export function poolEntity(
+  pool: Pick<PoolSummary, 'pool'>,
+  context: EntityContext,
+): Entity {
   const location = `url:${context.apiUrl}/hosts?pool=${pool.pool}`;
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -1,5 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   catalogProcessingExtensionPoint,
   EntityProvider,
@@ -65,9 +65,25 @@ export function recordingConnection() {
     },
     async refresh() {},
   };
+  /** What the catalog holds from this provider after every mutation so far. */
   const latest = (): Entity[] => {
-    const last = mutations[mutations.length - 1];
-    return last?.type === 'full' ? last.entities.map(e => e.entity) : [];
+    const held = new Map<string, Entity>();
+    for (const mutation of mutations) {
+      if (mutation.type === 'full') {
+        held.clear();
+        mutation.entities.forEach(e =>
+          held.set(stringifyEntityRef(e.entity), e.entity),
+        );
+        continue;
+      }
+      mutation.removed.forEach(e =>
+        held.delete('entity' in e ? stringifyEntityRef(e.entity) : e.entityRef),
+      );
+      mutation.added.forEach(e =>
+        held.set(stringifyEntityRef(e.entity), e.entity),
+      );
+    }
+    return [...held.values()];
   };
   return { connection, mutations, latest };
 }
