@@ -1,4 +1,4 @@
-import knex, { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { preparedRaw } from './preparedStatement';
 
@@ -70,7 +70,10 @@ describe('preparedRaw', () => {
     if (!databases.supports('POSTGRES_15')) return;
     const created = await databases.init('POSTGRES_15');
     // One connection, so that the session read is the one the statement ran on.
-    const single = knex({ ...created.client.config, pool: { min: 1, max: 1 } });
+    const single = knexFactory({
+      ...created.client.config,
+      pool: { min: 1, max: 1 },
+    });
     try {
       const jit = async (k: Knex) => (await k.raw('SHOW jit')).rows[0].jit;
       await single.raw('SET jit = on');
