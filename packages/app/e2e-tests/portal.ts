@@ -57,20 +57,25 @@ export function watchConsole(page: Page) {
 /** Scans the page with axe: no violation of impact serious or critical. */
 export async function expectAccessible(page: Page, name: string) {
   // Mid-fade (a closing dialog, a page coming back), text has the opacity of
-  // the moment and axe measures a contrast nobody sees once it settles.
-  // Endless animations (a spinner) never settle and change no contrast.
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every(
-        a =>
-          a.playState !== 'running' ||
-          a.effect?.getTiming().iterations === Infinity,
+  // the moment and axe measures a contrast nobody sees once it settles: the
+  // animations running now are let finish. Endless ones (a spinner) change
+  // no contrast, and a live page starts new ones all the time, so only those
+  // of this moment are awaited, for 5 s at most.
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter(
+            a =>
+              a.playState === 'running' &&
+              a.effect?.getTiming().iterations !== Infinity,
+          )
+          .map(a => a.finished.catch(() => undefined)),
       ),
+      new Promise(resolve => setTimeout(resolve, 5_000)),
+    ]),
   );
-  // The page's tabs are links (one route per tab): @backstage/ui's Tab
-  // points aria-controls at a tab panel that such tabs never render, which
-  // axe reports as aria-valid-attr-value. That is upstream's, not the page's.
   const results = await new AxeBuilder({ page })
     .exclude('[role="tablist"] [role="tab"][href]')
     .analyze();
