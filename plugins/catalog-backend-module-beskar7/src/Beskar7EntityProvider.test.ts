@@ -129,6 +129,13 @@ describe('Beskar7EntityProvider against the real plugin', () => {
       },
     });
     expect(mutations.map(m => m.type)).toEqual(['full']);
+    expect(
+      mutations.every(
+        m =>
+          m.type === 'full' &&
+          m.entities.every(e => e.locationKey === 'beskar7'),
+      ),
+    ).toBe(true);
 
     // The watch sees the deletion and publishes it alone, not the fleet again.
     const deleted = await request(server)
