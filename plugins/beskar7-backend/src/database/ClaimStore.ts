@@ -119,9 +119,12 @@ export const MACHINE_SQL = `m AS (
  */
 export const EXCLUDED_SQL = `ex AS (SELECT ?::text[] AS ids)`;
 
-const NOT_EXCLUDED = `NOT (h.id = ANY((SELECT ids FROM ex)::text[]))`;
+const IS_EXCLUDED = `(h.id = ANY((SELECT ids FROM ex)::text[]))`;
 
 const CLAIMABLE = `m.phase = 'Pending' AND m.host_id IS NULL`;
+
+/** What a claim's walks keep: hosts the machine may take and has not passed over. */
+const CLAIM_WALK_FILTER = `${CLAIMABLE} AND NOT ${IS_EXCLUDED} AND ${ELIGIBLE_SQL}`;
 
 /** The ring's order (the order of its partial indexes). */
 const RING_ORDER = 'h.rendezvous_hash, h.namespace, h.name';
@@ -201,10 +204,7 @@ const WEIGHT_SQL = 'beskar7_mix32(m.hash # w.rendezvous_hash)';
 export const WINDOW_SQL = `win AS (
   SELECT w.id, w.version, w.namespace, w.name,
          ${DISTANCE_SQL} AS dist, ${WEIGHT_SQL} AS weight
-    FROM m CROSS JOIN LATERAL (${ringWalkSql(
-      RING_WINDOW,
-      `${CLAIMABLE} AND ${NOT_EXCLUDED} AND ${ELIGIBLE_SQL}`,
-    )}) w
+    FROM m CROSS JOIN LATERAL (${ringWalkSql(RING_WINDOW, CLAIM_WALK_FILTER)}) w
    ORDER BY dist, w.namespace, w.name LIMIT ${RING_WINDOW})`;
 
 /** How far past the window a locked choice looks when the window is all held. */
@@ -224,10 +224,7 @@ function lockedChoiceSql(gate: string): string {
      FOR UPDATE OF h SKIP LOCKED),
   onward AS (
     SELECT h.id, h.version
-      FROM m CROSS JOIN LATERAL (${ringWalkSql(
-        ONWARD,
-        `${CLAIMABLE} AND ${NOT_EXCLUDED} AND ${ELIGIBLE_SQL}`,
-      )}) w
+      FROM m CROSS JOIN LATERAL (${ringWalkSql(ONWARD, CLAIM_WALK_FILTER)}) w
       JOIN ${HOSTS_TABLE} h ON h.id = w.id
      WHERE ${gate} AND NOT EXISTS (SELECT 1 FROM best)
        AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
@@ -446,7 +443,7 @@ function eligibleLeftSql(choice: HostChoice): string {
     )}) w)`;
   }
   return `(EXISTS (SELECT 1 FROM win) OR EXISTS (
-    SELECT 1 FROM ${HOSTS_TABLE} h WHERE h.id = ANY((SELECT ids FROM ex)::text[]) AND ${ELIGIBLE_SQL}))`;
+    SELECT 1 FROM ${HOSTS_TABLE} h WHERE ${IS_EXCLUDED} AND ${ELIGIBLE_SQL}))`;
 }
 
 /** A count written into the SQL: never anything but digits. */
