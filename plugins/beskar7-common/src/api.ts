@@ -40,6 +40,11 @@ export interface ListHostsQuery {
   text?: string;
   /** `namespace/name` of a Cluster API cluster: only the hosts it holds. */
   cluster?: string;
+  /**
+   * RFC 3339 instant: only the hosts written at or after it, for a watch.
+   * Removed hosts are not listed.
+   */
+  updatedSince?: string;
   offset?: number;
   limit?: number;
   orderBy?: HostSortField;
@@ -65,6 +70,7 @@ export function listHostsRequest(
       vendor: given(query.vendor),
       text: given(query.text),
       cluster: given(query.cluster),
+      updatedSince: given(query.updatedSince),
       offset: query.offset,
       limit: query.limit,
       orderBy: query.orderBy,

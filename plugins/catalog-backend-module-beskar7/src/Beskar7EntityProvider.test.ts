@@ -137,6 +137,31 @@ describe('Beskar7EntityProvider against the real plugin', () => {
       ),
     ).toBe(true);
 
+    // The watch reads the hosts written since its last poll, and publishes
+    // the one relabelled alone.
+    const second = hosts[1];
+    const relabelled = await request(server)
+      .patch(`/api/beskar7/hosts/${second.id}`)
+      .set('Authorization', mockCredentials.user.header())
+      .send({ labels: { ...second.labels, rack: 'r9' } });
+    expect(relabelled.status).toBe(200);
+    await eventually(latest, all =>
+      all.some(
+        e =>
+          e.metadata.name === second.name && e.metadata.labels?.rack === 'r9',
+      ),
+    );
+    const published = mutations.find(
+      m =>
+        m.type === 'delta' &&
+        m.added.some(
+          e =>
+            e.entity.metadata.name === second.name &&
+            e.entity.metadata.labels?.rack === 'r9',
+        ),
+    );
+    expect(published).toMatchObject({ type: 'delta', removed: [] });
+
     // The watch sees the deletion and publishes it alone, not the fleet again.
     const deleted = await request(server)
       .delete(`/api/beskar7/hosts/${first.id}`)

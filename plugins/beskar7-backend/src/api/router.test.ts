@@ -379,6 +379,21 @@ describe.each(databases.eachSupportedId())('REST API on %p', databaseId => {
     ['get', '/hosts?limit=abc', undefined, 400, /limit/],
     ['get', '/hosts?state=Flying', undefined, 400, /state/],
     ['get', '/hosts?orderBy=bmc_password', undefined, 400, /orderBy/],
+    ['get', '/hosts?updatedSince=yesterday', undefined, 400, /updatedSince/],
+    [
+      'get',
+      '/hosts?updatedSince=2026-12-01T00%3A00%3A00',
+      undefined,
+      400,
+      /updatedSince/,
+    ],
+    [
+      'get',
+      '/hosts?updatedSince=2026-12-01T00%3A00%3A00.000Z&orderBy=updatedAt',
+      undefined,
+      200,
+      undefined,
+    ],
     [
       'get',
       '/hosts?text=%27%3B%20drop%20table%20beskar7_hosts%3B--',

@@ -277,6 +277,7 @@ export function parseListHostsQuery(query: {
   vendor?: string;
   text?: string;
   cluster?: string;
+  updatedSince?: string;
   offset?: number;
   limit?: number;
   orderBy?: HostSortField;
@@ -294,6 +295,7 @@ export function parseListHostsQuery(query: {
     vendor: query.vendor,
     text: query.text,
     cluster: query.cluster,
+    updatedSince: query.updatedSince,
     offset: query.offset!,
     limit: query.limit!,
     orderBy: query.orderBy!,

@@ -210,6 +210,65 @@ describe('HostSearch', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'lists the hosts written at or after an instant, oldest write first, on %p',
+    async databaseId => {
+      const knex = await seededDatabase(databaseId);
+      const store = new HostStore(knex);
+      const search = new HostSearch(knex);
+      const before = await store.getByName('default', 'hpe-01');
+      await new Promise(resolve => setTimeout(resolve, 5));
+      const hpe = await store.update(before!.id, before!.version, {
+        tags: ['nvme', 'gpu'],
+      });
+      await new Promise(resolve => setTimeout(resolve, 5));
+      const dell = await store.getByName('default', 'dell-02');
+      await store.update(dell!.id, dell!.version, { tags: [] });
+
+      const since = (updatedSince: string) =>
+        search.search({ updatedSince, orderBy: 'updatedAt' });
+
+      // The bound is inclusive: a watch reading from the latest write it saw
+      // misses nothing written in that same millisecond.
+      const fromHpe = await since(hpe.updatedAt);
+      expect(fromHpe.items.map(h => h.name)).toEqual(['hpe-01', 'dell-02']);
+      expect(fromHpe.totalCount).toBe(2);
+      expect(fromHpe.items[0]).toEqual(hpe);
+      const later = new Date(Date.parse(hpe.updatedAt) + 1).toISOString();
+      expect((await since(later)).items.map(h => h.name)).toEqual(['dell-02']);
+      expect(
+        (await search.search({ updatedSince: later, pool: 'general' })).items,
+      ).toEqual([]);
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect(await since(future)).toMatchObject({ items: [], totalCount: 0 });
+    },
+  );
+
+  it.each(
+    databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+  )(
+    'reads the hosts written since an instant through the write-order index on %p',
+    async databaseId => {
+      const knex = await seededDatabase(databaseId);
+      const plans = await plansOf(
+        knex,
+        ['enable_sort = off', 'enable_seqscan = off'],
+        async search => {
+          await search.search({
+            updatedSince: new Date().toISOString(),
+            orderBy: 'updatedAt',
+          });
+        },
+        sql => sql.includes(' as "page"'),
+      );
+      expect(plans).toHaveLength(1);
+      expect(plans[0]).toMatch(
+        /Index Only Scan using beskar7_hosts_by_updated_at\b/,
+      );
+      expect(plans[0]).toContain('Index Cond: (updated_at >=');
+    },
+  );
+
   it.each(
     databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
   )(

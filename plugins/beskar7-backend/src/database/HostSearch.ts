@@ -122,6 +122,9 @@ export class HostSearch {
     if (onlyIds) q.whereIn('id', onlyIds);
     if (query.state?.length) q.whereIn('state', query.state);
     if (query.pool) q.where('pool', query.pool);
+    if (query.updatedSince) {
+      q.where('updated_at', '>=', new Date(query.updatedSince));
+    }
     // The vendor the value names, as stored with each host: one index range.
     if (query.vendor) q.where('vendor', vendorKeyOf(query.vendor) ?? '');
     // Trigram indexes on these lower-cased columns serve it on PostgreSQL.

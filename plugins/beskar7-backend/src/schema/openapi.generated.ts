@@ -259,6 +259,16 @@ export const spec = {
             },
           },
           {
+            name: 'updatedSince',
+            in: 'query',
+            description:
+              "Only the hosts written at or after this instant (RFC 3339): a watch's change feed, read with orderBy=updatedAt. Removed hosts are not listed; a watch learns of them when the total without this filter falls",
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
             $ref: '#/components/parameters/offset',
           },
           {

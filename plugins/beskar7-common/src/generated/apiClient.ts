@@ -47,6 +47,7 @@ export type Beskar7ApiRequests = {
       vendor?: string;
       text?: string;
       cluster?: string;
+      updatedSince?: string;
       offset?: number;
       limit?: number;
       orderBy?: 'name' | 'state' | 'pool' | 'manufacturer' | 'updatedAt';
@@ -165,6 +166,7 @@ export class Beskar7ApiClient {
         'vendor',
         'text',
         'cluster',
+        'updatedSince',
         'offset',
         'limit',
         'orderBy',

@@ -14,7 +14,11 @@ import Router from 'express-promise-router';
 import { beskar7ServiceRef } from './beskar7ServiceRef';
 import { Beskar7Service, HostChange } from './types';
 
-function host(id: string, version = 1): Host {
+function host(
+  id: string,
+  version = 1,
+  updatedAt = '2025-01-01T00:00:00.000Z',
+): Host {
   return {
     id,
     name: id,
@@ -30,8 +34,8 @@ function host(id: string, version = 1): Host {
     },
     state: 'Available',
     version,
-    createdAt: '2025-01-01T00:00:00Z',
-    updatedAt: '2025-01-01T00:00:00Z',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt,
   };
 }
 
@@ -63,9 +67,16 @@ function stubBeskar7(state: { hosts: Host[]; calls: string[] }) {
           router.get('/hosts', (req, res) => {
             const offset = Number(req.query.offset ?? 0);
             const limit = Number(req.query.limit ?? 50);
+            // As the API: written at or after the instant, oldest write first.
+            const since = req.query.updatedSince;
+            const hosts = since
+              ? state.hosts
+                  .filter(h => h.updatedAt >= String(since))
+                  .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+              : state.hosts;
             res.json({
-              items: state.hosts.slice(offset, offset + limit),
-              totalCount: state.hosts.length,
+              items: hosts.slice(offset, offset + limit),
+              totalCount: hosts.length,
               offset,
               limit,
             });
@@ -202,5 +213,39 @@ describe('beskar7ServiceRef', () => {
         { type: 'removed', host: host('b') },
       ],
     ]);
+  });
+
+  it('after its first read, reads the hosts written since the latest write it saw and their number', async () => {
+    state.hosts = [host('a'), host('b')];
+    const seen: HostChange[][] = [];
+    let notify: () => void = () => {};
+    const heard = new Promise<void>(resolve => {
+      notify = resolve;
+    });
+    const unsubscribe = service.subscribeToHostChanges(
+      changes => {
+        seen.push(changes);
+        notify();
+      },
+      { credentials: user, intervalMs: 10 },
+    );
+    while (state.calls.length === 0) {
+      await new Promise(r => setTimeout(r, 5));
+    }
+    const b2 = host('b', 2, '2025-01-01T00:05:00.000Z');
+    state.hosts = [host('a'), b2];
+    await heard;
+    unsubscribe();
+
+    expect(seen).toEqual([
+      [{ type: 'changed', host: b2, previous: host('b') }],
+    ]);
+    const reads = [...new Set(state.calls)];
+    expect(reads.slice(0, 3)).toEqual([
+      'user:default/ada GET /hosts?offset=0&limit=500&orderBy=name',
+      'user:default/ada GET /hosts?limit=1',
+      'user:default/ada GET /hosts?updatedSince=2024-12-31T23%3A59%3A00.000Z&limit=500&orderBy=updatedAt&order=asc',
+    ]);
+    expect(state.calls.filter(c => c.includes('orderBy=name'))).toHaveLength(1);
   });
 });

@@ -13,7 +13,7 @@ import {
   listHostsRequest,
   MachineRequest,
 } from '@beskar7/backstage-plugin-beskar7-common';
-import { HostChangePoller } from './HostChangePoller';
+import { HostChangePoller, HostFeed } from './HostChangePoller';
 import {
   Beskar7RequestOptions,
   Beskar7Service,
@@ -24,6 +24,8 @@ import {
 
 /** The API's largest page. */
 const MAX_PAGE = 500;
+/** Pages of changes a poll reads before it reads every host instead. */
+const MAX_FEED_PAGES = 20;
 
 /**
  * The HTTP client behind `beskar7ServiceRef`: calls the beskar7 plugin's
@@ -134,9 +136,11 @@ export class Beskar7Client implements Beskar7Service {
   ): () => void {
     const { filter = {}, credentials } = options;
     const poller = new HostChangePoller({
-      listHosts: () => this.listAllHosts(filter, { credentials }),
+      feed: this.hostFeed(filter, { credentials }),
       listener,
       intervalMs: options.intervalMs ?? 10_000,
+      resyncIntervalMs: options.resyncIntervalMs ?? 600_000,
+      overlapMs: 60_000,
       onError:
         options.onError ??
         (error => this.logger.warn(`Polling beskar7 hosts failed: ${error}`)),
@@ -155,21 +159,57 @@ export class Beskar7Client implements Beskar7Service {
     this.subscriptions.clear();
   }
 
-  private async listAllHosts(
+  private hostFeed(
     filter: ListHostsQuery,
     options: Beskar7RequestOptions,
-  ): Promise<Host[]> {
-    const hosts: Host[] = [];
-    for (;;) {
-      const page = await this.listHosts(
-        { ...filter, offset: hosts.length, limit: MAX_PAGE, orderBy: 'name' },
-        options,
-      );
-      hosts.push(...page.items);
-      if (page.items.length === 0 || hosts.length >= page.totalCount) {
-        return hosts;
-      }
-    }
+  ): HostFeed {
+    return {
+      readAll: async () => {
+        const hosts: Host[] = [];
+        for (;;) {
+          const page = await this.listHosts(
+            {
+              ...filter,
+              offset: hosts.length,
+              limit: MAX_PAGE,
+              orderBy: 'name',
+            },
+            options,
+          );
+          hosts.push(...page.items);
+          if (page.items.length === 0 || hosts.length >= page.totalCount) {
+            return hosts;
+          }
+        }
+      },
+      // Paged by the bound, not by offset: a host written while the feed is
+      // read moves to its end, and an offset would then skip another.
+      readUpdatedSince: async since => {
+        const hosts = new Map<string, Host>();
+        let from = new Date(since).toISOString();
+        for (let page = 0; page < MAX_FEED_PAGES; page++) {
+          const { items, totalCount } = await this.listHosts(
+            {
+              ...filter,
+              updatedSince: from,
+              limit: MAX_PAGE,
+              orderBy: 'updatedAt',
+              order: 'asc',
+            },
+            options,
+          );
+          for (const host of items) hosts.set(host.id, host);
+          if (items.length >= totalCount) return [...hosts.values()];
+          const last = items[items.length - 1].updatedAt;
+          // A page written in one instant cannot move the bound on.
+          if (last === items[0].updatedAt) return undefined;
+          from = last;
+        }
+        return undefined;
+      },
+      count: async () =>
+        (await this.listHosts({ ...filter, limit: 1 }, options)).totalCount,
+    };
   }
 
   /** A plugin request token on behalf of the caller. */

@@ -50,9 +50,21 @@ export type HostChangeListener = (
 /** @public */
 export interface SubscribeToHostChangesOptions extends Beskar7RequestOptions {
   /** Which hosts to watch; all of them by default. */
-  filter?: Omit<ListHostsQuery, 'offset' | 'limit' | 'orderBy' | 'order'>;
-  /** Time between polls; 10 seconds by default. */
+  filter?: Omit<
+    ListHostsQuery,
+    'updatedSince' | 'offset' | 'limit' | 'orderBy' | 'order'
+  >;
+  /**
+   * Time between polls; 10 seconds by default. A poll reads the hosts
+   * written since the previous one and the number of hosts.
+   */
   intervalMs?: number;
+  /**
+   * Time after which a poll reads every host again, to be sure of what the
+   * polls in between read; 10 minutes by default. A poll also reads every
+   * host when hosts were removed or too many changed.
+   */
+  resyncIntervalMs?: number;
   /** Called when a poll fails; the next poll still runs. Logged by default. */
   onError?(error: Error): void;
 }

@@ -1,0 +1,55 @@
+import { Host } from '@beskar7/backstage-plugin-beskar7-common';
+import { HostChange } from './types';
+
+/** What changed from one full read of the host list to the next. */
+export function diffHosts(
+  before: Map<string, Host>,
+  after: Map<string, Host>,
+): HostChange[] {
+  const changes: HostChange[] = [];
+  for (const [id, host] of after) {
+    const previous = before.get(id);
+    if (!previous) {
+      changes.push({ type: 'added', host });
+    } else if (previous.version !== host.version) {
+      changes.push({ type: 'changed', host, previous });
+    }
+  }
+  for (const [id, host] of before) {
+    if (!after.has(id)) changes.push({ type: 'removed', host });
+  }
+  return changes;
+}
+
+/**
+ * The known hosts with a change feed's hosts applied. The feed re-reads a
+ * window before its mark, so a host it lists unchanged is no change.
+ */
+export function applyUpdates(
+  known: Map<string, Host>,
+  updated: Host[],
+): { hosts: Map<string, Host>; changes: HostChange[] } {
+  const hosts = new Map(known);
+  const changes: HostChange[] = [];
+  for (const host of updated) {
+    const previous = hosts.get(host.id);
+    if (!previous) {
+      changes.push({ type: 'added', host });
+    } else if (previous.version !== host.version) {
+      changes.push({ type: 'changed', host, previous });
+    } else {
+      continue;
+    }
+    hosts.set(host.id, host);
+  }
+  return { hosts, changes };
+}
+
+/** The latest `updatedAt` of the hosts, in milliseconds since the epoch. */
+export function latestUpdate(hosts: Iterable<Host>, since = 0): number {
+  let latest = since;
+  for (const host of hosts) {
+    latest = Math.max(latest, Date.parse(host.updatedAt));
+  }
+  return latest;
+}
