@@ -40,8 +40,12 @@ const HOSTS = Number(values.hosts);
 const REQUESTS = Number(values.requests ?? (long ? 300 : 60));
 const TARGET_MS = Number(process.env.BESKAR7_SCALE_TARGET_MS ?? 100);
 
-/** The reads an operator's pages make, from the first page to the far end of the list. */
-const routes = (hosts: number): Array<[string, string]> => [
+/**
+ * The reads an operator's pages make, from the first page to the far end of
+ * the list, and a host watch's poll (`subscribeToHostChanges` in -node): the
+ * hosts written since a minute before the latest write, and their number.
+ */
+const routes = (hosts: number, latestWrite: Date): Array<[string, string]> => [
   ['hosts: first page', '/hosts'],
   ['hosts: page 100 of 200', '/hosts?offset=4950&limit=50'],
   ['hosts: last page, 500', `/hosts?offset=${hosts - 500}&limit=500`],
@@ -56,9 +60,34 @@ const routes = (hosts: number): Array<[string, string]> => [
   ['hosts: vendor', '/hosts?vendor=lenovo'],
   ['hosts: text', '/hosts?text=node-0999'],
   ['hosts: text, no match', '/hosts?text=no-such-host'],
+  [
+    'watch: written since',
+    `/hosts?updatedSince=${encodeURIComponent(
+      new Date(latestWrite.getTime() - 60_000).toISOString(),
+    )}&orderBy=updatedAt&order=asc&limit=500`,
+  ],
+  ['watch: number of hosts', '/hosts?limit=1'],
   ['pools', '/pools'],
   ['diagnostics', '/diagnostics'],
 ];
+
+/** Reads every host, 500 at a time, as a watch did each poll before it had a change feed. */
+async function readWholeFleet(
+  base: string,
+  headers: Record<string, string>,
+): Promise<number> {
+  const started = performance.now();
+  for (let offset = 0; ; offset += 500) {
+    const res = await fetch(
+      `${base}/hosts?offset=${offset}&limit=500&orderBy=name`,
+      { headers },
+    );
+    const page = await res.json();
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    if (offset + 500 >= page.totalCount) break;
+  }
+  return performance.now() - started;
+}
 
 function mib(bytes: number): number {
   return Math.round(bytes / 1024 / 1024);
@@ -103,7 +132,10 @@ async function measure(database: 'postgres' | 'sqlite') {
 
     const results: Array<Record<string, string | number>> = [];
     const failures: string[] = [];
-    for (const [label, path] of routes(filled.hosts)) {
+    const [{ latest }] = await db.knex('beskar7_hosts').max({
+      latest: 'updated_at',
+    });
+    for (const [label, path] of routes(filled.hosts, new Date(latest))) {
       const times: number[] = [];
       let items: number | undefined;
       for (let i = 0; i < REQUESTS + 5; i++) {
@@ -134,6 +166,10 @@ async function measure(database: 'postgres' | 'sqlite') {
         );
       }
     }
+    const fullReads: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      fullReads.push(await readWholeFleet(base, headers));
+    }
     const after = memory();
     await backend.stop();
     return {
@@ -144,6 +180,7 @@ async function measure(database: 'postgres' | 'sqlite') {
       before,
       after,
       results,
+      fullReadMs: Math.min(...fullReads),
       failures,
     };
   } finally {
@@ -169,6 +206,11 @@ async function main(): Promise<boolean> {
       )} s; ${REQUESTS} requests per route, one at a time`,
     );
     console.table(run.results);
+    console.log(
+      `a watch's poll before the change feed, every host in pages of 500: ${run.fullReadMs.toFixed(
+        0,
+      )} ms (best of 3)`,
+    );
     console.log(
       `memory: rss ${run.before.rssMiB} MiB -> ${run.after.rssMiB} MiB, heap used ${run.before.heapUsedMiB} MiB -> ${run.after.heapUsedMiB} MiB (before the backend started -> after the requests)`,
     );
