@@ -1,6 +1,6 @@
 import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import { createTestDatabases } from './__testUtils__/databases';
-import { useRestBackend } from './__testUtils__/restBackend';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
+import { useRestBackend } from '@beskar7/backend-testing/http';
 import { generateTree, SimulatedBmc, SimulatedBmcOptions } from './simulator';
 import { simGet } from './simulator/testing';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';

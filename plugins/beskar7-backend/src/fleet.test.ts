@@ -10,7 +10,7 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import request from 'supertest';
-import { createTestDatabases } from './__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { HostStore } from './database/HostStore';
 import { beskar7Plugin } from './plugin';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';

@@ -1,7 +1,7 @@
 import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { beskar7Plugin } from './plugin';
-import { createTestDatabases } from './__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 
 const databases = createTestDatabases();
 

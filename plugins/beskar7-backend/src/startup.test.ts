@@ -8,7 +8,7 @@ import { beskar7Plugin } from './plugin';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from './__testUtils__/databases';
+} from '@beskar7/backend-testing/database';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };

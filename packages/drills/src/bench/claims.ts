@@ -36,16 +36,16 @@ import { createPostgresScratch } from '../drills/scratchDatabase';
 import { CLAIM_COORDINATOR_LEASE } from '../../../../plugins/beskar7-backend/src/claims/LeaderClaimCoordinator';
 import { LeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
 import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
-import { checkClaimInvariants } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
-import { RaceEntry } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimRace';
 import {
+  checkClaimInvariants,
   insertAvailableHosts,
   insertPendingMachines,
-} from '../../../../plugins/beskar7-backend/src/__testUtils__/fleet';
+  RaceEntry,
+} from '@beskar7/backend-testing/fleet';
 import {
   openReplicaPools,
   ReplicaTarget,
-} from '../../../../plugins/beskar7-backend/src/__testUtils__/replicaPools';
+} from '@beskar7/backend-testing/database';
 import { FromReplica, ToReplica } from './claimsReplica';
 import {
   ClaimLimit,

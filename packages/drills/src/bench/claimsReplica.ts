@@ -11,14 +11,11 @@ import { createClaimCoordinator } from '../../../../plugins/beskar7-backend/src/
 import { LeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
 import { ClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims/types';
 import { createBeskar7Metrics } from '../../../../plugins/beskar7-backend/src/metrics';
-import {
-  claimEach,
-  RaceEntry,
-} from '../../../../plugins/beskar7-backend/src/__testUtils__/claimRace';
+import { claimEach, RaceEntry } from '@beskar7/backend-testing/fleet';
 import {
   openReplicaPools,
   ReplicaTarget,
-} from '../../../../plugins/beskar7-backend/src/__testUtils__/replicaPools';
+} from '@beskar7/backend-testing/database';
 
 export type ToReplica =
   | {

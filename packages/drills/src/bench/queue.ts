@@ -23,11 +23,9 @@ import { ProvisioningQueue } from '../../../../plugins/beskar7-backend/src/queue
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from '../../../../plugins/beskar7-backend/src/queue/__testUtils__/BmcActivityRecorder';
-import {
   insertHosts,
   testProvisioningConfig,
-} from '../../../../plugins/beskar7-backend/src/queue/__testUtils__/fixtures';
+} from '@beskar7/backend-testing/queue';
 import { JobHandler } from '../../../../plugins/beskar7-backend/src/queue/types';
 import { createPostgresScratch } from '../drills/scratchDatabase';
 

@@ -33,7 +33,7 @@ import { RunbookRunStore } from '../../../../plugins/beskar7-backend/src/runbook
 import {
   checkClaimInvariants,
   ClaimInvariantReport,
-} from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
+} from '@beskar7/backend-testing/fleet';
 import { parseBmcEndpoint } from '../../../../plugins/beskar7-backend/src/redfish/bmcEndpoint';
 
 interface Fingerprint {

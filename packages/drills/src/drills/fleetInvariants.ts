@@ -8,7 +8,7 @@ import {
 import { HOSTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/hostRows';
 import { findTransition } from '../../../../plugins/beskar7-backend/src/lifecycle/transitions';
 import { SimulatedFleet } from '../../../../plugins/beskar7-backend/src/simulator';
-import { checkClaimInvariants } from '../../../../plugins/beskar7-backend/src/__testUtils__/claimInvariants';
+import { checkClaimInvariants } from '@beskar7/backend-testing/fleet';
 
 const JOBS_TABLE = 'beskar7_provisioning_jobs';
 

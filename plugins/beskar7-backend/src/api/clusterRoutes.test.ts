@@ -6,8 +6,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { specCheckedServer } from '../__testUtils__/specCheckedServer';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
+import { specCheckedServer } from '@beskar7/backend-testing/http';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };

@@ -6,7 +6,7 @@ import {
 import { knex as createKnex, Knex } from 'knex';
 import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };

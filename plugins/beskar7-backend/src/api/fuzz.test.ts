@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { beskar7Plugin } from '../plugin';
 
 const databases = createTestDatabases();

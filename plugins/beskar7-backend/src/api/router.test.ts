@@ -14,9 +14,9 @@ import { createClaimCoordinator } from '../claims';
 import { HostStore } from '../database/HostStore';
 import { createBeskar7Metrics } from '../metrics';
 import { beskar7Plugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { specCheckedServer } from '../__testUtils__/specCheckedServer';
-import { seenAuditEvents } from '../runbooks/__testUtils__/auditEvents';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
+import { specCheckedServer } from '@beskar7/backend-testing/http';
+import { seenAuditEvents } from '@beskar7/backend-testing/runbooks';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };

@@ -2,16 +2,16 @@ import { Knex } from 'knex';
 import { LeaseStore } from '../database/LeaseStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
-import { runClaimRace } from '../__testUtils__/claimRace';
+import {
+  checkClaimInvariants,
+  insertAvailableHosts,
+  insertPendingMachines,
+  runClaimRace,
+} from '@beskar7/backend-testing/fleet';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from '../__testUtils__/databases';
-import {
-  insertAvailableHosts,
-  insertPendingMachines,
-} from '../__testUtils__/fleet';
+} from '@beskar7/backend-testing/database';
 import {
   CLAIM_COORDINATOR_LEASE,
   LeaderClaimCoordinator,

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { sleep } from './backoff';
 import { resolveLeaderElectionTiming } from './leaderElection';
 import { LeaseElector, LeaseLostError } from './LeaseElector';

@@ -5,12 +5,12 @@ import { HOSTS_TABLE } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  checkClaimInvariants,
   insertAvailableHosts,
   insertPendingMachines,
-} from '../__testUtils__/fleet';
+} from '@beskar7/backend-testing/fleet';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { createClaimCoordinator } from './createClaimCoordinator';
 
 jest.setTimeout(60_000);

@@ -7,16 +7,16 @@ import { HOSTS_TABLE } from '../database/hostRows';
 import { MACHINES_TABLE } from '../database/machineRows';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
-import { runClaimRace } from '../__testUtils__/claimRace';
+import {
+  checkClaimInvariants,
+  insertAvailableHosts,
+  insertPendingMachines,
+  runClaimRace,
+} from '@beskar7/backend-testing/fleet';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from '../__testUtils__/databases';
-import {
-  insertAvailableHosts,
-  insertPendingMachines,
-} from '../__testUtils__/fleet';
+} from '@beskar7/backend-testing/database';
 import { createClaimCoordinator } from './createClaimCoordinator';
 import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 

@@ -1,11 +1,14 @@
 import { Registry } from 'prom-client';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createBeskar7Metrics } from '../metrics';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import {
   insertAvailableHosts,
   insertPendingMachines,
-} from '../__testUtils__/fleet';
+} from '@beskar7/backend-testing/fleet';
 import { LockingClaimCoordinator } from './LockingClaimCoordinator';
 import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 

@@ -3,12 +3,12 @@ import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { MachineStore } from '../database/MachineStore';
 import { createBeskar7Metrics } from '../metrics';
-import { checkClaimInvariants } from '../__testUtils__/claimInvariants';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  checkClaimInvariants,
   insertAvailableHosts,
   insertPendingMachines,
-} from '../__testUtils__/fleet';
+} from '@beskar7/backend-testing/fleet';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { OptimisticClaimCoordinator } from './OptimisticClaimCoordinator';
 import { completeRelease } from './release';
 

@@ -11,9 +11,9 @@ import {
   clusterApiAvailable,
   ClusterApiTestEnvironment,
   createClusterApiTestEnvironment,
-} from '../kubernetes/__testUtils__/clusterApiTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import { API_VERSION } from '../kubernetes/types';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { ClusterObjectReader } from './ClusterObjectReader';
 import { ClusterService } from './ClusterService';
 

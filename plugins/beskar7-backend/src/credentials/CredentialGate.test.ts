@@ -16,7 +16,7 @@ import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
 import { RedfishHostOperationExecutor } from '../provisioning/RedfishHostOperationExecutor';
 import { BmcProvisionerFactory } from '../redfish';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { ConfigCredentialResolver } from './ConfigCredentialResolver';
 import { CredentialGate } from './CredentialGate';
 

@@ -1,4 +1,4 @@
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { BootstrapTokenStore } from './BootstrapTokenStore';
 import { applyDatabaseMigrations } from './migrations';
 import { MachineStore } from './MachineStore';

@@ -2,7 +2,7 @@ import { matchesRequirements } from '@beskar7/backstage-plugin-beskar7-common';
 import { machinePoint } from '../claims/rendezvous';
 import { ringDistance, ringRank } from '../claims/ring';
 import { identityKey } from '../claims/selection';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import {
   insertHosts,
   insertMachine,
@@ -11,7 +11,7 @@ import {
   randomNeeds,
   randomRequirements,
   withCapabilities,
-} from '../__testUtils__/randomFleet';
+} from '@beskar7/backend-testing/fleet';
 import { ClaimCandidateStore } from './ClaimCandidateStore';
 import { HOSTS_TABLE } from './hostRows';
 import { MachineStore } from './MachineStore';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { machinePoint, rendezvousWeight } from '../claims/rendezvous';
 import { RING_WINDOW, ringDistance, ringRank } from '../claims/ring';
 import { identityKey } from '../claims/selection';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import {
   insertHosts,
   insertMachine,
@@ -15,7 +15,7 @@ import {
   randomRequirements,
   withCapabilities,
   TestHost,
-} from '../__testUtils__/randomFleet';
+} from '@beskar7/backend-testing/fleet';
 import {
   ClaimStore,
   ELIGIBLE_SQL,

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { applyDatabaseMigrations } from './migrations';
 import { HostSearch } from './HostSearch';
 import { HostStore } from './HostStore';

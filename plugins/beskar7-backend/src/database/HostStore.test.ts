@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { applyDatabaseMigrations } from './migrations';
 import { hostHash } from '../claims/rendezvous';
 import { ClaimCandidateStore } from './ClaimCandidateStore';

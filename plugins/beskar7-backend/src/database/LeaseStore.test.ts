@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { LeaseStore } from './LeaseStore';
 import { applyDatabaseMigrations } from './migrations';
 

@@ -1,5 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { applyDatabaseMigrations } from './migrations';
 import { MachineStore } from './MachineStore';
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostHash } from '../claims/rendezvous';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { migrateUpTo } from '../__testUtils__/migrations';
+import {
+  createTestDatabases,
+  migrateUpTo,
+} from '@beskar7/backend-testing/database';
 import { HOSTS_TABLE, hostSpecToColumns } from './hostRows';
 import { applyDatabaseMigrations } from './migrations';
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { migrateUpTo } from '../__testUtils__/migrations';
+import {
+  createTestDatabases,
+  migrateUpTo,
+} from '@beskar7/backend-testing/database';
 import { HostEventStore } from './HostEventStore';
 import { HostStore } from './HostStore';
 import { HOSTS_TABLE, hostRingColumns, hostSpecToColumns } from './hostRows';

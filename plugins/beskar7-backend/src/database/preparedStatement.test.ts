@@ -1,5 +1,5 @@
 import knexFactory, { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { preparedRaw } from './preparedStatement';
 
 const databases = createTestDatabases();

@@ -1,5 +1,7 @@
-import { createTestDatabases } from '../__testUtils__/databases';
-import { migrateUpTo } from '../__testUtils__/migrations';
+import {
+  createTestDatabases,
+  migrateUpTo,
+} from '@beskar7/backend-testing/database';
 import { DuplicateHostError } from './errors';
 import { HostStore } from './HostStore';
 import { hostRingColumns } from './hostRows';

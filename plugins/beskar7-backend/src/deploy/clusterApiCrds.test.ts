@@ -4,7 +4,7 @@ import {
   KubeTestEnvironment,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from '../kubernetes/__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import { GROUP, VERSION } from '../kubernetes/types';
 
 /*

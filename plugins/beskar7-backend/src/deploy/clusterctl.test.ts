@@ -12,9 +12,9 @@ import {
   clusterApiAvailable,
   ClusterApiTestEnvironment,
   createClusterApiTestEnvironment,
-} from '../kubernetes/__testUtils__/clusterApiTestEnvironment';
+  MemoryBackend,
+} from '@beskar7/backend-testing/kubernetes';
 import { KubernetesController } from '../kubernetes/KubernetesController';
-import { MemoryBackend } from '../kubernetes/__testUtils__/MemoryBackend';
 import { GROUP, VERSION } from '../kubernetes/types';
 
 /*

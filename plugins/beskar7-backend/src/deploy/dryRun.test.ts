@@ -11,7 +11,7 @@ import {
   KubeTestEnvironment,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from '../kubernetes/__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 
 /*
  * `kubectl apply -k deploy/ --dry-run=server --server-side`, without kubectl:

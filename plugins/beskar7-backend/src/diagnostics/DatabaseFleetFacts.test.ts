@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import Knex from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { HostStore } from '../database/HostStore';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { Reconcilers } from '../lifecycle';

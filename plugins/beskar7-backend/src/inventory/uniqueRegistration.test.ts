@@ -9,8 +9,10 @@ import { DuplicateHostError } from '../database/errors';
 import { HostStore } from '../database/HostStore';
 import { migrationsDir, MIGRATIONS_TABLE } from '../database/migrations';
 import { beskar7Plugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { migrateUpTo } from '../__testUtils__/migrations';
+import {
+  createTestDatabases,
+  migrateUpTo,
+} from '@beskar7/backend-testing/database';
 
 const databases = createTestDatabases();
 const auth = { Authorization: mockCredentials.user.header() };

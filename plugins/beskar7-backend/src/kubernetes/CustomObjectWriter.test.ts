@@ -1,15 +1,13 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { CustomObjectWriter } from './CustomObjectWriter';
 import {
-  createKubeTestEnvironment,
-  KubeTestEnvironment,
-  kubeTargets,
-} from './__testUtils__/kubeTestEnvironment';
-import {
   beskar7MachineBody,
+  createKubeTestEnvironment,
+  kubeTargets,
+  KubeTestEnvironment,
   objectNamed,
   objectsIn,
-} from './__testUtils__/customObjects';
+} from '@beskar7/backend-testing/kubernetes';
 import { BESKAR7_MACHINE, Beskar7MachineObject } from './types';
 
 describe.each(kubeTargets())('CustomObjectWriter (%s)', target => {

@@ -3,12 +3,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   createKubeTestEnvironment,
-  KubeTestEnvironment,
   kubeTargets,
+  KubeTestEnvironment,
+  MemoryBackend,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from './__testUtils__/kubeTestEnvironment';
-import { MemoryBackend } from './__testUtils__/MemoryBackend';
+} from '@beskar7/backend-testing/kubernetes';
 import { KubernetesController } from './KubernetesController';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';

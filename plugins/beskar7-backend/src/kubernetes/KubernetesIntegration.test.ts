@@ -11,12 +11,12 @@ import { MachineStore } from '../database/MachineStore';
 import { InventoryService } from '../inventory/InventoryService';
 import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import {
   createKubeTestEnvironment,
   KubeTestEnvironment,
   kubeTargets,
-} from './__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import {
   createKubernetesIntegration,
   KubernetesIntegration,

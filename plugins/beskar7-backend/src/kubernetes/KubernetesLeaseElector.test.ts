@@ -7,7 +7,7 @@ import {
   KubeTestEnvironment,
   kubeTargets,
   apiServerPausable,
-} from './__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import {
   CLAIM_COORDINATOR_LEADER_LEASE,
   KubernetesLeaseElector,

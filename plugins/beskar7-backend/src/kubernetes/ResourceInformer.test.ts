@@ -1,13 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import { FreezingProxy } from './__testUtils__/FreezingProxy';
 import {
   createKubeTestEnvironment,
+  FreezingProxy,
   KubeTestEnvironment,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from './__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import { ResourceInformer } from './ResourceInformer';
 import { GROUP, KubeObject, PHYSICAL_HOST, VERSION } from './types';
 

@@ -1,16 +1,14 @@
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import {
-  createKubeTestEnvironment,
-  KubeTestEnvironment,
-  kubeTargets,
-  REAL_CLUSTER_ENV,
-  REAL_CLUSTER_SKIPPED,
-} from './__testUtils__/kubeTestEnvironment';
-import {
   beskar7MachineBody,
+  createKubeTestEnvironment,
+  kubeTargets,
+  KubeTestEnvironment,
   objectNamed,
   objectsIn,
-} from './__testUtils__/customObjects';
+  REAL_CLUSTER_ENV,
+  REAL_CLUSTER_SKIPPED,
+} from '@beskar7/backend-testing/kubernetes';
 import { BESKAR7_MACHINE, GROUP, PHYSICAL_HOST, VERSION } from './types';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 

@@ -5,7 +5,7 @@ import {
   clusterApiAvailable,
   ClusterApiTestEnvironment,
   createClusterApiTestEnvironment,
-} from './__testUtils__/clusterApiTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import { API_VERSION, GROUP, VERSION } from './types';
 
 /*

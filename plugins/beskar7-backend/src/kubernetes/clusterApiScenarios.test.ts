@@ -18,15 +18,15 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { beskar7Plugin } from '../plugin';
 import { SimulatedFleet, startSimulatedFleet } from '../simulator';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import {
   CLUSTER_API_SKIPPED,
   CLUSTER_API_VERSION,
   clusterApiAvailable,
   ClusterApiTestEnvironment,
   createClusterApiTestEnvironment,
-} from './__testUtils__/clusterApiTestEnvironment';
-import { REAL_CLUSTER_ENV } from './__testUtils__/kubeTestEnvironment';
+  REAL_CLUSTER_ENV,
+} from '@beskar7/backend-testing/kubernetes';
 import { API_VERSION } from './types';
 
 jest.setTimeout(180_000);

@@ -28,21 +28,19 @@ import { failHost, recoverHost } from '../lifecycle';
 import { createQueueMetrics } from '../metrics/queueMetrics';
 import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { statusCodeOf } from './apiErrors';
 import { CREDENTIALS_FINALIZER } from './CredentialsRetention';
 import { SecretCredentialResolver } from './SecretCredentialResolver';
 import {
-  ensureShippedClusterRole,
-  shippedBackendIdentity,
-} from './__testUtils__/shippedIdentity';
-import {
   createKubeTestEnvironment,
+  ensureShippedClusterRole,
   KubeTestEnvironment,
   namespaceControllerRunning,
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from './__testUtils__/kubeTestEnvironment';
+  shippedBackendIdentity,
+} from '@beskar7/backend-testing/kubernetes';
 import {
   createKubernetesIntegration,
   KubernetesIntegration,

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   REAL_CLUSTER_ENV,
   REAL_CLUSTER_SKIPPED,
-} from './__testUtils__/kubeTestEnvironment';
+} from '@beskar7/backend-testing/kubernetes';
 import { GROUP } from './types';
 
 const RBAC = resolve(__dirname, '../../../../deploy/backend/rbac.yaml');

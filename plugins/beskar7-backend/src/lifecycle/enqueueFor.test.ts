@@ -6,8 +6,11 @@ import { ProvisioningQueue } from '../queue/ProvisioningQueue';
 import {
   insertHosts,
   testProvisioningConfig,
-} from '../queue/__testUtils__/fixtures';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+} from '@beskar7/backend-testing/queue';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { enqueueFor } from './enqueueFor';
 
 const databases = createTestDatabases();

@@ -13,15 +13,18 @@ import { ProvisioningQueue } from '../queue/ProvisioningQueue';
 import {
   insertHosts,
   testProvisioningConfig,
-} from '../queue/__testUtils__/fixtures';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+} from '@beskar7/backend-testing/queue';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { applyHostTransition } from './applyHostTransition';
 import { InvalidTransitionError } from './errors';
 import { HostOperationHandler } from './HostOperationHandler';
 import { HostReconciler } from './HostReconciler';
 import { MachineReconciler } from './MachineReconciler';
 import { Reconcilers } from './Reconcilers';
-import { FakeHostExecutor } from './__testUtils__/FakeHostExecutor';
+import { FakeHostExecutor } from '@beskar7/backend-testing/lifecycle';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import { MachineStore } from '../database/MachineStore';
 import {
   createReplicaDatabases,
   createTestDatabases,
-} from '../__testUtils__/databases';
+} from '@beskar7/backend-testing/database';
 import { MachineService, sameMachineSpec } from './MachineService';
 
 const databases = createTestDatabases();

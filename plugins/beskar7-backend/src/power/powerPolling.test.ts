@@ -1,7 +1,7 @@
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { useRestBackend } from '../__testUtils__/restBackend';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
+import { useRestBackend } from '@beskar7/backend-testing/http';
 
 const databases = createTestDatabases();
 const credentials = { username: 'admin', password: 'power-Secret-8' };

@@ -10,18 +10,16 @@ import {
   createTestDatabases,
   DATABASE_IDS,
   ReplicaDatabases,
-} from '../__testUtils__/databases';
+} from '@beskar7/backend-testing/database';
 import { QueueDrainingError, QueueFullError } from './errors';
 import { ProvisioningQueue } from './ProvisioningQueue';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from './__testUtils__/BmcActivityRecorder';
-import {
   insertHosts,
-  testProvisioningConfig,
   TestHost,
-} from './__testUtils__/fixtures';
+  testProvisioningConfig,
+} from '@beskar7/backend-testing/queue';
 import { JobHandler, ProvisioningJob } from './types';
 
 jest.setTimeout(60_000);

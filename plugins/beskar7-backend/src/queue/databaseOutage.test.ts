@@ -1,9 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { ProvisioningQueue } from './ProvisioningQueue';
-import { insertHosts, testProvisioningConfig } from './__testUtils__/fixtures';
+import {
+  insertHosts,
+  testProvisioningConfig,
+} from '@beskar7/backend-testing/queue';
 
 jest.setTimeout(60_000);
 

@@ -10,13 +10,19 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { DiagnosticsService } from '../diagnostics';
-import { insertHosts } from '../queue/__testUtils__/fixtures';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import { insertHosts } from '@beskar7/backend-testing/queue';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { PROCEDURES } from './procedures';
 import { RunbookEngine } from './RunbookEngine';
 import { RunbookDefinition } from './types';
-import { seenAuditEvents } from './__testUtils__/auditEvents';
-import { LiveFleet, startLiveFleet } from './__testUtils__/liveFleet';
+import {
+  LiveFleet,
+  seenAuditEvents,
+  startLiveFleet,
+} from '@beskar7/backend-testing/runbooks';
 
 jest.setTimeout(60_000);
 

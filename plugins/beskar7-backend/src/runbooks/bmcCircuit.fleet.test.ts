@@ -1,12 +1,15 @@
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import {
   latest,
   RunbookFleet,
   startRunbookFleet,
   stepLines,
-} from './__testUtils__/runbookFleet';
+} from '@beskar7/backend-testing/runbooks';
 import { CircuitFinding } from './procedures/bmcCircuit';
 
 /*

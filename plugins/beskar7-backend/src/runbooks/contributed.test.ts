@@ -9,7 +9,7 @@ import {
   beskar7RunbooksExtensionPoint,
 } from '@beskar7/backstage-plugin-beskar7-node';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { beskar7Plugin } from '../plugin';
 import { PROCEDURES } from './procedures';
 import { withContributed } from './withContributed';

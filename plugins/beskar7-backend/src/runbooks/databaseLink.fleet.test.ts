@@ -3,18 +3,21 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LeaseStore } from '../database/LeaseStore';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { openReplicaPools, ReplicaPools } from '../__testUtils__/replicaPools';
+import {
+  createTestDatabases,
+  openReplicaPools,
+  ReplicaPools,
+} from '@beskar7/backend-testing/database';
 import {
   StallingProxy,
   startStallingProxy,
-} from '../__testUtils__/stallingProxy';
+} from '@beskar7/backend-testing/http';
 import {
   latest,
   RunbookFleet,
   startRunbookFleet,
   stepLines,
-} from './__testUtils__/runbookFleet';
+} from '@beskar7/backend-testing/runbooks';
 
 /*
  * Runbook verdicts on a database link that fails for real: two replicas in

@@ -1,17 +1,20 @@
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import { generateTree, SimulatedBmc } from '../simulator';
-import { seenAuditEvents } from './__testUtils__/auditEvents';
 import {
   latest,
   OPERATOR,
   RunbookFleet,
+  seenAuditEvents,
   startRunbookFleet,
   stepLines,
   WAIT_MS,
-} from './__testUtils__/runbookFleet';
+} from '@beskar7/backend-testing/runbooks';
 
 /*
  * The read-only procedures and host-state-recovery, run through the plugin's

@@ -7,16 +7,19 @@ import { Knex } from 'knex';
 import { CLAIM_COORDINATOR_LEASE } from '../claims/LeaderClaimCoordinator';
 import { LEASES_TABLE, LeaseStore } from '../database/LeaseStore';
 import { SimulatedBmc } from '../simulator';
-import { createTestDatabases, DATABASE_IDS } from '../__testUtils__/databases';
-import { seenAuditEvents } from './__testUtils__/auditEvents';
+import {
+  createTestDatabases,
+  DATABASE_IDS,
+} from '@beskar7/backend-testing/database';
 import {
   latest,
   OPERATOR,
   RunbookFleet,
+  seenAuditEvents,
   startRunbookFleet,
   stepLines,
   WAIT_MS,
-} from './__testUtils__/runbookFleet';
+} from '@beskar7/backend-testing/runbooks';
 
 /*
  * Break something on purpose in a live fleet (simulated BMCs over HTTP, the

@@ -11,7 +11,7 @@ import {
   MachineRegistration,
   MachineSink,
   StatusSource,
-} from '../ports';
+} from '../../../../plugins/beskar7-backend/src/kubernetes/ports';
 
 /** The rest of the backend, in memory: what the ports promise and no more. */
 export class MemoryBackend implements InventorySink, MachineSink, StatusSource {

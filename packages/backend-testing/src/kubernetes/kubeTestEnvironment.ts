@@ -10,13 +10,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
-import { statusCodeOf } from '../apiErrors';
+import { statusCodeOf } from '../../../../plugins/beskar7-backend/src/kubernetes/apiErrors';
 import { KubeApiTestServer } from './KubeApiTestServer';
 
 /** Names a kubeconfig: the suite then also runs against that cluster. */
 export const REAL_CLUSTER_ENV = 'BESKAR7_TEST_KUBECONFIG';
 
-export const CRD_DIR = resolve(__dirname, '../../../../../deploy/crds');
+export const CRD_DIR = resolve(__dirname, '../../../../deploy/crds');
 
 export type KubeTarget = 'test server' | 'real cluster';
 

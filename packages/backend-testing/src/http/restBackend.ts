@@ -7,9 +7,13 @@ import {
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import request from 'supertest';
-import { beskar7Plugin } from '../plugin';
-import { generateTree, SimulatedBmc, SimulatedBmcOptions } from '../simulator';
-import { createTestDatabases } from './databases';
+import { beskar7Plugin } from '../../../../plugins/beskar7-backend/src/plugin';
+import {
+  generateTree,
+  SimulatedBmc,
+  SimulatedBmcOptions,
+} from '../../../../plugins/beskar7-backend/src/simulator';
+import { createTestDatabases } from '../database/databases';
 
 const auth = { Authorization: mockCredentials.user.header() };
 

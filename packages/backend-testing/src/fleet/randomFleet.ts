@@ -7,15 +7,21 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { hostHash } from '../claims/rendezvous';
-import { identityKey, SelectableHost } from '../claims/selection';
+import { hostHash } from '../../../../plugins/beskar7-backend/src/claims/rendezvous';
+import {
+  identityKey,
+  SelectableHost,
+} from '../../../../plugins/beskar7-backend/src/claims/selection';
 import {
   HOSTS_TABLE,
   hostCapabilitiesColumns,
   hostRingColumns,
   hostSpecToColumns,
-} from '../database/hostRows';
-import { MACHINES_TABLE, machineSpecToColumns } from '../database/machineRows';
+} from '../../../../plugins/beskar7-backend/src/database/hostRows';
+import {
+  MACHINES_TABLE,
+  machineSpecToColumns,
+} from '../../../../plugins/beskar7-backend/src/database/machineRows';
 
 /**
  * Random fleets and requirements for the claim filter and ring tests,

@@ -1,7 +1,7 @@
 import { wrapServer } from '@backstage/backend-openapi-utils/testUtils';
 import { Express } from 'express';
 import { createServer, RequestListener, Server } from 'node:http';
-import { spec } from '../schema/openapi.generated';
+import { spec } from '../../../../plugins/beskar7-backend/src/schema/openapi.generated';
 
 const BASE_PATH = '/api/beskar7';
 

@@ -16,12 +16,12 @@ import {
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { beskar7Plugin } from '../../plugin';
+import { beskar7Plugin } from '../../../../plugins/beskar7-backend/src/plugin';
 import {
   SimulatedBmc,
   SimulatedFleet,
   startSimulatedFleet,
-} from '../../simulator';
+} from '../../../../plugins/beskar7-backend/src/simulator';
 
 export const POOL = 'lab';
 /** The user the mock credentials stand for: the runs' actor. */

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { ClaimCoordinator, ClaimResult } from '../claims/types';
+import {
+  ClaimCoordinator,
+  ClaimResult,
+} from '../../../../plugins/beskar7-backend/src/claims/types';
 
 /** One machine's part in a claim race. */
 export interface RaceEntry {

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { statusCodeOf } from '../apiErrors';
+import { statusCodeOf } from '../../../../plugins/beskar7-backend/src/kubernetes/apiErrors';
 
-const RBAC = resolve(__dirname, '../../../../../deploy/backend/rbac.yaml');
+const RBAC = resolve(__dirname, '../../../../deploy/backend/rbac.yaml');
 
 /** A ClusterRole of deploy/backend/rbac.yaml, created under its own name unless there. */
 export async function ensureShippedClusterRole(

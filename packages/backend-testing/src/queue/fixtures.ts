@@ -1,12 +1,15 @@
 import { HostState } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { PROFILE_DEFAULTS, ProvisioningConfig } from '../../config';
+import {
+  PROFILE_DEFAULTS,
+  ProvisioningConfig,
+} from '../../../../plugins/beskar7-backend/src/config';
 import {
   HOSTS_TABLE,
   hostRingColumns,
   hostSpecToColumns,
-} from '../../database/hostRows';
+} from '../../../../plugins/beskar7-backend/src/database/hostRows';
 
 export interface TestHost {
   id: string;

@@ -13,7 +13,7 @@ import {
   ServerResponse,
 } from 'node:http';
 import { Socket } from 'node:net';
-import { sameJson } from '../sameJson';
+import { sameJson } from '../../../../plugins/beskar7-backend/src/kubernetes/sameJson';
 import {
   defaultAndPrune,
   StructuralSchema,

@@ -1,4 +1,7 @@
-import { GROUP, VERSION } from '../types';
+import {
+  GROUP,
+  VERSION,
+} from '../../../../plugins/beskar7-backend/src/kubernetes/types';
 
 /** The API's parameters for the beskar7 objects of `plural` in `namespace`. */
 export function objectsIn(namespace: string, plural: string) {

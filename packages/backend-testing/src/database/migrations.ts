@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
-import { migrationsDir, MIGRATIONS_TABLE } from '../database/migrations';
+import {
+  migrationsDir,
+  MIGRATIONS_TABLE,
+} from '../../../../plugins/beskar7-backend/src/database/migrations';
 
 /**
  * Applies every migration before `migration` (a file name in migrations/),

@@ -1,15 +1,15 @@
 import { Host, Machine } from '@beskar7/backstage-plugin-beskar7-common';
-import { parseBmcEndpoint } from '../../redfish/bmcEndpoint';
+import { parseBmcEndpoint } from '../../../../plugins/beskar7-backend/src/redfish/bmcEndpoint';
 import {
   abortableDelay,
   BmcActivityRecorder,
-} from '../../queue/__testUtils__/BmcActivityRecorder';
+} from '../queue/BmcActivityRecorder';
 import {
   BmcSystem,
   HostInventory,
   HostOperationExecutor,
   OperationContext,
-} from '../types';
+} from '../../../../plugins/beskar7-backend/src/lifecycle/types';
 
 /**
  * An executor doing timed work per operation, as a BMC would, recorded on

@@ -6,23 +6,26 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { Registry } from 'prom-client';
-import { OptimisticClaimCoordinator } from '../../claims/OptimisticClaimCoordinator';
-import { HostStore } from '../../database/HostStore';
-import { LeaseStore } from '../../database/LeaseStore';
-import { FleetFacts, ReplicaInfo } from '../../diagnostics';
+import { OptimisticClaimCoordinator } from '../../../../plugins/beskar7-backend/src/claims/OptimisticClaimCoordinator';
+import { HostStore } from '../../../../plugins/beskar7-backend/src/database/HostStore';
+import { LeaseStore } from '../../../../plugins/beskar7-backend/src/database/LeaseStore';
+import {
+  FleetFacts,
+  ReplicaInfo,
+} from '../../../../plugins/beskar7-backend/src/diagnostics';
 import {
   HostOperationHandler,
   HostReconciler,
   MachineReconciler,
   Reconcilers,
   recoverHost,
-} from '../../lifecycle';
-import { FakeHostExecutor } from '../../lifecycle/__testUtils__/FakeHostExecutor';
-import { createBeskar7Metrics } from '../../metrics';
-import { createQueueMetrics } from '../../metrics/queueMetrics';
-import { ProvisioningQueue } from '../../queue';
-import { testProvisioningConfig } from '../../queue/__testUtils__/fixtures';
-import { RunbookActions } from '../ports';
+} from '../../../../plugins/beskar7-backend/src/lifecycle';
+import { FakeHostExecutor } from '../lifecycle/FakeHostExecutor';
+import { createBeskar7Metrics } from '../../../../plugins/beskar7-backend/src/metrics';
+import { createQueueMetrics } from '../../../../plugins/beskar7-backend/src/metrics/queueMetrics';
+import { ProvisioningQueue } from '../../../../plugins/beskar7-backend/src/queue';
+import { testProvisioningConfig } from '../queue/fixtures';
+import { RunbookActions } from '../../../../plugins/beskar7-backend/src/runbooks/ports';
 
 /**
  * One backend replica on a real database: the provisioning queue, the host

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
-import { HOSTS_TABLE } from '../database/hostRows';
-import { MACHINES_TABLE } from '../database/machineRows';
+import { HOSTS_TABLE } from '../../../../plugins/beskar7-backend/src/database/hostRows';
+import { MACHINES_TABLE } from '../../../../plugins/beskar7-backend/src/database/machineRows';
 
 /** What the database says about claims; every list must be empty. */
 export interface ClaimInvariantReport {

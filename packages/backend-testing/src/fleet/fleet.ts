@@ -5,8 +5,11 @@ import {
   HOSTS_TABLE,
   hostRingColumns,
   hostSpecToColumns,
-} from '../database/hostRows';
-import { MACHINES_TABLE, machineSpecToColumns } from '../database/machineRows';
+} from '../../../../plugins/beskar7-backend/src/database/hostRows';
+import {
+  MACHINES_TABLE,
+  machineSpecToColumns,
+} from '../../../../plugins/beskar7-backend/src/database/machineRows';
 
 export interface FleetHost {
   id: string;

@@ -1,0 +1,4 @@
+export * from './claimInvariants';
+export * from './claimRace';
+export * from './fleet';
+export * from './randomFleet';

@@ -1,0 +1,3 @@
+export * from './restBackend';
+export * from './specCheckedServer';
+export * from './stallingProxy';

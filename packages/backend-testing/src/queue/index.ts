@@ -1,0 +1,2 @@
+export * from './BmcActivityRecorder';
+export * from './fixtures';

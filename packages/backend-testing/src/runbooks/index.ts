@@ -1,0 +1,3 @@
+export * from './auditEvents';
+export * from './liveFleet';
+export * from './runbookFleet';
