@@ -1,6 +1,18 @@
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { HostChange } from './types';
 
+/** How `host` differs from what was known of it, if at all. */
+function changeOf(
+  previous: Host | undefined,
+  host: Host,
+): HostChange | undefined {
+  if (!previous) return { type: 'added', host };
+  if (previous.version !== host.version) {
+    return { type: 'changed', host, previous };
+  }
+  return undefined;
+}
+
 /** What changed from one full read of the host list to the next. */
 export function diffHosts(
   before: Map<string, Host>,
@@ -8,12 +20,8 @@ export function diffHosts(
 ): HostChange[] {
   const changes: HostChange[] = [];
   for (const [id, host] of after) {
-    const previous = before.get(id);
-    if (!previous) {
-      changes.push({ type: 'added', host });
-    } else if (previous.version !== host.version) {
-      changes.push({ type: 'changed', host, previous });
-    }
+    const change = changeOf(before.get(id), host);
+    if (change) changes.push(change);
   }
   for (const [id, host] of before) {
     if (!after.has(id)) changes.push({ type: 'removed', host });
@@ -32,15 +40,11 @@ export function applyUpdates(
   const hosts = new Map(known);
   const changes: HostChange[] = [];
   for (const host of updated) {
-    const previous = hosts.get(host.id);
-    if (!previous) {
-      changes.push({ type: 'added', host });
-    } else if (previous.version !== host.version) {
-      changes.push({ type: 'changed', host, previous });
-    } else {
-      continue;
+    const change = changeOf(hosts.get(host.id), host);
+    if (change) {
+      changes.push(change);
+      hosts.set(host.id, host);
     }
-    hosts.set(host.id, host);
   }
   return { hosts, changes };
 }
