@@ -12,32 +12,8 @@ import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { beskar7ServiceRef } from './beskar7ServiceRef';
+import { testHost as host } from './testHost';
 import { Beskar7Service, HostChange } from './types';
-
-function host(
-  id: string,
-  version = 1,
-  updatedAt = '2025-01-01T00:00:00.000Z',
-): Host {
-  return {
-    id,
-    name: id,
-    namespace: 'default',
-    pool: 'default',
-    labels: {},
-    tags: [],
-    hardware: { macAddresses: [] },
-    bmc: {
-      address: 'https://bmc',
-      credentialsRef: 'c',
-      insecureSkipVerify: false,
-    },
-    state: 'Available',
-    version,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt,
-  };
-}
 
 /**
  * A stand-in for the beskar7 plugin's routes: it records who called and with
@@ -185,9 +161,16 @@ describe('beskar7ServiceRef', () => {
     });
   });
 
-  it('reports added, changed and removed hosts between polls, then stops', async () => {
+  /**
+   * Subscribes, lets the first poll read the hosts, makes `change` and
+   * returns what the subscription heard at its next report; then stops.
+   */
+  async function heardAfter(change: () => void): Promise<HostChange[][]> {
     const seen: HostChange[][] = [];
     let notify: () => void = () => {};
+    const heard = new Promise<void>(resolve => {
+      notify = resolve;
+    });
     const unsubscribe = service.subscribeToHostChanges(
       changes => {
         seen.push(changes);
@@ -195,16 +178,19 @@ describe('beskar7ServiceRef', () => {
       },
       { credentials: user, intervalMs: 10 },
     );
-    // Let the baseline poll happen before changing anything.
     while (state.calls.length === 0) {
       await new Promise(r => setTimeout(r, 5));
     }
-    const heard = new Promise<void>(resolve => {
-      notify = resolve;
-    });
-    state.hosts = [host('a', 2), host('c')];
+    change();
     await heard;
     unsubscribe();
+    return seen;
+  }
+
+  it('reports added, changed and removed hosts between polls, then stops', async () => {
+    const seen = await heardAfter(() => {
+      state.hosts = [host('a', 2), host('c')];
+    });
 
     expect(seen).toEqual([
       [
@@ -217,25 +203,10 @@ describe('beskar7ServiceRef', () => {
 
   it('after its first read, reads the hosts written since the latest write it saw and their number', async () => {
     state.hosts = [host('a'), host('b')];
-    const seen: HostChange[][] = [];
-    let notify: () => void = () => {};
-    const heard = new Promise<void>(resolve => {
-      notify = resolve;
-    });
-    const unsubscribe = service.subscribeToHostChanges(
-      changes => {
-        seen.push(changes);
-        notify();
-      },
-      { credentials: user, intervalMs: 10 },
-    );
-    while (state.calls.length === 0) {
-      await new Promise(r => setTimeout(r, 5));
-    }
     const b2 = host('b', 2, '2025-01-01T00:05:00.000Z');
-    state.hosts = [host('a'), b2];
-    await heard;
-    unsubscribe();
+    const seen = await heardAfter(() => {
+      state.hosts = [host('a'), b2];
+    });
 
     expect(seen).toEqual([
       [{ type: 'changed', host: b2, previous: host('b') }],

@@ -1,28 +1,11 @@
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { HostChangePoller, HostFeed } from './HostChangePoller';
+import { testHost } from './testHost';
 
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
 
-function host(id: string, version: number, writtenAt: number): Host {
-  return {
-    id,
-    name: id,
-    namespace: 'default',
-    pool: 'default',
-    labels: {},
-    tags: [],
-    hardware: { macAddresses: [] },
-    bmc: {
-      address: 'https://bmc',
-      credentialsRef: 'c',
-      insecureSkipVerify: false,
-    },
-    state: 'Available',
-    version,
-    createdAt: new Date(T0).toISOString(),
-    updatedAt: new Date(writtenAt).toISOString(),
-  };
-}
+const host = (id: string, version: number, writtenAt: number) =>
+  testHost(id, version, new Date(writtenAt).toISOString());
 
 /**
  * The host list as the API serves it, with what each poll read: `since`
