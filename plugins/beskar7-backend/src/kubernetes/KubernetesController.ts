@@ -368,17 +368,25 @@ export class KubernetesController {
       return;
     }
     const { namespace, name } = obj.metadata;
-    const accepted = await this.handle(obj, PHYSICAL_HOST.plural, () =>
-      this.options.inventory.upsertHost(physicalHostToRegistration(obj)),
-    );
-    if (!accepted) return;
-    // The watch keeps the cache current: no read when it has the finalizer.
+    // The finalizer comes first, so that no object the inventory knows can
+    // go before finalizeHost has taken its host out. A refused object keeps
+    // it too: finalizeHost lets it go, and taking it off would only loop.
+    let current = obj;
     if (!obj.metadata.finalizers?.includes(FINALIZER)) {
-      await this.writing(() =>
+      const { before, after } = await this.writing(() =>
         this.hostWriter.update(namespace, name, withFinalizer, obj.metadata),
       );
+      const fresh = after ?? before;
+      // Gone or being deleted meanwhile: its own event follows.
+      if (!fresh?.metadata.finalizers?.includes(FINALIZER) || isDeleting(fresh))
+        return;
+      current = fresh;
     }
-    await this.credentials.retain(namespace, secretsOf(obj));
+    const accepted = await this.handle(current, PHYSICAL_HOST.plural, () =>
+      this.options.inventory.upsertHost(physicalHostToRegistration(current)),
+    );
+    if (!accepted) return;
+    await this.credentials.retain(namespace, secretsOf(current));
     await this.publishHost(namespace, name);
   }
 

@@ -1,7 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Host } from '@beskar7/backstage-plugin-beskar7-common';
 import { ConfigReader } from '@backstage/config';
 import {
+  AdmissionregistrationV1Api,
   AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -181,6 +183,7 @@ realCluster('operator scenarios (real cluster)', () => {
       active?: () => boolean;
       crossNamespaceClaims?: boolean;
       kubeConfig?: KubeConfig;
+      logger?: LoggerService;
       namespace?: string;
     } = {},
   ) {
@@ -196,7 +199,7 @@ realCluster('operator scenarios (real cluster)', () => {
           },
         },
       }),
-      logger: mockServices.logger.mock(),
+      logger: options.logger ?? mockServices.logger.mock(),
       kubeConfig: options.kubeConfig ?? env.kubeConfig,
     })!;
     integration.connect({
@@ -231,21 +234,23 @@ realCluster('operator scenarios (real cluster)', () => {
   const remove = (plural: string, name: string) =>
     custom.deleteNamespacedCustomObject({ ...ref(plural), name });
 
+  const hostBody = (name: string, pool: string) => ({
+    apiVersion: API_VERSION,
+    kind: PHYSICAL_HOST.kind,
+    metadata: { name } as { name: string; finalizers?: string[] },
+    spec: {
+      redfishConnection: {
+        address: `https://bmc-${name}.example`,
+        credentialsSecretRef: 'bmc',
+      },
+      pool,
+    },
+  });
+
   function createHost(name: string, pool: string) {
     return custom.createNamespacedCustomObject({
       ...ref(PHYSICAL_HOST.plural),
-      body: {
-        apiVersion: API_VERSION,
-        kind: PHYSICAL_HOST.kind,
-        metadata: { name },
-        spec: {
-          redfishConnection: {
-            address: `https://bmc-${name}.example`,
-            credentialsSecretRef: 'bmc',
-          },
-          pool,
-        },
-      },
+      body: hostBody(name, pool),
     });
   }
 
@@ -699,6 +704,96 @@ realCluster('operator scenarios (real cluster)', () => {
     expect((await machines.getByName(env.namespace, 'm-waiting'))?.phase).toBe(
       'Pending',
     );
+  });
+
+  it('registers no host whose PhysicalHost does not carry the finalizer yet, so that no delete can skip taking it out', async () => {
+    // A real admission policy refuses the finalizer to one object.
+    const admission = env.kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+    const name = 'h-unfinalized';
+    const policy = `beskar7-test-refuse-finalizer-${env.namespace}`;
+    await admission.createValidatingAdmissionPolicy({
+      body: {
+        metadata: { name: policy },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: [GROUP],
+                apiVersions: ['*'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: [PHYSICAL_HOST.plural],
+              },
+            ],
+          },
+          validations: [
+            {
+              expression: `object.metadata.name != '${name}' || !has(object.metadata.finalizers) || !('${FINALIZER}' in object.metadata.finalizers)`,
+              message: 'the test refuses this finalizer',
+            },
+          ],
+        },
+      },
+    });
+    await admission.createValidatingAdmissionPolicyBinding({
+      body: {
+        metadata: { name: policy },
+        spec: {
+          policyName: policy,
+          validationActions: ['Deny'],
+          matchResources: {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': env.namespace },
+            },
+          },
+        },
+      },
+    });
+    try {
+      // In force once a dry run of the refused object is refused.
+      const refused = { ...hostBody(name, 'unfinalized') };
+      refused.metadata = { name, finalizers: [FINALIZER] };
+      await eventually(
+        () =>
+          custom
+            .createNamespacedCustomObject({
+              ...ref(PHYSICAL_HOST.plural),
+              body: refused,
+              dryRun: 'All',
+            })
+            .then(
+              () => undefined,
+              error => statusCodeOf(error),
+            ),
+        code => code === 422,
+        { intervalMs: 200 },
+      );
+
+      const warnings: string[] = [];
+      const logger: LoggerService = {
+        error() {},
+        info() {},
+        debug() {},
+        warn: message => void warnings.push(message),
+        child: () => logger,
+      };
+      replica({ logger });
+      await createHost(name, 'unfinalized');
+      // The controller tried to write the finalizer and was refused...
+      await eventually(
+        async () => warnings.join('\n'),
+        logged => logged.includes(`PhysicalHost ${env.namespace}/${name}`),
+        { intervalMs: 100 },
+      );
+      // ...so the inventory does not know the host, and a delete loses nothing.
+      expect(await hosts.getByName(env.namespace, name)).toBeUndefined();
+      await remove(PHYSICAL_HOST.plural, name);
+      await goneSoon(PHYSICAL_HOST.plural, name);
+      expect(await hosts.getByName(env.namespace, name)).toBeUndefined();
+    } finally {
+      await admission.deleteValidatingAdmissionPolicyBinding({ name: policy });
+      await admission.deleteValidatingAdmissionPolicy({ name: policy });
+    }
   });
 
   it('removes a host whose PhysicalHost was force-deleted while in use once it is released, never claiming it meanwhile, whichever replica leads', async () => {
