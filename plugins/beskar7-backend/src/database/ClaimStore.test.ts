@@ -19,6 +19,7 @@ import {
 import {
   ClaimStore,
   ELIGIBLE_SQL,
+  HostChoice,
   MACHINE_SQL,
   EXCLUDED_SQL,
   WINDOW_SQL,
@@ -169,6 +170,56 @@ describe.each(
     }
     // The cases were not all trivially everything or nothing.
     expect(nonEmpty).toBeGreaterThan(50);
+  });
+
+  it('decides from the hosts just past the point as the whole walk would, and walks the whole ring only when those cannot decide', async () => {
+    const knex = await migrated();
+    const rng = random(11);
+    const hosts = withCapabilities(
+      rng,
+      Array.from({ length: 120 }, (_, i) => randomHost(rng, i)),
+    );
+    await insertHosts(knex, hosts);
+    // Which statements ran: the near one alone, or the whole walk after it.
+    const walks: string[] = [];
+    knex.on('query', (query: { sql: string }) => {
+      if (query.sql.includes('claimed AS (')) {
+        walks.push(query.sql.includes('whole AS (') ? 'near' : 'whole');
+      }
+    });
+    const decidedBy = { near: 0, whole: 0 };
+    for (let i = 0; i < 60; i++) {
+      const requirements = i % 3 ? {} : randomRequirements(rng);
+      const needs = randomNeeds(rng);
+      const machine = { namespace: 'default', name: `m-${i}`, requirements };
+      const id = await insertMachine(knex, { ...machine, ...needs });
+      const eligible = hosts.filter(h =>
+        matchesRequirements(h, requirements, needs),
+      );
+      const best = ringRank(identityKey(machine), eligible)[0];
+      const choices: HostChoice[] = [
+        { kind: 'ranked', exclude: [], ranked: 4, scarce: 0 },
+        { kind: 'skip_locked', exclude: [] },
+      ];
+      for (const choice of choices) {
+        walks.length = 0;
+        // Rolled back: every claim of the loop sees the same fleet.
+        const trx = await knex.transaction();
+        const result = await new ClaimStore(trx).claim(id, choice);
+        await trx.rollback();
+        expect({ i, choice: choice.kind, result }).toEqual({
+          i,
+          choice: choice.kind,
+          result: best
+            ? { kind: 'claimed', hostId: best.id }
+            : { kind: 'none', eligibleLeft: false, next: [] },
+        });
+        decidedBy[walks.length === 1 ? 'near' : 'whole']++;
+      }
+    }
+    // Both ways were taken, the near one for most machines.
+    expect(decidedBy.whole).toBeGreaterThan(5);
+    expect(decidedBy.near).toBeGreaterThan(decidedBy.whole);
   });
 
   it('claims the best eligible host, host and machine and event in one statement', async () => {

@@ -148,6 +148,22 @@ function arc(wrapped: 0 | 1, branch: (where: string) => string): string {
     .join(' UNION ALL ');
 }
 
+const WALK_COLUMNS = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
+
+/**
+ * Up to `size` hosts passing `filter` among the next RING_SCAN Available
+ * hosts on one side of `m.point` (`wrapped` = 1: from 0 on), in ring order.
+ */
+function nearWalkSql(wrapped: 0 | 1, size: number, filter: string): string {
+  return arc(
+    wrapped,
+    where => `SELECT ${WALK_COLUMNS}, ${wrapped} AS wrapped FROM (
+        SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
+         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}) h
+       WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`,
+  );
+}
+
 /**
  * Up to `size` hosts passing `filter` (over `h`), clockwise from `m.point`:
  * the arc from the point to the ring's end, then (`wrapped` = 1) the arc
@@ -158,19 +174,11 @@ function arc(wrapped: 0 | 1, branch: (where: string) => string): string {
  * order by (wrapped, rendezvous_hash, namespace, name) and keep `size`.
  */
 export function ringWalkSql(size: number, filter: string): string {
-  const columns = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
-  const near = (wrapped: 0 | 1) =>
-    arc(
-      wrapped,
-      where => `SELECT ${columns}, ${wrapped} AS wrapped FROM (
-        SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
-         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}) h
-       WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`,
-    );
+  const near = (wrapped: 0 | 1) => nearWalkSql(wrapped, size, filter);
   const whole = (wrapped: 0 | 1) =>
     arc(
       wrapped,
-      where => `SELECT ${columns}, ${wrapped} AS wrapped
+      where => `SELECT ${WALK_COLUMNS}, ${wrapped} AS wrapped
         FROM ${HOSTS_TABLE} h WHERE ${where} AND ${filter}
        ORDER BY ${RING_ORDER} LIMIT ${size}`,
     );
@@ -207,8 +215,36 @@ export const WINDOW_SQL = `win AS (
     FROM m CROSS JOIN LATERAL (${ringWalkSql(RING_WINDOW, CLAIM_WALK_FILTER)}) w
    ORDER BY dist, w.namespace, w.name LIMIT ${RING_WINDOW})`;
 
+/**
+ * The window as the first RING_SCAN Available hosts past the machine's
+ * point alone give it. When it holds RING_WINDOW hosts (`whole`), it is
+ * WINDOW_SQL's window: every host beyond lies further round the ring. It
+ * falls short only when the point is near the ring's end or few of those
+ * hosts suit the machine.
+ */
+export const NEAR_WINDOW_SQL = `win AS (
+  SELECT w.id, w.version, w.namespace, w.name,
+         ${DISTANCE_SQL} AS dist, ${WEIGHT_SQL} AS weight
+    FROM m CROSS JOIN LATERAL (${nearWalkSql(
+      0,
+      RING_WINDOW,
+      CLAIM_WALK_FILTER,
+    )}) w
+   ORDER BY dist, w.namespace, w.name LIMIT ${RING_WINDOW}),
+  whole AS (SELECT count(*) = ${RING_WINDOW} AS yes FROM win)`;
+
 /** How far past the window a locked choice looks when the window is all held. */
 const ONWARD = 4 * RING_WINDOW;
+
+/** The best of the window by weight that no other transaction holds, locked; only when `gate` holds. */
+function bestUnheldSql(gate: string): string {
+  return `best AS (
+    SELECT h.id, h.version FROM win JOIN ${HOSTS_TABLE} h ON h.id = win.id
+     WHERE ${gate}
+       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+     ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
+     FOR UPDATE OF h SKIP LOCKED)`;
+}
 
 /**
  * The machine's choice that no other transaction holds, locked: the best
@@ -216,12 +252,7 @@ const ONWARD = 4 * RING_WINDOW;
  * hosts round the ring that nobody holds. Only when `gate` holds.
  */
 function lockedChoiceSql(gate: string): string {
-  return `best AS (
-    SELECT h.id, h.version FROM win JOIN ${HOSTS_TABLE} h ON h.id = win.id
-     WHERE ${gate}
-       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
-     ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
-     FOR UPDATE OF h SKIP LOCKED),
+  return `${bestUnheldSql(gate)},
   onward AS (
     SELECT h.id, h.version
       FROM m CROSS JOIN LATERAL (${ringWalkSql(ONWARD, CLAIM_WALK_FILTER)}) w
@@ -233,6 +264,13 @@ function lockedChoiceSql(gate: string): string {
 }
 
 /**
+ * How much of the ring a claim statement may walk: `near`, the hosts just
+ * past the machine's point, which decides nearly every claim; `whole`, the
+ * full walk with its fallbacks.
+ */
+type Walk = 'near' | 'whole';
+
+/**
  * Claims on PostgreSQL, each in one statement (one round trip, its own
  * transaction): lock the machine, choose a host (walking the claim ring
  * over the hosts that meet the machine's requirements, in the database),
@@ -240,6 +278,12 @@ function lockedChoiceSql(gate: string): string {
  * if it is still Available without a consumer when the write reaches it;
  * the unique constraints on hosts.consumer_id and machines.host_id stand
  * behind that.
+ *
+ * A ranked or locked choice runs the `near` statement first and the
+ * `whole` one only when that could not decide (its window fell short, or
+ * other transactions held all of it). PostgreSQL sets up every branch of a
+ * statement's plan on each run, whether the branch runs or not: that set-up
+ * was half the database's CPU per claim with the whole walk in every claim.
  */
 export class ClaimStore {
   constructor(private readonly knex: Knex) {}
@@ -248,37 +292,52 @@ export class ClaimStore {
     machineId: string,
     choice: HostChoice,
   ): Promise<ClaimStatementResult> {
-    const now = new Date();
-    const { rows } = await preparedRaw(this.knex, claimStatement(choice), [
-      machineId,
-      choice.kind === 'host' ? [] : choice.exclude,
-      ...pickSql(choice).bindings,
-      now,
-      now,
-      machineId,
-      `claimed by machine ${machineId}`,
-      now,
-    ]);
-    const row = rows[0];
-    if (!row) return { kind: 'missing' };
-    if (row.claimed_id) return { kind: 'claimed', hostId: row.claimed_id };
-    if (row.phase !== 'Pending' || row.host_id) {
-      return {
-        kind: 'not_pending',
-        phase: row.phase,
-        hostId: row.host_id ?? undefined,
-      };
+    if (choice.kind !== 'host') {
+      const row = await this.run(machineId, choice, 'near');
+      if (!row || row.decided) return resultOf(row);
     }
+    return resultOf(await this.run(machineId, choice, 'whole'));
+  }
+
+  private async run(machineId: string, choice: HostChoice, walk: Walk) {
+    const now = new Date();
+    const { rows } = await preparedRaw(
+      this.knex,
+      claimStatement(choice, walk),
+      [
+        machineId,
+        choice.kind === 'host' ? [] : choice.exclude,
+        ...pickSql(choice, walk).bindings,
+        now,
+        now,
+        machineId,
+        `claimed by machine ${machineId}`,
+        now,
+      ],
+    );
+    return rows[0];
+  }
+}
+
+function resultOf(row: any): ClaimStatementResult {
+  if (!row) return { kind: 'missing' };
+  if (row.claimed_id) return { kind: 'claimed', hostId: row.claimed_id };
+  if (row.phase !== 'Pending' || row.host_id) {
     return {
-      kind: 'none',
-      ...(row.picked_id ? { lost: row.picked_id } : {}),
-      eligibleLeft: Boolean(row.eligible_left),
-      next: (row.next ?? []).map((h: RankedHost) => ({
-        id: h.id,
-        version: Number(h.version),
-      })),
+      kind: 'not_pending',
+      phase: row.phase,
+      hostId: row.host_id ?? undefined,
     };
   }
+  return {
+    kind: 'none',
+    ...(row.picked_id ? { lost: row.picked_id } : {}),
+    eligibleLeft: Boolean(row.eligible_left),
+    next: (row.next ?? []).map((h: RankedHost) => ({
+      id: h.id,
+      version: Number(h.version),
+    })),
+  };
 }
 
 /** A host given to a machine by the leader, at the version it was read. */
@@ -337,17 +396,18 @@ const claimStatements = new Map<string, string>();
 
 /**
  * The claim statement for a choice of this kind (its text depends on the
- * kind and the counts only), built once: it is some 40 kB of SQL.
+ * kind, the walk and the counts only), built once: the whole walk is some
+ * 40 kB of SQL.
  */
-function claimStatement(choice: HostChoice): string {
+function claimStatement(choice: HostChoice, walk: Walk): string {
   const key =
     choice.kind === 'ranked'
-      ? `ranked/${choice.ranked}/${choice.scarce}`
-      : choice.kind;
+      ? `ranked/${choice.ranked}/${choice.scarce}/${walk}`
+      : `${choice.kind}/${walk}`;
   let sql = claimStatements.get(key);
   if (sql === undefined) {
     sql = `WITH ${MACHINE_SQL}, ${EXCLUDED_SQL},
-      ${pickSql(choice).pick},
+      ${pickSql(choice, walk).pick},
       claimed AS (
         UPDATE ${HOSTS_TABLE} h
            SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
@@ -366,22 +426,37 @@ function claimStatement(choice: HostChoice): string {
              (SELECT id FROM pick) AS picked_id,
              ${nextSql(choice)} AS next,
              CASE WHEN ${CLAIMABLE} AND NOT EXISTS (SELECT 1 FROM claimed)
-               THEN ${eligibleLeftSql(choice)}
-             END AS eligible_left
+               THEN ${eligibleLeftSql(choice, walk)}
+             END AS eligible_left,
+             ${
+               walk === 'near'
+                 ? `NOT (${CLAIMABLE}) OR EXISTS (SELECT 1 FROM pick)`
+                 : 'TRUE'
+             } AS decided
         FROM m`;
     claimStatements.set(key, sql);
   }
   return sql;
 }
 
-function pickSql(choice: HostChoice): {
+function pickSql(
+  choice: HostChoice,
+  walk: Walk,
+): {
   pick: string;
   bindings: Knex.RawBinding[];
 } {
+  const near = walk === 'near';
+  // The near window decides only when it is whole.
+  const window = near ? NEAR_WINDOW_SQL : WINDOW_SQL;
+  const whole = near ? '(SELECT yes FROM whole)' : 'TRUE';
   switch (choice.kind) {
     case 'skip_locked':
       return {
-        pick: `${WINDOW_SQL},
+        pick: near
+          ? `${window}, ${bestUnheldSql(whole)},
+            pick AS (SELECT id, version FROM best)`
+          : `${window},
           ${lockedChoiceSql('TRUE')},
           pick AS (
             SELECT id, version FROM best
@@ -390,8 +465,7 @@ function pickSql(choice: HostChoice): {
       };
     case 'ranked': {
       const scarce = wholeNumber(choice.scarce);
-      return {
-        pick: `${WINDOW_SQL},
+      const ranked = `${window},
           scarce AS (
             SELECT count(*) <= ${scarce} AND count(*) < ${RING_WINDOW}
                 OR count(*) * 4294967296 <= ${scarce} * (max(dist) + 1) AS yes
@@ -399,7 +473,16 @@ function pickSql(choice: HostChoice): {
           top AS (
             SELECT id, version,
                    row_number() OVER (ORDER BY weight DESC, namespace, name) AS rank
-              FROM win),
+              FROM win)`;
+      return {
+        pick: near
+          ? `${ranked},
+          ${bestUnheldSql(`${whole} AND (SELECT yes FROM scarce)`)},
+          pick AS (
+            SELECT id, version FROM top
+             WHERE rank = 1 AND ${whole} AND NOT (SELECT yes FROM scarce)
+            UNION ALL SELECT id, version FROM best)`
+          : `${ranked},
           ${lockedChoiceSql('(SELECT yes FROM scarce)')},
           pick AS (
             SELECT id, version FROM top WHERE rank = 1 AND NOT (SELECT yes FROM scarce)
@@ -435,7 +518,9 @@ function nextSql(choice: HostChoice): string {
  * one, or one of the excluded hosts is; for a host tried by name, the
  * first eligible host round the ring.
  */
-function eligibleLeftSql(choice: HostChoice): string {
+function eligibleLeftSql(choice: HostChoice, walk: Walk): string {
+  // A near statement that decided without writing had a window to pick from.
+  if (walk === 'near') return 'EXISTS (SELECT 1 FROM win)';
   if (choice.kind === 'host') {
     return `EXISTS (SELECT 1 FROM m CROSS JOIN LATERAL (${ringWalkSql(
       1,
