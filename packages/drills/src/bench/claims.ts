@@ -5,7 +5,8 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
  * hosts for M machines over H hosts in one coordination mode, taking the
  * machines from one queue held here (after an untimed warm-up race of
  * `--warm-up` machines on hosts of their own, by default 6 per connection,
- * so that each connection has settled on its plans); then the same
+ * and some more that find no host, so that each connection has settled on
+ * the plans of every claim statement); then the same
  * processes and pools run
  * plain single-row update transactions, so that the claim rate reads as a
  * fraction of what the database can do at all in the same run. Prints,
@@ -75,6 +76,15 @@ interface BenchOptions {
  * thousands of claims, so the race is timed after that.
  */
 const WARM_UP_PER_CONNECTION = 6;
+
+/**
+ * Warm-up machines per connection left without a host. A claim that finds
+ * none runs the statement that walks the whole ring (ClaimStore), which a
+ * connection also plans five times before it keeps a generic plan.
+ */
+const WAITING_PER_CONNECTION = 8;
+
+const WARM_UP_POOL = 'warm-up';
 
 function readOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -260,13 +270,24 @@ async function main() {
   const replicas: Replica[] = [];
   try {
     await applyDatabaseMigrations(knex);
-    // The warm-up race takes hosts of its own: the timed race has H.
+    // The warm-up race takes hosts of a pool of its own: the timed race has
+    // H. More of its machines than hosts: those left waiting run the claim
+    // statement that walks the whole ring, as a fleet short of hosts does,
+    // so that it too is planned before the clock starts.
+    await insertAvailableHosts(knex, { count: options.hosts });
     await insertAvailableHosts(knex, {
-      count: options.hosts + options.warmUp,
+      count: options.warmUp,
+      prefix: 'warm-up-host',
+      describe: () => ({ pool: WARM_UP_POOL }),
     });
     const warmUpMachines = await insertPendingMachines(knex, {
-      count: options.warmUp,
+      count:
+        options.warmUp === 0
+          ? 0
+          : options.warmUp +
+            WAITING_PER_CONNECTION * options.replicas * options.poolSize,
       prefix: 'warm-up',
+      requirements: () => ({ pool: WARM_UP_POOL }),
     });
     const machines = await insertPendingMachines(knex, {
       count: options.machines,
