@@ -299,7 +299,11 @@ export class ClaimStore {
     return resultOf(await this.run(machineId, choice, 'whole'));
   }
 
-  private async run(machineId: string, choice: HostChoice, walk: Walk) {
+  private async run(
+    machineId: string,
+    choice: HostChoice,
+    walk: Walk,
+  ): Promise<ClaimRow | undefined> {
     const now = new Date();
     const { rows } = await preparedRaw(
       this.knex,
@@ -319,7 +323,19 @@ export class ClaimStore {
   }
 }
 
-function resultOf(row: any): ClaimStatementResult {
+/** The one row a claim statement answers with (none: no such machine). */
+interface ClaimRow {
+  phase: MachinePhase;
+  host_id: string | null;
+  claimed_id: string | null;
+  picked_id: string | null;
+  next: RankedHost[] | null;
+  eligible_left: boolean | null;
+  /** Whether this answer stands; false: the whole walk must run. */
+  decided: boolean;
+}
+
+function resultOf(row: ClaimRow | undefined): ClaimStatementResult {
   if (!row) return { kind: 'missing' };
   if (row.claimed_id) return { kind: 'claimed', hostId: row.claimed_id };
   if (row.phase !== 'Pending' || row.host_id) {
