@@ -47,7 +47,11 @@ export class Reconcilers {
         frequency: { milliseconds: intervalMs },
         timeout: { minutes: 10 },
         scope: 'local',
-        fn: () => this.reconcileAll(),
+        // The scheduler may fire once more after stop(), when the database
+        // may be gone.
+        fn: async () => {
+          if (!this.stopped) await this.reconcileAll();
+        },
       });
       return;
     }
