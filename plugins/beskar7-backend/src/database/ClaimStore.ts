@@ -311,7 +311,7 @@ export class ClaimStore {
       [
         machineId,
         choice.kind === 'host' ? [] : choice.exclude,
-        ...pickSql(choice, walk).bindings,
+        ...pickBindings(choice),
         now,
         now,
         machineId,
@@ -423,7 +423,7 @@ function claimStatement(choice: HostChoice, walk: Walk): string {
   let sql = claimStatements.get(key);
   if (sql === undefined) {
     sql = `WITH ${MACHINE_SQL}, ${EXCLUDED_SQL},
-      ${pickSql(choice, walk).pick},
+      ${pickSql(choice, walk)},
       claimed AS (
         UPDATE ${HOSTS_TABLE} h
            SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
@@ -455,30 +455,22 @@ function claimStatement(choice: HostChoice, walk: Walk): string {
   return sql;
 }
 
-function pickSql(
-  choice: HostChoice,
-  walk: Walk,
-): {
-  pick: string;
-  bindings: Knex.RawBinding[];
-} {
+/** How the statement picks its host (the CTE `pick`); its `?`s are pickBindings'. */
+function pickSql(choice: HostChoice, walk: Walk): string {
   const near = walk === 'near';
-  // The near window decides only when it is whole.
   const window = near ? NEAR_WINDOW_SQL : WINDOW_SQL;
-  const whole = near ? '(SELECT yes FROM whole)' : 'TRUE';
+  // The near window decides only when it is whole.
+  const whole = '(SELECT yes FROM whole)';
   switch (choice.kind) {
     case 'skip_locked':
-      return {
-        pick: near
-          ? `${window}, ${bestUnheldSql(whole)},
+      return near
+        ? `${window}, ${bestUnheldSql(whole)},
             pick AS (SELECT id, version FROM best)`
-          : `${window},
+        : `${window},
           ${lockedChoiceSql('TRUE')},
           pick AS (
             SELECT id, version FROM best
-            UNION ALL SELECT id, version FROM onward)`,
-        bindings: [],
-      };
+            UNION ALL SELECT id, version FROM onward)`;
     case 'ranked': {
       const scarce = wholeNumber(choice.scarce);
       const ranked = `${window},
@@ -490,31 +482,34 @@ function pickSql(
             SELECT id, version,
                    row_number() OVER (ORDER BY weight DESC, namespace, name) AS rank
               FROM win)`;
-      return {
-        pick: near
-          ? `${ranked},
+      return near
+        ? `${ranked},
           ${bestUnheldSql(`${whole} AND (SELECT yes FROM scarce)`)},
           pick AS (
             SELECT id, version FROM top
              WHERE rank = 1 AND ${whole} AND NOT (SELECT yes FROM scarce)
             UNION ALL SELECT id, version FROM best)`
-          : `${ranked},
+        : `${ranked},
           ${lockedChoiceSql('(SELECT yes FROM scarce)')},
           pick AS (
             SELECT id, version FROM top WHERE rank = 1 AND NOT (SELECT yes FROM scarce)
             UNION ALL SELECT id, version FROM best
-            UNION ALL SELECT id, version FROM onward)`,
-        bindings: [],
-      };
+            UNION ALL SELECT id, version FROM onward)`;
     }
     default:
-      return {
-        pick: `pick AS (
+      return `pick AS (
           SELECT h.id, h.version FROM ${HOSTS_TABLE} h, m
-           WHERE ${CLAIMABLE} AND h.id = ? AND h.version = ? AND ${ELIGIBLE_SQL})`,
-        bindings: [choice.host.id, choice.host.version],
-      };
+           WHERE ${CLAIMABLE} AND h.id = ? AND h.version = ? AND ${ELIGIBLE_SQL})`;
   }
+}
+
+/**
+ * The values of pickSql's placeholders. Apart from the text, so that a
+ * claim does not build the statement's text again for them: the text is
+ * built once per kind (claimStatement).
+ */
+function pickBindings(choice: HostChoice): Knex.RawBinding[] {
+  return choice.kind === 'host' ? [choice.host.id, choice.host.version] : [];
 }
 
 /** The rest of the window, for the caller to try without walking again. */
