@@ -88,6 +88,18 @@ describe.each(
     return knex;
   }
 
+  /** `count` random hosts, capabilities included, and the generator that made them. */
+  async function randomFleet(seed: number, count: number) {
+    const knex = await migrated();
+    const rng = random(seed);
+    const hosts = withCapabilities(
+      rng,
+      Array.from({ length: count }, (_, i) => randomHost(rng, i)),
+    );
+    await insertHosts(knex, hosts);
+    return { knex, rng, hosts };
+  }
+
   /** `count` hosts of one pool and a machine that any of them suits. */
   async function oneMachine(seed: number, count: number) {
     const knex = await migrated();
@@ -132,13 +144,7 @@ describe.each(
   });
 
   it('filters hosts as matchesRequirements does', async () => {
-    const knex = await migrated();
-    const rng = random(7);
-    const hosts = withCapabilities(
-      rng,
-      Array.from({ length: 80 }, (_, i) => randomHost(rng, i)),
-    );
-    await insertHosts(knex, hosts);
+    const { knex, rng, hosts } = await randomFleet(7, 80);
     // Hosts asked to leave the inventory are never claimed.
     const leaving = new Set(hosts.slice(0, 5).map(h => h.id));
     await knex(HOSTS_TABLE)
@@ -173,13 +179,7 @@ describe.each(
   });
 
   it('decides from the hosts just past the point as the whole walk would, and walks the whole ring only when those cannot decide', async () => {
-    const knex = await migrated();
-    const rng = random(11);
-    const hosts = withCapabilities(
-      rng,
-      Array.from({ length: 120 }, (_, i) => randomHost(rng, i)),
-    );
-    await insertHosts(knex, hosts);
+    const { knex, rng, hosts } = await randomFleet(11, 120);
     // Which statements ran: the near one alone, or the whole walk after it.
     const walks: string[] = [];
     knex.on('query', (query: { sql: string }) => {
