@@ -31,6 +31,7 @@ import { createQueueMetrics } from '../metrics/queueMetrics';
 import { MachineService } from '../machines/MachineService';
 import { createBeskar7Metrics } from '../metrics';
 import { createTestDatabases } from '@beskar7/backend-testing/database';
+import { capturingLogger } from '@beskar7/backend-testing/logging';
 import { statusCodeOf } from './apiErrors';
 import { CREDENTIALS_FINALIZER } from './CredentialsRetention';
 import { SecretCredentialResolver } from './SecretCredentialResolver';
@@ -237,7 +238,7 @@ realCluster('operator scenarios (real cluster)', () => {
   const hostBody = (name: string, pool: string) => ({
     apiVersion: API_VERSION,
     kind: PHYSICAL_HOST.kind,
-    metadata: { name } as { name: string; finalizers?: string[] },
+    metadata: { name },
     spec: {
       redfishConnection: {
         address: `https://bmc-${name}.example`,
@@ -751,8 +752,10 @@ realCluster('operator scenarios (real cluster)', () => {
     });
     try {
       // In force once a dry run of the refused object is refused.
-      const refused = { ...hostBody(name, 'unfinalized') };
-      refused.metadata = { name, finalizers: [FINALIZER] };
+      const refused = {
+        ...hostBody(name, 'unfinalized'),
+        metadata: { name, finalizers: [FINALIZER] },
+      };
       await eventually(
         () =>
           custom
@@ -769,19 +772,12 @@ realCluster('operator scenarios (real cluster)', () => {
         { intervalMs: 200 },
       );
 
-      const warnings: string[] = [];
-      const logger: LoggerService = {
-        error() {},
-        info() {},
-        debug() {},
-        warn: message => void warnings.push(message),
-        child: () => logger,
-      };
-      replica({ logger });
+      const lines: string[] = [];
+      replica({ logger: capturingLogger(lines) });
       await createHost(name, 'unfinalized');
       // The controller tried to write the finalizer and was refused...
       await eventually(
-        async () => warnings.join('\n'),
+        async () => lines.filter(l => l.startsWith('warn ')).join('\n'),
         logged => logged.includes(`PhysicalHost ${env.namespace}/${name}`),
         { intervalMs: 100 },
       );

@@ -1,26 +1,10 @@
 import { inspect } from 'node:util';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { capturingLogger } from '@beskar7/backend-testing/logging';
 import { generateTree, SimulatedBmc } from '../simulator';
 import { BmcProvisionerFactory } from './factory';
 
 const PASSWORD = 'Pa55-never-LEAK-b7';
 const credentials = { username: 'admin', password: PASSWORD };
-
-/** A logger that keeps everything it is given, meta included. */
-function capturingLogger(lines: string[]): LoggerService {
-  const log =
-    (level: string) =>
-    (message: string, meta?: Error | Record<string, unknown>) =>
-      lines.push(`${level} ${message} ${inspect(meta, { depth: 10 })}`);
-  const logger: LoggerService = {
-    error: log('error'),
-    warn: log('warn'),
-    info: log('info'),
-    debug: log('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 it('keeps the password out of logs, errors, results and inspected objects', async () => {
   const bmc = await SimulatedBmc.start({
