@@ -204,6 +204,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     let failures = 0;
     while (!this.stopped) {
       const token = this.elector.token;
+      // Heard before the batch below reads the queue, so none is missed.
+      await this.signals.hearRequests(token !== undefined);
       if (token === undefined) {
         await sleep(Math.min(this.timing.retryPeriodMs, 100));
         continue;

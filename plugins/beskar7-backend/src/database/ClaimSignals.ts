@@ -36,7 +36,7 @@ export async function notifyClaimAnswers(
 }
 
 export interface ClaimSignalHandlers {
-  /** A claim request was queued (by any replica). */
+  /** A claim request was queued (by any replica), while requests are heard. */
   requested(): void;
   /** A batch committed; `answers` names the machines it answered. */
   answered(answers: ClaimAnswers): void;
@@ -48,11 +48,19 @@ export interface ClaimSignalHandlers {
  * requesters learn their answers as soon as the batch commits, instead of
  * each polling. Polling stays as the fallback: `listening` is false while
  * the connection is down (it reconnects) and always on SQLite.
+ *
+ * Requests are heard only where `hearRequests(true)` asks (the leader):
+ * PostgreSQL wakes every listener for each notification, so a fleet of
+ * replicas all listening would multiply each claim's cost by their number.
  */
 export class ClaimSignals {
   private connection: any;
   private stopped = true;
   private reconnect?: NodeJS.Timeout;
+  private requestsWanted = false;
+  /** Whether the current connection LISTENs for requests. */
+  private requestsHeard = false;
+  private syncing?: Promise<void>;
 
   constructor(
     private readonly knex: Knex,
@@ -61,8 +69,20 @@ export class ClaimSignals {
     private readonly reconnectMs = 1000,
   ) {}
 
+  /** True while notifications arrive as asked: answers, and requests if wanted. */
   get listening(): boolean {
-    return this.connection !== undefined;
+    return (
+      this.connection !== undefined &&
+      this.requestsHeard === this.requestsWanted
+    );
+  }
+
+  /** Starts or stops hearing queued requests; kept across reconnects. */
+  async hearRequests(on: boolean): Promise<void> {
+    this.requestsWanted = on;
+    if (this.connection && (this.requestsHeard !== on || this.syncing)) {
+      await this.syncRequests();
+    }
   }
 
   async start(): Promise<void> {
@@ -76,6 +96,7 @@ export class ClaimSignals {
     clearTimeout(this.reconnect);
     const connection = this.connection;
     this.connection = undefined;
+    this.requestsHeard = false;
     if (connection) {
       await this.knex.client.destroyRawConnection(connection).catch(() => {});
     }
@@ -92,15 +113,41 @@ export class ClaimSignals {
       );
       connection.on('error', (error: Error) => this.lost(connection, error));
       connection.on('end', () => this.lost(connection));
-      await connection.query(`LISTEN ${CLAIM_REQUESTED_CHANNEL}`);
       await connection.query(`LISTEN ${CLAIM_ANSWERED_CHANNEL}`);
       if (this.stopped) {
         await this.knex.client.destroyRawConnection(connection);
         return;
       }
       this.connection = connection;
+      this.requestsHeard = false;
     } catch (error) {
       this.lost(connection, error as Error);
+      return;
+    }
+    await this.syncRequests();
+  }
+
+  /** Brings the connection's LISTEN for requests to what is wanted, one change at a time. */
+  private syncRequests(): Promise<void> {
+    this.syncing ??= this.applyRequests().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  private async applyRequests(): Promise<void> {
+    while (this.connection && this.requestsHeard !== this.requestsWanted) {
+      const connection = this.connection;
+      const on = this.requestsWanted;
+      try {
+        await connection.query(
+          `${on ? 'LISTEN' : 'UNLISTEN'} ${CLAIM_REQUESTED_CHANNEL}`,
+        );
+      } catch (error) {
+        this.lost(connection, error as Error);
+        return;
+      }
+      if (connection === this.connection) this.requestsHeard = on;
     }
   }
 
@@ -119,6 +166,7 @@ export class ClaimSignals {
   private lost(connection: any, error?: Error) {
     if (connection && connection !== this.connection && this.connection) return;
     this.connection = undefined;
+    this.requestsHeard = false;
     if (connection) {
       this.knex.client.destroyRawConnection(connection).catch(() => {});
     }
