@@ -175,6 +175,47 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
       await replicas.close();
     }
   });
+
+  it('answers at once, queueing nothing, for a machine that holds a host, is past Pending or is unknown', async () => {
+    const replicas = await createReplicaDatabases(databases, databaseId, 1);
+    const [coordinator] = coordinatorsOn(replicas.clients, {
+      pollIntervalMs: 10,
+    });
+    try {
+      const knex = replicas.clients[0];
+      await applyDatabaseMigrations(knex);
+      await insertAvailableHosts(knex, { count: 3 });
+      const [held, failed] = await insertPendingMachines(knex, { count: 2 });
+      await coordinator.start();
+      await eventually(() => coordinator.isLeader, Boolean, { intervalMs: 10 });
+      const first = await coordinator.claim(held.id);
+      expect(first.outcome).toBe('claimed');
+      await knex('beskar7_machines')
+        .where({ id: failed.id })
+        .update({ phase: 'Failed' });
+      const queued = () => knex('beskar7_claim_requests').select('machine_id');
+      expect(await queued()).toEqual([]);
+
+      // Idempotent: the machine's own host, without a new request.
+      expect(await coordinator.claim(held.id)).toEqual({
+        machineId: held.id,
+        outcome: 'claimed',
+        hostId: first.outcome === 'claimed' && first.hostId,
+        attempts: 0,
+        conflicts: 0,
+      });
+      await expect(coordinator.claim(failed.id)).rejects.toThrow(
+        `Machine ${failed.id} is Failed; only a Pending machine can claim a host`,
+      );
+      await expect(coordinator.claim('no-such-machine')).rejects.toThrow(
+        'Machine no-such-machine not found',
+      );
+      expect(await queued()).toEqual([]);
+    } finally {
+      await coordinator.stop();
+      await replicas.close();
+    }
+  });
 });
 
 describe.each(

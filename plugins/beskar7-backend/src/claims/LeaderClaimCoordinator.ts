@@ -10,10 +10,9 @@ import {
   notifyClaimAnswers,
 } from '../database/ClaimSignals';
 import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
-import { MachineStore } from '../database/MachineStore';
 import { Beskar7Metrics } from '../metrics';
 import { jitteredBackoffMs, sleep } from './backoff';
-import { loadClaimableMachine } from './claimableMachine';
+import { answerUnlessClaimable } from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import {
@@ -69,7 +68,6 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   readonly replicaId: string;
   private readonly knex: Knex;
   private readonly candidates: ClaimCandidateStore;
-  private readonly machines: MachineStore;
   private readonly requests: ClaimRequestStore;
   private readonly elector: LeaseElector;
   private readonly claimMetrics: ClaimMetrics;
@@ -93,7 +91,6 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     this.knex = options.knex;
     this.replicaId = options.replicaId ?? randomUUID();
     this.candidates = new ClaimCandidateStore(this.knex);
-    this.machines = new MachineStore(this.knex);
     this.requests = new ClaimRequestStore(this.knex);
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.timing = resolveLeaderElectionTiming(options.leaderElection);
@@ -159,8 +156,6 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   }
 
   private async claimOnce(machineId: string): Promise<ClaimResult> {
-    const loaded = await loadClaimableMachine(this.machines, machineId);
-    if ('result' in loaded) return loaded.result;
     // Waiting before the request is queued: its answer may come at once.
     let waiter: Waiter | undefined;
     const answered = new Promise<ClaimResult>((resolve, reject) => {
@@ -190,12 +185,20 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       ]);
     });
     try {
-      await this.requests.enqueue(machineId, this.replicaId);
+      const answer = answerUnlessClaimable(
+        machineId,
+        await this.requests.enqueue(machineId, this.replicaId),
+      );
+      if (answer) {
+        waiter!.resolve(answer);
+        this.removeWaiter(machineId, waiter!);
+      } else {
+        this.rouseLeader();
+      }
     } catch (error) {
       waiter!.reject(error);
       this.removeWaiter(machineId, waiter!);
     }
-    this.rouseLeader();
     return answered;
   }
 
@@ -422,9 +425,11 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       } else {
         // The request vanished without a host (machine released or deleted).
         try {
-          const loaded = await loadClaimableMachine(this.machines, machineId);
-          if ('result' in loaded) answer(loaded.result);
-          else await this.requests.enqueue(machineId, this.replicaId);
+          const early = answerUnlessClaimable(
+            machineId,
+            await this.requests.enqueue(machineId, this.replicaId),
+          );
+          if (early) answer(early);
         } catch (error) {
           this.settle(machineId, { error });
         }

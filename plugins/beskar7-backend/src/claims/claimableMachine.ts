@@ -3,6 +3,7 @@ import {
   Machine,
   MachinePhase,
 } from '@beskar7/backstage-plugin-beskar7-common';
+import { isClaimable, MachineClaimState } from '../database/ClaimRequestStore';
 import { MachineStore } from '../database/MachineStore';
 import { ClaimResult } from './types';
 
@@ -23,9 +24,22 @@ export async function loadClaimableMachine(
   machineId: string,
 ): Promise<{ machine: Machine } | { result: ClaimResult }> {
   const machine = await machines.get(machineId);
+  const result = answerUnlessClaimable(machineId, machine);
+  return result ? { result } : { machine: machine! };
+}
+
+/**
+ * The answer for a machine not waiting for a host (see
+ * loadClaimableMachine); undefined when it is waiting.
+ */
+export function answerUnlessClaimable(
+  machineId: string,
+  machine: MachineClaimState | undefined,
+): ClaimResult | undefined {
   if (!machine) throw machineNotFound(machineId);
-  if (machine.phase === 'Pending' && !machine.hostId) return { machine };
-  return { result: answerForClaimed(machineId, machine) };
+  return isClaimable(machine)
+    ? undefined
+    : answerForClaimed(machineId, machine);
 }
 
 /**
@@ -34,7 +48,7 @@ export async function loadClaimableMachine(
  */
 export function answerForClaimed(
   machineId: string,
-  machine: { phase: MachinePhase; hostId?: string },
+  machine: MachineClaimState,
 ): ClaimResult {
   if (machine.hostId && HOLDING_PHASES.includes(machine.phase)) {
     return {

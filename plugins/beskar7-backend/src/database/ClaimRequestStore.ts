@@ -1,10 +1,48 @@
-import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Machine,
+  MachinePhase,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { CLAIM_REQUESTED_CHANNEL } from './ClaimSignals';
 import { isPostgres } from './dialect';
+import { preparedRaw } from './preparedStatement';
 import { MACHINES_TABLE, MachineRow, rowToMachine } from './machineRows';
 
 export const CLAIM_REQUESTS_TABLE = 'beskar7_claim_requests';
+
+/** What decides whether a machine may claim: its phase and host. */
+export interface MachineClaimState {
+  phase: MachinePhase;
+  hostId?: string;
+}
+
+/** A claim is queued only for a machine still waiting for a host. */
+export function isClaimable(machine: MachineClaimState): boolean {
+  return machine.phase === 'Pending' && !machine.hostId;
+}
+
+// The machine's row read and the request written in one round trip: a
+// requester's claim is this statement and the leader's answer.
+const ENQUEUE_SQL = `
+  WITH machine AS (
+    SELECT phase, host_id, phase = 'Pending' AND host_id IS NULL AS claimable
+      FROM ${MACHINES_TABLE} WHERE id = ?),
+  queued AS (
+    INSERT INTO ${CLAIM_REQUESTS_TABLE} (machine_id, requested_by, created_at)
+    SELECT ?, ?, ? FROM machine WHERE claimable
+    ON CONFLICT (machine_id) DO UPDATE
+       SET outcome = NULL, requested_by = EXCLUDED.requested_by,
+           created_at = EXCLUDED.created_at, resolved_at = NULL
+     WHERE ${CLAIM_REQUESTS_TABLE}.outcome IS NOT NULL)
+  SELECT phase, host_id, CASE WHEN claimable THEN pg_notify(?, '') END AS woke
+    FROM machine`;
+
+function toClaimState(row: {
+  phase: MachinePhase;
+  host_id: string | null;
+}): MachineClaimState {
+  return { phase: row.phase, hostId: row.host_id ?? undefined };
+}
 
 /** Where a queued claim request stands, as its requester sees it. */
 export type ClaimRequestStatus =
@@ -18,27 +56,35 @@ export class ClaimRequestStore {
   constructor(private readonly knex: Knex) {}
 
   /**
-   * Queues a claim for the machine, in one statement; a previous
-   * unanswerable request is asked again, a pending one keeps its place. On
-   * PostgreSQL the same statement wakes the leader (ClaimSignals) when it
-   * commits.
+   * Queues a claim for the machine if it is still `Pending` without a host,
+   * and returns the machine's phase and host as read (undefined: no such
+   * machine); one statement on PostgreSQL, which also wakes the leader
+   * (ClaimSignals) when it commits. A previous unanswerable request is asked
+   * again, a pending one keeps its place.
    */
-  async enqueue(machineId: string, requestedBy: string): Promise<void> {
+  async enqueue(
+    machineId: string,
+    requestedBy: string,
+  ): Promise<MachineClaimState | undefined> {
     const now = new Date();
     if (isPostgres(this.knex)) {
-      await this.knex.raw(
-        `WITH queued AS (
-           INSERT INTO ${CLAIM_REQUESTS_TABLE} (machine_id, requested_by, created_at)
-           VALUES (?, ?, ?)
-           ON CONFLICT (machine_id) DO UPDATE
-              SET outcome = NULL, requested_by = EXCLUDED.requested_by,
-                  created_at = EXCLUDED.created_at, resolved_at = NULL
-            WHERE ${CLAIM_REQUESTS_TABLE}.outcome IS NOT NULL)
-         SELECT pg_notify(?, '')`,
-        [machineId, requestedBy, now, CLAIM_REQUESTED_CHANNEL],
-      );
-      return;
+      const { rows } = await preparedRaw(this.knex, ENQUEUE_SQL, [
+        machineId,
+        machineId,
+        requestedBy,
+        now,
+        CLAIM_REQUESTED_CHANNEL,
+      ]);
+      return rows[0] && toClaimState(rows[0]);
     }
+    // SQLite: two statements, no transaction (a read that turns into a
+    // write fails as busy); the leader checks the machine again anyway.
+    const row = await this.knex(MACHINES_TABLE)
+      .where({ id: machineId })
+      .first('phase', 'host_id');
+    if (!row) return undefined;
+    const machine = toClaimState(row);
+    if (!isClaimable(machine)) return machine;
     await this.knex(CLAIM_REQUESTS_TABLE)
       .insert({
         machine_id: machineId,
@@ -53,6 +99,7 @@ export class ClaimRequestStore {
         resolved_at: null,
       })
       .whereNotNull(`${CLAIM_REQUESTS_TABLE}.outcome`);
+    return machine;
   }
 
   /** The oldest pending requests with their machines. */
