@@ -423,7 +423,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
         await this.requests.remove(this.knex, [machineId]);
         answer({ machineId, attempts: 0, conflicts: 0, outcome: 'no_hosts' });
       } else {
-        // The request vanished without a host (machine released or deleted).
+        // The request vanished without a host: the machine was released or
+        // deleted, or the request was lost in a crash (it commits early).
         try {
           const early = answerUnlessClaimable(
             machineId,
