@@ -69,13 +69,19 @@ interface BenchOptions {
 }
 
 /**
- * Claims per connection in the warm-up race. PostgreSQL plans a prepared
- * statement afresh for its first five runs on a connection before it keeps
- * a generic plan; the claim statement takes 10-25 ms to plan, and all the
- * replicas' connections do it at once at start. A replica's pool outlives
- * thousands of claims, so the race is timed after that.
+ * Claims per connection in the warm-up race, so that the race is timed on
+ * replicas as they run once they have served a while:
+ * - PostgreSQL plans a prepared statement afresh for its first five runs on
+ *   a connection before it keeps a generic plan; the claim statement takes
+ *   10-25 ms to plan, and all the replicas' connections do it at once.
+ * - V8 compiles optimised code for a function only once it has run often.
+ *   With 6 claims per connection, V8's optimising compiler was a third of
+ *   each replica's CPU in the timed race (perf, leader mode), and the rates
+ *   were those of processes a few seconds old.
+ * A replica outlives millions of claims; 1,000 per replica (250 per
+ * connection at the default 4) is where the rate stopped rising.
  */
-const WARM_UP_PER_CONNECTION = 6;
+const WARM_UP_PER_CONNECTION = 250;
 
 /**
  * Warm-up machines per connection left without a host. A claim that finds
