@@ -304,7 +304,7 @@ export class KubernetesController {
     }
     // The machine of that name belongs to this object (its UID) only once
     // the object was taken in: until then it may be a predecessor's.
-    if (!cached.metadata.finalizers?.includes(FINALIZER)) return;
+    if (!isTakenIn(cached)) return;
     const found = await this.options.status.machine(namespace, name);
     if (found) await this.writeMachineStatus(cached, found);
   }
@@ -456,30 +456,37 @@ export class KubernetesController {
       crossNamespace: this.options.crossNamespaceClaims ?? false,
       clusterApi: gate.kind === 'ready' ? gate : undefined,
     });
-    // Never handled before (no finalizer yet): a new object.
-    const renew = !obj.metadata.finalizers?.includes(FINALIZER);
-    const accepted = await this.handle(obj, BESKAR7_MACHINE.plural, () => {
+    // Never requested before (no providerID of ours yet): a new object.
+    const renew = !isTakenIn(obj);
+    // The finalizer comes first, so that no object whose machine the
+    // inventory knows can go before finalizeMachine has released it.
+    let current = obj;
+    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
+      const { before, after } = await this.writing(() =>
+        this.machineWriter.update(namespace, name, withFinalizer, obj.metadata),
+      );
+      const fresh = after ?? before;
+      // Gone or being deleted meanwhile: its own event follows.
+      if (!fresh?.metadata.finalizers?.includes(FINALIZER) || isDeleting(fresh))
+        return;
+      current = fresh;
+    }
+    const accepted = await this.handle(current, BESKAR7_MACHINE.plural, () => {
       // The CRD cannot tell who owns an object: the backend checks this.
-      if (gate.kind === 'standalone') requireStandaloneConfig(obj);
+      if (gate.kind === 'standalone') requireStandaloneConfig(current);
       return this.options.machines.ensureMachine(request, { renew });
     });
     const providerID = providerIdOf(namespace, name);
-    if (
-      accepted &&
-      (obj.spec.providerID !== providerID ||
-        !obj.metadata.finalizers?.includes(FINALIZER))
-    ) {
+    if (accepted && current.spec.providerID !== providerID) {
       await this.writing(() =>
         this.machineWriter.update(
           namespace,
           name,
-          fresh => {
-            const next = withFinalizer(fresh) ?? fresh;
-            return next.spec.providerID === providerID && next === fresh
+          fresh =>
+            fresh.spec.providerID === providerID
               ? undefined
-              : { ...next, spec: { ...next.spec, providerID } };
-          },
-          obj.metadata,
+              : { ...fresh, spec: { ...fresh.spec, providerID } },
+          current.metadata,
         ),
       );
     }
@@ -506,11 +513,11 @@ export class KubernetesController {
     const infraCluster = infraName
       ? this.clusters.get(metadata.namespace, infraName)
       : undefined;
-    // Looked for until the machine is requested (the finalizer): Cluster
-    // API keeps the Secret while its Machine exists.
+    // Looked for until the machine is requested: Cluster API keeps the
+    // Secret while its Machine exists.
     const secret = machine?.spec.bootstrap?.dataSecretName;
     const secretState =
-      !secret || metadata.finalizers?.includes(FINALIZER)
+      !secret || isTakenIn(obj)
         ? 'found'
         : await this.clusterApi.secretState(metadata.namespace, secret);
     return clusterApiGate(
@@ -575,7 +582,7 @@ export class KubernetesController {
     const { namespace, name } = obj.metadata;
     await this.options.machines.releaseMachine(namespace, name);
     const found = await this.options.status.machine(namespace, name);
-    if (found) await this.writeMachineStatus(obj, found);
+    if (found && isTakenIn(obj)) await this.writeMachineStatus(obj, found);
     if (found && found.machine.phase !== 'Released') return;
     await this.writing(() =>
       this.machineWriter.update(
@@ -726,4 +733,16 @@ function keyOf(obj: KubeObject): string {
 /** `generation` moves with spec changes only; resourceVersion where it is absent. */
 function specVersionOf(obj: KubeObject): number | string {
   return obj.metadata.generation ?? obj.metadata.resourceVersion ?? '';
+}
+
+/**
+ * Whether the backend took the Beskar7Machine in: its machine was
+ * requested and the object given our providerID, which a new object under
+ * the name of a deleted one does not carry.
+ */
+function isTakenIn(obj: Beskar7MachineObject): boolean {
+  return (
+    obj.spec.providerID ===
+    providerIdOf(obj.metadata.namespace, obj.metadata.name)
+  );
 }

@@ -255,21 +255,98 @@ realCluster('operator scenarios (real cluster)', () => {
     });
   }
 
+  const machineBody = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: API_VERSION,
+    kind: BESKAR7_MACHINE.kind,
+    metadata: { name },
+    spec: {
+      imageURL: 'https://images.example/flatcar.iso',
+      osFamily: 'flatcar',
+      provisioningMode: 'PXE',
+      ...spec,
+    },
+  });
+
   function createMachine(name: string, spec: Record<string, unknown>) {
     return custom.createNamespacedCustomObject({
       ...ref(BESKAR7_MACHINE.plural),
+      body: machineBody(name, spec),
+    });
+  }
+
+  /**
+   * A real admission policy that refuses our finalizer to the object
+   * `body` names, in force once a dry run of `body` with the finalizer is
+   * refused. Returns what lifts it.
+   */
+  async function refuseOurFinalizer(
+    plural: string,
+    body: { metadata: { name: string } },
+  ): Promise<() => Promise<void>> {
+    const admission = env.kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+    const { name } = body.metadata;
+    const policy = `beskar7-test-refuse-finalizer-${env.namespace}-${plural}`;
+    await admission.createValidatingAdmissionPolicy({
       body: {
-        apiVersion: API_VERSION,
-        kind: BESKAR7_MACHINE.kind,
-        metadata: { name },
+        metadata: { name: policy },
         spec: {
-          imageURL: 'https://images.example/flatcar.iso',
-          osFamily: 'flatcar',
-          provisioningMode: 'PXE',
-          ...spec,
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: [GROUP],
+                apiVersions: ['*'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: [plural],
+              },
+            ],
+          },
+          validations: [
+            {
+              expression: `object.metadata.name != '${name}' || !has(object.metadata.finalizers) || !('${FINALIZER}' in object.metadata.finalizers)`,
+              message: 'the test refuses this finalizer',
+            },
+          ],
         },
       },
     });
+    await admission.createValidatingAdmissionPolicyBinding({
+      body: {
+        metadata: { name: policy },
+        spec: {
+          policyName: policy,
+          validationActions: ['Deny'],
+          matchResources: {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': env.namespace },
+            },
+          },
+        },
+      },
+    });
+    const refused = {
+      ...body,
+      metadata: { ...body.metadata, finalizers: [FINALIZER] },
+    };
+    await eventually(
+      () =>
+        custom
+          .createNamespacedCustomObject({
+            ...ref(plural),
+            body: refused,
+            dryRun: 'All',
+          })
+          .then(
+            () => undefined,
+            error => statusCodeOf(error),
+          ),
+      code => code === 422,
+      { intervalMs: 200 },
+    );
+    return async () => {
+      await admission.deleteValidatingAdmissionPolicyBinding({ name: policy });
+      await admission.deleteValidatingAdmissionPolicy({ name: policy });
+    };
   }
 
   /** The hosts the diagnostics' plain-http-logins check warns about. */
@@ -708,70 +785,12 @@ realCluster('operator scenarios (real cluster)', () => {
   });
 
   it('registers no host whose PhysicalHost does not carry the finalizer yet, so that no delete can skip taking it out', async () => {
-    // A real admission policy refuses the finalizer to one object.
-    const admission = env.kubeConfig.makeApiClient(AdmissionregistrationV1Api);
     const name = 'h-unfinalized';
-    const policy = `beskar7-test-refuse-finalizer-${env.namespace}`;
-    await admission.createValidatingAdmissionPolicy({
-      body: {
-        metadata: { name: policy },
-        spec: {
-          failurePolicy: 'Fail',
-          matchConstraints: {
-            resourceRules: [
-              {
-                apiGroups: [GROUP],
-                apiVersions: ['*'],
-                operations: ['CREATE', 'UPDATE'],
-                resources: [PHYSICAL_HOST.plural],
-              },
-            ],
-          },
-          validations: [
-            {
-              expression: `object.metadata.name != '${name}' || !has(object.metadata.finalizers) || !('${FINALIZER}' in object.metadata.finalizers)`,
-              message: 'the test refuses this finalizer',
-            },
-          ],
-        },
-      },
-    });
-    await admission.createValidatingAdmissionPolicyBinding({
-      body: {
-        metadata: { name: policy },
-        spec: {
-          policyName: policy,
-          validationActions: ['Deny'],
-          matchResources: {
-            namespaceSelector: {
-              matchLabels: { 'kubernetes.io/metadata.name': env.namespace },
-            },
-          },
-        },
-      },
-    });
+    const lift = await refuseOurFinalizer(
+      PHYSICAL_HOST.plural,
+      hostBody(name, 'unfinalized'),
+    );
     try {
-      // In force once a dry run of the refused object is refused.
-      const refused = {
-        ...hostBody(name, 'unfinalized'),
-        metadata: { name, finalizers: [FINALIZER] },
-      };
-      await eventually(
-        () =>
-          custom
-            .createNamespacedCustomObject({
-              ...ref(PHYSICAL_HOST.plural),
-              body: refused,
-              dryRun: 'All',
-            })
-            .then(
-              () => undefined,
-              error => statusCodeOf(error),
-            ),
-        code => code === 422,
-        { intervalMs: 200 },
-      );
-
       const lines: string[] = [];
       replica({ logger: capturingLogger(lines) });
       await createHost(name, 'unfinalized');
@@ -787,8 +806,38 @@ realCluster('operator scenarios (real cluster)', () => {
       await goneSoon(PHYSICAL_HOST.plural, name);
       expect(await hosts.getByName(env.namespace, name)).toBeUndefined();
     } finally {
-      await admission.deleteValidatingAdmissionPolicyBinding({ name: policy });
-      await admission.deleteValidatingAdmissionPolicy({ name: policy });
+      await lift();
+    }
+  });
+
+  it('requests no machine whose Beskar7Machine does not carry the finalizer yet, so that no delete can skip its release', async () => {
+    const name = 'm-unfinalized';
+    const spec = { hostSelector: { pool: 'unfinalized-machine' } };
+    const lift = await refuseOurFinalizer(
+      BESKAR7_MACHINE.plural,
+      machineBody(name, spec),
+    );
+    try {
+      const lines: string[] = [];
+      replica({ logger: capturingLogger(lines) });
+      await createHost('h-for-unfinalized', 'unfinalized-machine');
+      await createMachine(name, spec);
+      await eventually(
+        async () => lines.filter(l => l.startsWith('warn ')).join('\n'),
+        logged => logged.includes(`Beskar7Machine ${env.namespace}/${name}`),
+        { intervalMs: 100 },
+      );
+      // Never requested, so no host was claimed for it...
+      expect(await machines.getByName(env.namespace, name)).toBeUndefined();
+      expect(
+        (await hosts.getByName(env.namespace, 'h-for-unfinalized'))?.consumerId,
+      ).toBeUndefined();
+      // ...and a delete leaves nothing behind.
+      await remove(BESKAR7_MACHINE.plural, name);
+      await goneSoon(BESKAR7_MACHINE.plural, name);
+      expect(await machines.getByName(env.namespace, name)).toBeUndefined();
+    } finally {
+      await lift();
     }
   });
 
