@@ -50,8 +50,9 @@ export interface ClaimSignalHandlers {
  * the connection is down (it reconnects) and always on SQLite.
  *
  * Requests are heard only where `hearRequests(true)` asks (the leader):
- * PostgreSQL wakes every listener for each notification, so a fleet of
- * replicas all listening would multiply each claim's cost by their number.
+ * PostgreSQL delivers each notification to every listener, so with every
+ * replica listening each queued request woke every replica's session and
+ * process, though only the leader acts on it.
  */
 export class ClaimSignals {
   private connection: any;
