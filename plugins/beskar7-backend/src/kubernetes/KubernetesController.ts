@@ -38,7 +38,12 @@ import {
   managedByClusterApi,
 } from './clusterApi';
 import { ClusterApiReader } from './ClusterApiReader';
-import { isDeleting, withFinalizer, withoutFinalizer } from './finalizers';
+import {
+  hasFinalizer,
+  isDeleting,
+  withFinalizer,
+  withoutFinalizer,
+} from './finalizers';
 import { InventorySink, MachineSink, StatusSource } from './ports';
 import { ResourceInformer } from './ResourceInformer';
 import { sameJson } from './sameJson';
@@ -47,7 +52,6 @@ import {
   Beskar7MachineObject,
   Beskar7MachineStatus,
   Condition,
-  FINALIZER,
   KubeObject,
   PHYSICAL_HOST,
   PhysicalHostObject,
@@ -371,17 +375,8 @@ export class KubernetesController {
     // The finalizer comes first, so that no object the inventory knows can
     // go before finalizeHost has taken its host out. A refused object keeps
     // it too: finalizeHost lets it go, and taking it off would only loop.
-    let current = obj;
-    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
-      const { before, after } = await this.writing(() =>
-        this.hostWriter.update(namespace, name, withFinalizer, obj.metadata),
-      );
-      const fresh = after ?? before;
-      // Gone or being deleted meanwhile: its own event follows.
-      if (!fresh?.metadata.finalizers?.includes(FINALIZER) || isDeleting(fresh))
-        return;
-      current = fresh;
-    }
+    const current = await this.finalizedFirst(this.hostWriter, obj);
+    if (!current) return;
     const accepted = await this.handle(current, PHYSICAL_HOST.plural, () =>
       this.options.inventory.upsertHost(physicalHostToRegistration(current)),
     );
@@ -390,9 +385,29 @@ export class KubernetesController {
     await this.publishHost(namespace, name);
   }
 
+  /**
+   * The object carrying our finalizer, written first where it lacks it;
+   * undefined when it went or began deleting meanwhile (its own event
+   * follows).
+   */
+  private async finalizedFirst<T extends KubeObject>(
+    writer: CustomObjectWriter<T>,
+    obj: T,
+  ): Promise<T | undefined> {
+    if (hasFinalizer(obj)) return obj;
+    const { namespace, name } = obj.metadata;
+    const { before, after } = await this.writing(() =>
+      writer.update(namespace, name, withFinalizer, obj.metadata),
+    );
+    const fresh = after ?? before;
+    return fresh && hasFinalizer(fresh) && !isDeleting(fresh)
+      ? fresh
+      : undefined;
+  }
+
   /** The PhysicalHost is being deleted: the host leaves the inventory, then the object goes. */
   private async finalizeHost(obj: PhysicalHostObject): Promise<void> {
-    if (!obj.metadata.finalizers?.includes(FINALIZER)) return;
+    if (!hasFinalizer(obj)) return;
     const { namespace, name } = obj.metadata;
     if (!(await this.removeHost(obj))) return;
     await this.writing(() =>
@@ -460,17 +475,8 @@ export class KubernetesController {
     const renew = !isTakenIn(obj);
     // The finalizer comes first, so that no object whose machine the
     // inventory knows can go before finalizeMachine has released it.
-    let current = obj;
-    if (!obj.metadata.finalizers?.includes(FINALIZER)) {
-      const { before, after } = await this.writing(() =>
-        this.machineWriter.update(namespace, name, withFinalizer, obj.metadata),
-      );
-      const fresh = after ?? before;
-      // Gone or being deleted meanwhile: its own event follows.
-      if (!fresh?.metadata.finalizers?.includes(FINALIZER) || isDeleting(fresh))
-        return;
-      current = fresh;
-    }
+    const current = await this.finalizedFirst(this.machineWriter, obj);
+    if (!current) return;
     const accepted = await this.handle(current, BESKAR7_MACHINE.plural, () => {
       // The CRD cannot tell who owns an object: the backend checks this.
       if (gate.kind === 'standalone') requireStandaloneConfig(current);
@@ -578,7 +584,7 @@ export class KubernetesController {
    * the release (and a failed one, which waits for the host's recovery).
    */
   private async finalizeMachine(obj: Beskar7MachineObject): Promise<void> {
-    if (!obj.metadata.finalizers?.includes(FINALIZER)) return;
+    if (!hasFinalizer(obj)) return;
     const { namespace, name } = obj.metadata;
     await this.options.machines.releaseMachine(namespace, name);
     const found = await this.options.status.machine(namespace, name);
