@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { ClaimRequestStore } from '../database/ClaimRequestStore';
+import { ClaimRequestStore, isClaimable } from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
 import {
@@ -240,7 +240,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private async serveBatch(token: number): Promise<number> {
     const pending = await this.requests.listPending(this.batchSize);
     if (pending.length === 0) return 0;
-    const claimable = pending.filter(m => m.phase === 'Pending' && !m.hostId);
+    const claimable = pending.filter(isClaimable);
     const stale = pending.filter(m => !claimable.includes(m)).map(m => m.id);
     // Deferred requests stay queued, at the front, for the next batch.
     const { assignments, unserved } = assignHosts(

@@ -483,7 +483,7 @@ export class KubernetesController {
       return this.options.machines.ensureMachine(request, { renew });
     });
     const providerID = providerIdOf(namespace, name);
-    if (accepted && current.spec.providerID !== providerID) {
+    if (accepted && !isTakenIn(current)) {
       await this.writing(() =>
         this.machineWriter.update(
           namespace,
