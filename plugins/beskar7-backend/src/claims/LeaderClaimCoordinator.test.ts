@@ -12,6 +12,7 @@ import {
   createReplicaDatabases,
   createTestDatabases,
 } from '@beskar7/backend-testing/database';
+import { CLAIM_REQUESTS_TABLE } from '../database/ClaimRequestStore';
 import {
   CLAIM_COORDINATOR_LEASE,
   LeaderClaimCoordinator,
@@ -221,6 +222,60 @@ describe.each(databases.eachSupportedId())('leader mode on %p', databaseId => {
 describe.each(
   databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
 )('leader mode with notifications on %p', databaseId => {
+  it('stops at once when stopped while a batch reads the queue', async () => {
+    const replicas = await createReplicaDatabases(databases, databaseId, 2);
+    const [knex, leaderKnex] = replicas.clients;
+    // Only a stop can end the leader's idle wait within the test.
+    const [coordinator] = coordinatorsOn([leaderKnex], {
+      pollIntervalMs: 3_600_000,
+      signalledPollIntervalMs: 3_600_000,
+    });
+    let unlock!: () => void;
+    const unlocked = new Promise<void>(resolve => {
+      unlock = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>(resolve => {
+      locked = resolve;
+    });
+    let giveUp: NodeJS.Timeout | undefined;
+    try {
+      await applyDatabaseMigrations(knex);
+      // The leader's first batch waits on this lock: a stop then finds no idle wait to end.
+      const holding = knex.transaction(async trx => {
+        await trx.raw(
+          `LOCK TABLE ${CLAIM_REQUESTS_TABLE} IN ACCESS EXCLUSIVE MODE`,
+        );
+        locked();
+        await unlocked;
+      });
+      await isLocked;
+      await coordinator.start();
+      await eventually(
+        async () =>
+          (
+            await knex('pg_locks')
+              .join('pg_class', 'pg_class.oid', 'pg_locks.relation')
+              .where({ 'pg_class.relname': CLAIM_REQUESTS_TABLE })
+              .where('pg_locks.granted', false)
+          ).length,
+        waiting => waiting > 0,
+        { what: 'the leader to wait on the queue', timeoutMs: 30_000 },
+      );
+      const stopping = coordinator.stop().then(() => 'stopped');
+      unlock();
+      await holding;
+      const stillWaiting = new Promise<string>(resolve => {
+        giveUp = setTimeout(() => resolve('still waiting'), 10_000);
+      });
+      expect(await Promise.race([stopping, stillWaiting])).toBe('stopped');
+    } finally {
+      clearTimeout(giveUp);
+      unlock();
+      await replicas.close();
+    }
+  });
+
   it('wakes the leader and answers other replicas by notification, not by polling', async () => {
     const replicas = await createReplicaDatabases(databases, databaseId, 2);
     const coordinators = coordinatorsOn(replicas.clients, {

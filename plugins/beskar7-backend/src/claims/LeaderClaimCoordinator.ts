@@ -350,6 +350,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
 
   /** Waits a poll interval, or less if a claim is queued meanwhile (this replica's, or any with notifications). */
   private idle(): Promise<void> {
+    // A stop during the batch found no wait to end: the loop ends now instead.
+    if (this.stopped) return Promise.resolve();
     if (this.leaderRoused) {
       this.leaderRoused = false;
       return Promise.resolve();
