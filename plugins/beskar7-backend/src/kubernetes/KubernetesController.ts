@@ -511,6 +511,14 @@ export class KubernetesController {
     const machine = owner
       ? await this.clusterApi.machine(metadata.namespace, owner.name)
       : undefined;
+    // Looked for until the machine is requested: Cluster API keeps the
+    // Secret while its Machine exists. Read before the Cluster, so that a
+    // pause written before the Secret is always seen with it.
+    const secret = machine?.spec.bootstrap?.dataSecretName;
+    const secretState =
+      !secret || isTakenIn(obj)
+        ? 'found'
+        : await this.clusterApi.secretState(metadata.namespace, secret);
     const clusterName = clusterNameOf(metadata, machine);
     const cluster = clusterName
       ? await this.clusterApi.cluster(metadata.namespace, clusterName)
@@ -519,13 +527,6 @@ export class KubernetesController {
     const infraCluster = infraName
       ? this.clusters.get(metadata.namespace, infraName)
       : undefined;
-    // Looked for until the machine is requested: Cluster API keeps the
-    // Secret while its Machine exists.
-    const secret = machine?.spec.bootstrap?.dataSecretName;
-    const secretState =
-      !secret || isTakenIn(obj)
-        ? 'found'
-        : await this.clusterApi.secretState(metadata.namespace, secret);
     return clusterApiGate(
       metadata,
       machine,
