@@ -138,3 +138,33 @@ export async function startPortalBackend(options: {
     } s; see ${options.logFile}`,
   );
 }
+
+/**
+ * Waits until the backend is idle: less than `idleCpuMs` of CPU over each
+ * of two consecutive `windowMs` windows, or `maxMs` has passed. A backend
+ * just started reads the whole fleet into the catalog (its first full
+ * refresh), which a long-running portal did long ago. Returns the time
+ * waited and the CPU the backend spent meanwhile, ms.
+ */
+export async function waitUntilIdle(
+  backend: PortalBackend,
+  {
+    windowMs = 5_000,
+    idleCpuMs = 250,
+    maxMs,
+  }: { windowMs?: number; idleCpuMs?: number; maxMs: number },
+): Promise<{ waitedMs: number; cpuMs: number; idle: boolean }> {
+  const started = Date.now();
+  const cpuAtStart = backend.cpuMs();
+  let quietWindows = 0;
+  while (quietWindows < 2 && Date.now() - started < maxMs) {
+    const before = backend.cpuMs();
+    await sleep(windowMs);
+    quietWindows = backend.cpuMs() - before < idleCpuMs ? quietWindows + 1 : 0;
+  }
+  return {
+    waitedMs: Date.now() - started,
+    cpuMs: backend.cpuMs() - cpuAtStart,
+    idle: quietWindows >= 2,
+  };
+}
