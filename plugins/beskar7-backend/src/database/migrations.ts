@@ -27,8 +27,9 @@ export async function applyDatabaseMigrations(
   knex: Knex,
   { waitMs = 60_000 }: { waitMs?: number } = {},
 ): Promise<void> {
+  const deadline = Date.now() + waitMs;
   if (!isPostgres(knex)) {
-    await migrateLatest(knex, waitMs);
+    await migrateLatest(knex, deadline);
     return;
   }
   // A connection of its own, outside the pool, which may hold only one.
@@ -39,15 +40,15 @@ export async function applyDatabaseMigrations(
       MIGRATIONS_TABLE,
     ]);
     await keepOneLockRow(knex);
-    await migrateLatest(knex, waitMs);
+    await migrateLatest(knex, deadline);
   } finally {
     // Closing the session ends the turn.
     await knex.client.destroyRawConnection(turn);
   }
 }
 
-async function migrateLatest(knex: Knex, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
+/** Knex's migrations, tried again while another replica holds its lock, until `deadline`. */
+async function migrateLatest(knex: Knex, deadline: number): Promise<void> {
   for (;;) {
     try {
       await knex.migrate.latest({
