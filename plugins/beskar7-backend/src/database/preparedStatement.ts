@@ -38,7 +38,11 @@ const sessionSettings = (local: boolean) =>
  * 40 kB claim statement, Knex's rewriting and the hash cost about 0.15 ms of
  * the replica's CPU a claim); the bindings go to the driver as they are.
  * The connection runs sessionSettings before its first such statement.
- * SQLite runs it as it is.
+ * The statement goes to the pooled driver connection directly, not through
+ * Knex's runner, which scans the text for placeholders again, formats it
+ * and emits query events on every call (10-15% of a replica's CPU in a
+ * claim race, docs/benchmarks.md); the result is the driver's, as
+ * `knex.raw` gives it on PostgreSQL. SQLite runs it as it is.
  */
 export async function preparedRaw(
   knex: Knex,
@@ -53,9 +57,7 @@ export async function preparedRaw(
         .update(sql)
         .digest('hex')
         .slice(0, 32)}`,
-      // Knex positions the text again when it runs it: a `?` left (an
-      // escaped one, `\\?`) stays escaped, so that it stays a `?`.
-      text: knex.client.positionBindings(sql).replace(/\?/g, '\\?'),
+      text: knex.client.positionBindings(sql),
     };
     compiled.set(sql, statement);
   }
@@ -64,16 +66,14 @@ export async function preparedRaw(
     // In a transaction, SET LOCAL: a rollback would undo a plain SET.
     const holder = knex.isTransaction ? knex : connection;
     if (!settled.has(holder)) {
-      await knex
-        .raw(sessionSettings(Boolean(knex.isTransaction)))
-        .connection(connection);
+      await connection.query(sessionSettings(Boolean(knex.isTransaction)));
       settled.add(holder);
     }
-    // Knex passes `options` to the driver over its own query config, values included.
-    return await knex
-      .raw(statement.text)
-      .options({ name: statement.name, values: bindings })
-      .connection(connection);
+    return await connection.query({
+      name: statement.name,
+      text: statement.text,
+      values: bindings,
+    });
   } finally {
     await knex.client.releaseConnection(connection);
   }
