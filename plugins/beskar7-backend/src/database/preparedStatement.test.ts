@@ -43,6 +43,24 @@ describe('preparedRaw', () => {
     expect(rows).toEqual([{ mark: '?', v: 'c' }]);
   });
 
+  it("emits Knex's query event with the statement it sends, on PostgreSQL", async () => {
+    if (!databases.supports('POSTGRES_15')) return;
+    const knex = await databases.init('POSTGRES_15');
+    const heard: Array<{ sql: string; bindings: unknown }> = [];
+    const listener = (query: { sql: string; bindings: unknown }) =>
+      heard.push({ sql: query.sql, bindings: query.bindings });
+    knex.on('query', listener);
+    try {
+      await preparedRaw(knex, 'SELECT ?::int + 7 AS v', [5]);
+    } finally {
+      knex.off('query', listener);
+    }
+    expect(heard).toContainEqual({
+      sql: 'SELECT $1::int + 7 AS v',
+      bindings: [5],
+    });
+  });
+
   it('prepares the statement once per PostgreSQL connection, named by its text', async () => {
     if (!databases.supports('POSTGRES_15')) return;
     const created = await databases.init('POSTGRES_15');

@@ -39,8 +39,8 @@ const sessionSettings = (local: boolean) =>
  * the replica's CPU a claim); the bindings go to the driver as they are.
  * The connection runs sessionSettings before its first such statement.
  * The statement goes to the pooled driver connection directly, not through
- * Knex's runner, which scans the text for placeholders again, formats it
- * and emits query events on every call (10-15% of a replica's CPU in a
+ * Knex's runner, which scans the text for placeholders again and
+ * prepares the bindings on every call (10-15% of a replica's CPU in a
  * claim race, docs/benchmarks.md); the result is the driver's, as
  * `knex.raw` gives it on PostgreSQL. SQLite runs it as it is.
  */
@@ -69,6 +69,14 @@ export async function preparedRaw(
       await connection.query(sessionSettings(Boolean(knex.isTransaction)));
       settled.add(holder);
     }
+    // Knex's documented `query` event, as its runner emits it, for those who listen.
+    knex.client.emit('query', {
+      __knexUid: connection.__knexUid,
+      __knexTxId: connection.__knexTxId,
+      method: 'raw',
+      sql: statement.text,
+      bindings,
+    });
     return await connection.query({
       name: statement.name,
       text: statement.text,
