@@ -157,12 +157,23 @@ describe('HostSearch', () => {
       expect(await names({ text: 'LENOVO_01 MOD' })).toEqual(['lenovo-01']);
       // A LIKE wildcard in the search text is matched literally.
       expect(await names({ text: '%' })).toEqual([]);
+      // Descending is the ascending order reversed, ties included.
       expect(await names({ orderBy: 'state', order: 'desc' })).toEqual([
         'dell-02',
         'hpe-01',
-        'dell-01',
         'lenovo-01',
+        'dell-01',
       ]);
+      for (const orderBy of [
+        'name',
+        'state',
+        'pool',
+        'manufacturer',
+      ] as const) {
+        expect(await names({ orderBy, order: 'desc' })).toEqual(
+          (await names({ orderBy })).reverse(),
+        );
+      }
 
       const page = await search.search({ offset: 1, limit: 2 });
       expect(page).toMatchObject({ totalCount: 4, offset: 1, limit: 2 });
@@ -173,7 +184,7 @@ describe('HostSearch', () => {
         offset: 2,
         limit: 1,
       });
-      expect(deep.items.map(h => h.name)).toEqual(['dell-01']);
+      expect(deep.items.map(h => h.name)).toEqual(['lenovo-01']);
       expect(deep.totalCount).toBe(4);
       // Past the end: no items, and still the total.
       expect(
@@ -287,9 +298,16 @@ describe('HostSearch', () => {
         sql => sql.includes(' as "page"'),
       );
       expect(plans).toHaveLength(3);
-      expect(plans[0]).toContain('beskar7_hosts_by_updated_at_desc');
-      expect(plans[1]).toContain('beskar7_hosts_by_state_desc');
-      expect(plans[2]).toContain('beskar7_hosts_by_name_desc');
+      // The ascending sort indexes, read backwards.
+      expect(plans[0]).toMatch(
+        /Index Only Scan Backward using beskar7_hosts_by_updated_at\b/,
+      );
+      expect(plans[1]).toMatch(
+        /Index Only Scan Backward using beskar7_hosts_by_state\b/,
+      );
+      expect(plans[2]).toMatch(
+        /Index Only Scan Backward using beskar7_hosts_by_name\b/,
+      );
     },
   );
 

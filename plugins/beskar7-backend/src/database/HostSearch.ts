@@ -44,12 +44,14 @@ export class HostSearch {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
     const sortColumn = SORT_COLUMNS[query.orderBy ?? 'name'];
+    // `desc` reverses the whole order, ties included: the sort indexes
+    // serve it read backwards.
     const order = query.order ?? 'asc';
     const ordering = (table?: string) =>
       [
         { column: sortColumn, order },
-        { column: 'namespace', order: 'asc' },
-        { column: 'name', order: 'asc' },
+        { column: 'namespace', order },
+        { column: 'name', order },
       ].map(o => ({ ...o, column: table ? `${table}.${o.column}` : o.column }));
     const page = this.filtered(query, onlyIds)
       .select('id')

@@ -286,6 +286,8 @@ export const spec = {
           {
             name: 'order',
             in: 'query',
+            description:
+              'The direction of the whole order: desc is asc reversed, ties (by namespace, then name) included.',
             schema: {
               type: 'string',
               enum: ['asc', 'desc'],
