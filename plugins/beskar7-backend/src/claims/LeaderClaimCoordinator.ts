@@ -5,9 +5,9 @@ import { ClaimRequestStore, isClaimable } from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
 import {
+  answerPayloads,
   ClaimAnswers,
   ClaimSignals,
-  notifyClaimAnswers,
 } from '../database/ClaimSignals';
 import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { Beskar7Metrics } from '../metrics';
@@ -247,31 +247,39 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       claimable,
       await this.candidates.windows(claimable, BATCH_WINDOW),
     );
-    // Requests answered here are removed; the others' requesters read `no_hosts`.
     const localUnserved = unserved.filter(id => this.waiters.has(id));
 
+    // The batch's requests: those answered here are removed with the
+    // served ones; the others' requesters read `no_hosts`.
+    const settled = [
+      ...assignments.map(a => a.machine.id),
+      ...stale,
+      ...localUnserved,
+    ];
+    const noHosts = unserved.filter(id => !localUnserved.includes(id));
     try {
       await this.knex.transaction(async trx => {
         if (isPostgres(trx)) {
-          // A leader that stalls mid-batch must not hold host rows past its lease.
-          await trx.raw(
-            `SET LOCAL idle_in_transaction_session_timeout = ${Math.ceil(
-              this.timing.leaseDurationMs,
-            )}`,
-          );
-        }
-        await this.writeAssignments(trx, assignments);
-        await this.requests.remove(trx, [
-          ...assignments.map(a => a.machine.id),
-          ...stale,
-          ...localUnserved,
-        ]);
-        await this.requests.markNoHosts(
-          trx,
-          unserved.filter(id => !localUnserved.includes(id)),
-        );
-        if (isPostgres(trx)) {
-          await notifyClaimAnswers(trx, remoteAnswers(assignments, unserved));
+          const written = await writeClaimBatch(trx, {
+            claims: assignments.map(({ machine, host }) => ({
+              machineId: machine.id,
+              host: { id: host.id, version: host.version },
+            })),
+            settled,
+            noHosts,
+            notifications: answerPayloads(remoteAnswers(assignments, unserved)),
+            // A leader that stalls mid-batch must not hold host rows past its lease.
+            idleTimeoutMs: this.timing.leaseDurationMs,
+          });
+          if (written !== assignments.length) {
+            throw new ClaimLostError('optimistic_lock');
+          }
+        } else {
+          for (const { machine, host } of assignments) {
+            await writeClaim(trx, machine.id, host);
+          }
+          await this.requests.remove(trx, settled);
+          await this.requests.markNoHosts(trx, noHosts);
         }
         await this.elector.fence(trx, token);
       });
@@ -307,29 +315,6 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
       }
     }
     return pending.length;
-  }
-
-  /** The batch's claims: one statement on PostgreSQL, one claim at a time on SQLite. */
-  private async writeAssignments(
-    trx: Knex.Transaction,
-    assignments: Assignment[],
-  ): Promise<void> {
-    if (!isPostgres(trx)) {
-      for (const { machine, host } of assignments) {
-        await writeClaim(trx, machine.id, host);
-      }
-      return;
-    }
-    const written = await writeClaimBatch(
-      trx,
-      assignments.map(({ machine, host }) => ({
-        machineId: machine.id,
-        host: { id: host.id, version: host.version },
-      })),
-    );
-    if (written !== assignments.length) {
-      throw new ClaimLostError('optimistic_lock');
-    }
   }
 
   /** How long a loop waits between looks at the database. */

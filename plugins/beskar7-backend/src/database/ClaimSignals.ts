@@ -17,22 +17,19 @@ export type ClaimAnswers = Record<string, string | null>;
 const ANSWERS_PER_NOTIFICATION = 80;
 
 /**
- * The SQL that sends `answers` to every replica when the transaction it
- * runs in commits (PostgreSQL's NOTIFY is transactional: a batch that rolls
- * back, or is fenced off, tells nobody anything).
+ * `answers` as payloads for CLAIM_ANSWERED_CHANNEL, each under
+ * PostgreSQL's limit. Sent with pg_notify inside the batch's transaction:
+ * NOTIFY is transactional, so a batch that rolls back, or is fenced off,
+ * tells nobody anything.
  */
-export async function notifyClaimAnswers(
-  trx: Knex.Transaction,
-  answers: ClaimAnswers,
-): Promise<void> {
+export function answerPayloads(answers: ClaimAnswers): string[] {
   const entries = Object.entries(answers);
+  const payloads: string[] = [];
   for (let i = 0; i < entries.length; i += ANSWERS_PER_NOTIFICATION) {
     const chunk = entries.slice(i, i + ANSWERS_PER_NOTIFICATION);
-    await trx.raw('SELECT pg_notify(?, ?)', [
-      CLAIM_ANSWERED_CHANNEL,
-      JSON.stringify(Object.fromEntries(chunk)),
-    ]);
+    payloads.push(JSON.stringify(Object.fromEntries(chunk)));
   }
+  return payloads;
 }
 
 export interface ClaimSignalHandlers {

@@ -23,11 +23,15 @@ import {
   MACHINE_SQL,
   EXCLUDED_SQL,
   WINDOW_SQL,
+  writeClaimBatch,
 } from './ClaimStore';
+import { CLAIM_REQUESTS_TABLE, ClaimRequestStore } from './ClaimRequestStore';
+import { CLAIM_ANSWERED_CHANNEL } from './ClaimSignals';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
 import { HOSTS_TABLE } from './hostRows';
 import { MACHINES_TABLE } from './machineRows';
 import { applyDatabaseMigrations } from './migrations';
+import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -266,6 +270,85 @@ describe.each(
         host: { id: best.id, version: 1 },
       }),
     ).toEqual({ kind: 'missing' });
+  });
+
+  it("writes a leader's batch in one statement: claims, the queue's bookkeeping, notifications at commit, the idle timeout", async () => {
+    const knex = await migrated();
+    const rng = random(5);
+    const hosts = Array.from({ length: 2 }, (_, i) => randomHost(rng, i));
+    await insertHosts(knex, hosts);
+    const [m1, m2, m3] = await Promise.all(
+      ['m-1', 'm-2', 'm-3'].map(n =>
+        insertMachine(knex, {
+          namespace: 'default',
+          name: n,
+          requirements: {},
+        }),
+      ),
+    );
+    const requests = new ClaimRequestStore(knex);
+    for (const id of [m1, m2, m3]) await requests.enqueue(id, 'replica-1');
+    const heard: string[] = [];
+    const listener = await knex.client.acquireRawConnection();
+    listener.on('notification', (n: { payload: string }) =>
+      heard.push(n.payload),
+    );
+    await listener.query(`LISTEN ${CLAIM_ANSWERED_CHANNEL}`);
+    try {
+      const trx = await knex.transaction();
+      const written = await writeClaimBatch(trx, {
+        claims: [
+          { machineId: m1, host: { id: hosts[0].id, version: 0 } },
+          // Read at a version the host has moved past: not written.
+          { machineId: m2, host: { id: hosts[1].id, version: 7 } },
+        ],
+        settled: [m1],
+        noHosts: [m3],
+        notifications: [JSON.stringify({ [m1]: hosts[0].id })],
+        idleTimeoutMs: 12_345,
+      });
+      const { rows } = await trx.raw(
+        `SELECT current_setting('idle_in_transaction_session_timeout') AS timeout`,
+      );
+      expect({ written, timeout: rows[0].timeout }).toEqual({
+        written: 1,
+        timeout: '12345ms',
+      });
+      // NOTIFY is transactional: nothing is heard before the commit.
+      await new Promise(resolve => setTimeout(resolve, 100));
+      expect(heard).toEqual([]);
+      await trx.commit();
+      await eventually(
+        () => heard,
+        h => h.length === 1,
+        { what: 'the batch notification' },
+      );
+      expect(JSON.parse(heard[0])).toEqual({ [m1]: hosts[0].id });
+    } finally {
+      await knex.client.destroyRawConnection(listener);
+    }
+    const request = (id: string) =>
+      knex(CLAIM_REQUESTS_TABLE).where({ machine_id: id }).first('outcome');
+    expect(await request(m1)).toBeUndefined();
+    expect(await request(m2)).toEqual({ outcome: null });
+    expect(await request(m3)).toEqual({ outcome: 'no_hosts' });
+    const host = (id: string) =>
+      knex(HOSTS_TABLE).where({ id }).first('state', 'consumer_id');
+    expect(await host(hosts[0].id)).toEqual({
+      state: 'Claimed',
+      consumer_id: m1,
+    });
+    expect(await host(hosts[1].id)).toEqual({
+      state: 'Available',
+      consumer_id: null,
+    });
+    const machine = (id: string) =>
+      knex(MACHINES_TABLE).where({ id }).first('phase', 'host_id');
+    expect(await machine(m1)).toEqual({
+      phase: 'Claimed',
+      host_id: hosts[0].id,
+    });
+    expect(await machine(m2)).toEqual({ phase: 'Pending', host_id: null });
   });
 
   it('optimistic: a lost conditional write writes nothing and hands back the next candidates', async () => {

@@ -5,6 +5,8 @@ import {
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { RING_WINDOW } from '../claims/ring';
+import { CLAIM_REQUESTS_TABLE } from './ClaimRequestStore';
+import { CLAIM_ANSWERED_CHANNEL } from './ClaimSignals';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
 import { preparedRaw } from './preparedStatement';
 import { HOSTS_TABLE } from './hostRows';
@@ -362,23 +364,40 @@ export interface BatchClaim {
   host: RankedHost;
 }
 
+/** A leader's batch, as one statement writes it (PostgreSQL). */
+export interface ClaimBatch {
+  claims: BatchClaim[];
+  /** Requests the batch settles, removed from the queue. */
+  settled: string[];
+  /** Requests answered `no_hosts`, left for their requesters to read. */
+  noHosts: string[];
+  /** Payloads for CLAIM_ANSWERED_CHANNEL, delivered when the transaction commits. */
+  notifications: string[];
+  /** idle_in_transaction_session_timeout for the rest of the transaction. */
+  idleTimeoutMs: number;
+}
+
 /**
- * Writes a batch of claims in one statement (`UPDATE ... FROM (VALUES
- * ...)`), inside the caller's transaction. Returns how many claims were
- * written whole; fewer than asked means some host or machine changed since
- * it was read, and the caller must roll back.
+ * Writes a leader's batch in one statement, inside the caller's
+ * transaction: the claims (`UPDATE ... FROM unnest(...)`), the queue's
+ * bookkeeping and the notifications, so that a batch costs the leader's
+ * one connection a single round trip before the fence and the commit (it
+ * was six). Returns how many claims were written whole; fewer than asked
+ * means some host or machine changed since it was read, and the caller
+ * must roll back.
  */
 export async function writeClaimBatch(
   trx: Knex.Transaction,
-  claims: BatchClaim[],
+  batch: ClaimBatch,
 ): Promise<number> {
-  if (claims.length === 0) return 0;
   const now = new Date();
   // Arrays, not a VALUES list: one statement text for every batch size, planned once.
   const { rows } = await preparedRaw(
     trx,
     `WITH batch (machine_id, host_id, version) AS (
         SELECT * FROM unnest(?::text[], ?::text[], ?::integer[])),
+      settings AS (
+        SELECT set_config('idle_in_transaction_session_timeout', ?, true)),
       hosts AS (
         UPDATE ${HOSTS_TABLE} h
            SET state = 'Claimed', consumer_id = b.machine_id, version = h.version + 1, updated_at = ?
@@ -393,15 +412,28 @@ export async function writeClaimBatch(
         RETURNING m.id),
       events AS (
         INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
-        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM hosts)
-     SELECT (SELECT count(*) FROM machines) AS written`,
+        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM hosts),
+      settled AS (
+        DELETE FROM ${CLAIM_REQUESTS_TABLE} WHERE machine_id = ANY(?::text[])),
+      no_hosts AS (
+        UPDATE ${CLAIM_REQUESTS_TABLE} SET outcome = 'no_hosts', resolved_at = ?
+         WHERE machine_id = ANY(?::text[])),
+      notified AS (
+        SELECT pg_notify('${CLAIM_ANSWERED_CHANNEL}', payload) FROM unnest(?::text[]) payload)
+     SELECT (SELECT count(*) FROM machines) AS written,
+            (SELECT count(*) FROM settings) + (SELECT count(*) FROM notified) AS done`,
     [
-      claims.map(c => c.machineId),
-      claims.map(c => c.host.id),
-      claims.map(c => c.host.version),
+      batch.claims.map(c => c.machineId),
+      batch.claims.map(c => c.host.id),
+      batch.claims.map(c => c.host.version),
+      String(Math.ceil(batch.idleTimeoutMs)),
       now,
       now,
       now,
+      batch.settled,
+      now,
+      batch.noHosts,
+      batch.notifications,
     ],
   );
   return Number(rows[0].written);
