@@ -420,6 +420,8 @@ export async function writeClaimBatch(
          WHERE machine_id = ANY(?::text[])),
       notified AS (
         SELECT pg_notify('${CLAIM_ANSWERED_CHANNEL}', payload) FROM unnest(?::text[]) payload)
+     -- PostgreSQL runs a plain SELECT CTE only if the statement reads it:
+     -- done is read so that settings and notified run at all.
      SELECT (SELECT count(*) FROM machines) AS written,
             (SELECT count(*) FROM settings) + (SELECT count(*) FROM notified) AS done`,
     [
