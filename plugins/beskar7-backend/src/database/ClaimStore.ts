@@ -155,15 +155,20 @@ const WALK_COLUMNS = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
 /**
  * Up to `size` hosts passing `filter` among the next RING_SCAN Available
  * hosts on one side of `m.point` (`wrapped` = 1: from 0 on), in ring order.
+ * The filter stands once over both branches, not in each (the limit over
+ * them keeps PostgreSQL from pushing it down): a generic plan's every
+ * expression is set up on each run, and this filter is the statement's
+ * largest.
  */
 function nearWalkSql(wrapped: 0 | 1, size: number, filter: string): string {
-  return arc(
+  const branches = arc(
     wrapped,
-    where => `SELECT ${WALK_COLUMNS}, ${wrapped} AS wrapped FROM (
-        SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
-         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}) h
-       WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`,
+    where => `SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
+         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}`,
   );
+  return `SELECT ${WALK_COLUMNS}, ${wrapped} AS wrapped FROM (
+        ${branches} ORDER BY rendezvous_hash, namespace, name LIMIT ${RING_SCAN}) h
+       WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`;
 }
 
 /**
