@@ -139,16 +139,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     await this.elector.stop();
   }
 
-  async claim(machineId: string): Promise<ClaimResult> {
-    const done = this.claimMetrics.startClaim();
-    try {
-      const result = await this.claimOnce(machineId);
-      done(result);
-      return result;
-    } catch (error) {
-      done('error');
-      throw error;
-    }
+  claim(machineId: string): Promise<ClaimResult> {
+    return this.claimMetrics.timeClaim(() => this.claimOnce(machineId));
   }
 
   release(machineId: string): Promise<ReleaseResult> {

@@ -72,16 +72,8 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
 
   async stop(): Promise<void> {}
 
-  async claim(machineId: string): Promise<ClaimResult> {
-    const done = this.claimMetrics.startClaim();
-    try {
-      const result = await this.claimOnce(machineId);
-      done(result);
-      return result;
-    } catch (error) {
-      done('error');
-      throw error;
-    }
+  claim(machineId: string): Promise<ClaimResult> {
+    return this.claimMetrics.timeClaim(() => this.claimOnce(machineId));
   }
 
   release(machineId: string): Promise<ReleaseResult> {

@@ -106,19 +106,9 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   async stop(): Promise<void> {}
 
   claim(machineId: string): Promise<ClaimResult> {
-    return this.oneAtATime.run(machineId, () => this.claimMetered(machineId));
-  }
-
-  private async claimMetered(machineId: string): Promise<ClaimResult> {
-    const done = this.claimMetrics.startClaim();
-    try {
-      const result = await this.claimOnce(machineId);
-      done(result);
-      return result;
-    } catch (error) {
-      done('error');
-      throw error;
-    }
+    return this.oneAtATime.run(machineId, () =>
+      this.claimMetrics.timeClaim(() => this.claimOnce(machineId)),
+    );
   }
 
   release(machineId: string): Promise<ReleaseResult> {

@@ -17,10 +17,16 @@ export class ClaimMetrics {
     this.metrics.hostClaimAttempts.inc({ outcome, conflict_reason: reason });
   }
 
-  /** Starts the clock of one claim; call the returned function with its result. */
-  startClaim(): (result: ClaimResult | 'error') => void {
+  /** Runs one claim, timed and counted by its outcome (`error` if it throws). */
+  async timeClaim(run: () => Promise<ClaimResult>): Promise<ClaimResult> {
     const end = this.metrics.hostClaimDuration.startTimer({ mode: this.mode });
-    return result =>
-      end({ outcome: result === 'error' ? 'error' : result.outcome });
+    try {
+      const result = await run();
+      end({ outcome: result.outcome });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
   }
 }
