@@ -10,7 +10,9 @@ import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
  * processes and pools run
  * plain single-row update transactions, so that the claim rate reads as a
  * fraction of what the database can do at all in the same run. Prints,
- * last, one JSON line.
+ * last, one JSON line, with the CPU the timed race cost per claim in
+ * PostgreSQL (every `postgres` process on the machine) and in the
+ * replicas, read from /proc on Linux.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     packages/drills/src/bench/claims.ts \
@@ -48,6 +50,7 @@ import {
   ReplicaTarget,
 } from '@beskar7/backend-testing/database';
 import { FromReplica, ToReplica } from './claimsReplica';
+import { cpuSecondsOf, postgresCpuSeconds } from './processCpu';
 import {
   ClaimLimit,
   defaultLimitScript,
@@ -217,6 +220,10 @@ class Replica {
     });
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   send(message: ToReplica) {
     this.child.send(message);
   }
@@ -339,9 +346,15 @@ async function main() {
     queue.push(...machines.map(m => m.id));
 
     const load = loadavg()[0];
+    const cpu = () => ({
+      replicas: cpuSecondsOf(replicas.map(r => r.pid)),
+      database: options.db === 'postgres' ? postgresCpuSeconds() : undefined,
+    });
+    const cpuBefore = cpu();
     const started = performance.now();
     const raced = await race();
     const elapsedSeconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpu();
 
     const baselines = await Promise.all(
       replicas.map((replica, i) => {
@@ -406,6 +419,16 @@ async function main() {
         3,
       ),
       ...limitFigures(claimsPerSecond, limitBefore, limitAfter),
+      databaseCpuMsPerClaim: cpuMsPerClaim(
+        cpuBefore.database,
+        cpuAfter.database,
+        claimed,
+      ),
+      replicaCpuMsPerClaim: cpuMsPerClaim(
+        cpuBefore.replicas,
+        cpuAfter.replicas,
+        claimed,
+      ),
       cpus: cpus().length,
       loadAverage: round(load, 2),
     };
@@ -423,6 +446,11 @@ async function main() {
         } ms, ` +
         `${result.throughputVsBaseline}x the baseline update rate${versusLimit}`,
     );
+    if (result.databaseCpuMsPerClaim !== undefined) {
+      console.log(
+        `CPU a claim: ${result.databaseCpuMsPerClaim} ms in PostgreSQL, ${result.replicaCpuMsPerClaim} ms in the replicas`,
+      );
+    }
     console.log(JSON.stringify(result));
     if (result.doubleClaims || result.halfClaims) process.exitCode = 1;
   } finally {
@@ -451,6 +479,16 @@ function limitFigures(
     sqlClaimDoubleClaims: before.doubleClaims + after.doubleClaims,
     throughputVsSqlClaim: round(claimsPerSecond / sqlClaimTps, 3),
   };
+}
+
+/** CPU milliseconds per claim over the timed race; undefined where not read. */
+function cpuMsPerClaim(
+  before: number | undefined,
+  after: number | undefined,
+  claimed: number,
+): number | undefined {
+  if (before === undefined || after === undefined || !claimed) return undefined;
+  return round(((after - before) * 1000) / claimed, 3);
 }
 
 function round(value: number, digits = 1): number {
