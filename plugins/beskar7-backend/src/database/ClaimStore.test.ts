@@ -421,6 +421,169 @@ describe.each(
     }
   });
 
+  /**
+   * What one claimTogether should do, by ring.ts: each machine's window is
+   * its first RING_WINDOW eligible hosts from its point to the ring's end
+   * (none if fewer), its choice the best of it by weight that `held` does
+   * not name (`excluded` hosts are not in the window at all); a host two
+   * machines choose goes to the one it weighs most for.
+   */
+  function batchModel(
+    machines: Array<{ id: string; key: string; eligible: TestHost[] }>,
+    { held = [], excluded = [] }: { held?: string[]; excluded?: string[] } = {},
+  ): Map<string, string> {
+    const wanted = new Map<string, { machineId: string; weight: number }>();
+    for (const machine of [...machines].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    )) {
+      const point = machinePoint(machine.key);
+      const window = machine.eligible
+        .filter(h => h.hash >= point && !excluded.includes(h.id))
+        .sort(
+          (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
+        )
+        .slice(0, RING_WINDOW);
+      if (window.length < RING_WINDOW) continue;
+      const best = window
+        .filter(h => !held.includes(h.id))
+        .map(h => ({ host: h, weight: rendezvousWeight(machine.key, h.hash) }))
+        .sort((a, b) => b.weight - a.weight)[0];
+      if (!best) continue;
+      const rival = wanted.get(best.host.id);
+      if (!rival || rival.weight < best.weight) {
+        wanted.set(best.host.id, {
+          machineId: machine.id,
+          weight: best.weight,
+        });
+      }
+    }
+    return new Map([...wanted].map(([hostId, w]) => [w.machineId, hostId]));
+  }
+
+  it('claims for several machines in one statement as ring.ts has it, host and machine and event each', async () => {
+    const { knex, rng, hosts } = await randomFleet(17, 160);
+    const store = new ClaimStore(knex);
+    let available = [...hosts];
+    let claimedInAll = 0;
+    let leftToOthers = 0;
+    for (let group = 0; group < 15; group++) {
+      const machines = [];
+      for (let i = 0; i < 4; i++) {
+        const requirements = i % 2 ? {} : randomRequirements(rng);
+        const needs = randomNeeds(rng);
+        const machine = {
+          namespace: 'default',
+          name: `m-${group}-${i}`,
+          requirements,
+        };
+        const id = await insertMachine(knex, { ...machine, ...needs });
+        machines.push({
+          id,
+          key: identityKey(machine),
+          eligible: available.filter(h =>
+            matchesRequirements(h, requirements, needs),
+          ),
+        });
+      }
+      const expected = batchModel(machines);
+      const claimed = await store.claimTogether(
+        machines.map(m => m.id),
+        [],
+      );
+      expect({ group, claimed }).toEqual({ group, claimed: expected });
+      for (const [machineId, hostId] of claimed) {
+        expect(
+          await knex(HOSTS_TABLE).where({ id: hostId }).first(),
+        ).toMatchObject({ state: 'Claimed', consumer_id: machineId });
+        expect(
+          await knex(MACHINES_TABLE).where({ id: machineId }).first(),
+        ).toMatchObject({ phase: 'Claimed', host_id: hostId });
+        expect(
+          await knex(HOST_EVENTS_TABLE).where({ host_id: hostId }),
+        ).toMatchObject([{ from_state: 'Available', to_state: 'Claimed' }]);
+      }
+      // The rest are untouched, for the one-machine statements.
+      for (const machine of machines.filter(m => !claimed.has(m.id))) {
+        expect(
+          await knex(MACHINES_TABLE).where({ id: machine.id }).first(),
+        ).toMatchObject({ phase: 'Pending', host_id: null });
+        leftToOthers++;
+      }
+      claimedInAll += claimed.size;
+      const taken = new Set(claimed.values());
+      available = available.filter(h => !taken.has(h.id));
+    }
+    // Both kinds of answer were seen.
+    expect(claimedInAll).toBeGreaterThan(20);
+    expect(leftToOthers).toBeGreaterThan(3);
+    // A machine no longer Pending is left as it is.
+    const [someone] = await knex(MACHINES_TABLE).where({ phase: 'Claimed' });
+    expect(await store.claimTogether([someone.id], [])).toEqual(new Map());
+  });
+
+  it('claims together: a host two machines choose goes to the one it weighs most for; hosts others hold or the caller excludes are passed over', async () => {
+    const knex = await migrated();
+    const rng = random(23);
+    const hosts = Array.from({ length: RING_WINDOW + 2 }, (_, i) => ({
+      ...randomHost(rng, i),
+      pool: 'p1',
+    }));
+    await insertHosts(knex, hosts);
+    // Machines whose near window is all of these hosts, two of them with one choice.
+    const lowest = Math.min(...hosts.map(h => h.hash));
+    const byChoice = new Map<string, string[]>();
+    for (let i = 0; byChoice.size < 100 && i < 20000; i++) {
+      const key = identityKey({ namespace: 'default', name: `m-${i}` });
+      if (machinePoint(key) > lowest) continue;
+      const best = batchModel([{ id: key, key, eligible: hosts }]).get(key)!;
+      byChoice.set(best, [...(byChoice.get(best) ?? []), `m-${i}`]);
+    }
+    const [, names] = [...byChoice].find(([, n]) => n.length >= 2)!;
+    const machines = [];
+    for (const machineName of names.slice(0, 2)) {
+      const machine = {
+        namespace: 'default',
+        name: machineName,
+        requirements: { pool: 'p1' },
+      };
+      machines.push({
+        id: await insertMachine(knex, machine),
+        key: identityKey(machine),
+        eligible: hosts,
+      });
+    }
+    const store = new ClaimStore(knex);
+    const ids = machines.map(m => m.id);
+
+    // Rolled back: each case below sees the same fleet.
+    const claimWith = async (held: string[], exclude: string[]) => {
+      const holder = await knex.transaction();
+      const trx = await knex.transaction();
+      try {
+        await holder(HOSTS_TABLE).whereIn('id', held).forUpdate();
+        return await new ClaimStore(trx).claimTogether(ids, exclude);
+      } finally {
+        await trx.rollback();
+        await holder.rollback();
+      }
+    };
+    const together = await claimWith([], []);
+    expect(together.size).toBe(1);
+    expect(together).toEqual(batchModel(machines));
+
+    const [choice] = together.values();
+    const passedOver = batchModel(machines, { held: [choice] });
+    expect(passedOver.size).toBe(2);
+    expect(await claimWith([choice], [])).toEqual(passedOver);
+    const excluded = batchModel(machines, { excluded: [choice] });
+    expect([...excluded.values()]).not.toContain(choice);
+    expect(await claimWith([], [choice])).toEqual(excluded);
+
+    // Committed: the loser's claim is its own to make, one machine at a time.
+    expect(await store.claimTogether(ids, [])).toEqual(together);
+    expect(await knex(HOSTS_TABLE).where({ state: 'Claimed' })).toHaveLength(1);
+  });
+
   it('locking: skips hosts other transactions hold, and says when every eligible host is held', async () => {
     const { knex, hosts, machine, id } = await oneMachine(5, 2);
     const [first, second] = windowByWeight(machine, hosts);

@@ -105,12 +105,17 @@ export const ELIGIBLE_SQL = `
  * feeds the rendezvous weights, `point` is where its walk round the claim
  * ring starts (claims/rendezvous.ts, machinePoint).
  */
-export const MACHINE_SQL = `m AS (
+export const MACHINE_SQL = machinesSql('WHERE id = ? FOR UPDATE');
+
+/** MACHINE_SQL for the machines `where` (a WHERE clause and its locking) picks. */
+function machinesSql(where: string): string {
+  return `m AS (
   SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point FROM (
     SELECT id, phase, host_id, requirements::jsonb AS req,
            provisioning_mode AS mode, boot_mode,
            beskar7_fnv1a32(namespace || '/' || name) AS hash
-      FROM ${MACHINES_TABLE} WHERE id = ? FOR UPDATE) locked)`;
+      FROM ${MACHINES_TABLE} ${where}) locked)`;
+}
 
 /**
  * The hosts this claim passes over (lost to other claims), bound once. Read
@@ -306,6 +311,37 @@ export class ClaimStore {
     return resultOf(await this.run(machineId, choice, 'whole'));
   }
 
+  /**
+   * Claims for several machines in one statement (one transaction): each
+   * machine takes the best host of its near window by weight that no other
+   * transaction holds (the locking choice), locked with SKIP LOCKED so that
+   * batches never wait on each other; a host two machines of the batch
+   * want goes to the one it weighs most for. Returns the host each
+   * machine got; a machine missing from the answer got none here (its
+   * window fell short, every host of it was held, it lost a host to
+   * another machine of the batch, or it is not Pending) and is left as it
+   * was, for the one-machine statements to decide. The statement's set-up
+   * and round trip are paid once for the batch: most of a claim's database
+   * CPU (docs/benchmarks.md).
+   */
+  async claimTogether(
+    machineIds: string[],
+    exclude: string[],
+  ): Promise<Map<string, string>> {
+    const now = new Date();
+    const { rows } = await preparedRaw(
+      this.knex,
+      batchClaimStatement(machineIds.length),
+      [...machineIds, exclude, now, now, now],
+    );
+    return new Map(
+      rows.map((row: { machine_id: string; host_id: string }) => [
+        row.machine_id,
+        row.host_id,
+      ]),
+    );
+  }
+
   private async run(
     machineId: string,
     choice: HostChoice,
@@ -444,6 +480,67 @@ export async function writeClaimBatch(
     ],
   );
   return Number(rows[0].written);
+}
+
+/** The most machines one batch statement claims for. */
+export const MAX_CLAIM_BATCH = 8;
+
+/** Batch statements built so far, by the number of machines. */
+const batchClaimStatements = new Map<number, string>();
+
+/**
+ * The statement of ClaimStore.claimTogether for `size` machines, built once
+ * per size. The ids go as a list of placeholders, not an array: with an
+ * array PostgreSQL guessed the batch's size in the generic plan, costed it
+ * above the custom plans and planned every run afresh.
+ */
+function batchClaimStatement(size: number): string {
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_CLAIM_BATCH) {
+    throw new Error(
+      `a claim batch holds 1 to ${MAX_CLAIM_BATCH} machines, got ${size}`,
+    );
+  }
+  let sql = batchClaimStatements.get(size);
+  if (sql === undefined) {
+    const ids = Array.from({ length: size }, () => '?').join(', ');
+    // One order for every batch's locks: two batches never deadlock on machines.
+    sql = `WITH ${machinesSql(`WHERE id IN (${ids}) ORDER BY id FOR UPDATE`)},
+      ${EXCLUDED_SQL},
+      wanted AS (
+        SELECT m.id AS machine_id, best.id, best.version, best.weight
+          FROM m CROSS JOIN LATERAL (
+            SELECT h.id, h.version, win.weight FROM (
+              SELECT near.*, count(*) OVER () AS size FROM (
+                SELECT w.id, w.namespace, w.name, ${WEIGHT_SQL} AS weight
+                  FROM (${nearWalkSql(0, RING_WINDOW, CLAIM_WALK_FILTER)}) w
+                 ORDER BY ${DISTANCE_SQL}, w.namespace, w.name
+                 LIMIT ${RING_WINDOW}) near) win
+            JOIN ${HOSTS_TABLE} h ON h.id = win.id
+           WHERE win.size = ${RING_WINDOW}
+             AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+           ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
+           FOR UPDATE OF h SKIP LOCKED) best),
+      pick AS (
+        SELECT DISTINCT ON (id) machine_id, id, version FROM wanted
+         ORDER BY id, weight DESC, machine_id),
+      claimed AS (
+        UPDATE ${HOSTS_TABLE} h
+           SET state = 'Claimed', consumer_id = pick.machine_id, version = h.version + 1, updated_at = ?
+          FROM pick
+         WHERE h.id = pick.id AND h.version = pick.version
+           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+        RETURNING h.id, pick.machine_id),
+      machine AS (
+        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
+          FROM claimed WHERE mm.id = claimed.machine_id
+        RETURNING mm.id),
+      event AS (
+        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
+        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM claimed)
+      SELECT machine_id, id AS host_id FROM claimed`;
+    batchClaimStatements.set(size, sql);
+  }
+  return sql;
 }
 
 /** Claim statements built so far, by the shape of their choice. */
