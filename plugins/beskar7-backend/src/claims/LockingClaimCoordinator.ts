@@ -19,6 +19,7 @@ import {
   machineNotFound,
 } from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
+import { FirstTries } from './firstTries';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
 import { machinePoint } from './rendezvous';
@@ -40,8 +41,10 @@ type Outcome =
   | { kind: 'machine_taken' };
 
 /**
- * Claims that lock before they decide. On PostgreSQL a claim is one
- * statement (ClaimStore): it locks the machine row, then takes the
+ * Claims that lock before they decide. On PostgreSQL a claim's first try
+ * goes in one statement with the others asked for meanwhile (FirstTries);
+ * after that a claim is one statement (ClaimStore): it locks the machine
+ * row, then takes the
  * machine's choice among its window on the claim ring (ring.ts) that `FOR
  * UPDATE SKIP LOCKED` grants (rows other claimers hold are skipped, not
  * waited for). On SQLite the
@@ -59,13 +62,18 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
   private readonly backoff: BackoffOptions;
   /** PostgreSQL only: claims in one statement. */
   private readonly claims?: ClaimStore;
+  /** PostgreSQL only: claims' first tries, together. */
+  private readonly firstTries?: FirstTries;
 
   constructor(private readonly options: LockingClaimCoordinatorOptions) {
     this.machines = new MachineStore(options.knex);
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.maxAttempts = options.maxAttempts ?? 10;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    if (isPostgres(options.knex)) this.claims = new ClaimStore(options.knex);
+    if (isPostgres(options.knex)) {
+      this.claims = new ClaimStore(options.knex);
+      this.firstTries = new FirstTries(this.claims, this.claimMetrics);
+    }
   }
 
   async start(): Promise<void> {}
@@ -80,10 +88,14 @@ export class LockingClaimCoordinator implements ClaimCoordinator {
     return releaseClaim(this.options.knex, machineId);
   }
 
-  private claimOnce(machineId: string): Promise<ClaimResult> {
-    return this.claims
-      ? this.claimInStatements(this.claims, machineId)
-      : this.claimInTransactions(machineId);
+  private async claimOnce(machineId: string): Promise<ClaimResult> {
+    if (!this.claims || !this.firstTries) {
+      return this.claimInTransactions(machineId);
+    }
+    return (
+      (await this.firstTries.claim(machineId)) ??
+      this.claimInStatements(this.claims, machineId)
+    );
   }
 
   /**

@@ -9,7 +9,6 @@ import {
   ClaimStatementResult,
   ClaimStore,
   HostChoice,
-  MAX_CLAIM_BATCH,
 } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
 import { MachineStore } from '../database/MachineStore';
@@ -25,8 +24,8 @@ import {
   loadClaimableMachine,
   machineNotFound,
 } from './claimableMachine';
-import { Batches } from './batches';
 import { ClaimMetrics } from './claimMetrics';
+import { FirstTries } from './firstTries';
 import { OneClaimPerMachine } from './oneClaimPerMachine';
 import { ClaimLostError, writeClaim } from './claimWrites';
 import { releaseClaim } from './release';
@@ -93,11 +92,8 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
   private readonly oneAtATime = new OneClaimPerMachine();
   /** PostgreSQL only: claims in one statement each. */
   private readonly claims?: ClaimStore;
-  /**
-   * PostgreSQL only: each claim's first try, for the machines asked for
-   * while the last batch was in flight together, in one statement.
-   */
-  private readonly firstTries?: Batches<string, string | undefined>;
+  /** PostgreSQL only: claims' first tries, together. */
+  private readonly firstTries?: FirstTries;
 
   constructor(private readonly options: OptimisticClaimCoordinatorOptions) {
     this.candidates = new ClaimCandidateStore(options.knex);
@@ -108,12 +104,10 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
     this.scarceHosts = options.scarceHosts ?? 2000;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     if (isPostgres(options.knex)) {
-      const claims = new ClaimStore(options.knex);
-      this.claims = claims;
-      this.firstTries = new Batches(
-        machineIds => this.claimTogether(claims, machineIds),
-        MAX_CLAIM_BATCH,
-      );
+      this.claims = new ClaimStore(options.knex);
+      this.firstTries = new FirstTries(this.claims, this.claimMetrics, () => [
+        ...this.inFlight,
+      ]);
     }
   }
 
@@ -133,45 +127,10 @@ export class OptimisticClaimCoordinator implements ClaimCoordinator {
 
   private async claimOnce(machineId: string): Promise<ClaimResult> {
     if (!this.claims || !this.firstTries) return this.claimWithReads(machineId);
-    const hostId = await this.firstTries.submit(machineId);
-    if (hostId) {
-      this.claimMetrics.attempt('success');
-      return {
-        machineId,
-        attempts: 1,
-        conflicts: 0,
-        outcome: 'claimed',
-        hostId,
-      };
-    }
-    return this.claimInStatements(this.claims, machineId);
-  }
-
-  /**
-   * PostgreSQL: the first try of several claims, in one statement
-   * (ClaimStore.claimTogether: a statement's set-up and round trip are most
-   * of a claim's database CPU). Each machine takes the best host of its
-   * window that nobody holds; a machine that got none here (a short
-   * window, a host another machine of the batch took, not Pending, or the
-   * statement failed for a reason that passes) goes on one statement at a
-   * time (claimInStatements), which decides it as if the batch had not been.
-   */
-  private async claimTogether(
-    claims: ClaimStore,
-    machineIds: string[],
-  ): Promise<Array<string | undefined>> {
-    let claimed: Map<string, string>;
-    try {
-      claimed = await claims.claimTogether(machineIds, [...this.inFlight]);
-    } catch (error) {
-      if (!isConnectionLost(error) && !isTransientDatabaseError(error)) {
-        throw error;
-      }
-      // Asked again one by one, a machine the lost batch gave a host answers with it.
-      for (const _ of machineIds) this.claimMetrics.attempt('error');
-      return machineIds.map(() => undefined);
-    }
-    return machineIds.map(id => claimed.get(id));
+    return (
+      (await this.firstTries.claim(machineId)) ??
+      this.claimInStatements(this.claims, machineId)
+    );
   }
 
   /**
