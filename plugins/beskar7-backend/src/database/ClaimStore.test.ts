@@ -584,6 +584,38 @@ describe.each(
     expect(await knex(HOSTS_TABLE).where({ state: 'Claimed' })).toHaveLength(1);
   });
 
+  it('claims together: locks every machine before any host, so a batch waiting for a machine holds no host', async () => {
+    const { knex, hosts, machine, id } = await oneMachine(29, 40);
+    const ids = [
+      id,
+      await insertMachine(knex, { ...machine, name: 'm-2' }),
+    ].sort();
+    const holder = await knex.transaction();
+    let batch: Promise<Map<string, string>> | undefined;
+    try {
+      // The batch locks the first machine, then waits for the second.
+      await holder(MACHINES_TABLE).where({ id: ids[1] }).forUpdate();
+      batch = new ClaimStore(knex).claimTogether(ids, []);
+      await waitForLockWait(knex);
+      const probe = await knex.transaction();
+      try {
+        const free = await probe(HOSTS_TABLE)
+          .whereIn(
+            'id',
+            hosts.map(h => h.id),
+          )
+          .forUpdate()
+          .noWait();
+        expect(free).toHaveLength(hosts.length);
+      } finally {
+        await probe.rollback();
+      }
+    } finally {
+      await holder.rollback();
+    }
+    expect([...(await batch!).keys()].sort()).toEqual(ids);
+  });
+
   it('locking: skips hosts other transactions hold, and says when every eligible host is held', async () => {
     const { knex, hosts, machine, id } = await oneMachine(5, 2);
     const [first, second] = windowByWeight(machine, hosts);

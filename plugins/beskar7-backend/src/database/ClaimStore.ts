@@ -519,7 +519,10 @@ function batchClaimStatement(size: number): string {
            WHERE win.size = ${RING_WINDOW}
              AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
            ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
-           FOR UPDATE OF h SKIP LOCKED) best),
+           FOR UPDATE OF h SKIP LOCKED) best
+         -- Every machine locked before any host: a batch that holds a host
+         -- never waits for a machine (a claim of it elsewhere may wait for the host).
+         WHERE (SELECT count(*) FROM m) > 0),
       pick AS (
         SELECT DISTINCT ON (id) machine_id, id, version FROM wanted
          ORDER BY id, weight DESC, machine_id),
