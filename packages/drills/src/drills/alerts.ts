@@ -452,7 +452,9 @@ async function main(): Promise<boolean> {
     // first, machines are asked for at once, and it is held until their claim
     // statements are seen waiting for it, and 6 s (over the 5 s limit) more.
     // The requests are not awaited under the lock: claims waiting for it
-    // fill the replica's connection pool.
+    // fill the replica's connection pool. A replica sends the first tries
+    // of claims asked for together in one statement, so one statement seen
+    // waiting may hold them all.
     since = Date.now();
     const lock = await db.transaction();
     let blockedClaims = 0;
@@ -465,9 +467,9 @@ async function main(): Promise<boolean> {
       );
       blockedClaims = await eventually(
         () => claimStatementsWaitingOnLocks(db),
-        n => n >= 2,
+        n => n >= 1,
         {
-          what: 'claim statements to wait for the host events lock',
+          what: 'a claim statement to wait for the host events lock',
           timeoutMs: 20_000,
           intervalMs: 250,
         },
@@ -489,9 +491,9 @@ async function main(): Promise<boolean> {
       'a session holds a lock on the host events table while claims run',
       since,
       async runbook => {
-        if (blockedClaims < 2) {
+        if (blockedClaims < 1) {
           throw new Error(
-            'no two claim statements were seen waiting for the host events lock',
+            'no claim statement was seen waiting for the host events lock',
           );
         }
         for (const replica of replicas) {
