@@ -413,6 +413,23 @@ export class KubernetesController {
     await this.writing(() =>
       this.hostWriter.update(namespace, name, withoutFinalizer, obj.metadata),
     );
+    await this.releaseCredentials(obj);
+  }
+
+  private async onHostRemoved(obj: PhysicalHostObject): Promise<void> {
+    this.handled.delete(`${PHYSICAL_HOST.plural}/${keyOf(obj)}`);
+    if (!this.active()) return;
+    if (await this.removeHost(obj)) await this.releaseCredentials(obj);
+  }
+
+  /**
+   * Lets go of the Secrets of `obj` that no other PhysicalHost of its
+   * namespace in the cache uses. Done again once the object has left the
+   * cache: hosts finalized side by side each still see the other there, and
+   * only the last to leave sees none.
+   */
+  private async releaseCredentials(obj: PhysicalHostObject): Promise<void> {
+    const { namespace, name } = obj.metadata;
     const others = this.hosts
       .list()
       .filter(
@@ -423,12 +440,6 @@ export class KubernetesController {
       secretsOf(obj),
       new Set(others.flatMap(secretsOf)),
     );
-  }
-
-  private async onHostRemoved(obj: PhysicalHostObject): Promise<void> {
-    this.handled.delete(`${PHYSICAL_HOST.plural}/${keyOf(obj)}`);
-    if (!this.active()) return;
-    await this.removeHost(obj);
   }
 
   /** Whether the host left the inventory; one held by a machine stays until released. */

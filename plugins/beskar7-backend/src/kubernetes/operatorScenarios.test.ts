@@ -881,6 +881,71 @@ realCluster('operator scenarios (real cluster)', () => {
     await inventoryHost('h-forced-2', h => h === undefined);
   });
 
+  it('lets a BMC Secret go once the last PhysicalHost using it has gone, though another controller held that host after ours let go', async () => {
+    const namespace = `${env.namespace}-creds`;
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: 'bmc' },
+        stringData: { username: 'admin', password: 'pw' },
+      },
+    });
+    replica({ namespace });
+    const at = { ...ref(PHYSICAL_HOST.plural), namespace };
+    const held = 'example.com/held';
+    await custom.createNamespacedCustomObject({
+      ...at,
+      body: {
+        ...hostBody('h-held', 'creds'),
+        metadata: { name: 'h-held', finalizers: [held] },
+      },
+    });
+    await custom.createNamespacedCustomObject({
+      ...at,
+      body: hostBody('h-plain', 'creds'),
+    });
+    const secretFinalizers = () =>
+      core
+        .readNamespacedSecret({ namespace, name: 'bmc' })
+        .then(s => s.metadata?.finalizers ?? []);
+    await eventually(secretFinalizers, f => f.includes(CREDENTIALS_FINALIZER), {
+      intervalMs: 100,
+    });
+
+    // h-held stays, deleting, once ours is off; h-plain goes meanwhile and
+    // sees it still there.
+    await custom.deleteNamespacedCustomObject({ ...at, name: 'h-held' });
+    await eventually(
+      () => custom.getNamespacedCustomObject({ ...at, name: 'h-held' }),
+      (o: any) => !o.metadata.finalizers.includes(FINALIZER),
+      { intervalMs: 100 },
+    );
+    await custom.deleteNamespacedCustomObject({ ...at, name: 'h-plain' });
+    await eventually(
+      () =>
+        custom.getNamespacedCustomObject({ ...at, name: 'h-plain' }).then(
+          () => 'present',
+          error => String(statusCodeOf(error)),
+        ),
+      status => status === '404',
+      { intervalMs: 100 },
+    );
+    expect(await secretFinalizers()).toContain(CREDENTIALS_FINALIZER);
+
+    await custom.patchNamespacedCustomObject({
+      ...at,
+      name: 'h-held',
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
+    await eventually(
+      secretFinalizers,
+      f => !f.includes(CREDENTIALS_FINALIZER),
+      { what: 'the Secret to be let go', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(await hosts.list({ namespace })).toEqual([]);
+  });
+
   // Namespace deletion needs kube-controller-manager (scripts/kube-cluster.sh starts it where it can).
   const withNamespaceController = namespaceControllerRunning() ? it : it.skip;
   withNamespaceController(
