@@ -74,6 +74,9 @@ const CAPABLE_SQL = `(h.virtual_media_types IS NULL OR (
          CASE WHEN ${ISO_MODES} THEN 'Cd' ELSE 'Pxe' END))
     AND (h.boot_source_modes IS NULL OR jsonb_exists(h.boot_source_modes::jsonb, m.boot_mode))))`;
 
+/** A host row (h) nobody holds or is taking out: the only kind a claim may take. */
+const FREE_HOST = `h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL`;
+
 /**
  * The machine's requirements (m.req, jsonb) and needs (m.mode, m.boot_mode)
  * against a host row (h), as matchesRequirements in -common has them; a
@@ -81,7 +84,7 @@ const CAPABLE_SQL = `(h.virtual_media_types IS NULL OR (
  */
 export const ELIGIBLE_SQL = `
   ${CAPABLE_SQL} AND
-  h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+  ${FREE_HOST}
   AND (m.req->>'namespace' IS NULL OR h.namespace = m.req->>'namespace')
   AND (m.req->>'pool' IS NULL OR h.pool = m.req->>'pool')
   AND (m.req->>'failureDomain' IS NULL OR h.failure_domain = m.req->>'failureDomain')
@@ -253,7 +256,7 @@ function bestUnheldSql(gate: string): string {
   return `best AS (
     SELECT h.id, h.version FROM win JOIN ${HOSTS_TABLE} h ON h.id = win.id
      WHERE ${gate}
-       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+       AND ${FREE_HOST}
      ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
      FOR UPDATE OF h SKIP LOCKED)`;
 }
@@ -270,7 +273,7 @@ function lockedChoiceSql(gate: string): string {
       FROM m CROSS JOIN LATERAL (${ringWalkSql(ONWARD, CLAIM_WALK_FILTER)}) w
       JOIN ${HOSTS_TABLE} h ON h.id = w.id
      WHERE ${gate} AND NOT EXISTS (SELECT 1 FROM best)
-       AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+       AND ${FREE_HOST}
      ORDER BY w.wrapped, w.rendezvous_hash, w.namespace, w.name LIMIT 1
      FOR UPDATE OF h SKIP LOCKED)`;
 }
@@ -357,8 +360,6 @@ export class ClaimStore {
         ...pickBindings(choice),
         now,
         now,
-        machineId,
-        `claimed by machine ${machineId}`,
         now,
       ],
     );
@@ -435,25 +436,11 @@ export async function writeClaimBatch(
   // Arrays, not a VALUES list: one statement text for every batch size, planned once.
   const { rows } = await preparedRaw(
     trx,
-    `WITH batch (machine_id, host_id, version) AS (
+    `WITH batch (machine_id, id, version) AS (
         SELECT * FROM unnest(?::text[], ?::text[], ?::integer[])),
       settings AS (
         SELECT set_config('idle_in_transaction_session_timeout', ?, true)),
-      hosts AS (
-        UPDATE ${HOSTS_TABLE} h
-           SET state = 'Claimed', consumer_id = b.machine_id, version = h.version + 1, updated_at = ?
-          FROM batch b
-         WHERE h.id = b.host_id AND h.version = b.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
-        RETURNING h.id, b.machine_id),
-      machines AS (
-        UPDATE ${MACHINES_TABLE} m SET host_id = hosts.id, phase = 'Claimed', updated_at = ?
-          FROM hosts
-         WHERE m.id = hosts.machine_id AND m.phase = 'Pending' AND m.host_id IS NULL
-        RETURNING m.id),
-      events AS (
-        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
-        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM hosts),
+      ${claimWritesSql('batch', `mm.phase = 'Pending' AND mm.host_id IS NULL`)},
       settled AS (
         DELETE FROM ${CLAIM_REQUESTS_TABLE} WHERE machine_id = ANY(?::text[])),
       no_hosts AS (
@@ -463,7 +450,7 @@ export async function writeClaimBatch(
         SELECT pg_notify('${CLAIM_ANSWERED_CHANNEL}', payload) FROM unnest(?::text[]) payload)
      -- PostgreSQL runs a plain SELECT CTE only if the statement reads it:
      -- done is read so that settings and notified run at all.
-     SELECT (SELECT count(*) FROM machines) AS written,
+     SELECT (SELECT count(*) FROM machine) AS written,
             (SELECT count(*) FROM settings) + (SELECT count(*) FROM notified) AS done`,
     [
       batch.claims.map(c => c.machineId),
@@ -480,6 +467,29 @@ export async function writeClaimBatch(
     ],
   );
   return Number(rows[0].written);
+}
+
+/**
+ * The writes of a claim, as CTEs `claimed` (host ids and machine ids
+ * written), `machine` and `event`: each host of `source` (machine_id, id,
+ * version) to Claimed by its machine, if still free at that version; the
+ * machine to Claimed with it (also only where `machineGuard` holds); the
+ * host's event. Binds updated_at, updated_at, created_at.
+ */
+function claimWritesSql(source: string, machineGuard = 'TRUE'): string {
+  return `claimed AS (
+        UPDATE ${HOSTS_TABLE} h
+           SET state = 'Claimed', consumer_id = s.machine_id, version = h.version + 1, updated_at = ?
+          FROM ${source} s
+         WHERE h.id = s.id AND h.version = s.version AND ${FREE_HOST}
+        RETURNING h.id, s.machine_id),
+      machine AS (
+        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
+          FROM claimed WHERE mm.id = claimed.machine_id AND ${machineGuard}
+        RETURNING mm.id),
+      event AS (
+        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
+        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM claimed)`;
 }
 
 /** The most machines one batch statement claims for. */
@@ -517,7 +527,7 @@ function batchClaimStatement(size: number): string {
                  LIMIT ${RING_WINDOW}) near) win
             JOIN ${HOSTS_TABLE} h ON h.id = win.id
            WHERE win.size = ${RING_WINDOW}
-             AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
+             AND ${FREE_HOST}
            ORDER BY win.weight DESC, win.namespace, win.name LIMIT 1
            FOR UPDATE OF h SKIP LOCKED) best
          -- Every machine locked before any host: a batch that holds a host
@@ -526,20 +536,7 @@ function batchClaimStatement(size: number): string {
       pick AS (
         SELECT DISTINCT ON (id) machine_id, id, version FROM wanted
          ORDER BY id, weight DESC, machine_id),
-      claimed AS (
-        UPDATE ${HOSTS_TABLE} h
-           SET state = 'Claimed', consumer_id = pick.machine_id, version = h.version + 1, updated_at = ?
-          FROM pick
-         WHERE h.id = pick.id AND h.version = pick.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
-        RETURNING h.id, pick.machine_id),
-      machine AS (
-        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
-          FROM claimed WHERE mm.id = claimed.machine_id
-        RETURNING mm.id),
-      event AS (
-        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
-        SELECT id, 'Available', 'Claimed', 'Claimed', 'claimed by machine ' || machine_id, ? FROM claimed)
+      ${claimWritesSql('pick')}
       SELECT machine_id, id AS host_id FROM claimed`;
     batchClaimStatements.set(size, sql);
   }
@@ -563,20 +560,8 @@ function claimStatement(choice: HostChoice, walk: Walk): string {
   if (sql === undefined) {
     sql = `WITH ${MACHINE_SQL}, ${EXCLUDED_SQL},
       ${pickSql(choice, walk)},
-      claimed AS (
-        UPDATE ${HOSTS_TABLE} h
-           SET state = 'Claimed', consumer_id = m.id, version = h.version + 1, updated_at = ?
-          FROM pick, m
-         WHERE h.id = pick.id AND h.version = pick.version
-           AND h.state = 'Available' AND h.consumer_id IS NULL AND h.removal_requested_at IS NULL
-        RETURNING h.id),
-      machine AS (
-        UPDATE ${MACHINES_TABLE} mm SET host_id = claimed.id, phase = 'Claimed', updated_at = ?
-          FROM claimed WHERE mm.id = ?
-        RETURNING mm.id),
-      event AS (
-        INSERT INTO ${HOST_EVENTS_TABLE} (host_id, from_state, to_state, reason, message, created_at)
-        SELECT id, 'Available', 'Claimed', 'Claimed', ?, ? FROM claimed)
+      chosen AS (SELECT m.id AS machine_id, pick.id, pick.version FROM pick, m),
+      ${claimWritesSql('chosen')}
       SELECT m.phase, m.host_id, (SELECT id FROM claimed) AS claimed_id,
              (SELECT id FROM pick) AS picked_id,
              ${nextSql(choice)} AS next,
