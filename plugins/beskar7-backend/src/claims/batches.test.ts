@@ -42,6 +42,44 @@ describe('Batches', () => {
     ]);
   });
 
+  it('once a batch is answered, lets the next wait lingerMs for more, and leave at once when full', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const { batches, run } = controlledRun();
+      const work = new Batches(run, 3, 1_000);
+      const answers = [work.submit(1), work.submit(2)];
+      await flush();
+      expect(batches.map(b => b.items)).toEqual([[1]]);
+
+      batches[0].finish();
+      await flush();
+      answers.push(work.submit(3));
+      await flush();
+      jest.advanceTimersByTime(999);
+      await flush();
+      expect(batches.map(b => b.items)).toEqual([[1]]);
+      jest.advanceTimersByTime(1);
+      await flush();
+      expect(batches.map(b => b.items)).toEqual([[1], [2, 3]]);
+
+      batches[1].finish();
+      await flush();
+      answers.push(work.submit(4), work.submit(5));
+      await flush();
+      expect(batches).toHaveLength(2);
+      answers.push(work.submit(6));
+      await flush();
+      expect(batches.map(b => b.items)).toEqual([[1], [2, 3], [4, 5, 6]]);
+      batches[2].finish();
+
+      await expect(Promise.all(answers)).resolves.toEqual(
+        [1, 2, 3, 4, 5, 6].map(i => `answer ${i}`),
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('gives a failed batch its error on every item, and goes on with the next', async () => {
     const { batches, run } = controlledRun();
     const work = new Batches(run, 8);

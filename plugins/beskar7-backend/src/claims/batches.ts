@@ -1,9 +1,12 @@
 /**
  * Runs work one batch at a time: items submitted while a batch is in
- * flight wait and go together in the next one (up to `maxBatch`), so that
- * under load a batch holds what arrived during the last, and when idle an
- * item goes at once, alone. `run` answers each item in the order given; if
- * it throws, every item of its batch gets the error.
+ * flight wait and go together in the next one (up to `maxBatch`); when
+ * idle an item goes at once, alone. Once a batch is answered, the next
+ * leaves when full or `lingerMs` later, whichever comes first: the callers
+ * just answered come back with their next items in that time, where
+ * otherwise the first back would go alone and the rest after it, two
+ * batches where one would do. `run` answers each item in the order given;
+ * if it throws, every item of its batch gets the error.
  */
 export class Batches<T, R> {
   private readonly waiting: Array<{
@@ -12,10 +15,12 @@ export class Batches<T, R> {
     reject: (error: unknown) => void;
   }> = [];
   private running = false;
+  private lingering: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
+    private readonly lingerMs = 0,
   ) {
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) {
       throw new Error(`maxBatch must be a positive integer, got ${maxBatch}`);
@@ -25,12 +30,16 @@ export class Batches<T, R> {
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
+      if (this.lingering && this.waiting.length >= this.maxBatch) {
+        clearTimeout(this.lingering);
+        this.lingering = undefined;
+      }
       this.next();
     });
   }
 
   private next() {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.running || this.lingering || this.waiting.length === 0) return;
     const batch = this.waiting.splice(0, this.maxBatch);
     this.running = true;
     const settle = async () => {
@@ -46,7 +55,14 @@ export class Batches<T, R> {
         batch.forEach(b => b.reject(error));
       } finally {
         this.running = false;
-        this.next();
+        if (this.lingerMs > 0 && this.waiting.length < this.maxBatch) {
+          this.lingering = setTimeout(() => {
+            this.lingering = undefined;
+            this.next();
+          }, this.lingerMs);
+        } else {
+          this.next();
+        }
       }
     };
     void settle();
