@@ -22,6 +22,7 @@ import {
   HostChoice,
   MACHINE_SQL,
   EXCLUDED_SQL,
+  NEAR_WINDOW_SQL,
   WINDOW_SQL,
   writeClaimBatch,
 } from './ClaimStore';
@@ -423,8 +424,9 @@ describe.each(
 
   /**
    * What one claimTogether should do, by ring.ts: each machine's window is
-   * its first RING_WINDOW eligible hosts from its point to the ring's end
-   * (none if fewer), its choice the best of it by weight that `held` does
+   * its first RING_WINDOW eligible hosts clockwise round the ring from its
+   * point (none if fewer; these fleets are smaller than the near walk's
+   * scan, so it sees them whole), its choice the best of it by weight that `held` does
    * not name (`excluded` hosts are not in the window at all); a host two
    * machines choose goes to the one it weighs most for.
    */
@@ -438,7 +440,7 @@ describe.each(
     )) {
       const point = machinePoint(machine.key);
       const window = machine.eligible
-        .filter(h => h.hash >= point && !excluded.includes(h.id))
+        .filter(h => !excluded.includes(h.id))
         .sort(
           (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
         )
@@ -459,6 +461,61 @@ describe.each(
     }
     return new Map([...wanted].map(([hostId, w]) => [w.machineId, hostId]));
   }
+
+  it('goes round the ring from the near walk only where nothing past its scan was left unread', async () => {
+    const knex = await migrated();
+    const rng = random(31);
+    const fleet = Array.from({ length: 600 }, (_, i) => randomHost(rng, i));
+    const gold = { selector: { matchLabels: { tier: 'gold' } } };
+    let machine = { namespace: 'default', name: 'm-far', requirements: gold };
+    const above = () =>
+      fleet
+        .filter(h => h.hash >= machinePoint(identityKey(machine)))
+        .sort((a, b) => a.hash - b.hash);
+    for (let i = 0; above().length < 266 || above().length > 500; i++) {
+      machine = { ...machine, name: `m-far-${i}` };
+    }
+    // Past the point, 262 hosts the machine may not take (more than the
+    // near walk scans), then 4 it may; from 0 on, the first 8 it may.
+    const goldAbove = above().slice(262, 266);
+    const goldBelow = fleet
+      .filter(h => h.hash < machinePoint(identityKey(machine)))
+      .sort((a, b) => a.hash - b.hash)
+      .slice(0, 8);
+    const hosts = fleet.map(h => ({
+      ...h,
+      labels: {
+        tier: [...goldAbove, ...goldBelow].includes(h) ? 'gold' : 'other',
+      },
+    }));
+    await insertHosts(knex, hosts);
+    const id = await insertMachine(knex, machine);
+    const window = windowByWeight(
+      machine,
+      hosts.filter(h => h.labels.tier === 'gold'),
+    );
+    expect(new Set(window.map(h => h.id))).toEqual(
+      new Set([...goldAbove, ...goldBelow.slice(0, 4)].map(h => h.id)),
+    );
+
+    // The near walk cannot see that window whole: it leaves the choice.
+    const { rows } = await knex.raw(
+      `WITH ${MACHINE_SQL}, ${EXCLUDED_SQL}, ${NEAR_WINDOW_SQL}
+       SELECT (SELECT yes FROM whole) AS whole`,
+      [id, []],
+    );
+    expect(rows[0].whole).toBe(false);
+    const store = new ClaimStore(knex);
+    expect(await store.claimTogether([id], [])).toEqual(new Map());
+    expect(
+      await store.claim(id, {
+        kind: 'ranked',
+        exclude: [],
+        ranked: 1,
+        scarce: 0,
+      }),
+    ).toEqual({ kind: 'claimed', hostId: window[0].id });
+  });
 
   it('claims for several machines in one statement as ring.ts has it, host and machine and event each', async () => {
     const { knex, rng, hosts } = await randomFleet(17, 160);

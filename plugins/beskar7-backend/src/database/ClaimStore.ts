@@ -180,6 +180,30 @@ function nearWalkSql(wrapped: 0 | 1, size: number, filter: string): string {
 }
 
 /**
+ * The first `size` hosts of the ring walk (ringWalkSql) as the next
+ * RING_SCAN Available hosts on each side of the point alone give them, or
+ * fewer. The arc from 0 is read only when the arc to the ring's end gave
+ * too few and held fewer than RING_SCAN Available hosts in all: nothing
+ * beyond it was left unread, so the walk goes on round the ring as the
+ * whole walk would. Unordered, as ringWalkSql.
+ */
+function nearRingWalkSql(size: number, filter: string): string {
+  const scanned = arc(
+    0,
+    where => `SELECT h.rendezvous_hash, h.namespace, h.name FROM ${HOSTS_TABLE} h
+       WHERE h.state = 'Available' AND ${where} ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}`,
+  );
+  return `WITH above AS (${nearWalkSql(0, size, filter)})
+    SELECT * FROM above
+    UNION ALL
+    SELECT * FROM (${nearWalkSql(1, size, filter)}) below
+     WHERE (SELECT count(*) FROM above) < ${size}
+       AND (SELECT count(*) FROM (
+             ${scanned} ORDER BY rendezvous_hash, namespace, name LIMIT ${RING_SCAN}) s)
+           < ${RING_SCAN}`;
+}
+
+/**
  * Up to `size` hosts passing `filter` (over `h`), clockwise from `m.point`:
  * the arc from the point to the ring's end, then (`wrapped` = 1) the arc
  * from 0, each read in index order (a machine naming a pool walks the
@@ -231,17 +255,16 @@ export const WINDOW_SQL = `win AS (
    ORDER BY dist, w.namespace, w.name LIMIT ${RING_WINDOW})`;
 
 /**
- * The window as the first RING_SCAN Available hosts past the machine's
- * point alone give it. When it holds RING_WINDOW hosts (`whole`), it is
- * WINDOW_SQL's window: every host beyond lies further round the ring. It
- * falls short only when the point is near the ring's end or few of those
- * hosts suit the machine.
+ * The window as the next RING_SCAN Available hosts round the ring from the
+ * machine's point alone give it (nearRingWalkSql). When it holds
+ * RING_WINDOW hosts (`whole`), it is WINDOW_SQL's window: every host beyond
+ * lies further round the ring. It falls short only when few of those hosts
+ * suit the machine, or fewer than RING_WINDOW eligible hosts are left.
  */
 export const NEAR_WINDOW_SQL = `win AS (
   SELECT w.id, w.version, w.namespace, w.name,
          ${DISTANCE_SQL} AS dist, ${WEIGHT_SQL} AS weight
-    FROM m CROSS JOIN LATERAL (${nearWalkSql(
-      0,
+    FROM m CROSS JOIN LATERAL (${nearRingWalkSql(
       RING_WINDOW,
       CLAIM_WALK_FILTER,
     )}) w
@@ -522,7 +545,7 @@ function batchClaimStatement(size: number): string {
             SELECT h.id, h.version, win.weight FROM (
               SELECT near.*, count(*) OVER () AS size FROM (
                 SELECT w.id, w.namespace, w.name, ${WEIGHT_SQL} AS weight
-                  FROM (${nearWalkSql(0, RING_WINDOW, CLAIM_WALK_FILTER)}) w
+                  FROM (${nearRingWalkSql(RING_WINDOW, CLAIM_WALK_FILTER)}) w
                  ORDER BY ${DISTANCE_SQL}, w.namespace, w.name
                  LIMIT ${RING_WINDOW}) near) win
             JOIN ${HOSTS_TABLE} h ON h.id = win.id
