@@ -73,8 +73,8 @@ type AttemptOutcome =
  * with the others asked for meanwhile (each machine takes the best host of
  * its window nobody holds); a machine that got none there goes on alone,
  * where the walk and the first write are one statement (ClaimStore), which
- * on a loss also returns the next few candidates; on SQLite the window is read with one query and ranked in
- * process. A lost race moves on to the next host without walking again;
+ * on a loss also returns the next few candidates; on SQLite the window is
+ * read with one query and ranked in process. A lost race moves on to the next host without walking again;
  * after a few, the ring is walked again after a jittered backoff. Nothing
  * sleeps inside a transaction.
  */
