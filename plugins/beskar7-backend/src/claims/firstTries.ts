@@ -7,14 +7,14 @@ import { ClaimResult } from './types';
 /**
  * How long, once a batch is answered, the next waits for the claimers just
  * answered to come back. With 4 claims in flight per replica, batches went
- * 1 and 3 by turns without it, 4 with it: 1,540-1,580 against 1,940-2,000
- * claims/s (docs/benchmarks.md).
+ * 1 and 3 by turns without it, mostly 4 with it: 1,540-1,580 against
+ * 1,940-2,000 claims/s (docs/benchmarks.md).
  */
 const CLAIM_BATCH_LINGER_MS = 1;
 
 /**
  * PostgreSQL: the first try of the claims a replica is asked for while its
- * last batch is in flight, together in one statement
+ * last batch is in flight (or lingers), together in one statement
  * (ClaimStore.claimTogether: a statement's set-up and round trip are most
  * of a claim's database CPU). Each machine takes the best host of its
  * window that nobody holds. A machine that gets none here (a short window,
