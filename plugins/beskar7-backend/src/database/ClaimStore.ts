@@ -161,6 +161,20 @@ function arc(wrapped: 0 | 1, branch: (where: string) => string): string {
 const WALK_COLUMNS = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
 
 /**
+ * The next RING_SCAN Available hosts on one side of `m.point` (`wrapped` =
+ * 1: from 0 on), `columns` of each, in ring order: the pool's index and the
+ * whole ring's read as branches and merged.
+ */
+function arcScanSql(wrapped: 0 | 1, columns: string): string {
+  const branches = arc(
+    wrapped,
+    where => `SELECT ${columns} FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
+         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}`,
+  );
+  return `${branches} ORDER BY rendezvous_hash, namespace, name LIMIT ${RING_SCAN}`;
+}
+
+/**
  * Up to `size` hosts passing `filter` among the next RING_SCAN Available
  * hosts on one side of `m.point` (`wrapped` = 1: from 0 on), in ring order.
  * The filter stands once over both branches, not in each (the limit over
@@ -169,13 +183,8 @@ const WALK_COLUMNS = `h.id, h.version, h.namespace, h.name, h.rendezvous_hash`;
  * largest.
  */
 function nearWalkSql(wrapped: 0 | 1, size: number, filter: string): string {
-  const branches = arc(
-    wrapped,
-    where => `SELECT h.* FROM ${HOSTS_TABLE} h WHERE h.state = 'Available' AND ${where}
-         ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}`,
-  );
   return `SELECT ${WALK_COLUMNS}, ${wrapped} AS wrapped FROM (
-        ${branches} ORDER BY rendezvous_hash, namespace, name LIMIT ${RING_SCAN}) h
+        ${arcScanSql(wrapped, 'h.*')}) h
        WHERE ${filter} ORDER BY ${RING_ORDER} LIMIT ${size}`;
 }
 
@@ -188,18 +197,13 @@ function nearWalkSql(wrapped: 0 | 1, size: number, filter: string): string {
  * whole walk would. Unordered, as ringWalkSql.
  */
 function nearRingWalkSql(size: number, filter: string): string {
-  const scanned = arc(
-    0,
-    where => `SELECT h.rendezvous_hash, h.namespace, h.name FROM ${HOSTS_TABLE} h
-       WHERE h.state = 'Available' AND ${where} ORDER BY ${RING_ORDER} LIMIT ${RING_SCAN}`,
-  );
   return `WITH above AS (${nearWalkSql(0, size, filter)})
     SELECT * FROM above
     UNION ALL
     SELECT * FROM (${nearWalkSql(1, size, filter)}) below
      WHERE (SELECT count(*) FROM above) < ${size}
        AND (SELECT count(*) FROM (
-             ${scanned} ORDER BY rendezvous_hash, namespace, name LIMIT ${RING_SCAN}) s)
+             ${arcScanSql(0, 'h.rendezvous_hash, h.namespace, h.name')}) s)
            < ${RING_SCAN}`;
 }
 
