@@ -108,14 +108,27 @@ realCluster('operator scenarios (real cluster)', () => {
       metrics: createBeskar7Metrics(),
     });
     stopDriver = drive();
-    await core.createNamespacedSecret({
-      namespace: env.namespace,
+    await createBmcSecret(env.namespace);
+  });
+  /** The Secret `bmc` the PhysicalHosts here name for their BMC credentials. */
+  function createBmcSecret(namespace: string) {
+    return core.createNamespacedSecret({
+      namespace,
       body: {
         metadata: { name: 'bmc' },
         stringData: { username: 'admin', password: 'pw' },
       },
     });
-  });
+  }
+
+  /** A namespace of its own beside the test's, with its BMC Secret. */
+  async function namespaceWithBmcSecret(suffix: string): Promise<string> {
+    const namespace = `${env.namespace}-${suffix}`;
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await createBmcSecret(namespace);
+    return namespace;
+  }
+
   afterAll(async () => {
     await Promise.all(replicas.splice(0).map(r => r.stop()));
     await stopDriver?.();
@@ -219,16 +232,20 @@ realCluster('operator scenarios (real cluster)', () => {
     return integration;
   }
 
-  const ref = (plural: string) => ({
+  const ref = (plural: string, namespace = env.namespace) => ({
     group: GROUP,
     version: VERSION,
     plural,
-    namespace: env.namespace,
+    namespace,
   });
-  const get = (plural: string, name: string): Promise<any> =>
-    custom.getNamespacedCustomObject({ ...ref(plural), name });
-  const gone = (plural: string, name: string) =>
-    get(plural, name).then(
+  const get = (
+    plural: string,
+    name: string,
+    namespace?: string,
+  ): Promise<any> =>
+    custom.getNamespacedCustomObject({ ...ref(plural, namespace), name });
+  const gone = (plural: string, name: string, namespace?: string) =>
+    get(plural, name, namespace).then(
       () => false,
       error => statusCodeOf(error) === 404,
     );
@@ -384,8 +401,10 @@ realCluster('operator scenarios (real cluster)', () => {
     eventually(() => hosts.getByName(env.namespace, name), check, {
       intervalMs: 100,
     });
-  const goneSoon = (plural: string, name: string) =>
-    eventually(() => gone(plural, name), Boolean, { intervalMs: 100 });
+  const goneSoon = (plural: string, name: string, namespace?: string) =>
+    eventually(() => gone(plural, name, namespace), Boolean, {
+      intervalMs: 100,
+    });
 
   /** As `kubectl patch` by an operator forcing a delete: the object goes at once. */
   async function dropFinalizers(plural: string, name: string) {
@@ -882,17 +901,9 @@ realCluster('operator scenarios (real cluster)', () => {
   });
 
   it('lets a BMC Secret go once the last PhysicalHost using it has gone, though another controller held that host after ours let go', async () => {
-    const namespace = `${env.namespace}-creds`;
-    await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedSecret({
-      namespace,
-      body: {
-        metadata: { name: 'bmc' },
-        stringData: { username: 'admin', password: 'pw' },
-      },
-    });
+    const namespace = await namespaceWithBmcSecret('creds');
     replica({ namespace });
-    const at = { ...ref(PHYSICAL_HOST.plural), namespace };
+    const at = ref(PHYSICAL_HOST.plural, namespace);
     const held = 'example.com/held';
     await custom.createNamespacedCustomObject({
       ...at,
@@ -917,20 +928,12 @@ realCluster('operator scenarios (real cluster)', () => {
     // sees it still there.
     await custom.deleteNamespacedCustomObject({ ...at, name: 'h-held' });
     await eventually(
-      () => custom.getNamespacedCustomObject({ ...at, name: 'h-held' }),
-      (o: any) => !o.metadata.finalizers.includes(FINALIZER),
+      () => get(PHYSICAL_HOST.plural, 'h-held', namespace),
+      o => !o.metadata.finalizers.includes(FINALIZER),
       { intervalMs: 100 },
     );
     await custom.deleteNamespacedCustomObject({ ...at, name: 'h-plain' });
-    await eventually(
-      () =>
-        custom.getNamespacedCustomObject({ ...at, name: 'h-plain' }).then(
-          () => 'present',
-          error => String(statusCodeOf(error)),
-        ),
-      status => status === '404',
-      { intervalMs: 100 },
-    );
+    await goneSoon(PHYSICAL_HOST.plural, 'h-plain', namespace);
     expect(await secretFinalizers()).toContain(CREDENTIALS_FINALIZER);
 
     await custom.patchNamespacedCustomObject({
@@ -956,15 +959,7 @@ realCluster('operator scenarios (real cluster)', () => {
         env.namespace,
       );
       await ensureShippedClusterRole(env.kubeConfig, 'beskar7-bmc-secrets');
-      const namespace = `${env.namespace}-doomed`;
-      await core.createNamespace({ body: { metadata: { name: namespace } } });
-      await core.createNamespacedSecret({
-        namespace,
-        body: {
-          metadata: { name: 'bmc' },
-          stringData: { username: 'admin', password: 'pw' },
-        },
-      });
+      const namespace = await namespaceWithBmcSecret('doomed');
       await env.kubeConfig
         .makeApiClient(RbacAuthorizationV1Api)
         .createNamespacedRoleBinding({
@@ -987,7 +982,7 @@ realCluster('operator scenarios (real cluster)', () => {
         });
       releaseCredentials = new SecretCredentialResolver(identity.kubeConfig);
       replica({ kubeConfig: identity.kubeConfig, namespace });
-      const at = { ...ref(''), namespace };
+      const at = ref('', namespace);
       for (const i of [1, 2]) {
         await custom.createNamespacedCustomObject({
           ...at,
