@@ -44,12 +44,10 @@ type Outcome =
  * Claims that lock before they decide. On PostgreSQL a claim's first try
  * goes in one statement with the others asked for meanwhile (FirstTries);
  * after that a claim is one statement (ClaimStore): it locks the machine
- * row, then takes the
- * machine's choice among its window on the claim ring (ring.ts) that `FOR
- * UPDATE SKIP LOCKED` grants (rows other claimers hold are skipped, not
- * waited for). On SQLite the
- * transaction's first statement is a write, which takes the database's
- * write lock at once (the effect of `BEGIN IMMEDIATE`), so the hosts read
+ * row, then takes the machine's choice among its window on the claim ring
+ * (ring.ts) that `FOR UPDATE SKIP LOCKED` grants (rows other claimers hold
+ * are skipped, not waited for). On SQLite the transaction's first
+ * statement is a write, which takes the database's write lock at once (the effect of `BEGIN IMMEDIATE`), so the hosts read
  * next cannot change before the claim is written. Either way no attempt
  * loses a race; only a busy database is retried, after a jittered backoff
  * and outside any transaction.
