@@ -4,11 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ClaimRequestStore, isClaimable } from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
-import {
-  answerPayloads,
-  ClaimAnswers,
-  ClaimSignals,
-} from '../database/ClaimSignals';
+import { ClaimAnswers, ClaimSignals } from '../database/ClaimSignals';
 import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { Beskar7Metrics } from '../metrics';
 import { jitteredBackoffMs, sleep } from './backoff';
@@ -56,12 +52,11 @@ interface Waiter {
 /**
  * One replica, elected through a lease, assigns hosts; every replica queues
  * its claim requests in the database and waits for the answer. The leader
- * serves the oldest requests in batches: it reads each machine's window on
- * the claim ring (one statement for the batch on PostgreSQL), gives each
+ * serves the oldest requests in batches: it reads them with each machine's
+ * window on the claim ring (one statement on PostgreSQL), gives each
  * machine its choice among the hosts not given earlier in the batch
- * (ring.ts), and writes the whole batch in one transaction that ends with
- * the fencing check, so the writes of a leader that lost its lease roll
- * back.
+ * (ring.ts), and writes the batch fenced by its lease, so that a leader
+ * that lost its lease writes nothing (one statement on PostgreSQL).
  */
 export class LeaderClaimCoordinator implements ClaimCoordinator {
   readonly mode = 'leader';
@@ -225,69 +220,39 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   }
 
   /**
-   * Serves the oldest pending requests in one fenced transaction. Returns how
-   * many requests it answered. Claims waiting on this replica are answered
-   * at once; the others learn from their own replica's poll.
+   * Serves the oldest pending requests, fenced by the lease. Returns how
+   * many requests it read. Claims waiting on this replica are answered at
+   * once; the others learn from a notification or their own replica's poll.
    */
   private async serveBatch(token: number): Promise<number> {
-    const pending = await this.requests.listPending(this.batchSize);
-    if (pending.length === 0) return 0;
-    const claimable = pending.filter(isClaimable);
-    const stale = pending.filter(m => !claimable.includes(m)).map(m => m.id);
+    const queued = await this.candidates.queuedWithWindows(
+      this.batchSize,
+      BATCH_WINDOW,
+    );
+    if (queued.length === 0) return 0;
+    const claimable = queued.map(q => q.machine).filter(isClaimable);
+    const stale = queued
+      .filter(q => !isClaimable(q.machine))
+      .map(q => q.machine.id);
     // Deferred requests stay queued, at the front, for the next batch.
     const { assignments, unserved } = assignHosts(
       claimable,
-      await this.candidates.windows(claimable, BATCH_WINDOW),
+      new Map(queued.map(q => [q.machine.id, q.window])),
     );
     const localUnserved = unserved.filter(id => this.waiters.has(id));
-
-    // The batch's requests: those answered here are removed with the
-    // served ones; the others' requesters read `no_hosts`.
-    const settled = [
-      ...assignments.map(a => a.machine.id),
-      ...stale,
-      ...localUnserved,
-    ];
+    // Requests answered here are removed; the others' requesters read `no_hosts`.
+    const settled = [...stale, ...localUnserved];
     const noHosts = unserved.filter(id => !localUnserved.includes(id));
-    try {
-      await this.knex.transaction(async trx => {
-        if (isPostgres(trx)) {
-          const written = await writeClaimBatch(trx, {
-            claims: assignments.map(({ machine, host }) => ({
-              machineId: machine.id,
-              host: { id: host.id, version: host.version },
-            })),
-            settled,
-            noHosts,
-            notifications: answerPayloads(remoteAnswers(assignments, unserved)),
-            // A leader that stalls mid-batch must not hold host rows past its lease.
-            idleTimeoutMs: this.timing.leaseDurationMs,
-          });
-          if (written !== assignments.length) {
-            throw new ClaimLostError('optimistic_lock');
-          }
-        } else {
-          for (const { machine, host } of assignments) {
-            await writeClaim(trx, machine.id, host);
-          }
-          await this.requests.remove(trx, settled);
-          await this.requests.markNoHosts(trx, noHosts);
-        }
-        await this.elector.fence(trx, token);
-      });
-    } catch (error) {
-      if (error instanceof ClaimLostError) {
-        // Someone wrote a host or machine outside the leader: read again.
-        this.claimMetrics.attempt(
-          'conflict',
-          error.reason === 'machine_taken' ? 'invalid_state' : error.reason,
-        );
-        return 0;
-      }
-      throw error;
-    }
+    const written = await this.writeBatch(token, assignments, settled, noHosts);
+    if (written === undefined) return 0;
+
     const answer = { attempts: 0, conflicts: 0 };
     for (const { machine, host } of assignments) {
+      if (!written.has(machine.id)) {
+        // Its host or machine changed since the read: asked again next batch.
+        this.claimMetrics.attempt('conflict', 'optimistic_lock');
+        continue;
+      }
       this.claimMetrics.attempt('success');
       this.settle(machine.id, {
         result: {
@@ -306,7 +271,59 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
         });
       }
     }
-    return pending.length;
+    return queued.length;
+  }
+
+  /**
+   * Writes a batch under the lease: on PostgreSQL in one statement that
+   * leaves out claims whose host or machine changed since the read; on
+   * SQLite in one transaction, all or nothing. Returns the machines that
+   * got their host (undefined: none, the batch lost a race and is read
+   * again); throws LeaseLostError when fenced off.
+   */
+  private async writeBatch(
+    token: number,
+    assignments: Assignment[],
+    settled: string[],
+    noHosts: string[],
+  ): Promise<Set<string> | undefined> {
+    if (isPostgres(this.knex)) {
+      const result = await writeClaimBatch(this.knex, {
+        claims: assignments.map(({ machine, host }) => ({
+          machineId: machine.id,
+          host: { id: host.id, version: host.version },
+        })),
+        settled,
+        noHosts,
+        fence: this.elector.fenceCte(token),
+      });
+      if (!result.fenced) this.elector.fencedOff(token);
+      return new Set(result.written);
+    }
+    try {
+      await this.knex.transaction(async trx => {
+        for (const { machine, host } of assignments) {
+          await writeClaim(trx, machine.id, host);
+        }
+        await this.requests.remove(trx, [
+          ...assignments.map(a => a.machine.id),
+          ...settled,
+        ]);
+        await this.requests.markNoHosts(trx, noHosts);
+        await this.elector.fence(trx, token);
+      });
+    } catch (error) {
+      if (error instanceof ClaimLostError) {
+        // Someone wrote a host or machine outside the leader: read again.
+        this.claimMetrics.attempt(
+          'conflict',
+          error.reason === 'machine_taken' ? 'invalid_state' : error.reason,
+        );
+        return undefined;
+      }
+      throw error;
+    }
+    return new Set(assignments.map(a => a.machine.id));
   }
 
   /** How long a loop waits between looks at the database. */
@@ -434,17 +451,6 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     if (rest.length) this.waiters.set(machineId, rest);
     else this.waiters.delete(machineId);
   }
-}
-
-/** Answers for requesters on other replicas: the host given, or null (no host fits). */
-function remoteAnswers(
-  assignments: Assignment[],
-  unserved: string[],
-): ClaimAnswers {
-  const answers: ClaimAnswers = {};
-  for (const { machine, host } of assignments) answers[machine.id] = host.id;
-  for (const machineId of unserved) answers[machineId] = null;
-  return answers;
 }
 
 /** Waits `ms`, or until `onWake`'s function is called. */

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
-import { LeaseStore } from '../database/LeaseStore';
+import { FenceCte, LeaseStore } from '../database/LeaseStore';
 import { Beskar7Metrics, LeaderElectionEvent } from '../metrics';
 import { LeaderElectionTiming } from './leaderElection';
 
@@ -147,11 +147,25 @@ export class LeaseElector {
   async fence(trx: Knex.Transaction, token: number): Promise<void> {
     const { leaseName, holderId } = this.options;
     if (!(await this.leases.fence(trx, leaseName, holderId, token))) {
-      if (this.fencingToken === token) {
-        this.stepDown('a write was fenced off');
-      }
-      throw new LeaseLostError(leaseName);
+      this.fencedOff(token);
     }
+  }
+
+  /** For a statement that fences its own writes: the fence CTE for `token`. */
+  fenceCte(token: number): FenceCte {
+    return this.leases.fenceCte(
+      this.options.leaseName,
+      this.options.holderId,
+      token,
+    );
+  }
+
+  /** A write with `token` was fenced off: steps down and throws LeaseLostError. */
+  fencedOff(token: number): never {
+    if (this.fencingToken === token) {
+      this.stepDown('a write was fenced off');
+    }
+    throw new LeaseLostError(this.options.leaseName);
   }
 
   private stepDown(why: string) {

@@ -1,10 +1,16 @@
-import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
 import { ClaimCandidate } from '../database/ClaimCandidateStore';
 import { RING_WINDOW, ringChoice } from './ring';
 import { identityKey } from './selection';
 
+/** A machine as a batch assigns it: its id and its identity on the ring. */
+export interface BatchMachine {
+  id: string;
+  namespace: string;
+  name: string;
+}
+
 export interface Assignment {
-  machine: Machine;
+  machine: BatchMachine;
   host: ClaimCandidate;
 }
 
@@ -22,7 +28,7 @@ export const BATCH_WINDOW = 2 * RING_WINDOW;
  * choice may lie beyond it; the next batch reads again.
  */
 export function assignHosts(
-  machines: Machine[],
+  machines: BatchMachine[],
   windows: Map<string, ClaimCandidate[]>,
   windowSize = BATCH_WINDOW,
 ): { assignments: Assignment[]; unserved: string[]; deferred: string[] } {

@@ -1,4 +1,7 @@
-import { matchesRequirements } from '@beskar7/backstage-plugin-beskar7-common';
+import {
+  Machine,
+  matchesRequirements,
+} from '@beskar7/backstage-plugin-beskar7-common';
 import { machinePoint } from '../claims/rendezvous';
 import { ringDistance, ringRank } from '../claims/ring';
 import { identityKey } from '../claims/selection';
@@ -13,6 +16,8 @@ import {
   withCapabilities,
 } from '@beskar7/backend-testing/fleet';
 import { ClaimCandidateStore } from './ClaimCandidateStore';
+import { CLAIM_REQUESTS_TABLE, ClaimRequestStore } from './ClaimRequestStore';
+import { MACHINES_TABLE } from './machineRows';
 import { HOSTS_TABLE } from './hostRows';
 import { MachineStore } from './MachineStore';
 import { applyDatabaseMigrations } from './migrations';
@@ -66,7 +71,7 @@ describe.each(databases.eachSupportedId())(
       expect(nonEmpty).toBeGreaterThan(50);
     });
 
-    it('reads the windows of a batch of machines', async () => {
+    it("reads the oldest queued requests, each with its machine's window", async () => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
       const rng = random(12);
@@ -76,8 +81,9 @@ describe.each(databases.eachSupportedId())(
       );
       await insertHosts(knex, hosts);
       const machines = new MachineStore(knex);
-      const batch = [];
-      for (let i = 0; i < 20; i++) {
+      const requests = new ClaimRequestStore(knex);
+      const queued: Machine[] = [];
+      for (let i = 0; i < 22; i++) {
         const requirements = i % 3 ? randomRequirements(rng) : {};
         const id = await insertMachine(knex, {
           namespace: 'default',
@@ -85,10 +91,40 @@ describe.each(databases.eachSupportedId())(
           requirements,
           ...randomNeeds(rng),
         });
-        batch.push((await machines.get(id))!);
+        await requests.enqueue(id, 'replica-1');
+        await knex(CLAIM_REQUESTS_TABLE)
+          .where({ machine_id: id })
+          .update({ created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, 22 - i)) });
+        queued.push((await machines.get(id))!);
       }
-      const windows = await new ClaimCandidateStore(knex).windows(batch, 6);
-      for (const machine of batch) {
+      // Queued, then claimed another way: read, with no window.
+      await knex(MACHINES_TABLE)
+        .where({ id: queued[21].id })
+        .update({ phase: 'Claimed', host_id: hosts[0].id });
+      // Answered already: not pending.
+      await requests.markNoHosts(knex, [queued[20].id]);
+
+      const read = await new ClaimCandidateStore(knex).queuedWithWindows(20, 6);
+      // Oldest first; the answered request is not pending; the newest is past the limit.
+      const oldestFirst = [...queued]
+        .reverse()
+        .filter(m => m.id !== queued[20].id);
+      expect(read.map(q => q.machine.id)).toEqual(
+        oldestFirst.slice(0, 20).map(m => m.id),
+      );
+      const claimedAnotherWay = read.find(q => q.machine.id === queued[21].id);
+      expect(claimedAnotherWay).toMatchObject({
+        machine: { phase: 'Claimed', hostId: hosts[0].id },
+        window: [],
+      });
+      for (const { machine: read1, window } of read) {
+        if (read1.id === queued[21].id) continue;
+        const machine = queued.find(m => m.id === read1.id)!;
+        expect(read1).toMatchObject({
+          namespace: machine.namespace,
+          name: machine.name,
+          phase: 'Pending',
+        });
         const point = machinePoint(identityKey(machine));
         const eligible = hosts.filter(h =>
           matchesRequirements(h, machine.requirements, machine),
@@ -97,10 +133,16 @@ describe.each(databases.eachSupportedId())(
           .sort(
             (a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash),
           )
-          .slice(0, 6)
-          .map(h => h.id);
-        const window = windows.get(machine.id)!;
-        expect(window.map(h => h.id)).toEqual(expected);
+          .slice(0, 6);
+        expect(window).toEqual(
+          expected.map(h => ({
+            id: h.id,
+            namespace: h.namespace,
+            name: h.name,
+            version: 0,
+            hash: h.hash,
+          })),
+        );
         // The window is enough to tell the machine's choice.
         expect(ringRank(identityKey(machine), window, 6)[0]?.id).toEqual(
           ringRank(identityKey(machine), eligible, 6)[0]?.id,

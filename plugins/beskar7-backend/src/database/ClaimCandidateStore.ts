@@ -1,7 +1,14 @@
-import { Machine } from '@beskar7/backstage-plugin-beskar7-common';
+import { MachinePhase } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
 import { machinePoint } from '../claims/rendezvous';
-import { ELIGIBLE_SQL, ringWalkSql } from './ClaimStore';
+import { identityKey } from '../claims/selection';
+import {
+  CLAIM_REQUESTS_TABLE,
+  ClaimRequestStore,
+  isClaimable,
+  MachineClaimState,
+} from './ClaimRequestStore';
+import { CLAIMABLE, ELIGIBLE_SQL, ringWalkSql } from './ClaimStore';
 import { EligibilityInput, whereEligible } from './claimEligibility';
 import { isPostgres } from './dialect';
 import { preparedRaw } from './preparedStatement';
@@ -53,51 +60,116 @@ export class ClaimCandidateStore {
   }
 
   /**
-   * Each machine's first `limit` eligible hosts clockwise, by machine id:
-   * on PostgreSQL one statement for the whole batch.
+   * The oldest `limit` pending claim requests, oldest first, each with its
+   * machine's first `windowSize` eligible hosts clockwise (none for a
+   * machine no longer Pending without a host): on PostgreSQL one statement.
    */
-  async windows(
-    machines: Machine[],
+  async queuedWithWindows(
     limit: number,
-  ): Promise<Map<string, ClaimCandidate[]>> {
-    const windows = new Map<string, ClaimCandidate[]>(
-      machines.map(m => [m.id, []]),
-    );
+    windowSize: number,
+  ): Promise<QueuedClaim[]> {
     if (!isPostgres(this.knex)) {
+      const machines = await new ClaimRequestStore(this.knex).listPending(
+        limit,
+      );
+      const queued: QueuedClaim[] = [];
       for (const machine of machines) {
-        windows.set(
-          machine.id,
-          await this.walk(
-            machine,
-            machinePoint(`${machine.namespace}/${machine.name}`),
-            { limit },
-          ),
-        );
+        queued.push({
+          machine,
+          window: isClaimable(machine)
+            ? await this.walk(machine, machinePoint(identityKey(machine)), {
+                limit: windowSize,
+              })
+            : [],
+        });
       }
-      return windows;
+      return queued;
     }
-    // MATERIALIZED: inlined, each machine's point (PL/pgSQL hashes) was
-    // computed again for every host row compared with it, and the walk could
-    // not start from it in the ring's index (30 ms a machine at 1,000 hosts).
     const { rows } = await preparedRaw(
       this.knex,
-      `WITH m AS MATERIALIZED (
-         SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point FROM (
-           SELECT id, phase, host_id, requirements::jsonb AS req,
-                  provisioning_mode AS mode, boot_mode,
-                  beskar7_fnv1a32(namespace || '/' || name) AS hash
-             FROM ${MACHINES_TABLE} WHERE id = ANY(?::text[])) batch)
-       SELECT m.id AS machine_id, w.*
-         FROM m CROSS JOIN LATERAL (${ringWalkSql(limit, ELIGIBLE_SQL)}) w
-        ORDER BY m.id, w.wrapped, w.rendezvous_hash, w.namespace, w.name`,
-      [machines.map(m => m.id)],
+      queuedWithWindowsSql(limit, windowSize),
+      [],
     );
-    for (const row of rows) {
-      const window = windows.get(row.machine_id)!;
-      if (window.length < limit) window.push(toCandidate(row));
-    }
-    return windows;
+    return rows.map((row: QueuedRow) => ({
+      machine: {
+        id: row.id,
+        namespace: row.namespace,
+        name: row.name,
+        phase: row.phase,
+        hostId: row.host_id ?? undefined,
+      },
+      window: (row.hosts ?? [])
+        .slice(0, windowSize)
+        .map(([id, namespace, name, version, hash]) => ({
+          id,
+          namespace,
+          name,
+          version,
+          hash,
+        })),
+    }));
   }
+}
+
+/** A queued claim: the machine as read, and its window (ring order). */
+export interface QueuedClaim {
+  machine: MachineClaimState & { id: string; namespace: string; name: string };
+  window: ClaimCandidate[];
+}
+
+interface QueuedRow {
+  id: string;
+  namespace: string;
+  name: string;
+  phase: MachinePhase;
+  host_id: string | null;
+  /** [id, namespace, name, version, hash] of each host, in ring order. */
+  hosts: Array<[string, string, string, number, number]> | null;
+}
+
+/** queuedWithWindows's statements, by limit and window size. */
+const queuedStatements = new Map<string, string>();
+
+/**
+ * The statement of queuedWithWindows: the requests (by the queue's index)
+ * with their machines, each machine's walk round the ring as one JSON
+ * array. The sizes are part of the text, not bindings: a statement without
+ * parameters is planned once per connection.
+ */
+function queuedWithWindowsSql(limit: number, windowSize: number): string {
+  const key = `${limit}/${windowSize}`;
+  let sql = queuedStatements.get(key);
+  if (sql === undefined) {
+    if (![limit, windowSize].every(n => Number.isSafeInteger(n) && n > 0)) {
+      throw new Error(`queued claims need positive sizes, got ${key}`);
+    }
+    // MATERIALIZED: inlined, each machine's point (PL/pgSQL hashes) was
+    // computed again for every host row compared with it, and the walk
+    // could not start from it in the ring's index (30 ms a machine at 1,000
+    // hosts).
+    sql = `WITH m AS MATERIALIZED (
+      SELECT id, namespace, name, phase, host_id, requested_at, req, mode, boot_mode,
+             hash, beskar7_mix32(hash) AS point FROM (
+        SELECT mm.id, mm.namespace, mm.name, mm.phase, mm.host_id,
+               r.created_at AS requested_at, mm.requirements::jsonb AS req,
+               mm.provisioning_mode AS mode, mm.boot_mode,
+               beskar7_fnv1a32(mm.namespace || '/' || mm.name) AS hash
+          FROM (SELECT machine_id, created_at FROM ${CLAIM_REQUESTS_TABLE}
+                 WHERE outcome IS NULL ORDER BY created_at, machine_id LIMIT ${limit}) r
+          JOIN ${MACHINES_TABLE} mm ON mm.id = r.machine_id) queued)
+    SELECT m.id, m.namespace, m.name, m.phase, m.host_id, w.hosts
+      FROM m LEFT JOIN LATERAL (
+        SELECT json_agg(
+                 json_build_array(w.id, w.namespace, w.name, w.version, w.rendezvous_hash)
+                 ORDER BY w.wrapped, w.rendezvous_hash, w.namespace, w.name) AS hosts
+          FROM (${ringWalkSql(
+            windowSize,
+            `${CLAIMABLE} AND ${ELIGIBLE_SQL}`,
+          )}) w) w ON TRUE
+     ORDER BY m.requested_at, m.id`;
+    queuedStatements.set(key, sql);
+  }
+  return sql;
 }
 
 function toCandidate(row: {

@@ -13,24 +13,13 @@ export const CLAIM_ANSWERED_CHANNEL = 'beskar7_claim_answered';
  */
 export type ClaimAnswers = Record<string, string | null>;
 
-// A notification's payload must stay under 8,000 bytes: about 90 answers.
-const ANSWERS_PER_NOTIFICATION = 80;
-
 /**
- * `answers` as payloads for CLAIM_ANSWERED_CHANNEL, each under
- * PostgreSQL's limit. Sent with pg_notify inside the batch's transaction:
- * NOTIFY is transactional, so a batch that rolls back, or is fenced off,
- * tells nobody anything.
+ * Answers per notification on CLAIM_ANSWERED_CHANNEL: a payload must stay
+ * under PostgreSQL's 8,000 bytes, about 90 answers. Sent with pg_notify
+ * inside the batch's statement: NOTIFY is transactional, so a batch that
+ * is fenced off tells nobody anything.
  */
-export function answerPayloads(answers: ClaimAnswers): string[] {
-  const entries = Object.entries(answers);
-  const payloads: string[] = [];
-  for (let i = 0; i < entries.length; i += ANSWERS_PER_NOTIFICATION) {
-    const chunk = entries.slice(i, i + ANSWERS_PER_NOTIFICATION);
-    payloads.push(JSON.stringify(Object.fromEntries(chunk)));
-  }
-  return payloads;
-}
+export const ANSWERS_PER_NOTIFICATION = 80;
 
 export interface ClaimSignalHandlers {
   /** A claim request was queued (by any replica), while requests are heard. */

@@ -29,6 +29,7 @@ import {
 import { CLAIM_REQUESTS_TABLE, ClaimRequestStore } from './ClaimRequestStore';
 import { CLAIM_ANSWERED_CHANNEL } from './ClaimSignals';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
+import { LeaseStore } from './LeaseStore';
 import { HOSTS_TABLE } from './hostRows';
 import { MACHINES_TABLE } from './machineRows';
 import { applyDatabaseMigrations } from './migrations';
@@ -273,13 +274,13 @@ describe.each(
     ).toEqual({ kind: 'missing' });
   });
 
-  it("writes a leader's batch in one statement: claims, the queue's bookkeeping, notifications at commit, the idle timeout", async () => {
+  it("writes a leader's batch in one fenced statement: the claims still open, the queue's bookkeeping, the answers", async () => {
     const knex = await migrated();
     const rng = random(5);
-    const hosts = Array.from({ length: 2 }, (_, i) => randomHost(rng, i));
+    const hosts = Array.from({ length: 3 }, (_, i) => randomHost(rng, i));
     await insertHosts(knex, hosts);
-    const [m1, m2, m3] = await Promise.all(
-      ['m-1', 'm-2', 'm-3'].map(n =>
+    const [m1, m2, m3, m4] = await Promise.all(
+      ['m-1', 'm-2', 'm-3', 'm-4'].map(n =>
         insertMachine(knex, {
           namespace: 'default',
           name: n,
@@ -288,43 +289,50 @@ describe.each(
       ),
     );
     const requests = new ClaimRequestStore(knex);
-    for (const id of [m1, m2, m3]) await requests.enqueue(id, 'replica-1');
+    for (const id of [m1, m2, m3, m4]) await requests.enqueue(id, 'replica-1');
+    // m4 is released after the leader read it: its host must not be written.
+    await knex(MACHINES_TABLE).where({ id: m4 }).update({ phase: 'Released' });
+    const leases = new LeaseStore(knex);
+    const token = (await leases.tryAcquire('coordinator', 'leader', 60_000))!;
     const heard: string[] = [];
     const listener = await knex.client.acquireRawConnection();
     listener.on('notification', (n: { payload: string }) =>
       heard.push(n.payload),
     );
     await listener.query(`LISTEN ${CLAIM_ANSWERED_CHANNEL}`);
+    const batch = {
+      claims: [
+        { machineId: m1, host: { id: hosts[0].id, version: 0 } },
+        // Read at a version the host has moved past: not written.
+        { machineId: m2, host: { id: hosts[1].id, version: 7 } },
+        { machineId: m4, host: { id: hosts[2].id, version: 0 } },
+      ],
+      settled: [],
+      noHosts: [m3],
+    };
     try {
-      const trx = await knex.transaction();
-      const written = await writeClaimBatch(trx, {
-        claims: [
-          { machineId: m1, host: { id: hosts[0].id, version: 0 } },
-          // Read at a version the host has moved past: not written.
-          { machineId: m2, host: { id: hosts[1].id, version: 7 } },
-        ],
-        settled: [m1],
-        noHosts: [m3],
-        notifications: [JSON.stringify({ [m1]: hosts[0].id })],
-        idleTimeoutMs: 12_345,
-      });
-      const { rows } = await trx.raw(
-        `SELECT current_setting('idle_in_transaction_session_timeout') AS timeout`,
-      );
-      expect({ written, timeout: rows[0].timeout }).toEqual({
-        written: 1,
-        timeout: '12345ms',
-      });
-      // NOTIFY is transactional: nothing is heard before the commit.
-      await new Promise(resolve => setTimeout(resolve, 100));
-      expect(heard).toEqual([]);
-      await trx.commit();
+      // A deposed leader's batch writes nothing and tells nobody.
+      expect(
+        await writeClaimBatch(knex, {
+          ...batch,
+          fence: leases.fenceCte('coordinator', 'leader', token - 1),
+        }),
+      ).toEqual({ fenced: false, written: [] });
+      expect(
+        await writeClaimBatch(knex, {
+          ...batch,
+          fence: leases.fenceCte('coordinator', 'leader', token),
+        }),
+      ).toEqual({ fenced: true, written: [m1] });
       await eventually(
         () => heard,
-        h => h.length === 1,
+        h => h.length > 0,
         { what: 'the batch notification' },
       );
-      expect(JSON.parse(heard[0])).toEqual({ [m1]: hosts[0].id });
+      // The deposed batch's notification would have come first.
+      expect(heard.map(h => JSON.parse(h))).toEqual([
+        { [m1]: hosts[0].id, [m3]: null },
+      ]);
     } finally {
       await knex.client.destroyRawConnection(listener);
     }
@@ -333,23 +341,24 @@ describe.each(
     expect(await request(m1)).toBeUndefined();
     expect(await request(m2)).toEqual({ outcome: null });
     expect(await request(m3)).toEqual({ outcome: 'no_hosts' });
+    expect(await request(m4)).toEqual({ outcome: null });
     const host = (id: string) =>
       knex(HOSTS_TABLE).where({ id }).first('state', 'consumer_id');
-    expect(await host(hosts[0].id)).toEqual({
-      state: 'Claimed',
-      consumer_id: m1,
-    });
-    expect(await host(hosts[1].id)).toEqual({
-      state: 'Available',
-      consumer_id: null,
-    });
+    expect(await Promise.all(hosts.map(h => host(h.id)))).toEqual([
+      { state: 'Claimed', consumer_id: m1 },
+      { state: 'Available', consumer_id: null },
+      { state: 'Available', consumer_id: null },
+    ]);
     const machine = (id: string) =>
       knex(MACHINES_TABLE).where({ id }).first('phase', 'host_id');
-    expect(await machine(m1)).toEqual({
-      phase: 'Claimed',
-      host_id: hosts[0].id,
-    });
-    expect(await machine(m2)).toEqual({ phase: 'Pending', host_id: null });
+    expect(await Promise.all([m1, m2, m4].map(machine))).toEqual([
+      { phase: 'Claimed', host_id: hosts[0].id },
+      { phase: 'Pending', host_id: null },
+      { phase: 'Released', host_id: null },
+    ]);
+    expect(await knex(HOST_EVENTS_TABLE).select('host_id', 'message')).toEqual([
+      { host_id: hosts[0].id, message: `claimed by machine ${m1}` },
+    ]);
   });
 
   it('optimistic: a lost conditional write writes nothing and hands back the next candidates', async () => {

@@ -6,7 +6,11 @@ import {
 import { Knex } from 'knex';
 import { RING_WINDOW } from '../claims/ring';
 import { CLAIM_REQUESTS_TABLE } from './ClaimRequestStore';
-import { CLAIM_ANSWERED_CHANNEL } from './ClaimSignals';
+import {
+  ANSWERS_PER_NOTIFICATION,
+  CLAIM_ANSWERED_CHANNEL,
+} from './ClaimSignals';
+import { FenceCte } from './LeaseStore';
 import { HOST_EVENTS_TABLE } from './HostEventStore';
 import { preparedRaw } from './preparedStatement';
 import { HOSTS_TABLE } from './hostRows';
@@ -131,7 +135,7 @@ export const EXCLUDED_SQL = `ex AS (SELECT ?::text[] AS ids)`;
 
 const IS_EXCLUDED = `(h.id = ANY((SELECT ids FROM ex)::text[]))`;
 
-const CLAIMABLE = `m.phase = 'Pending' AND m.host_id IS NULL`;
+export const CLAIMABLE = `m.phase = 'Pending' AND m.host_id IS NULL`;
 
 /** What a claim's walks keep: hosts the machine may take and has not passed over. */
 const CLAIM_WALK_FILTER = `${CLAIMABLE} AND NOT ${IS_EXCLUDED} AND ${ELIGIBLE_SQL}`;
@@ -436,64 +440,88 @@ export interface BatchClaim {
 /** A leader's batch, as one statement writes it (PostgreSQL). */
 export interface ClaimBatch {
   claims: BatchClaim[];
-  /** Requests the batch settles, removed from the queue. */
+  /** Requests the batch settles besides those of the claims written: removed from the queue. */
   settled: string[];
   /** Requests answered `no_hosts`, left for their requesters to read. */
   noHosts: string[];
-  /** Payloads for CLAIM_ANSWERED_CHANNEL, delivered when the transaction commits. */
-  notifications: string[];
-  /** idle_in_transaction_session_timeout for the rest of the transaction. */
-  idleTimeoutMs: number;
+  /** The leader's lease, which the statement checks and holds as it writes. */
+  fence: FenceCte;
+}
+
+/** What a batch statement wrote. */
+export interface ClaimBatchResult {
+  /** False: the lease was no longer the leader's, and nothing was written. */
+  fenced: boolean;
+  /** Machines that got their host; the others' requests stay queued. */
+  written: string[];
 }
 
 /**
- * Writes a leader's batch in one statement, inside the caller's
- * transaction: the claims (`UPDATE ... FROM unnest(...)`), the queue's
- * bookkeeping and the notifications, so that a batch costs the leader's
- * one connection a single round trip before the fence and the commit (it
- * was six). Returns how many claims were written whole; fewer than asked
- * means some host or machine changed since it was read, and the caller
- * must roll back.
+ * Writes a leader's batch in one statement, its own transaction: the
+ * fence, the claims (`UPDATE ... FROM unnest(...)`), the queue's
+ * bookkeeping and the answers (CLAIM_ANSWERED_CHANNEL, delivered at
+ * commit), so that a batch costs the leader one round trip and no
+ * transaction left open between statements. Every write reads the fence:
+ * with the lease lost, nothing is written. The batch's machines are locked
+ * first, in one order, and claimed only while still Pending without a
+ * host, so a claim whose host or machine changed since the leader read it
+ * is left out whole (host and machine both, never one of them) and its
+ * request stays queued for the next batch.
  */
 export async function writeClaimBatch(
-  trx: Knex.Transaction,
+  knex: Knex,
   batch: ClaimBatch,
-): Promise<number> {
+): Promise<ClaimBatchResult> {
   const now = new Date();
+  const fenced = 'EXISTS (SELECT 1 FROM fence)';
   // Arrays, not a VALUES list: one statement text for every batch size, planned once.
   const { rows } = await preparedRaw(
-    trx,
+    knex,
     `WITH batch (machine_id, id, version) AS (
         SELECT * FROM unnest(?::text[], ?::text[], ?::integer[])),
-      settings AS (
-        SELECT set_config('idle_in_transaction_session_timeout', ?, true)),
-      ${claimWritesSql('batch', `mm.phase = 'Pending' AND mm.host_id IS NULL`)},
+      ${batch.fence.sql},
+      m AS (
+        SELECT m.id FROM ${MACHINES_TABLE} m
+         WHERE m.id IN (SELECT machine_id FROM batch) AND ${CLAIMABLE} AND ${fenced}
+         ORDER BY m.id FOR UPDATE),
+      source AS (SELECT batch.* FROM batch JOIN m ON m.id = batch.machine_id),
+      ${claimWritesSql('source')},
       settled AS (
-        DELETE FROM ${CLAIM_REQUESTS_TABLE} WHERE machine_id = ANY(?::text[])),
+        DELETE FROM ${CLAIM_REQUESTS_TABLE}
+         WHERE ${fenced}
+           AND (machine_id = ANY(?::text[]) OR machine_id IN (SELECT id FROM machine))),
       no_hosts AS (
         UPDATE ${CLAIM_REQUESTS_TABLE} SET outcome = 'no_hosts', resolved_at = ?
-         WHERE machine_id = ANY(?::text[])),
+         WHERE ${fenced} AND machine_id = ANY(?::text[])),
+      answers AS (
+        SELECT claimed.machine_id, claimed.id AS host_id
+          FROM claimed JOIN machine ON machine.id = claimed.machine_id
+        UNION ALL
+        SELECT unnest(?::text[]), NULL WHERE ${fenced}),
       notified AS (
-        SELECT pg_notify('${CLAIM_ANSWERED_CHANNEL}', payload) FROM unnest(?::text[]) payload)
-     -- PostgreSQL runs a plain SELECT CTE only if the statement reads it:
-     -- done is read so that settings and notified run at all.
-     SELECT (SELECT count(*) FROM machine) AS written,
-            (SELECT count(*) FROM settings) + (SELECT count(*) FROM notified) AS done`,
+        SELECT pg_notify('${CLAIM_ANSWERED_CHANNEL}', json_object_agg(machine_id, host_id)::text)
+          FROM (SELECT *, (row_number() OVER () - 1) / ${ANSWERS_PER_NOTIFICATION} AS part
+                  FROM answers) a
+         GROUP BY part)
+     -- PostgreSQL runs a plain SELECT CTE only if the statement reads it.
+     SELECT (SELECT count(*) FROM fence) AS fenced,
+            (SELECT coalesce(array_agg(id), '{}') FROM machine) AS written,
+            (SELECT count(*) FROM notified) AS notified`,
     [
       batch.claims.map(c => c.machineId),
       batch.claims.map(c => c.host.id),
       batch.claims.map(c => c.host.version),
-      String(Math.ceil(batch.idleTimeoutMs)),
+      ...batch.fence.bindings,
       now,
       now,
       now,
       batch.settled,
       now,
       batch.noHosts,
-      batch.notifications,
+      batch.noHosts,
     ],
   );
-  return Number(rows[0].written);
+  return { fenced: Number(rows[0].fenced) === 1, written: rows[0].written };
 }
 
 /**

@@ -13,6 +13,12 @@ export interface LeaseRecord {
   expiresAtMs: number;
 }
 
+/** LeaseStore.fenceCte: the CTE's text and its bindings. */
+export interface FenceCte {
+  sql: string;
+  bindings: [string, string, number];
+}
+
 /**
  * Named leases in the database. Every statement is a single conditional
  * update evaluated on the database's clock, so two replicas can never both
@@ -130,6 +136,23 @@ export class LeaseStore {
       fencing_token: trx.raw('fencing_token'),
     });
     return updated === 1;
+  }
+
+  /**
+   * `fence` as a CTE named `fence`, for a PostgreSQL statement that carries
+   * the holder's writes: one row while `token` is the live lease, which it
+   * locks until the statement's transaction commits. The writes must read
+   * `fence`, so that none is made without it.
+   */
+  fenceCte(name: string, holderId: string, token: number): FenceCte {
+    return {
+      sql: `fence AS (
+        UPDATE ${LEASES_TABLE} SET fencing_token = fencing_token
+         WHERE name = ? AND holder_id = ? AND fencing_token = ?
+           AND expires_at_ms > ${this.now}
+        RETURNING 1)`,
+      bindings: [name, holderId, token],
+    };
   }
 
   private held(db: Knex, name: string, holderId: string, token: number) {
