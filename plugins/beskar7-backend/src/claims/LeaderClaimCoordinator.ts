@@ -201,7 +201,13 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
         continue;
       }
       try {
-        const served = await this.serveBatch(token);
+        await this.signals.atWork();
+        let served = await this.serveBatch(token);
+        // Requests queued while the leader works wake nobody: it reads the
+        // queue once more after it said it rests (ClaimSignals).
+        if (served === 0 && (await this.signals.resting())) {
+          served = await this.serveBatch(token);
+        }
         failures = 0;
         if (served === 0) await this.idle();
       } catch (error) {

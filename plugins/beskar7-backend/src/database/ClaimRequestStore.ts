@@ -3,7 +3,11 @@ import {
   MachinePhase,
 } from '@beskar7/backstage-plugin-beskar7-common';
 import { Knex } from 'knex';
-import { CLAIM_REQUESTED_CHANNEL } from './ClaimSignals';
+import {
+  CLAIM_REQUESTED_CHANNEL,
+  LEADER_RESTING_SQL,
+  REQUESTING_CTE_SQL,
+} from './ClaimSignals';
 import { isPostgres } from './dialect';
 import { preparedRaw } from './preparedStatement';
 import { MACHINES_TABLE, MachineRow, rowToMachine } from './machineRows';
@@ -29,9 +33,10 @@ export function isClaimable(machine: MachineClaimState): boolean {
 // durable commit.
 const ENQUEUE_SQL = `
   WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+  ${REQUESTING_CTE_SQL},
   machine AS (
     SELECT phase, host_id, phase = 'Pending' AND host_id IS NULL AS claimable
-      FROM ${MACHINES_TABLE}, async_commit WHERE id = ?),
+      FROM ${MACHINES_TABLE}, async_commit, requesting WHERE id = ?),
   queued AS (
     INSERT INTO ${CLAIM_REQUESTS_TABLE} (machine_id, requested_by, created_at)
     SELECT ?, ?, ? FROM machine WHERE claimable
@@ -39,7 +44,8 @@ const ENQUEUE_SQL = `
        SET outcome = NULL, requested_by = EXCLUDED.requested_by,
            created_at = EXCLUDED.created_at, resolved_at = NULL
      WHERE ${CLAIM_REQUESTS_TABLE}.outcome IS NOT NULL)
-  SELECT phase, host_id, CASE WHEN claimable THEN pg_notify(?, '') END AS woke
+  SELECT phase, host_id,
+         CASE WHEN claimable AND ${LEADER_RESTING_SQL} THEN pg_notify(?, '') END AS woke
     FROM machine`;
 
 function toClaimState(row: {
@@ -64,7 +70,7 @@ export class ClaimRequestStore {
    * Queues a claim for the machine if it is still `Pending` without a host,
    * and returns the machine's phase and host as read (undefined: no such
    * machine); one statement on PostgreSQL, which also wakes the leader
-   * (ClaimSignals) when it commits. A previous unanswerable request is asked
+   * when it commits, if the leader rests (ClaimSignals). A previous unanswerable request is asked
    * again, a pending one keeps its place.
    */
   async enqueue(

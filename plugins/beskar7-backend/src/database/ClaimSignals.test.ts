@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { createTestDatabases } from '@beskar7/backend-testing/database';
 import { eventually } from '@beskar7/backstage-plugin-beskar7-node/testUtils';
+import { insertPendingMachines } from '@beskar7/backend-testing/fleet';
+import { CLAIM_REQUESTS_TABLE, ClaimRequestStore } from './ClaimRequestStore';
+import { applyDatabaseMigrations } from './migrations';
 import {
   CLAIM_ANSWERED_CHANNEL,
   CLAIM_REQUESTED_CHANNEL,
@@ -107,6 +110,70 @@ describe('ClaimSignals', () => {
       } finally {
         await a.signals.stop();
         await b.signals.stop();
+      }
+    },
+  );
+
+  it.each(postgres)(
+    'has requests wake the leader only while it rests, and lets it rest only once every request that found it at work has committed, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const [m1, m2, m3] = (
+        await insertPendingMachines(knex, { count: 3 })
+      ).map(m => m.id);
+      const leader = recording(knex);
+      const requests = new ClaimRequestStore(knex);
+      let answers = 0;
+      /** Requests heard so far: all that were notified, being heard before a later answer. */
+      const requestsHeard = async () => {
+        await knex.raw('SELECT pg_notify(?, ?)', [
+          CLAIM_ANSWERED_CHANNEL,
+          JSON.stringify({}),
+        ]);
+        const answered = ++answers;
+        await eventually(
+          () => leader.heard.answers.length,
+          n => n === answered,
+          { intervalMs: 10, timeoutMs: 10_000, what: `answer ${answered}` },
+        );
+        return leader.heard.requests;
+      };
+      let commitLate: Knex.Transaction | undefined;
+      try {
+        await leader.signals.start();
+        await leader.signals.hearRequests(true);
+        await leader.signals.atWork();
+        await requests.enqueue(m1, 'replica-1');
+        expect(await requestsHeard()).toBe(0);
+
+        // A request queued while the leader works, not yet committed.
+        commitLate = await knex.transaction();
+        await new ClaimRequestStore(commitLate).enqueue(m2, 'replica-1');
+        let rested: boolean | undefined;
+        const resting = leader.signals.resting().then(r => {
+          rested = r;
+        });
+        await new Promise(resolve => setTimeout(resolve, 300));
+        expect(rested).toBeUndefined();
+        await commitLate.commit();
+        await resting;
+        expect(rested).toBe(true);
+        // The leader's next read of the queue sees it, though nobody was woken.
+        expect(
+          await knex(CLAIM_REQUESTS_TABLE)
+            .whereIn('machine_id', [m1, m2])
+            .pluck('machine_id'),
+        ).toEqual(expect.arrayContaining([m1, m2]));
+        expect(await requestsHeard()).toBe(0);
+
+        // Resting, the leader is woken by the next request.
+        await requests.enqueue(m3, 'replica-1');
+        expect(await requestsHeard()).toBe(1);
+      } finally {
+        if (commitLate && !commitLate.isCompleted())
+          await commitLate.rollback();
+        await leader.signals.stop();
       }
     },
   );

@@ -21,6 +21,32 @@ export type ClaimAnswers = Record<string, string | null>;
  */
 export const ANSWERS_PER_NOTIFICATION = 80;
 
+/**
+ * Session advisory locks (PostgreSQL) by which requesters tell whether the
+ * leader must be woken, as `pg_advisory_lock(CLAIM_LOCK_SPACE, key)`:
+ * `atWork`, held by the leader's listening connection while it serves;
+ * `requesting`, held shared by every request being queued until it commits.
+ */
+export const CLAIM_LOCK_SPACE = 1647798115;
+export const CLAIM_LOCKS = { atWork: 1, requesting: 2 } as const;
+
+const lock = (key: keyof typeof CLAIM_LOCKS) =>
+  `${CLAIM_LOCK_SPACE}, ${CLAIM_LOCKS[key]}`;
+
+/**
+ * For the statement that queues a request: a CTE `requesting` taking the
+ * requesting lock, to be read before the request is written, and the
+ * condition under which it notifies CLAIM_REQUESTED_CHANNEL: the leader is
+ * not at work. (NOTIFY serializes the commits of every notifying
+ * transaction of the database, and wakes every listening session: a
+ * notification for each request was most of a leader-mode claim's cost.)
+ */
+export const REQUESTING_CTE_SQL = `requesting AS (
+    SELECT pg_advisory_xact_lock_shared(${lock('requesting')}))`;
+export const LEADER_RESTING_SQL = `pg_try_advisory_xact_lock_shared(${lock(
+  'atWork',
+)})`;
+
 export interface ClaimSignalHandlers {
   /** A claim request was queued (by any replica), while requests are heard. */
   requested(): void;
@@ -39,6 +65,15 @@ export interface ClaimSignalHandlers {
  * PostgreSQL delivers each notification to every listener, so with every
  * replica listening each queued request woke every replica's session and
  * process, though only the leader acts on it.
+ *
+ * Requesters notify only while the leader rests: while it serves batches
+ * back to back it reads the queue anyway. The leader's connection holds the
+ * atWork lock while it works (`atWork`), and a request is notified only if
+ * that lock is free when it is queued (REQUESTING_CTE_SQL). Before it waits,
+ * the leader lets the lock go and then takes the requesting lock alone for
+ * a moment (`resting`): every request that found it at work has committed
+ * by then, and the leader reads the queue once more, so no request is left
+ * waiting for a poll.
  */
 export class ClaimSignals {
   private connection: any;
@@ -47,6 +82,8 @@ export class ClaimSignals {
   private requestsWanted = false;
   /** Whether the current connection LISTENs for requests. */
   private requestsHeard = false;
+  /** Whether the current connection holds the atWork lock. */
+  private holdsAtWork = false;
   private syncing?: Promise<void>;
 
   constructor(
@@ -84,9 +121,54 @@ export class ClaimSignals {
     const connection = this.connection;
     this.connection = undefined;
     this.requestsHeard = false;
+    this.holdsAtWork = false;
     if (connection) {
       await this.knex.client.destroyRawConnection(connection).catch(() => {});
     }
+  }
+
+  /**
+   * The leader is about to serve: requesters stop notifying. If the lock
+   * cannot be had (a requester holds it for a moment, or a former leader's
+   * session still does), requesters go on notifying: only more
+   * notifications, and the next call tries again.
+   */
+  async atWork(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.requestsHeard || this.holdsAtWork) return;
+    try {
+      const { rows } = await connection.query(
+        `SELECT pg_try_advisory_lock(${lock('atWork')}) AS held`,
+      );
+      if (connection === this.connection) this.holdsAtWork = rows[0].held;
+    } catch (error) {
+      this.lost(connection, error as Error);
+    }
+  }
+
+  /**
+   * The leader is about to wait: requesters notify from now on, and every
+   * request that did not (it found the leader at work) has committed when
+   * this returns true; the leader must then read the queue once more
+   * before it waits. False: not listening, the leader polls.
+   */
+  async resting(): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection) return false;
+    try {
+      await connection.query(
+        `SELECT ${
+          this.holdsAtWork ? `pg_advisory_unlock(${lock('atWork')}),` : ''
+        }
+                pg_advisory_lock(${lock('requesting')}),
+                pg_advisory_unlock(${lock('requesting')})`,
+      );
+    } catch (error) {
+      this.lost(connection, error as Error);
+      return false;
+    }
+    this.holdsAtWork = false;
+    return connection === this.connection;
   }
 
   private async connect(): Promise<void> {
@@ -128,13 +210,18 @@ export class ClaimSignals {
       const on = this.requestsWanted;
       try {
         await connection.query(
-          `${on ? 'LISTEN' : 'UNLISTEN'} ${CLAIM_REQUESTED_CHANNEL}`,
+          on
+            ? `LISTEN ${CLAIM_REQUESTED_CHANNEL}`
+            : `UNLISTEN ${CLAIM_REQUESTED_CHANNEL}; SELECT pg_advisory_unlock_all()`,
         );
       } catch (error) {
         this.lost(connection, error as Error);
         return;
       }
-      if (connection === this.connection) this.requestsHeard = on;
+      if (connection === this.connection) {
+        this.requestsHeard = on;
+        if (!on) this.holdsAtWork = false;
+      }
     }
   }
 
@@ -154,6 +241,7 @@ export class ClaimSignals {
     if (connection && connection !== this.connection && this.connection) return;
     this.connection = undefined;
     this.requestsHeard = false;
+    this.holdsAtWork = false;
     if (connection) {
       this.knex.client.destroyRawConnection(connection).catch(() => {});
     }
