@@ -37,7 +37,10 @@ import { parseArgs } from 'node:util';
 import { percentile } from '../drills/drillSupport';
 import { createPostgresScratch } from '../drills/scratchDatabase';
 import { CLAIM_COORDINATOR_LEASE } from '../../../../plugins/beskar7-backend/src/claims/LeaderClaimCoordinator';
-import { LeaderElectionTiming } from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
+import {
+  DEFAULT_LEADER_ELECTION_TIMING,
+  LeaderElectionTiming,
+} from '../../../../plugins/beskar7-backend/src/claims/leaderElection';
 import { applyDatabaseMigrations } from '../../../../plugins/beskar7-backend/src/database/migrations';
 import {
   checkClaimInvariants,
@@ -162,11 +165,11 @@ function readOptions(argv: string[]): BenchOptions {
   };
 }
 
-const LEADER_ELECTION: LeaderElectionTiming = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 100,
-};
+/**
+ * The product's own lease timing, so that the other replicas' tries for
+ * the lease cost in leader mode what they cost in production.
+ */
+const LEADER_ELECTION: LeaderElectionTiming = DEFAULT_LEADER_ELECTION_TIMING;
 
 const BASELINE_TABLE = 'beskar7_bench_baseline';
 

@@ -1,13 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { ClaimRequestStore, isClaimable } from '../database/ClaimRequestStore';
+import {
+  ClaimRequestStore,
+  isClaimable,
+  MachineClaimState,
+  MAX_ENQUEUE_BATCH,
+} from '../database/ClaimRequestStore';
 import { writeClaimBatch } from '../database/ClaimStore';
 import { isPostgres } from '../database/dialect';
 import { ClaimAnswers, ClaimSignals } from '../database/ClaimSignals';
 import { ClaimCandidateStore } from '../database/ClaimCandidateStore';
 import { Beskar7Metrics } from '../metrics';
 import { jitteredBackoffMs, sleep } from './backoff';
+import { Batches, CLAIM_BATCH_LINGER_MS } from './batches';
 import { answerUnlessClaimable } from './claimableMachine';
 import { ClaimMetrics } from './claimMetrics';
 import { ClaimLostError, writeClaim } from './claimWrites';
@@ -73,6 +79,8 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
   private readonly signals: ClaimSignals;
   private readonly claimTimeoutMs: number;
   private readonly waiters = new Map<string, Waiter[]>();
+  /** This replica's requests, queued together while the last ones are on their way. */
+  private readonly enqueues: Batches<string, MachineClaimState | undefined>;
   private stopped = true;
   /** Ends the serve loop's idle wait, while it waits. */
   private wakeLeader?: () => void;
@@ -87,6 +95,14 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     this.replicaId = options.replicaId ?? randomUUID();
     this.candidates = new ClaimCandidateStore(this.knex);
     this.requests = new ClaimRequestStore(this.knex);
+    this.enqueues = new Batches(
+      async ids => {
+        const states = await this.requests.enqueueAll(ids, this.replicaId);
+        return ids.map(id => states.get(id));
+      },
+      MAX_ENQUEUE_BATCH,
+      CLAIM_BATCH_LINGER_MS,
+    );
     this.claimMetrics = new ClaimMetrics(options.metrics, this.mode);
     this.timing = resolveLeaderElectionTiming(options.leaderElection);
     this.batchSize = options.batchSize ?? 100;
@@ -174,7 +190,7 @@ export class LeaderClaimCoordinator implements ClaimCoordinator {
     try {
       const answer = answerUnlessClaimable(
         machineId,
-        await this.requests.enqueue(machineId, this.replicaId),
+        await this.enqueues.submit(machineId),
       );
       if (answer) {
         waiter!.resolve(answer);

@@ -1,16 +1,8 @@
 import { ClaimStore, MAX_CLAIM_BATCH } from '../database/ClaimStore';
 import { isConnectionLost, isTransientDatabaseError } from '../database/errors';
-import { Batches } from './batches';
+import { Batches, CLAIM_BATCH_LINGER_MS } from './batches';
 import { ClaimMetrics } from './claimMetrics';
 import { ClaimResult } from './types';
-
-/**
- * How long, once a batch is answered, the next waits for the claimers just
- * answered to come back. With 4 claims in flight per replica, batches went
- * 1 and 3 by turns without it, mostly 4 with it: 1,540-1,580 against
- * 1,940-2,000 claims/s (docs/benchmarks.md).
- */
-const CLAIM_BATCH_LINGER_MS = 1;
 
 /**
  * PostgreSQL: the first try of the claims a replica is asked for while its

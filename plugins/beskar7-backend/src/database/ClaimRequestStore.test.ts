@@ -69,4 +69,43 @@ describe('ClaimRequestStore.enqueue', () => {
     await new ClaimRequestStore(knex).enqueue(machine.id, 'replica-a');
     expect(await synchronousCommit()).toBe(configured);
   });
+
+  it.each(databases.eachSupportedId())(
+    "queues several machines' requests at once, each as enqueue would, a machine named twice once, %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const [a, b, claimed, answered] = await insertPendingMachines(knex, {
+        count: 4,
+      });
+      await knex('beskar7_machines')
+        .where({ id: claimed.id })
+        .update({ phase: 'Claimed' });
+      const store = new ClaimRequestStore(knex);
+      await store.enqueue(answered.id, 'replica-a');
+      await knex.transaction(trx => store.markNoHosts(trx, [answered.id]));
+
+      const states = await store.enqueueAll(
+        [a.id, 'no-such-machine', claimed.id, b.id, a.id, answered.id],
+        'replica-b',
+      );
+      expect(Object.fromEntries(states)).toEqual({
+        [a.id]: { phase: 'Pending', hostId: undefined },
+        [b.id]: { phase: 'Pending', hostId: undefined },
+        [claimed.id]: { phase: 'Claimed', hostId: undefined },
+        [answered.id]: { phase: 'Pending', hostId: undefined },
+      });
+      expect(
+        await knex('beskar7_claim_requests')
+          .select('machine_id', 'requested_by', 'outcome')
+          .orderBy('machine_id'),
+      ).toEqual(
+        [a.id, answered.id, b.id].sort().map(id => ({
+          machine_id: id,
+          requested_by: 'replica-b',
+          outcome: null,
+        })),
+      );
+    },
+  );
 });
