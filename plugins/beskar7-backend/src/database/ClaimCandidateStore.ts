@@ -8,7 +8,12 @@ import {
   isClaimable,
   MachineClaimState,
 } from './ClaimRequestStore';
-import { CLAIMABLE, ELIGIBLE_SQL, ringWalkSql } from './ClaimStore';
+import {
+  CLAIMABLE,
+  ELIGIBLE_SQL,
+  machinesSql,
+  ringWalkSql,
+} from './ClaimStore';
 import { EligibilityInput, whereEligible } from './claimEligibility';
 import { isPostgres } from './dialect';
 import { preparedRaw } from './preparedStatement';
@@ -147,16 +152,19 @@ function queuedWithWindowsSql(limit: number, windowSize: number): string {
     // computed again for every host row compared with it, and the walk
     // could not start from it in the ring's index (30 ms a machine at 1,000
     // hosts).
-    sql = `WITH m AS MATERIALIZED (
-      SELECT id, namespace, name, phase, host_id, requested_at, req, mode, boot_mode,
-             hash, beskar7_mix32(hash) AS point FROM (
-        SELECT mm.id, mm.namespace, mm.name, mm.phase, mm.host_id,
-               r.created_at AS requested_at, mm.requirements::jsonb AS req,
-               mm.provisioning_mode AS mode, mm.boot_mode,
-               beskar7_fnv1a32(mm.namespace || '/' || mm.name) AS hash
-          FROM (SELECT machine_id, created_at FROM ${CLAIM_REQUESTS_TABLE}
-                 WHERE outcome IS NULL ORDER BY created_at, machine_id LIMIT ${limit}) r
-          JOIN ${MACHINES_TABLE} mm ON mm.id = r.machine_id) queued)
+    sql = `WITH ${machinesSql(
+      `(SELECT machine_id, created_at FROM ${CLAIM_REQUESTS_TABLE}
+         WHERE outcome IS NULL ORDER BY created_at, machine_id LIMIT ${limit}) r
+        JOIN ${MACHINES_TABLE} mm ON mm.id = r.machine_id`,
+      {
+        columns: {
+          namespace: 'mm.namespace',
+          name: 'mm.name',
+          requested_at: 'r.created_at',
+        },
+        materialized: true,
+      },
+    )}
     SELECT m.id, m.namespace, m.name, m.phase, m.host_id, w.hosts
       FROM m LEFT JOIN LATERAL (
         SELECT json_agg(

@@ -112,16 +112,36 @@ export const ELIGIBLE_SQL = `
  * feeds the rendezvous weights, `point` is where its walk round the claim
  * ring starts (claims/rendezvous.ts, machinePoint).
  */
-export const MACHINE_SQL = machinesSql('WHERE id = ? FOR UPDATE');
+export const MACHINE_SQL = machinesSql(
+  `${MACHINES_TABLE} mm WHERE id = ? FOR UPDATE`,
+);
 
-/** MACHINE_SQL for the machines `where` (a WHERE clause and its locking) picks. */
-function machinesSql(where: string): string {
-  return `m AS (
-  SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point FROM (
-    SELECT id, phase, host_id, requirements::jsonb AS req,
-           provisioning_mode AS mode, boot_mode,
-           beskar7_fnv1a32(namespace || '/' || name) AS hash
-      FROM ${MACHINES_TABLE} ${where}) locked)`;
+/**
+ * MACHINE_SQL for the machines `source` gives: a FROM list with `mm`, the
+ * machines row, and its WHERE clause and locking. `columns`: more columns
+ * of the source, as name and expression, carried through.
+ */
+export function machinesSql(
+  source: string,
+  {
+    columns = {},
+    materialized = false,
+  }: { columns?: Record<string, string>; materialized?: boolean } = {},
+): string {
+  const names = Object.keys(columns).map(name => `, ${name}`);
+  const expressions = Object.entries(columns).map(
+    ([name, expression]) => `, ${expression} AS ${name}`,
+  );
+  return `m AS ${materialized ? 'MATERIALIZED ' : ''}(
+  SELECT id, phase, host_id, req, mode, boot_mode, hash, beskar7_mix32(hash) AS point${names.join(
+    '',
+  )} FROM (
+    SELECT mm.id, mm.phase, mm.host_id, mm.requirements::jsonb AS req,
+           mm.provisioning_mode AS mode, mm.boot_mode,
+           beskar7_fnv1a32(mm.namespace || '/' || mm.name) AS hash${expressions.join(
+             '',
+           )}
+      FROM ${source}) locked)`;
 }
 
 /**
@@ -569,7 +589,9 @@ function batchClaimStatement(size: number): string {
   if (sql === undefined) {
     const ids = Array.from({ length: size }, () => '?').join(', ');
     // One order for every batch's locks: two batches never deadlock on machines.
-    sql = `WITH ${machinesSql(`WHERE id IN (${ids}) ORDER BY id FOR UPDATE`)},
+    sql = `WITH ${machinesSql(
+      `${MACHINES_TABLE} mm WHERE id IN (${ids}) ORDER BY id FOR UPDATE`,
+    )},
       ${EXCLUDED_SQL},
       wanted AS (
         SELECT m.id AS machine_id, best.id, best.version, best.weight
