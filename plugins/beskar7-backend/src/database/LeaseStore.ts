@@ -27,9 +27,12 @@ export interface FenceCte {
  */
 export class LeaseStore {
   private readonly now: string;
+  /** The lease (name, holder id, token bound) is held and live: what renewals and fences check. */
+  private readonly heldSql: string;
 
   constructor(private readonly knex: Knex) {
     this.now = databaseNowMsSql(knex);
+    this.heldSql = `name = ? AND holder_id = ? AND fencing_token = ? AND expires_at_ms > ${this.now}`;
   }
 
   async get(name: string): Promise<LeaseRecord | undefined> {
@@ -148,16 +151,13 @@ export class LeaseStore {
     return {
       sql: `fence AS (
         UPDATE ${LEASES_TABLE} SET fencing_token = fencing_token
-         WHERE name = ? AND holder_id = ? AND fencing_token = ?
-           AND expires_at_ms > ${this.now}
+         WHERE ${this.heldSql}
         RETURNING 1)`,
       bindings: [name, holderId, token],
     };
   }
 
   private held(db: Knex, name: string, holderId: string, token: number) {
-    return db(LEASES_TABLE)
-      .where({ name, holder_id: holderId, fencing_token: token })
-      .andWhere('expires_at_ms', '>', db.raw(this.now));
+    return db(LEASES_TABLE).whereRaw(this.heldSql, [name, holderId, token]);
   }
 }
