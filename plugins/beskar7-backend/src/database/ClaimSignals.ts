@@ -27,8 +27,8 @@ export const ANSWERS_PER_NOTIFICATION = 80;
  * `atWork`, held by the leader's listening connection while it serves;
  * `requesting`, held shared by every request being queued until it commits.
  */
-export const CLAIM_LOCK_SPACE = 1647798115;
-export const CLAIM_LOCKS = { atWork: 1, requesting: 2 } as const;
+const CLAIM_LOCK_SPACE = 1647798115;
+const CLAIM_LOCKS = { atWork: 1, requesting: 2 } as const;
 
 const lock = (key: keyof typeof CLAIM_LOCKS) =>
   `${CLAIM_LOCK_SPACE}, ${CLAIM_LOCKS[key]}`;
