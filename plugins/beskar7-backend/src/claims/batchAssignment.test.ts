@@ -1,7 +1,13 @@
 import { ClaimCandidate } from '../database/ClaimCandidateStore';
 import { assignHosts, BATCH_WINDOW, BatchMachine } from './batchAssignment';
 import { machinePoint } from './rendezvous';
-import { onRing, RING_WINDOW, ringChoice, ringDistance } from './ring';
+import {
+  compareOnRing,
+  onRing,
+  RING_WINDOW,
+  ringChoice,
+  ringDistance,
+} from './ring';
 import { identityKey } from './selection';
 
 function fleet(size: number): ClaimCandidate[] {
@@ -27,7 +33,11 @@ function machines(count: number): BatchMachine[] {
 function windowOf(machine: BatchMachine, hosts: ClaimCandidate[]) {
   const point = machinePoint(identityKey(machine));
   return [...hosts]
-    .sort((a, b) => ringDistance(point, a.hash) - ringDistance(point, b.hash))
+    .sort(
+      (a, b) =>
+        ringDistance(point, a.hash) - ringDistance(point, b.hash) ||
+        compareOnRing(a, b),
+    )
     .slice(0, BATCH_WINDOW);
 }
 
